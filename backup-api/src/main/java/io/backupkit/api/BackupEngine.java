@@ -1,0 +1,115 @@
+package io.backupkit.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Backup and restore of one application's database and media files on one storage. Build one with
+ * {@code io.backupkit.core.BackupKit.builder()}; it is immutable, thread-safe, and meant to live as long as
+ * the application. Every method throws a {@link BackupException} subclass on failure, and a failed
+ * operation never leaves a backup that looks complete.
+ */
+public interface BackupEngine extends AutoCloseable {
+
+    /**
+     * Takes a backup. Objects are streamed to storage as they are produced; the manifest is written last,
+     * so the backup appears in {@link #list} only once it is complete.
+     */
+    BackupResult backup(BackupRequest request);
+
+    /** Shortcut for {@code backup(BackupRequest.of(type))}. */
+    default BackupResult backup(BackupType type) {
+        return backup(BackupRequest.of(type));
+    }
+
+    /** Complete backups matching the query, newest first. Reads the catalogue from storage. */
+    List<BackupInfo> list(BackupQuery query);
+
+    /** Every complete backup, newest first. */
+    default List<BackupInfo> list() {
+        return list(BackupQuery.all());
+    }
+
+    /** The manifest of a backup, or empty when there is none with this id. */
+    Optional<Manifest> find(BackupId id);
+
+    /** Re-reads every object of a backup and checks its size and SHA-256 against the manifest. */
+    VerifyReport verify(BackupId id);
+
+    /**
+     * Deletes a backup: the manifest first (so it disappears from the catalogue at once), then its objects.
+     *
+     * @throws BackupNotFoundException when there is no such backup
+     */
+    void delete(BackupId id);
+
+    /**
+     * Streams a whole backup as one portable tar file (manifest first, then every object as stored), which
+     * {@link #importBackup} accepts and {@code tar}/{@code zstd} can open. Does not close {@code out}.
+     */
+    void exportBackup(BackupId id, OutputStream out);
+
+    /** Exports a backup into a file, written atomically (temporary name, then rename). */
+    default void exportBackup(BackupId id, Path file) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".part");
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            exportBackup(id, out);
+        } catch (IOException e) {
+            throw new StorageException("could not write export file " + tmp + ": " + e.getMessage(), false, e);
+        } catch (RuntimeException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        try {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new StorageException("could not rename " + tmp + " to " + file + ": " + e.getMessage(), false,
+                    new UncheckedIOException(e));
+        }
+    }
+
+    /**
+     * Imports a file made by {@link #exportBackup}. Everything is validated (manifest, every object's size and
+     * SHA-256, safe paths, size limits) before the backup is registered; on any failure the storage is left
+     * as it was and an {@link InvalidArchiveException} says what was wrong.
+     *
+     * @return the manifest of the imported backup, which keeps its original id
+     */
+    Manifest importBackup(InputStream in);
+
+    /** Imports a backup from a file; see {@link #importBackup(InputStream)}. */
+    default Manifest importBackup(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return importBackup(in);
+        } catch (IOException e) {
+            throw new InvalidArchiveException("could not read import file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Restores a backup. Every object is verified before the target is touched; a backup that fails
+     * verification is never restored.
+     */
+    RestoreResult restore(RestoreRequest request);
+
+    /**
+     * Removes the leftovers of interrupted backups (folders without a manifest) that are not being written
+     * by this engine right now.
+     */
+    CleanupResult cleanUpInterrupted();
+
+    /** Releases the storage and thread pools. Operations in progress are not interrupted. */
+    @Override
+    void close();
+}

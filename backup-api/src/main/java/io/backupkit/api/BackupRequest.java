@@ -1,0 +1,122 @@
+package io.backupkit.api;
+
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What {@link BackupEngine#backup(BackupRequest)} should take. Only the type is required; the database,
+ * file set and compression default to the engine's configuration.
+ *
+ * @param type        DATABASE, FILES or FULL (SAFETY backups are taken by the engine itself)
+ * @param name        human name; sanitised to letters, digits, space and {@code . _ -}, at most 100 chars
+ * @param notes       free text kept in the manifest
+ * @param tags        labels for filtering
+ * @param tables      tables to include, overriding the engine's default selection
+ * @param files       media files to include, overriding the engine's file set
+ * @param compression overrides the engine's compression
+ * @param actor       who asked (user name, "scheduler"), recorded in the history
+ */
+public record BackupRequest(BackupType type, String name, String notes, Set<String> tags,
+                            Optional<TableSelection> tables, Optional<FileSet> files,
+                            Optional<Compression> compression, String actor) {
+    public BackupRequest {
+        Objects.requireNonNull(type, "type");
+        if (type == BackupType.SAFETY) {
+            throw new IllegalArgumentException("SAFETY backups are taken by the engine before a restore; request DATABASE, FILES or FULL");
+        }
+        name = sanitizeName(name);
+        notes = notes == null ? "" : notes;
+        tags = tags == null ? Set.of() : Set.copyOf(tags);
+        for (String t : tags) {
+            if (t.isBlank() || t.length() > 64 || t.chars().anyMatch(Character::isISOControl)) {
+                throw new IllegalArgumentException("invalid tag '" + t + "': 1-64 printable characters");
+            }
+        }
+        tables = tables == null ? Optional.empty() : tables;
+        files = files == null ? Optional.empty() : files;
+        compression = compression == null ? Optional.empty() : compression;
+        actor = actor == null || actor.isBlank() ? "unknown" : actor;
+    }
+
+    public static BackupRequest of(BackupType type) {
+        return builder(type).build();
+    }
+
+    public static Builder builder(BackupType type) {
+        return new Builder(type);
+    }
+
+    /**
+     * Reduces a caller-given name to a safe label: letters, digits, space, dot, underscore and dash;
+     * other characters become {@code _}; trimmed; at most 100 characters.
+     */
+    public static String sanitizeName(String raw) {
+        if (raw == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        raw.strip().codePoints().limit(100).forEach(cp -> {
+            boolean safe = Character.isLetterOrDigit(cp) || cp == ' ' || cp == '.' || cp == '_' || cp == '-';
+            sb.appendCodePoint(safe ? cp : '_');
+        });
+        return sb.toString().strip();
+    }
+
+    /** Builder for {@link BackupRequest}. */
+    public static final class Builder {
+        private final BackupType type;
+        private String name = "";
+        private String notes = "";
+        private final Set<String> tags = new LinkedHashSet<>();
+        private TableSelection tables;
+        private FileSet files;
+        private Compression compression;
+        private String actor;
+
+        private Builder(BackupType type) {
+            this.type = Objects.requireNonNull(type, "type");
+        }
+
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        public Builder notes(String notes) {
+            this.notes = notes;
+            return this;
+        }
+
+        public Builder tag(String... more) {
+            tags.addAll(Set.of(more));
+            return this;
+        }
+
+        public Builder tables(TableSelection selection) {
+            this.tables = selection;
+            return this;
+        }
+
+        public Builder files(FileSet fileSet) {
+            this.files = fileSet;
+            return this;
+        }
+
+        public Builder compression(Compression compression) {
+            this.compression = compression;
+            return this;
+        }
+
+        public Builder actor(String actor) {
+            this.actor = actor;
+            return this;
+        }
+
+        public BackupRequest build() {
+            return new BackupRequest(type, name, notes, tags, Optional.ofNullable(tables), Optional.ofNullable(files),
+                    Optional.ofNullable(compression), actor);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.backupkit.api;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The media files to back up: one or more named root directories with include/exclude glob patterns
+ * (matched against the path relative to its root, with {@code /} separators, e.g. {@code **}{@code /*.jpg},
+ * {@code cache/**}). A file is taken when it matches an include (or there are none) and no exclude.
+ * Symbolic links are recorded as links, never followed, unless {@link Builder#followSymlinks(boolean)}.
+ *
+ * <p>A root that does not exist fails the backup with a {@link ConfigurationException}; an existing empty
+ * root gives a valid backup with no files in it.
+ *
+ * @param roots          root name (its directory name in the archive) to directory; insertion-ordered
+ * @param includes       glob patterns a file must match one of; empty = all files
+ * @param excludes       glob patterns that drop a file (or a whole directory)
+ * @param followSymlinks store the target's content instead of the link
+ */
+public record FileSet(Map<String, Path> roots, List<String> includes, List<String> excludes, boolean followSymlinks) {
+    private static final Pattern ROOT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    public FileSet {
+        Objects.requireNonNull(roots, "roots");
+        if (roots.isEmpty()) {
+            throw new IllegalArgumentException("a file set needs at least one root directory");
+        }
+        roots.forEach((name, dir) -> {
+            if (!ROOT_NAME.matcher(name).matches() || name.contains("..")) {
+                throw new IllegalArgumentException("invalid root name '" + name
+                        + "': use 1-64 characters from A-Z a-z 0-9 . _ -");
+            }
+            Objects.requireNonNull(dir, "directory of root " + name);
+        });
+        roots = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(roots));
+        includes = List.copyOf(includes);
+        excludes = List.copyOf(excludes);
+        includes.forEach(FileSet::checkPattern);
+        excludes.forEach(FileSet::checkPattern);
+    }
+
+    /** A file set of one directory, named after the directory (e.g. {@code /srv/app/media} -> {@code media}). */
+    public static FileSet of(Path directory) {
+        return builder().root(directory).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static void checkPattern(String pattern) {
+        if (pattern == null || pattern.isBlank()) {
+            throw new IllegalArgumentException("empty include/exclude pattern");
+        }
+        try {
+            java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("invalid glob pattern '" + pattern + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Builder for {@link FileSet}. */
+    public static final class Builder {
+        private final Map<String, Path> roots = new LinkedHashMap<>();
+        private final List<String> includes = new ArrayList<>();
+        private final List<String> excludes = new ArrayList<>();
+        private boolean followSymlinks;
+
+        private Builder() {
+        }
+
+        /** Adds a root named after the directory's last path element. */
+        public Builder root(Path directory) {
+            Path name = directory.toAbsolutePath().normalize().getFileName();
+            return root(name == null ? "root" : name.toString(), directory);
+        }
+
+        /** Adds a root with an explicit name, which is its top-level folder in the archive. */
+        public Builder root(String name, Path directory) {
+            if (roots.putIfAbsent(name, directory) != null) {
+                throw new IllegalArgumentException("two roots named '" + name + "': give one an explicit name with root(name, dir)");
+            }
+            return this;
+        }
+
+        public Builder include(String... globs) {
+            includes.addAll(List.of(globs));
+            return this;
+        }
+
+        public Builder exclude(String... globs) {
+            excludes.addAll(List.of(globs));
+            return this;
+        }
+
+        public Builder followSymlinks(boolean follow) {
+            this.followSymlinks = follow;
+            return this;
+        }
+
+        public FileSet build() {
+            return new FileSet(roots, includes, excludes, followSymlinks);
+        }
+    }
+}

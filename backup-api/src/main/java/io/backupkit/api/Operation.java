@@ -1,0 +1,6 @@
+package io.backupkit.api;
+
+/** The kinds of operation the engine reports events and history for. */
+public enum Operation {
+    BACKUP, RESTORE, VERIFY, DELETE, EXPORT, IMPORT, CLEANUP
+}

@@ -1,0 +1,39 @@
+package io.backupkit.api.spi;
+
+import io.backupkit.api.RestoreResult;
+import java.util.List;
+
+/**
+ * Backs up and restores one kind of database. Implementations live in {@code backup-jdbc} (and in host
+ * applications); the engine calls them for DATABASE and FULL backups and handles everything around them:
+ * compression, checksums, storage, manifest, verification before restore, events.
+ *
+ * <p>A dump is taken inside one consistent snapshot and streams rows: memory stays bounded whatever the
+ * database size. Everything the dumper cannot capture (functions, triggers, ...) is reported by name in
+ * {@link DumpSummary#warnings()}, never silently dropped.
+ */
+public interface DatabaseDumper {
+
+    /** Short stable name recorded in the manifest and used to find the restorer, e.g. {@code postgresql}. */
+    String name();
+
+    /** Dumps the selected tables, writing every object through {@link DumpContext#createObject}. */
+    DumpSummary dump(DumpContext context);
+
+    /**
+     * Restores the selected tables of a backup into the target. Objects come from
+     * {@link RestoreContext#openObject}, already verified against the manifest. On a failure the dumper leaves
+     * the target as it was where the engine allows (one transaction), and says which table and row failed.
+     *
+     * @return one entry per table restored
+     */
+    List<RestoreResult.TableChange> restore(RestoreContext context);
+
+    /**
+     * What {@link #restore} would change, for a dry run: per table the rows now in the target (-1 when the table
+     * does not exist) and the rows in the backup. Also checks what a restore would check before touching
+     * anything (target reachable, types the target can hold, tables present for DATA_ONLY/MERGE) and throws
+     * the same exceptions. Touches nothing.
+     */
+    List<RestoreResult.TableChange> preview(RestoreContext context);
+}

@@ -1,0 +1,47 @@
+package io.backupkit.api.spi;
+
+import io.backupkit.api.Manifest;
+import io.backupkit.api.RestoreMode;
+import io.backupkit.api.TableSelection;
+import java.io.InputStream;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/** What the engine gives a {@link DatabaseDumper} for one restore (or its preview). */
+public interface RestoreContext {
+
+    /** The database to restore into. */
+    DataSource dataSource();
+
+    /** The database part of the backup's manifest. */
+    Manifest.DatabasePart database();
+
+    /** REPLACE, MERGE or DATA_ONLY. */
+    RestoreMode mode();
+
+    /** Which of the backup's tables to restore. Exact include names not in the backup are an error. */
+    TableSelection tables();
+
+    /** Backup schema name to target schema name; schemas not in the map keep their name. */
+    Map<String, String> schemaMapping();
+
+    /** How many worker connections the dumper may use (>= 1). */
+    int parallelism();
+
+    /**
+     * Opens an object of the backup, decompressed. The engine verified every object before the restore
+     * began, and checks size and SHA-256 again as this stream is read: a mismatch throws from {@code read}.
+     *
+     * @param path the object's path relative to the backup folder, as in {@link Manifest.TableEntry#objects()}
+     */
+    InputStream openObject(String path);
+
+    /** Reports rows restored since the last call (for progress events). */
+    void addRows(long rows);
+
+    /** Reports that one table is fully restored. */
+    void tableDone(String qualifiedName);
+
+    /** Throws {@link io.backupkit.api.CancelledException} when the caller cancelled. */
+    void checkCancelled();
+}
