@@ -25,8 +25,10 @@ import java.util.stream.Stream;
  *   <li><b>delete</b> is idempotent: deleting a missing key succeeds.</li>
  *   <li><b>Errors</b> are {@link StorageException}s with a message that names the key and the cause, and
  *       {@link StorageException#retryable()} set for transient failures; SDK exceptions are kept as cause.</li>
- *   <li>Implementations are thread-safe; concurrent puts to different keys are allowed, and concurrent puts to
- *       the same key end with one of the values, whole.</li>
+ *   <li>Implementations are thread-safe. Puts are independent: while one put is in progress (its source
+ *       waiting for data), a put to another key can start and complete &mdash; the engine streams a backup's
+ *       archive and its index at the same time, so a provider must never serialize puts behind a lock.
+ *       Concurrent puts to the same key end with one of the values, whole.</li>
  * </ul>
  *
  * Retries, rate limits and logging are wrappers around a provider, not part of each one.

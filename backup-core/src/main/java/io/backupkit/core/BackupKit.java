@@ -1,0 +1,210 @@
+package io.backupkit.core;
+
+import io.backupkit.api.BackupEngine;
+import io.backupkit.api.BackupListener;
+import io.backupkit.api.Compression;
+import io.backupkit.api.ConfigurationException;
+import io.backupkit.api.FileSet;
+import io.backupkit.api.TableSelection;
+import io.backupkit.api.spi.DatabaseDumper;
+import io.backupkit.api.spi.StorageProvider;
+import io.backupkit.core.internal.DefaultBackupEngine;
+import io.backupkit.core.internal.EngineConfig;
+import io.backupkit.core.internal.Providers;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The entry point: configure once, build an immutable, thread-safe {@link BackupEngine}.
+ *
+ * <pre>{@code
+ * BackupEngine engine = BackupKit.builder()
+ *         .storage("file:./backups")           // or s3://bucket/prefix, gdrive://<folder-id>, or a StorageProvider
+ *         .dataSource(dataSource)              // the application's database
+ *         .files(Path.of("media"))             // the application's uploaded files
+ *         .build();
+ * BackupId id = engine.backup(BackupType.FULL).id();
+ * }</pre>
+ *
+ * Storage URIs are resolved by the {@link io.backupkit.api.spi.StorageProviderFactory StorageProviderFactories}
+ * on the class path; a provider object passed to {@link Builder#storage(StorageProvider)} always wins. The
+ * dumper is chosen from the database's JDBC metadata unless one is passed to {@link Builder#dumper}.
+ */
+public final class BackupKit {
+    /** Default cap on an imported archive: 1 TiB. */
+    public static final long DEFAULT_MAX_IMPORT_BYTES = 1L << 40;
+
+    private BackupKit() {
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Collects settings; {@link #build()} validates them all and fails with a message that says what to change. */
+    public static final class Builder {
+        private StorageProvider storage;
+        private URI storageUri;
+        private String storageText;
+        private DataSource dataSource;
+        private DatabaseDumper dumper;
+        private FileSet fileSet;
+        private TableSelection tables = TableSelection.ALL;
+        private Compression compression = Compression.DEFAULT;
+        private final List<BackupListener> listeners = new ArrayList<>();
+        private Clock clock = Clock.systemUTC();
+        private long maxImportBytes = DEFAULT_MAX_IMPORT_BYTES;
+        private int parallelism = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        private ClassLoader classLoader;
+
+        private Builder() {
+        }
+
+        /** Where backups are kept: an object you created (you close it). */
+        public Builder storage(StorageProvider provider) {
+            this.storage = Objects.requireNonNull(provider, "storage provider");
+            this.storageUri = null;
+            this.storageText = null;
+            return this;
+        }
+
+        /**
+         * Where backups are kept, as a URI: {@code file:./backups} (relative to the working directory),
+         * {@code file:/var/backups/app}, {@code s3://bucket/prefix?region=eu-central-1}, {@code gdrive://<folder-id>}.
+         */
+        public Builder storage(String uri) {
+            this.storageText = Objects.requireNonNull(uri, "storage URI");
+            this.storage = null;
+            this.storageUri = null;
+            return this;
+        }
+
+        /** Where backups are kept, as a URI; see {@link #storage(String)}. */
+        public Builder storage(URI uri) {
+            this.storageUri = Objects.requireNonNull(uri, "storage URI");
+            this.storage = null;
+            this.storageText = null;
+            return this;
+        }
+
+        /** The application's database. */
+        public Builder dataSource(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            return this;
+        }
+
+        /** A dumper to use instead of the one discovered from the database's metadata. */
+        public Builder dumper(DatabaseDumper dumper) {
+            this.dumper = Objects.requireNonNull(dumper, "dumper");
+            return this;
+        }
+
+        /** The application's media files. */
+        public Builder files(FileSet fileSet) {
+            this.fileSet = Objects.requireNonNull(fileSet, "fileSet");
+            return this;
+        }
+
+        /** The application's media directories, each named after its last path element. */
+        public Builder files(Path... directories) {
+            if (directories.length == 0) {
+                throw new IllegalArgumentException("files(...) needs at least one directory");
+            }
+            FileSet.Builder b = FileSet.builder();
+            for (Path d : directories) {
+                b.root(d);
+            }
+            return files(b.build());
+        }
+
+        /** Which tables database backups include by default (all, if not set). */
+        public Builder tables(TableSelection selection) {
+            this.tables = Objects.requireNonNull(selection, "tables");
+            return this;
+        }
+
+        /** Compression of stored objects; zstd level 3 by default. */
+        public Builder compression(Compression compression) {
+            this.compression = Objects.requireNonNull(compression, "compression");
+            return this;
+        }
+
+        /** Adds a listener for the events of every operation. */
+        public Builder listener(BackupListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** The clock for ids and timestamps (for tests). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The largest archive {@code importBackup} accepts, in bytes (default 1 TiB). */
+        public Builder maxImportBytes(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("maxImportBytes must be positive, was " + bytes);
+            }
+            this.maxImportBytes = bytes;
+            return this;
+        }
+
+        /** Worker connections a dumper may use for one backup or restore (default: cores, at most 4). */
+        public Builder parallelism(int workers) {
+            if (workers < 1 || workers > 64) {
+                throw new IllegalArgumentException("parallelism must be between 1 and 64, was " + workers);
+            }
+            this.parallelism = workers;
+            return this;
+        }
+
+        /** Where storage providers and dumpers are discovered (default: the thread's context class loader). */
+        public Builder classLoader(ClassLoader loader) {
+            this.classLoader = Objects.requireNonNull(loader, "classLoader");
+            return this;
+        }
+
+        /**
+         * Builds the engine.
+         *
+         * @throws ConfigurationException when no storage was given, its URI is malformed or names a scheme no
+         *                                provider on the class path handles, or the storage cannot be used
+         */
+        public BackupEngine build() {
+            ClassLoader loader = classLoader != null ? classLoader
+                    : Optional.ofNullable(Thread.currentThread().getContextClassLoader()).orElse(BackupKit.class.getClassLoader());
+            boolean owns = storage == null;
+            StorageProvider resolved = storage;
+            if (resolved == null) {
+                URI uri = storageUri != null ? storageUri : parse(storageText);
+                resolved = Providers.storage(uri, loader);
+            }
+            return new DefaultBackupEngine(new EngineConfig(resolved, Optional.ofNullable(dataSource), Optional.ofNullable(dumper),
+                    Optional.ofNullable(fileSet), tables, compression, listeners, clock, maxImportBytes, parallelism, loader, owns));
+        }
+
+        private static URI parse(String text) {
+            if (text == null) {
+                throw new ConfigurationException("no storage configured: call storage(\"file:./backups\") (or an s3:// or "
+                        + "gdrive:// URI, or a StorageProvider) on the builder");
+            }
+            if (text.isBlank()) {
+                throw new ConfigurationException("the storage URI is empty: use e.g. file:./backups or s3://bucket/prefix");
+            }
+            try {
+                return new URI(text.strip());
+            } catch (URISyntaxException e) {
+                throw new ConfigurationException("storage URI '" + text + "' is malformed (" + e.getReason()
+                        + "): use e.g. file:./backups, file:/var/backups/app or s3://bucket/prefix", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.backupkit.core.internal;
+
+import io.backupkit.api.BackupId;
+import java.util.Optional;
+
+/** Where things live in storage (docs/FORMAT.md). One place for every key the engine builds. */
+public final class Layout {
+    public static final String BACKUPS = "backups/";
+    public static final String MANIFEST = "manifest.json";
+    public static final String LOGS = "logs/";
+
+    private Layout() {
+    }
+
+    /** {@code backups/<id>/} */
+    public static String folder(BackupId id) {
+        return BACKUPS + id.value() + "/";
+    }
+
+    /** {@code backups/<id>/manifest.json} */
+    public static String manifestKey(BackupId id) {
+        return folder(id) + MANIFEST;
+    }
+
+    /** {@code backups/<id>/<path>} */
+    public static String objectKey(BackupId id, String path) {
+        return folder(id) + path;
+    }
+
+    /** The backup id a key under {@code backups/} belongs to, if the key has that shape. */
+    public static Optional<String> idOf(String key) {
+        if (!key.startsWith(BACKUPS)) {
+            return Optional.empty();
+        }
+        int slash = key.indexOf('/', BACKUPS.length());
+        return slash < 0 ? Optional.empty() : Optional.of(key.substring(BACKUPS.length(), slash));
+    }
+
+    /** Whether the key is a manifest at its expected place. */
+    public static boolean isManifest(String key) {
+        return key.startsWith(BACKUPS) && key.endsWith("/" + MANIFEST)
+                && key.indexOf('/', BACKUPS.length()) == key.length() - MANIFEST.length() - 1;
+    }
+}

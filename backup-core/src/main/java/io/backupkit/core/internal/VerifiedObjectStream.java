@@ -1,0 +1,203 @@
+package io.backupkit.core.internal;
+
+import io.backupkit.api.BackupId;
+import io.backupkit.api.IntegrityException;
+import io.backupkit.api.Manifest;
+import io.backupkit.api.StorageException;
+import io.backupkit.api.VerifyReport;
+import io.backupkit.api.spi.StorageProvider;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * The decompressed content of a stored object, checked as it is read: the stored bytes' size and SHA-256
+ * and the content's size and SHA-256 must match the manifest. A mismatch throws {@link IntegrityException}
+ * (unchecked, so it passes through code that only handles IOException) at the latest when the end is
+ * reached; content longer than recorded is stopped at once (no decompression bombs).
+ */
+public final class VerifiedObjectStream extends InputStream {
+    private final Manifest.StoredObject object;
+    private final String name;
+    private final CountingDigestInputStream stored;
+    private final CountingDigestInputStream content;
+    private boolean finished;
+
+    private VerifiedObjectStream(Manifest.StoredObject object, String name, InputStream raw) throws IOException {
+        this.object = object;
+        this.name = name;
+        this.stored = new CountingDigestInputStream(new StorageReadStream(raw));
+        InputStream decompressed;
+        try {
+            decompressed = Codecs.decompress(stored, object.compression().codec());
+        } catch (StorageReadFailure e) {
+            throw e;
+        } catch (IOException e) {
+            throw corrupt(e);
+        }
+        this.content = new CountingDigestInputStream(decompressed);
+    }
+
+    /** Opens {@code backups/<id>/<object.path>} for verified reading. */
+    public static VerifiedObjectStream open(StorageProvider storage, BackupId id, Manifest.StoredObject object) {
+        String key = Layout.objectKey(id, object.path());
+        InputStream raw = storage.get(key);
+        try {
+            return new VerifiedObjectStream(object, "object " + object.path() + " of backup " + id, raw);
+        } catch (IOException e) {
+            closeQuietly(raw, e);
+            throw new StorageException("could not read " + key + ": " + e.getMessage(), true, e);
+        }
+    }
+
+    /** Reads the whole object and reports whether it is intact, naming the problem if not. */
+    public static VerifyReport.ObjectCheck check(StorageProvider storage, BackupId id, Manifest.StoredObject object) {
+        byte[] buf = new byte[64 * 1024];
+        try (VerifiedObjectStream in = open(storage, id, object)) {
+            while (in.read(buf) >= 0) {
+                // reading is the check
+            }
+            return new VerifyReport.ObjectCheck(object.path(), VerifyReport.CheckStatus.OK, "");
+        } catch (io.backupkit.api.BlobNotFoundException e) {
+            return new VerifyReport.ObjectCheck(object.path(), VerifyReport.CheckStatus.MISSING,
+                    "the object is missing from the storage");
+        } catch (ObjectIntegrityException e) {
+            return new VerifyReport.ObjectCheck(object.path(), e.status, e.getMessage());
+        } catch (IntegrityException e) {
+            return new VerifyReport.ObjectCheck(object.path(), VerifyReport.CheckStatus.CHECKSUM_MISMATCH, e.getMessage());
+        } catch (IOException | StorageException e) {
+            return new VerifyReport.ObjectCheck(object.path(), VerifyReport.CheckStatus.UNREADABLE,
+                    "could not read it: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (finished) {
+            return -1;
+        }
+        int n;
+        try {
+            n = content.read(b, off, len);
+        } catch (StorageReadFailure e) {
+            throw e;
+        } catch (IOException e) {
+            throw corrupt(e);
+        }
+        if (n < 0) {
+            finish();
+            return -1;
+        }
+        if (content.count() > object.size()) {
+            throw new ObjectIntegrityException(VerifyReport.CheckStatus.SIZE_MISMATCH, name + " decompresses to more than the "
+                    + object.size() + " bytes the manifest records");
+        }
+        return n;
+    }
+
+    private void finish() throws IOException {
+        finished = true;
+        drainStored();
+        if (stored.count() != object.storedSize()) {
+            throw new ObjectIntegrityException(VerifyReport.CheckStatus.SIZE_MISMATCH, name + " is " + stored.count()
+                    + " bytes in storage, the manifest records " + object.storedSize());
+        }
+        if (!stored.sha256().equals(object.storedSha256())) {
+            throw new ObjectIntegrityException(VerifyReport.CheckStatus.CHECKSUM_MISMATCH, name
+                    + " does not match its SHA-256 (stored bytes changed since the backup was written)");
+        }
+        if (content.count() != object.size()) {
+            throw new ObjectIntegrityException(VerifyReport.CheckStatus.SIZE_MISMATCH, name + " decompresses to "
+                    + content.count() + " bytes, the manifest records " + object.size());
+        }
+        if (!content.sha256().equals(object.sha256())) {
+            throw new ObjectIntegrityException(VerifyReport.CheckStatus.CHECKSUM_MISMATCH, name
+                    + " content does not match its SHA-256");
+        }
+    }
+
+    private void drainStored() throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        while (stored.read(buf, 0, buf.length) >= 0) {
+            // hash the rest
+        }
+    }
+
+    /** A decompression failure: the stored bytes are the likely cause, so say whether they still match. */
+    private IntegrityException corrupt(IOException e) throws IOException {
+        finished = true;
+        drainStored();
+        boolean storedIntact = stored.count() == object.storedSize() && stored.sha256().equals(object.storedSha256());
+        ObjectIntegrityException ie = storedIntact
+                ? new ObjectIntegrityException(VerifyReport.CheckStatus.UNREADABLE, name
+                        + " cannot be decompressed although its stored SHA-256 matches: " + e.getMessage())
+                : new ObjectIntegrityException(VerifyReport.CheckStatus.CHECKSUM_MISMATCH, name
+                        + " does not match its SHA-256 (stored bytes changed since the backup was written)");
+        ie.initCause(e);
+        return ie;
+    }
+
+    @Override
+    public void close() throws IOException {
+        content.close();
+    }
+
+    private static void closeQuietly(InputStream in, Exception primary) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            primary.addSuppressed(e);
+        }
+    }
+
+    /** An integrity failure with the category a verify report needs. */
+    static final class ObjectIntegrityException extends IntegrityException {
+        private static final long serialVersionUID = 1L;
+        final transient VerifyReport.CheckStatus status;
+
+        ObjectIntegrityException(VerifyReport.CheckStatus status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    /** Marks I/O failures of the storage itself, as opposed to corrupt data. */
+    static final class StorageReadFailure extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        StorageReadFailure(IOException cause) {
+            super("reading from storage failed: " + cause.getMessage(), cause);
+        }
+    }
+
+    private static final class StorageReadStream extends FilterInputStream {
+        StorageReadStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return in.read();
+            } catch (IOException e) {
+                throw new StorageReadFailure(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return in.read(b, off, len);
+            } catch (IOException e) {
+                throw new StorageReadFailure(e);
+            }
+        }
+    }
+}
