@@ -117,10 +117,10 @@ public final class BytePipe {
 
         private void enqueue(byte[] item) throws IOException {
             try {
+                checkConsumer();
                 while (!queue.offer(item, POLL_MS, TimeUnit.MILLISECONDS)) {
                     checkConsumer();
                 }
-                checkConsumer();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while writing to storage");

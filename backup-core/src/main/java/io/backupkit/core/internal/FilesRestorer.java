@@ -254,9 +254,9 @@ public final class FilesRestorer {
             replace(stage, target);
         } else {
             Files.createDirectories(target);
+            DirMetadata root = DirMetadata.of(stage);
             merge(stage, target, target.toRealPath());
-            // the root's own metadata from the backup
-            copyMetadata(stage, target);
+            root.applyTo(target);
         }
     }
 
@@ -284,6 +284,7 @@ public final class FilesRestorer {
     }
 
     private void replaceContents(Path stage, Path target) throws IOException {
+        DirMetadata meta = DirMetadata.of(stage);
         Path old = Files.createDirectory(target.resolve(".backupkit-old-" + shortId()));
         for (Path child : children(target)) {
             if (!child.equals(old)) {
@@ -293,9 +294,8 @@ public final class FilesRestorer {
         for (Path child : children(stage)) {
             Files.move(child, target.resolve(child.getFileName()), StandardCopyOption.ATOMIC_MOVE);
         }
-        copyMetadata(stage, target);
         deleteTree(old);
-        copyMetadata(stage, target);
+        meta.applyTo(target);
     }
 
     private void merge(Path stageDir, Path targetDir, Path targetRoot) throws IOException {
@@ -312,8 +312,10 @@ public final class FilesRestorer {
             if (!exists) {
                 Files.move(child, dest, StandardCopyOption.ATOMIC_MOVE);
             } else if (stagedDir && Files.isDirectory(dest, NOFOLLOW)) {
+                // Moving entries out of the staged directory changes its time: capture it first.
+                DirMetadata meta = DirMetadata.of(child);
                 merge(child, dest, targetRoot);
-                copyMetadata(child, dest);
+                meta.applyTo(dest);
             } else if (overwriteExisting) {
                 deleteTree(dest);
                 Files.move(child, dest, StandardCopyOption.ATOMIC_MOVE);
@@ -321,13 +323,24 @@ public final class FilesRestorer {
         }
     }
 
-    private static void copyMetadata(Path from, Path to) throws IOException {
-        try {
-            Files.setPosixFilePermissions(to, Files.getPosixFilePermissions(from));
-        } catch (UnsupportedOperationException e) {
-            // no POSIX permissions on this file system
+    /** A directory's permissions and time, captured before its entries move and applied after. */
+    private record DirMetadata(java.util.Set<java.nio.file.attribute.PosixFilePermission> perms, FileTime mtime) {
+        static DirMetadata of(Path dir) throws IOException {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> perms;
+            try {
+                perms = Files.getPosixFilePermissions(dir, NOFOLLOW);
+            } catch (UnsupportedOperationException e) {
+                perms = null;
+            }
+            return new DirMetadata(perms, Files.getLastModifiedTime(dir, NOFOLLOW));
         }
-        Files.setLastModifiedTime(to, Files.getLastModifiedTime(from));
+
+        void applyTo(Path dir) throws IOException {
+            if (perms != null) {
+                Files.setPosixFilePermissions(dir, perms);
+            }
+            Files.setLastModifiedTime(dir, mtime);
+        }
     }
 
     /** Compares the index of one root with its target directory, in tree order, without holding either in memory. */
