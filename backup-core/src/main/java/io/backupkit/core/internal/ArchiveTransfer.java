@@ -232,6 +232,10 @@ public final class ArchiveTransfer {
             try {
                 storage.put(key, ContentSource.once(source, java.util.OptionalLong.of(o.storedSize())));
             } catch (RuntimeException ex) {
+                if (source.readFailure != null) {
+                    throw new InvalidArchiveException("the import file is truncated or damaged in entry " + name + " ("
+                            + source.readFailure.getMessage() + "); nothing was imported", ex);
+                }
                 if (source.problem != null) {
                     throw new InvalidArchiveException("entry " + name + " of the import file " + source.problem
                             + "; nothing was imported", ex);
@@ -268,6 +272,7 @@ public final class ArchiveTransfer {
         private final LongConsumer progress;
         private long count;
         volatile String problem;
+        volatile IOException readFailure;
         volatile boolean ended;
 
         CheckedEntryStream(InputStream tar, Manifest.StoredObject object, LongConsumer progress) {
@@ -285,7 +290,13 @@ public final class ArchiveTransfer {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
+            int n;
+            try {
+                n = in.read(b, off, len);
+            } catch (IOException e) {
+                readFailure = e;
+                throw e;
+            }
             if (n > 0) {
                 sha.update(b, off, n);
                 count += n;

@@ -135,13 +135,11 @@ public final class VerifiedObjectStream extends InputStream {
         finished = true;
         drainStored();
         boolean storedIntact = stored.count() == object.storedSize() && stored.sha256().equals(object.storedSha256());
-        ObjectIntegrityException ie = storedIntact
+        return storedIntact
                 ? new ObjectIntegrityException(VerifyReport.CheckStatus.UNREADABLE, name
-                        + " cannot be decompressed although its stored SHA-256 matches: " + e.getMessage())
+                        + " cannot be decompressed although its stored SHA-256 matches: " + e.getMessage(), e)
                 : new ObjectIntegrityException(VerifyReport.CheckStatus.CHECKSUM_MISMATCH, name
-                        + " does not match its SHA-256 (stored bytes changed since the backup was written)");
-        ie.initCause(e);
-        return ie;
+                        + " does not match its SHA-256 (stored bytes changed since the backup was written)", e);
     }
 
     @Override
@@ -164,6 +162,11 @@ public final class VerifiedObjectStream extends InputStream {
 
         ObjectIntegrityException(VerifyReport.CheckStatus status, String message) {
             super(message);
+            this.status = status;
+        }
+
+        ObjectIntegrityException(VerifyReport.CheckStatus status, String message, Throwable cause) {
+            super(message, cause);
             this.status = status;
         }
     }
