@@ -181,14 +181,36 @@ public final class BackupWriter {
 
         @Override
         public void write(int b) throws IOException {
-            content.write(b);
+            try {
+                content.write(b);
+            } catch (IOException e) {
+                throw storageFailure(e);
+            }
             contentBytes.accept(1);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            content.write(b, off, len);
+            try {
+                content.write(b, off, len);
+            } catch (IOException e) {
+                throw storageFailure(e);
+            }
             contentBytes.accept(len);
+        }
+
+        /**
+         * A write failed because the upload stopped: the upload's own exception is the real cause, so wait for it
+         * (it is ending) rather than report only that the storage stopped reading.
+         */
+        private IOException storageFailure(IOException writeFailure) {
+            try {
+                awaitUpload();
+            } catch (IOException uploadFailure) {
+                uploadFailure.addSuppressed(writeFailure);
+                return uploadFailure;
+            }
+            return writeFailure;
         }
 
         @Override
@@ -206,9 +228,9 @@ public final class BackupWriter {
             try {
                 compressed.close();
             } catch (IOException e) {
-                pipe.fail(e);
-                awaitQuietly(e);
-                throw e;
+                IOException failure = storageFailure(e);
+                pipe.fail(failure);
+                throw failure;
             }
             awaitUpload();
             if (pipe.bytesRead() != stored.count()) {

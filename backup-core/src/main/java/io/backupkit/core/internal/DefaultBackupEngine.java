@@ -670,12 +670,16 @@ public final class DefaultBackupEngine implements BackupEngine {
         if (e instanceof BackupException be) {
             return be;
         }
+        // A storage failure reaches the engine wrapped in the IOException of the stream that was being written.
         Throwable cause = e;
-        while ((cause instanceof UncheckedIOException || cause instanceof IOException) && cause.getCause() instanceof BackupException) {
+        while ((cause instanceof UncheckedIOException || cause instanceof IOException) && cause.getCause() != null) {
+            if (cause.getCause() instanceof StorageException se) {
+                return new StorageException(what + ": " + se.getMessage(), se.retryable(), e);
+            }
+            if (cause.getCause() instanceof BackupException be) {
+                return be;
+            }
             cause = cause.getCause();
-        }
-        if (cause instanceof BackupException be) {
-            return be;
         }
         String message = what + ": " + (e.getMessage() != null ? e.getMessage() : e.toString());
         return switch (kind) {
