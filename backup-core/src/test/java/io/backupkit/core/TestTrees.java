@@ -67,6 +67,11 @@ final class TestTrees {
 
     /** Path -> type, size, SHA-256, mtime and permissions of everything under root (the root's own entry included). */
     static Map<String, String> snapshot(Path root) throws IOException {
+        return snapshot(root, java.time.temporal.ChronoUnit.NANOS);
+    }
+
+    /** As {@link #snapshot(Path)}, with modification times truncated to {@code precision}. */
+    static Map<String, String> snapshot(Path root, java.time.temporal.TemporalUnit precision) throws IOException {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> all = Files.walk(root)) {
             for (Path p : all.toList()) {
@@ -77,9 +82,9 @@ final class TestTrees {
                 if (a.isSymbolicLink()) {
                     what = "link->" + Files.readSymbolicLink(p);
                 } else if (a.isDirectory()) {
-                    what = "dir " + perms + " " + a.lastModifiedTime().toInstant();
+                    what = "dir " + perms + " " + a.lastModifiedTime().toInstant().truncatedTo(precision);
                 } else {
-                    what = "file " + a.size() + " " + sha(p) + " " + perms + " " + a.lastModifiedTime().toInstant();
+                    what = "file " + a.size() + " " + sha(p) + " " + perms + " " + a.lastModifiedTime().toInstant().truncatedTo(precision);
                 }
                 out.put(rel, what);
             }
