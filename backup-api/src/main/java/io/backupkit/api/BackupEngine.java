@@ -109,6 +109,46 @@ public interface BackupEngine extends AutoCloseable {
      */
     CleanupResult cleanUpInterrupted();
 
+    // ------------------------------------------------------------------ background jobs
+
+    /** Starts a backup in the background; see {@link #backup(BackupRequest)}. */
+    Job<BackupResult> startBackup(BackupRequest request);
+
+    /** Starts a restore in the background; see {@link #restore(RestoreRequest)}. */
+    Job<RestoreResult> startRestore(RestoreRequest request);
+
+    /** Starts a verification in the background; see {@link #verify(BackupId)}. */
+    Job<VerifyReport> startVerify(BackupId id);
+
+    /** A job started by this engine (running, or among the recently finished ones). */
+    Optional<Job<?>> job(String jobId);
+
+    // ------------------------------------------------------------------ history, stats, health
+
+    /**
+     * The history of operations on this storage (by every instance that uses it), newest first: backups,
+     * restores, verifications, deletions, imports, exports and clean-ups with who, when, what, how it ended.
+     */
+    List<OperationRecord> history(HistoryQuery query);
+
+    /**
+     * Writes the history as CSV (RFC 4180: a header line, fields with commas, quotes or line breaks quoted).
+     * Does not close {@code out}.
+     */
+    void exportHistoryCsv(HistoryQuery query, java.io.Writer out);
+
+    /** Counts, sizes and durations for a dashboard. */
+    BackupStats stats();
+
+    /** Problems a monitor should alert on, per the engine's {@link HealthPolicy}. Never throws for a storage failure: reports it. */
+    HealthReport health();
+
+    /**
+     * A view of this engine that records {@code actor} (a user name, "scheduler") as who asked, in the history of
+     * every operation whose request does not name one. Shares everything else with this engine.
+     */
+    BackupEngine withActor(String actor);
+
     /** Releases the storage and thread pools. Operations in progress are not interrupted. */
     @Override
     void close();

@@ -5,6 +5,7 @@ import io.backupkit.api.BackupListener;
 import io.backupkit.api.Compression;
 import io.backupkit.api.ConfigurationException;
 import io.backupkit.api.FileSet;
+import io.backupkit.api.HealthPolicy;
 import io.backupkit.api.TableSelection;
 import io.backupkit.api.spi.DatabaseDumper;
 import io.backupkit.api.spi.StorageProvider;
@@ -63,6 +64,7 @@ public final class BackupKit {
         private long maxImportBytes = DEFAULT_MAX_IMPORT_BYTES;
         private int parallelism = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         private ClassLoader classLoader;
+        private HealthPolicy healthPolicy = HealthPolicy.DEFAULT;
 
         private Builder() {
         }
@@ -166,6 +168,12 @@ public final class BackupKit {
             return this;
         }
 
+        /** When {@code health()} reports a problem (default: {@link HealthPolicy#DEFAULT}). */
+        public Builder healthPolicy(HealthPolicy policy) {
+            this.healthPolicy = Objects.requireNonNull(policy, "healthPolicy");
+            return this;
+        }
+
         /** Where storage providers and dumpers are discovered (default: the thread's context class loader). */
         public Builder classLoader(ClassLoader loader) {
             this.classLoader = Objects.requireNonNull(loader, "classLoader");
@@ -188,7 +196,7 @@ public final class BackupKit {
                 resolved = Providers.storage(uri, loader);
             }
             return new DefaultBackupEngine(new EngineConfig(resolved, Optional.ofNullable(dataSource), Optional.ofNullable(dumper),
-                    Optional.ofNullable(fileSet), tables, compression, listeners, clock, maxImportBytes, parallelism, loader, owns));
+                    Optional.ofNullable(fileSet), tables, compression, listeners, clock, maxImportBytes, parallelism, loader, owns, healthPolicy));
         }
 
         private static URI parse(String text) {

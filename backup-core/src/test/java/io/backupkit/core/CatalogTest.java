@@ -87,10 +87,11 @@ class CatalogTest {
     void deleteRemovesEveryObjectAndUnknownIdsAreNotFound() {
         BackupId keep = backupAt("2026-01-10T02:00:00Z", "keep");
         BackupId drop = backupAt("2026-01-11T02:00:00Z", "drop");
-        int before = storage.size();
+        long before = ExportImportTest.contents(storage).size();
         engine.delete(drop);
         assertThat(engine.list()).extracting(BackupInfo::id).containsExactly(keep);
-        assertThat(storage.size()).isEqualTo(before / 2);
+        assertThat(ExportImportTest.contents(storage)).hasSize((int) before / 2)
+                .allSatisfy((key, sha) -> assertThat(key).startsWith("backups/" + keep.value() + "/"));
         assertThatThrownBy(() -> engine.delete(drop)).isInstanceOf(BackupNotFoundException.class)
                 .hasMessageContaining(drop.value());
         assertThatThrownBy(() -> engine.verify(drop)).isInstanceOf(BackupNotFoundException.class);

@@ -8,6 +8,13 @@ import io.backupkit.api.BackupNotFoundException;
 import io.backupkit.api.BackupQuery;
 import io.backupkit.api.BackupRequest;
 import io.backupkit.api.BackupResult;
+import io.backupkit.api.BackupStats;
+import io.backupkit.api.BackupStatus;
+import io.backupkit.api.HealthPolicy;
+import io.backupkit.api.HealthReport;
+import io.backupkit.api.HistoryQuery;
+import io.backupkit.api.Job;
+import io.backupkit.api.OperationRecord;
 import io.backupkit.api.BackupType;
 import io.backupkit.api.BlobNotFoundException;
 import io.backupkit.api.CleanupResult;
@@ -68,28 +75,216 @@ public final class DefaultBackupEngine implements BackupEngine {
 
     private final EngineConfig config;
     private final StorageProvider storage;
-    private final Events events;
-    private final ExecutorService uploads;
-    private final Set<BackupId> running = ConcurrentHashMap.newKeySet();
-    private final String hostname = hostname();
-    private volatile boolean closed;
+    private final Shared shared;
+    private final String actor;
+
+    /** State shared by an engine and its {@link #withActor} views. */
+    private static final class Shared {
+        final Events events;
+        final ExecutorService uploads;
+        final ExecutorService jobs;
+        final Set<BackupId> running = ConcurrentHashMap.newKeySet();
+        final Map<String, JobImpl<?>> jobsById = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, JobImpl<?>> eldest) {
+                return size() > 200 && eldest.getValue().result().isDone();
+            }
+        });
+        final HistoryLog history;
+        final String hostname = hostname();
+        volatile boolean closed;
+
+        Shared(EngineConfig config) {
+            this.events = new Events(config.listeners(), config.clock());
+            this.uploads = Executors.newCachedThreadPool(daemon("backupkit-upload-"));
+            this.jobs = Executors.newCachedThreadPool(daemon("backupkit-job-"));
+            this.history = new HistoryLog(config.storage());
+        }
+
+        private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+            AtomicInteger n = new AtomicInteger();
+            return r -> {
+                Thread t = new Thread(r, prefix + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            };
+        }
+    }
 
     public DefaultBackupEngine(EngineConfig config) {
+        this(config, new Shared(config), null);
+    }
+
+    private DefaultBackupEngine(EngineConfig config, Shared shared, String actor) {
         this.config = config;
         this.storage = config.storage();
-        this.events = new Events(config.listeners(), config.clock());
-        AtomicInteger n = new AtomicInteger();
-        this.uploads = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "backupkit-upload-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
+        this.shared = shared;
+        this.actor = actor;
+    }
+
+    @Override
+    public BackupEngine withActor(String actor) {
+        if (actor == null || actor.isBlank()) {
+            throw new IllegalArgumentException("actor must not be blank: give a user name or a role such as \"scheduler\"");
+        }
+        return new DefaultBackupEngine(config, shared, actor.strip());
+    }
+
+    private String actorOr(String requested) {
+        return !"unknown".equals(requested) ? requested : actor != null ? actor : "unknown";
+    }
+
+    // ---------------------------------------------------------------- running operations
+
+    @FunctionalInterface
+    private interface Body<T> {
+        T run(OperationScope scope) throws Exception;
+    }
+
+    private OperationScope scope(Operation op, String actorName, Optional<BackupId> id, OperationScope parent) {
+        return new OperationScope(op, actorName, config.clock().instant(), id, parent);
+    }
+
+    /** Runs an operation: history record, events, cancellation, one error type out. */
+    private <T> T run(OperationScope scope, Body<T> body) {
+        ensureOpen();
+        scope.startedAt = config.clock().instant();
+        scope.status = BackupStatus.RUNNING;
+        scope.tracker = shared.events.start(scope.operation, scope.backupId);
+        shared.history.write(scope.record(Optional.empty(), Optional.empty(), shared.hostname));
+        try {
+            scope.checkCancelled();
+            T result = body.run(scope);
+            scope.status = BackupStatus.COMPLETED;
+            shared.history.write(scope.record(Optional.of(config.clock().instant()), Optional.empty(), shared.hostname));
+            scope.tracker.finished();
+            return result;
+        } catch (Exception | Error e) {
+            BackupException failure = translate(e, scope.operation.name().toLowerCase(java.util.Locale.ROOT)
+                    + scope.backupId.map(id -> " of " + id).orElse("") + " failed", kindOf(scope.operation));
+            if (scope.status != BackupStatus.ROLLED_BACK) {
+                scope.status = BackupStatus.FAILED;
+            }
+            shared.history.write(scope.record(Optional.of(config.clock().instant()), Optional.of(failure.getMessage()),
+                    shared.hostname));
+            scope.tracker.failed(failure);
+            throw failure;
+        }
+    }
+
+    private static Kind kindOf(Operation op) {
+        return switch (op) {
+            case BACKUP -> Kind.DUMP;
+            case RESTORE -> Kind.RESTORE;
+            default -> Kind.STORAGE;
+        };
+    }
+
+    private <T> Job<T> submit(OperationScope scope, Body<T> body) {
+        ensureOpen();
+        JobImpl<T> job = new JobImpl<>(scope);
+        shared.jobsById.put(scope.id, job);
+        shared.history.write(scope.record(Optional.empty(), Optional.empty(), shared.hostname));
+        shared.jobs.execute(() -> {
+            try {
+                job.future.complete(run(scope, body));
+            } catch (BackupException e) {
+                job.future.completeExceptionally(e);
+            } catch (RuntimeException | Error e) {
+                job.future.completeExceptionally(translate(e, "job " + scope.id + " failed", kindOf(scope.operation)));
+            }
         });
+        return job;
+    }
+
+    @Override
+    public Job<BackupResult> startBackup(BackupRequest request) {
+        Prepared p = prepare(request);
+        OperationScope scope = scope(Operation.BACKUP, actorOr(request.actor()), Optional.of(p.id), null);
+        return submit(scope, sc -> takeBackup(sc, p));
+    }
+
+    @Override
+    public Job<RestoreResult> startRestore(RestoreRequest request) {
+        OperationScope scope = scope(Operation.RESTORE, actorOr(request.actor()), Optional.of(request.backupId()), null);
+        return submit(scope, sc -> new RestoreRun(request, sc).run());
+    }
+
+    @Override
+    public Job<VerifyReport> startVerify(BackupId id) {
+        OperationScope scope = scope(Operation.VERIFY, actorOr("unknown"), Optional.of(id), null);
+        return submit(scope, sc -> doVerify(sc, id));
+    }
+
+    @Override
+    public Optional<Job<?>> job(String jobId) {
+        return Optional.ofNullable(shared.jobsById.get(jobId));
+    }
+
+    /** A background operation's handle. */
+    private static final class JobImpl<T> implements Job<T> {
+        private final OperationScope scope;
+        private final java.util.concurrent.CompletableFuture<T> future = new java.util.concurrent.CompletableFuture<>();
+
+        JobImpl(OperationScope scope) {
+            this.scope = scope;
+        }
+
+        @Override
+        public String id() {
+            return scope.id;
+        }
+
+        @Override
+        public Operation operation() {
+            return scope.operation;
+        }
+
+        @Override
+        public BackupStatus status() {
+            return scope.status;
+        }
+
+        @Override
+        public Optional<BackupId> backupId() {
+            return scope.backupId;
+        }
+
+        @Override
+        public Optional<io.backupkit.api.BackupEvent.Progress> progress() {
+            Events.Tracker t = scope.tracker;
+            return t == null ? Optional.empty() : t.lastProgress();
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<T> result() {
+            return future.copy();
+        }
+
+        @Override
+        public boolean cancel() {
+            if (future.isDone()) {
+                return false;
+            }
+            scope.cancel();
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "Job[" + scope.id + " " + scope.status + "]";
+        }
     }
 
     // ---------------------------------------------------------------- backup
 
-    @Override
-    public BackupResult backup(BackupRequest request) {
+    /** A backup request resolved against the engine's configuration and checked before anything is written. */
+    private record Prepared(BackupId id, BackupType type, String name, String notes, Set<String> tags,
+                            Optional<DataSource> dataSource, TableSelection tables, Optional<FileSet> files,
+                            Compression compression) {
+    }
+
+    private Prepared prepare(BackupRequest request) {
         ensureOpen();
         BackupType type = request.type();
         Optional<DataSource> ds = type.includesDatabase() ? Optional.of(requireDataSource()) : Optional.empty();
@@ -97,54 +292,73 @@ public final class DefaultBackupEngine implements BackupEngine {
                 new ConfigurationException("a " + type + " backup needs media files: configure them with files(...) on the "
                         + "engine builder or on the BackupRequest"))) : Optional.empty();
         files.ifPresent(FilesArchiver::checkRoots);
-        TableSelection tables = request.tables().orElse(config.tables());
-        Compression compression = request.compression().orElse(config.compression());
-        return takeBackup(type, request.name(), request.notes(), request.tags(), ds, tables, files, compression);
+        return new Prepared(newId(type), type, request.name(), request.notes(), request.tags(), ds,
+                request.tables().orElse(config.tables()), files, request.compression().orElse(config.compression()));
     }
 
-    private BackupResult takeBackup(BackupType type, String name, String notes, Set<String> tags, Optional<DataSource> ds,
-                                    TableSelection tables, Optional<FileSet> files, Compression compression) {
-        BackupId id = newId(type);
-        running.add(id);
-        Events.Tracker tracker = events.start(Operation.BACKUP, Optional.of(id));
-        BackupWriter writer = new BackupWriter(storage, id, uploads, tracker::bytes);
+    @Override
+    public BackupResult backup(BackupRequest request) {
+        Prepared p = prepare(request);
+        return run(scope(Operation.BACKUP, actorOr(request.actor()), Optional.of(p.id), null), sc -> takeBackup(sc, p));
+    }
+
+    private BackupResult takeBackup(OperationScope scope, Prepared p) throws IOException {
+        BackupId id = p.id;
+        scope.options.put("type", p.type.name());
+        if (!p.name.isEmpty()) {
+            scope.options.put("name", p.name);
+        }
+        p.dataSource.ifPresent(ds -> scope.options.put("tables", describe(p.tables)));
+        p.files.ifPresent(f -> scope.target = f.roots().values().toString());
+        scope.options.put("compression", p.compression.codec() + ":" + p.compression.level());
+        shared.running.add(id);
+        Events.Tracker tracker = scope.tracker;
+        BackupWriter writer = new BackupWriter(storage, id, shared.uploads, tracker::bytes);
         List<String> warnings = new ArrayList<>();
         try {
             Optional<Manifest.DatabasePart> db = Optional.empty();
-            if (ds.isPresent()) {
-                DatabaseDumper dumper = config.dumper().orElseGet(() -> Providers.dumperFor(ds.get(), config.classLoader()));
-                DumpSummary summary = dump(dumper, ds.get(), tables, compression, writer, tracker);
+            if (p.dataSource.isPresent()) {
+                DatabaseDumper dumper = config.dumper().orElseGet(() -> Providers.dumperFor(p.dataSource.get(), config.classLoader()));
+                DumpSummary summary = dump(dumper, p.dataSource.get(), p.tables, p.compression, writer, scope);
                 warnings.addAll(summary.warnings());
                 db = Optional.of(new Manifest.DatabasePart(dumper.name(), summary.product(), summary.url(), summary.tables(),
                         summary.metadata()));
+                scope.target = summary.url() + (scope.target.isEmpty() ? "" : " + " + scope.target);
             }
             Optional<Manifest.FilesPart> filesPart = Optional.empty();
-            if (files.isPresent()) {
-                filesPart = Optional.of(archiveFiles(files.get(), compression, writer, tracker, warnings));
+            if (p.files.isPresent()) {
+                filesPart = Optional.of(archiveFiles(p.files.get(), p.compression, writer, scope, warnings));
             }
-            Manifest manifest = new Manifest(Manifest.CURRENT_FORMAT, id, type, name, notes, tags, tracker.startedAt(),
-                    config.clock().instant(), new Manifest.SourceInfo(hostname, VERSION), writer.objects(), db, filesPart,
-                    warnings);
+            scope.checkCancelled();
+            Manifest manifest = new Manifest(Manifest.CURRENT_FORMAT, id, p.type, p.name, p.notes, p.tags,
+                    scope.startedAt, config.clock().instant(), new Manifest.SourceInfo(shared.hostname, VERSION),
+                    writer.objects(), db, filesPart, warnings);
             writer.putSmall(Layout.MANIFEST, ManifestCodec.write(manifest));
-            tracker.finished();
-            LOG.info("Backup {} ({}) complete: {} objects, {} bytes stored, {} warnings", id, type,
+            LOG.info("Backup {} ({}) complete: {} objects, {} bytes stored, {} warnings", id, p.type,
                     manifest.objects().size(), manifest.storedBytes(), warnings.size());
             warnings.forEach(w -> LOG.warn("Backup {}: {}", id, w));
             return new BackupResult(manifest, tracker.elapsed(), warnings);
         } catch (RuntimeException | IOException | Error e) {
-            BackupException failure = translate(e, "backup " + id + " failed", Kind.DUMP);
-            for (Exception cleanup : writer.abortAndDeleteAll(failure)) {
-                failure.addSuppressed(cleanup);
+            for (Exception cleanup : writer.abortAndDeleteAll(e)) {
+                e.addSuppressed(cleanup);
             }
-            tracker.failed(failure);
-            throw failure;
+            throw e;
         } finally {
-            running.remove(id);
+            shared.running.remove(id);
         }
     }
 
+    private static String describe(TableSelection t) {
+        if (t.isAll()) {
+            return "all";
+        }
+        return (t.includes().isEmpty() ? "all" : String.join(",", t.includes()))
+                + (t.excludes().isEmpty() ? "" : " except " + String.join(",", t.excludes()));
+    }
+
     private DumpSummary dump(DatabaseDumper dumper, DataSource ds, TableSelection tables, Compression compression,
-                             BackupWriter writer, Events.Tracker tracker) {
+                             BackupWriter writer, OperationScope scope) {
+        Events.Tracker tracker = scope.tracker;
         DumpContext context = new DumpContext() {
             @Override
             public DataSource dataSource() {
@@ -184,16 +398,21 @@ public final class DefaultBackupEngine implements BackupEngine {
             @Override
             public void checkCancelled() {
                 ensureOpen();
+                scope.checkCancelled();
             }
         };
         return dumper.dump(context);
     }
 
     private Manifest.FilesPart archiveFiles(FileSet fileSet, Compression compression, BackupWriter writer,
-                                            Events.Tracker tracker, List<String> warnings) throws IOException {
+                                            OperationScope scope, List<String> warnings) throws IOException {
+        Events.Tracker tracker = scope.tracker;
         String archivePath = "files/" + compression.appendExtension("files.tar");
         String indexPath = "files/" + compression.appendExtension("index.jsonl");
-        FilesArchiver archiver = new FilesArchiver(fileSet, tracker::files, this::ensureOpen);
+        FilesArchiver archiver = new FilesArchiver(fileSet, tracker::files, () -> {
+            ensureOpen();
+            scope.checkCancelled();
+        });
         OutputStream tar = writer.create(archivePath, Manifest.ObjectKind.FILES_ARCHIVE, compression);
         OutputStream index = writer.create(indexPath, Manifest.ObjectKind.FILES_INDEX, compression);
         List<Manifest.FileRoot> roots;
@@ -274,45 +493,37 @@ public final class DefaultBackupEngine implements BackupEngine {
 
     @Override
     public VerifyReport verify(BackupId id) {
-        ensureOpen();
-        Events.Tracker tracker = events.start(Operation.VERIFY, Optional.of(id));
-        try {
-            Manifest m = require(id);
-            tracker.totalBytes(m.storedBytes());
-            List<VerifyReport.ObjectCheck> checks = new ArrayList<>();
-            for (Manifest.StoredObject o : m.objects()) {
-                checks.add(VerifiedObjectStream.check(storage, id, o));
-                tracker.bytes(o.storedSize());
-            }
-            VerifyReport report = new VerifyReport(id, checks, tracker.elapsed());
-            report.problems().forEach(p -> LOG.warn("Backup {}: {} {}", id, p.status(), p.detail()));
-            tracker.finished();
-            return report;
-        } catch (RuntimeException e) {
-            BackupException failure = translate(e, "verify of " + id + " failed", Kind.STORAGE);
-            tracker.failed(failure);
-            throw failure;
+        return run(scope(Operation.VERIFY, actorOr("unknown"), Optional.of(id), null), sc -> doVerify(sc, id));
+    }
+
+    private VerifyReport doVerify(OperationScope scope, BackupId id) {
+        Manifest m = require(id);
+        scope.tracker.totalBytes(m.storedBytes());
+        List<VerifyReport.ObjectCheck> checks = new ArrayList<>();
+        for (Manifest.StoredObject o : m.objects()) {
+            scope.checkCancelled();
+            checks.add(VerifiedObjectStream.check(storage, id, o));
+            scope.tracker.bytes(o.storedSize());
         }
+        VerifyReport report = new VerifyReport(id, checks, scope.tracker.elapsed());
+        report.problems().forEach(p -> LOG.warn("Backup {}: {} {}", id, p.status(), p.detail()));
+        scope.options.put("result", report.ok() ? "intact" : report.problems().size() + " damaged object(s)");
+        return report;
     }
 
     @Override
     public void delete(BackupId id) {
-        ensureOpen();
-        Events.Tracker tracker = events.start(Operation.DELETE, Optional.of(id));
-        try {
+        run(scope(Operation.DELETE, actorOr("unknown"), Optional.of(id), null), sc -> {
             if (storage.stat(Layout.manifestKey(id)).isEmpty()) {
                 throw new BackupNotFoundException("no backup " + id + " in " + storage.description() + " to delete");
             }
             // The manifest first: from then on the backup is gone from the catalogue, even if deleting the rest fails.
             storage.delete(Layout.manifestKey(id));
-            deleteFolder(Layout.folder(id));
-            tracker.finished();
+            long[] d = deleteFolder(Layout.folder(id));
+            sc.options.put("objects", Long.toString(d[0] + 1));
             LOG.info("Deleted backup {}", id);
-        } catch (RuntimeException e) {
-            BackupException failure = translate(e, "delete of " + id + " failed", Kind.STORAGE);
-            tracker.failed(failure);
-            throw failure;
-        }
+            return null;
+        });
     }
 
     private long[] deleteFolder(String prefix) {
@@ -330,9 +541,8 @@ public final class DefaultBackupEngine implements BackupEngine {
 
     @Override
     public CleanupResult cleanUpInterrupted() {
-        ensureOpen();
-        Events.Tracker tracker = events.start(Operation.CLEANUP, Optional.empty());
-        try {
+        return run(scope(Operation.CLEANUP, actorOr("unknown"), Optional.empty(), null), sc -> {
+            sc.options.put("kind", "interrupted backups");
             Map<String, Boolean> hasManifest = new TreeMap<>();
             try (Stream<BlobInfo> all = storage.list(Layout.BACKUPS)) {
                 all.forEach(b -> Layout.idOf(b.key()).ifPresent(id ->
@@ -351,26 +561,37 @@ public final class DefaultBackupEngine implements BackupEngine {
                 removed.add(e.getKey());
                 LOG.info("Removed interrupted backup {} ({} objects, {} bytes)", e.getKey(), d[0], d[1]);
             }
-            tracker.finished();
+            markInterruptedRuns(removed);
+            sc.options.put("removed", String.join(",", removed));
             return new CleanupResult(removed, objects, bytes);
-        } catch (RuntimeException e) {
-            BackupException failure = translate(e, "clean-up failed", Kind.STORAGE);
-            tracker.failed(failure);
-            throw failure;
+        });
+    }
+
+    /** History records of backups whose process died still say RUNNING: close them as FAILED. */
+    private void markInterruptedRuns(List<String> removedIds) {
+        if (removedIds.isEmpty()) {
+            return;
+        }
+        for (OperationRecord r : shared.history.query(HistoryQuery.all().withOperation(Operation.BACKUP)
+                .withStatus(BackupStatus.RUNNING))) {
+            if (r.backupId().map(id -> removedIds.contains(id.value())).orElse(false)) {
+                shared.history.write(new OperationRecord(r.id(), r.operation(), BackupStatus.FAILED, r.backupId(), r.actor(),
+                        r.startedAt(), Optional.of(config.clock().instant()), r.target(), r.options(),
+                        Optional.of("interrupted: the process stopped before the backup was complete; its objects were "
+                                + "removed by clean-up"), r.safetyBackup(), r.host()));
+            }
         }
     }
 
     private boolean isRunning(String id) {
-        return running.stream().anyMatch(r -> r.value().equals(id));
+        return shared.running.stream().anyMatch(r -> r.value().equals(id));
     }
 
     // ---------------------------------------------------------------- export / import
 
     @Override
     public void exportBackup(BackupId id, OutputStream out) {
-        ensureOpen();
-        Events.Tracker tracker = events.start(Operation.EXPORT, Optional.of(id));
-        try {
+        run(scope(Operation.EXPORT, actorOr("unknown"), Optional.of(id), null), sc -> {
             byte[] manifestBytes;
             try {
                 manifestBytes = readSmall(Layout.manifestKey(id));
@@ -378,60 +599,52 @@ public final class DefaultBackupEngine implements BackupEngine {
                 throw new BackupNotFoundException("no backup " + id + " in " + storage.description() + " to export", e);
             }
             Manifest m = ManifestCodec.read(manifestBytes, Layout.manifestKey(id));
-            tracker.totalBytes(m.storedBytes());
-            new ArchiveTransfer(storage).export(m, manifestBytes, out, tracker::bytes);
-            tracker.finished();
-        } catch (RuntimeException | IOException e) {
-            BackupException failure = translate(e, "export of " + id + " failed", Kind.STORAGE);
-            tracker.failed(failure);
-            throw failure;
-        }
+            sc.tracker.totalBytes(m.storedBytes());
+            new ArchiveTransfer(storage).export(m, manifestBytes, out, sc.tracker::bytes);
+            return null;
+        });
     }
 
     @Override
     public Manifest importBackup(InputStream in) {
-        ensureOpen();
-        Events.Tracker tracker = events.start(Operation.IMPORT, Optional.empty());
-        try {
-            Manifest m = new ArchiveTransfer(storage).importArchive(in, config.maxImportBytes(), tracker::bytes);
-            tracker.finished();
+        return run(scope(Operation.IMPORT, actorOr("unknown"), Optional.empty(), null), sc -> {
+            Manifest m = new ArchiveTransfer(storage).importArchive(in, config.maxImportBytes(), sc.tracker::bytes);
+            sc.backupId = Optional.of(m.id());
             LOG.info("Imported backup {} ({} objects, {} bytes)", m.id(), m.objects().size(), m.storedBytes());
             return m;
-        } catch (RuntimeException e) {
-            BackupException failure = translate(e, "import failed", Kind.STORAGE);
-            tracker.failed(failure);
-            throw failure;
-        }
+        });
     }
 
     // ---------------------------------------------------------------- restore
 
     @Override
     public RestoreResult restore(RestoreRequest request) {
-        ensureOpen();
-        BackupId id = request.backupId();
-        Events.Tracker tracker = events.start(Operation.RESTORE, Optional.of(id));
-        try {
-            RestoreResult result = new RestoreRun(request, tracker).run();
-            tracker.finished();
-            return result;
-        } catch (RuntimeException | IOException | Error e) {
-            BackupException failure = translate(e, "restore of " + id + " failed", Kind.RESTORE);
-            tracker.failed(failure);
-            throw failure;
-        }
+        OperationScope scope = scope(Operation.RESTORE, actorOr(request.actor()), Optional.of(request.backupId()), null);
+        return run(scope, sc -> new RestoreRun(request, sc).run());
     }
 
     /** One restore: validate everything, then (unless a dry run) safety backup, database, files. */
     private final class RestoreRun {
         private final RestoreRequest request;
+        private final OperationScope scope;
         private final Events.Tracker tracker;
         private final Manifest manifest;
 
-        RestoreRun(RestoreRequest request, Events.Tracker tracker) {
+        RestoreRun(RestoreRequest request, OperationScope scope) {
             this.request = request;
-            this.tracker = tracker;
+            this.scope = scope;
+            this.tracker = scope.tracker;
             this.manifest = require(request.backupId());
+            scope.options.put("mode", request.mode().name());
+            scope.options.put("filesMode", request.filesMode().name());
+            scope.options.put("tables", describe(request.tables()));
+            if (request.validateOnly()) {
+                scope.options.put("validateOnly", "true");
+            }
+            if (!request.safetyBackup()) {
+                scope.options.put("safetyBackup", "skipped");
+            }
+            request.schemaMapping().forEach((from, to) -> scope.options.put("schema " + from, to));
         }
 
         RestoreResult run() throws IOException {
@@ -456,6 +669,9 @@ public final class DefaultBackupEngine implements BackupEngine {
                             + "restore the files only")) : null;
             DatabaseDumper dumper = doDb ? dumperFor(manifest.database().get()) : null;
             Map<String, Path> fileTargets = doFiles ? fileTargets(manifest.files().get()) : Map.of();
+            scope.target = (doDb ? manifest.database().get().url() + " (" + request.targetDataSource().map(d -> "other database")
+                    .orElse("the application's database") + ")" : "") + (doDb && doFiles ? " + " : "")
+                    + (doFiles ? fileTargets.values().toString() : "");
 
             // 1. Validate everything before touching anything.
             List<Manifest.StoredObject> needed = new ArrayList<>();
@@ -469,6 +685,7 @@ public final class DefaultBackupEngine implements BackupEngine {
             }
             tracker.totalBytes(needed.stream().mapToLong(Manifest.StoredObject::storedSize).sum());
             for (Manifest.StoredObject o : needed) {
+                scope.checkCancelled();
                 VerifyReport.ObjectCheck check = VerifiedObjectStream.check(storage, manifest.id(), o);
                 if (check.status() != VerifyReport.CheckStatus.OK) {
                     throw new IntegrityException("backup " + manifest.id() + " cannot be restored: " + check.detail()
@@ -476,7 +693,10 @@ public final class DefaultBackupEngine implements BackupEngine {
                 }
             }
             FilesRestorer filesRestorer = doFiles ? new FilesRestorer(fileTargets, request.filesMode(),
-                    request.overwriteExisting(), tracker::files, DefaultBackupEngine.this::ensureOpen) : null;
+                    request.overwriteExisting(), tracker::files, () -> {
+                        ensureOpen();
+                        scope.checkCancelled();
+                    }) : null;
             List<RestoreResult.TableChange> tablePreview = doDb ? dumper.preview(restoreContext(target)) : List.of();
             List<RestoreResult.FilesChange> filesPreview = List.of();
             if (doFiles) {
@@ -489,8 +709,11 @@ public final class DefaultBackupEngine implements BackupEngine {
             }
 
             // 2. Safety backup of exactly what will be overwritten.
+            scope.checkCancelled();
             Optional<BackupId> safety = request.safetyBackup()
                     ? safetyBackup(target, tablePreview, fileTargets) : Optional.empty();
+            scope.safetyBackup = safety;
+            scope.checkCancelled();
 
             // 3. Restore.
             List<RestoreResult.TableChange> tables = List.of();
@@ -582,6 +805,7 @@ public final class DefaultBackupEngine implements BackupEngine {
                 @Override
                 public void checkCancelled() {
                     ensureOpen();
+                    scope.checkCancelled();
                 }
             };
         }
@@ -628,14 +852,93 @@ public final class DefaultBackupEngine implements BackupEngine {
             if (!db && !anyDir) {
                 return Optional.empty();
             }
-            BackupResult r = takeBackup(BackupType.SAFETY, "before restore of " + manifest.id(),
-                    "taken automatically before restoring " + manifest.id() + " (actor: " + request.actor() + ")",
+            Prepared p = new Prepared(newId(BackupType.SAFETY), BackupType.SAFETY, "before restore of " + manifest.id(),
+                    "taken automatically before restoring " + manifest.id() + " (actor: " + scope.actor + ")",
                     Set.of("safety"), db ? Optional.of(target) : Optional.empty(),
                     new TableSelection(existingTables, List.of()), anyDir ? Optional.of(fsb.build()) : Optional.empty(),
                     config.compression());
+            BackupResult r = DefaultBackupEngine.this.run(scope(Operation.BACKUP, scope.actor, Optional.of(p.id), scope),
+                    sc -> takeBackup(sc, p));
             LOG.info("Safety backup {} taken before restoring {}", r.id(), manifest.id());
             return Optional.of(r.id());
         }
+    }
+
+    // ---------------------------------------------------------------- history, stats, health
+
+    @Override
+    public List<OperationRecord> history(HistoryQuery query) {
+        ensureOpen();
+        return shared.history.query(query);
+    }
+
+    @Override
+    public void exportHistoryCsv(HistoryQuery query, java.io.Writer out) {
+        try {
+            HistoryCsv.write(history(query), out);
+        } catch (IOException e) {
+            throw new StorageException("could not write the history CSV: " + e.getMessage(), false, e);
+        }
+    }
+
+    @Override
+    public BackupStats stats() {
+        List<BackupInfo> backups = list();
+        Map<BackupType, Long> byType = new java.util.EnumMap<>(BackupType.class);
+        backups.forEach(b -> byType.merge(b.type(), 1L, Long::sum));
+        List<OperationRecord> runs = shared.history.query(HistoryQuery.all().withOperation(Operation.BACKUP));
+        Map<BackupStatus, Long> byStatus = new java.util.EnumMap<>(BackupStatus.class);
+        runs.forEach(r -> byStatus.merge(r.status(), 1L, Long::sum));
+        List<OperationRecord> completed = runs.stream().filter(r -> r.status() == BackupStatus.COMPLETED).toList();
+        java.time.Duration average = completed.isEmpty() ? java.time.Duration.ZERO
+                : completed.stream().map(OperationRecord::duration).reduce(java.time.Duration.ZERO, java.time.Duration::plus)
+                .dividedBy(completed.size());
+        return new BackupStats(byType, byStatus, backups.stream().mapToLong(BackupInfo::storedBytes).sum(),
+                backups.stream().map(BackupInfo::createdAt).min(Comparator.naturalOrder()),
+                backups.stream().map(BackupInfo::createdAt).max(Comparator.naturalOrder()),
+                completed.stream().findFirst(),
+                runs.stream().filter(r -> r.status() == BackupStatus.FAILED).findFirst(),
+                average, completed.stream().findFirst().map(OperationRecord::duration));
+    }
+
+    @Override
+    public HealthReport health() {
+        Instant now = config.clock().instant();
+        HealthPolicy policy = config.healthPolicy();
+        List<HealthReport.Problem> problems = new ArrayList<>();
+        List<BackupInfo> backups;
+        List<OperationRecord> runs;
+        try {
+            backups = list();
+            runs = shared.history.query(HistoryQuery.all().withOperation(Operation.BACKUP));
+        } catch (RuntimeException e) {
+            problems.add(new HealthReport.Problem(HealthReport.Kind.STORAGE_UNREACHABLE, "the storage "
+                    + storage.description() + " cannot be read: " + e.getMessage()));
+            return new HealthReport(now, problems);
+        }
+        Optional<BackupInfo> newest = backups.stream().filter(b -> b.type() != BackupType.SAFETY).findFirst();
+        if (newest.isEmpty()) {
+            problems.add(new HealthReport.Problem(HealthReport.Kind.STALE_BACKUP, "there is no successful backup in "
+                    + storage.description()));
+        } else if (newest.get().createdAt().isBefore(now.minus(policy.maxBackupAge()))) {
+            problems.add(new HealthReport.Problem(HealthReport.Kind.STALE_BACKUP, "the newest successful backup, "
+                    + newest.get().id() + ", is from " + newest.get().createdAt() + ", older than "
+                    + policy.maxBackupAge().toHours() + " hours"));
+        }
+        List<OperationRecord> finished = runs.stream().filter(r -> r.status() != BackupStatus.RUNNING
+                && r.status() != BackupStatus.PENDING).toList();
+        if (finished.size() >= policy.failedRunsInARow() && finished.subList(0, policy.failedRunsInARow()).stream()
+                .allMatch(r -> r.status() == BackupStatus.FAILED)) {
+            problems.add(new HealthReport.Problem(HealthReport.Kind.FAILING_RUNS, "the last " + policy.failedRunsInARow()
+                    + " backup runs failed; the latest: " + finished.get(0).error().orElse("(no message)")));
+        }
+        long stored = backups.stream().mapToLong(BackupInfo::storedBytes).sum();
+        if (policy.maxStoredBytes().isPresent() && stored > policy.maxStoredBytes().getAsLong()) {
+            problems.add(new HealthReport.Problem(HealthReport.Kind.STORAGE_OVER_LIMIT, "backups occupy " + stored
+                    + " bytes, more than the limit of " + policy.maxStoredBytes().getAsLong()
+                    + "; tighten the retention policy or raise the limit"));
+        }
+        return new HealthReport(now, problems);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -646,19 +949,20 @@ public final class DefaultBackupEngine implements BackupEngine {
     }
 
     private BackupId newId(BackupType type) {
+        ensureOpen();
         while (true) {
             byte[] rnd = new byte[2];
             ThreadLocalRandom.current().nextBytes(rnd);
             BackupId id = BackupId.of(ID_TIME.format(config.clock().instant()) + "-" + type.label() + "-"
                     + HexFormat.of().formatHex(rnd));
-            if (!running.contains(id) && storage.stat(Layout.manifestKey(id)).isEmpty()) {
+            if (!shared.running.contains(id) && storage.stat(Layout.manifestKey(id)).isEmpty()) {
                 return id;
             }
         }
     }
 
     private void ensureOpen() {
-        if (closed) {
+        if (shared.closed) {
             throw new io.backupkit.api.CancelledException("the backup engine was closed");
         }
     }
@@ -689,7 +993,7 @@ public final class DefaultBackupEngine implements BackupEngine {
         };
     }
 
-    private static String hostname() {
+    static String hostname() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
@@ -699,9 +1003,10 @@ public final class DefaultBackupEngine implements BackupEngine {
 
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            uploads.shutdown();
+        if (!shared.closed) {
+            shared.closed = true;
+            shared.uploads.shutdown();
+            shared.jobs.shutdown();
             if (config.ownsStorage()) {
                 storage.close();
             }

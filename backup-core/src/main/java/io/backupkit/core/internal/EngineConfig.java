@@ -26,9 +26,10 @@ import javax.sql.DataSource;
  * @param parallelism    worker connections a dumper may use
  * @param classLoader    where providers are discovered
  * @param ownsStorage    whether the engine created the storage (from a URI) and so closes it
+ * @param healthPolicy   what health() reports as a problem
  */
 public record EngineConfig(StorageProvider storage, Optional<DataSource> dataSource, Optional<DatabaseDumper> dumper,
                            Optional<FileSet> fileSet, TableSelection tables, Compression compression,
                            List<BackupListener> listeners, Clock clock, long maxImportBytes, int parallelism,
-                           ClassLoader classLoader, boolean ownsStorage) {
+                           ClassLoader classLoader, boolean ownsStorage, io.backupkit.api.HealthPolicy healthPolicy) {
 }

@@ -62,6 +62,7 @@ public final class Events {
         private final AtomicLong files = new AtomicLong();
         private final AtomicLong lastEmit = new AtomicLong();
         private volatile OptionalLong totalBytes = OptionalLong.empty();
+        private volatile BackupEvent.Progress lastProgress;
 
         private Tracker(Operation op, Optional<BackupId> id, Instant startedAt, long startNanos) {
             this.op = op;
@@ -73,6 +74,11 @@ public final class Events {
 
         public Instant startedAt() {
             return startedAt;
+        }
+
+        /** The latest progress event emitted, if any. */
+        public Optional<BackupEvent.Progress> lastProgress() {
+            return Optional.ofNullable(lastProgress);
         }
 
         public void totalBytes(long total) {
@@ -129,8 +135,10 @@ public final class Events {
                 long left = Math.max(0, totalBytes.getAsLong() - b);
                 eta = Optional.of(Duration.ofMillis((long) (left / rate * 1000)));
             }
-            emit(new BackupEvent.Progress(op, id, clock.instant(), b, totalBytes, rows.get(), tables.get(),
-                    files.get(), rate, eta));
+            BackupEvent.Progress p = new BackupEvent.Progress(op, id, clock.instant(), b, totalBytes, rows.get(),
+                    tables.get(), files.get(), rate, eta);
+            lastProgress = p;
+            emit(p);
         }
     }
 }
