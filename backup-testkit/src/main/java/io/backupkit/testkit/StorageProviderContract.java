@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -351,18 +352,15 @@ public abstract class StorageProviderContract {
     }
 
     @Test
-    void listOfManyKeysReturnsEveryKeyOnce() {
+    void listOfManyKeysReturnsEveryKeyOnceAndCanBeStoppedEarly() {
+        // One test for both, as storing thousands of keys is the slow part on a real backend.
         int count = manyKeysCount();
         Set<String> expected = putManyKeys(count);
         put("other/key", bytes("not listed"));
         List<String> listed = listKeys("many/");
         assertThat(listed).hasSize(count);
         assertThat(Set.copyOf(listed)).isEqualTo(expected);
-    }
 
-    @Test
-    void listCanBeStoppedEarly() {
-        putManyKeys(manyKeysCount());
         try (Stream<BlobInfo> stream = storage.list("many/")) {
             assertThat(stream.limit(10).count()).isEqualTo(10);
         }
@@ -371,6 +369,11 @@ public abstract class StorageProviderContract {
         }
         try (Stream<BlobInfo> stream = storage.list("many/")) {
             assertThat(stream.anyMatch(info -> info.key().endsWith("/k00003"))).isTrue();
+        }
+        try (Stream<BlobInfo> stream = storage.list("")) {
+            Iterator<BlobInfo> iterator = stream.iterator();
+            assertThat(iterator.hasNext()).isTrue();
+            assertThat(iterator.next().key()).isNotEmpty();
         }
     }
 
