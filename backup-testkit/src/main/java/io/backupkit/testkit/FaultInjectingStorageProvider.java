@@ -53,6 +53,11 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
     private final List<Fault> faults;
     private final long putFailsAfterBytes;
     private final Predicate<String> putFailsAfterBytesFor;
+    private final int putCutsAllowed;
+    private final AtomicInteger putCutsDone = new AtomicInteger();
+    private final int getCutsAllowed;
+    private final long getFailsAfterBytes;
+    private final AtomicInteger getCutsDone = new AtomicInteger();
     private final long totalBytesLimit;
     private final Duration readDelay;
     private final boolean retryable;
@@ -66,6 +71,9 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
         this.faults = List.copyOf(builder.faults);
         this.putFailsAfterBytes = builder.putFailsAfterBytes;
         this.putFailsAfterBytesFor = builder.putFailsAfterBytesFor;
+        this.putCutsAllowed = builder.putCutsAllowed;
+        this.getCutsAllowed = builder.getCutsAllowed;
+        this.getFailsAfterBytes = builder.getFailsAfterBytes;
         this.totalBytesLimit = builder.totalBytesLimit;
         this.readDelay = builder.readDelay;
         this.retryable = builder.retryable;
@@ -121,7 +129,6 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
             delegate.put(key, cutting);
         } catch (RuntimeException e) {
             if (cutting.cut.get()) {
-                faultsInjected.incrementAndGet();
                 throw new StorageException("injected fault: put of '" + key + "' failed after " + cutting.read.get()
                         + " bytes of its content were read", retryable, e);
             }
@@ -134,7 +141,7 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
         int call = calls.get(Verb.GET).incrementAndGet();
         StorageKeys.requireKey(key);
         maybeFail(Verb.GET, call, key);
-        return slow(delegate.get(key));
+        return cut(key, slow(delegate.get(key)));
     }
 
     @Override
@@ -142,7 +149,7 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
         int call = calls.get(Verb.GET).incrementAndGet();
         StorageKeys.requireKey(key);
         maybeFail(Verb.GET, call, key);
-        return slow(delegate.get(key, range));
+        return cut(key, slow(delegate.get(key, range)));
     }
 
     @Override
@@ -200,7 +207,38 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
     }
 
     private boolean limitsBytes(String key) {
-        return putFailsAfterBytes >= 0 && putFailsAfterBytesFor.test(key) || totalBytesLimit >= 0;
+        return putFailsAfterBytes >= 0 && putFailsAfterBytesFor.test(key) && putCutsDone.get() < putCutsAllowed
+                || totalBytesLimit >= 0;
+    }
+
+    /** The first configured gets return streams that break after some bytes, as a dropped download does. */
+    private InputStream cut(String key, InputStream in) {
+        if (getFailsAfterBytes < 0 || healed.get() || getCutsDone.getAndIncrement() >= getCutsAllowed) {
+            return in;
+        }
+        return new FilterInputStream(in) {
+            private long delivered;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                int n = read(one, 0, 1);
+                return n < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (len > 0 && delivered >= getFailsAfterBytes) {
+                    faultsInjected.incrementAndGet();
+                    throw new IOException("injected fault: download of '" + key + "' dropped after " + delivered + " bytes",
+                            new StorageException("injected fault: download of '" + key + "' dropped after " + delivered
+                                    + " bytes", retryable));
+                }
+                int n = super.read(b, off, (int) Math.min(len, getFailsAfterBytes - delivered));
+                delivered += Math.max(n, 0);
+                return n;
+            }
+        };
     }
 
     private InputStream slow(InputStream in) {
@@ -265,7 +303,12 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
                         if (super.read() < 0) {
                             return -1; // the content ended exactly at the limit: nothing is lost
                         }
-                        cut.set(true);
+                        if (!cut.getAndSet(true)) {
+                            faultsInjected.incrementAndGet();
+                            if (putFailsAfterBytes >= 0 && putFailsAfterBytesFor.test(key)) {
+                                putCutsDone.incrementAndGet();
+                            }
+                        }
                         throw new IOException("injected fault: connection dropped after " + read.get()
                                 + " bytes of '" + key + "'");
                     }
@@ -279,7 +322,7 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
 
                 private long allowed() {
                     long allowed = Long.MAX_VALUE;
-                    if (putFailsAfterBytes >= 0 && putFailsAfterBytesFor.test(key)) {
+                    if (putFailsAfterBytes >= 0 && putFailsAfterBytesFor.test(key) && putCutsDone.get() < putCutsAllowed) {
                         allowed = putFailsAfterBytes - read.get();
                     }
                     if (totalBytesLimit >= 0) {
@@ -301,9 +344,10 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
         }
     }
 
-    private record Fault(Verb verb, int fromCall, int toCall, Predicate<String> keys) {
+    private record Fault(Verb verb, int fromCall, int toCall, int every, Predicate<String> keys) {
         boolean matches(Verb verb, int call, String key) {
-            return (this.verb == null || this.verb == verb) && call >= fromCall && call <= toCall && keys.test(key);
+            return (this.verb == null || this.verb == verb) && call >= fromCall && call <= toCall
+                    && (every <= 1 || call % every == 0) && keys.test(key);
         }
     }
 
@@ -313,6 +357,9 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
         private final List<Fault> faults = new ArrayList<>();
         private long putFailsAfterBytes = -1;
         private Predicate<String> putFailsAfterBytesFor = key -> true;
+        private int putCutsAllowed = Integer.MAX_VALUE;
+        private int getCutsAllowed;
+        private long getFailsAfterBytes = -1;
         private long totalBytesLimit = -1;
         private Duration readDelay = Duration.ZERO;
         private boolean retryable = true;
@@ -340,6 +387,37 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
             return this;
         }
 
+        /** As {@link #failPutAfterBytes(long)}, for the first {@code puts} puts that reach the limit only; later ones succeed. */
+        public Builder failFirstPutsAfterBytes(int puts, long bytes) {
+            requirePositive(puts);
+            failPutAfterBytes(bytes);
+            this.putCutsAllowed = puts;
+            return this;
+        }
+
+        /**
+         * The streams of the first {@code gets} gets break after {@code bytes} bytes: a read throws an
+         * {@link IOException} whose cause is a {@link StorageException} (retryable unless configured otherwise).
+         */
+        public Builder failFirstGetsAfterBytes(int gets, long bytes) {
+            requirePositive(gets);
+            if (bytes < 0) {
+                throw new IllegalArgumentException("bytes must be >= 0, was " + bytes);
+            }
+            this.getCutsAllowed = gets;
+            this.getFailsAfterBytes = bytes;
+            return this;
+        }
+
+        /** Every {@code n}-th call of the verb fails (calls n, 2n, 3n...): a flaky backend. */
+        public Builder failEveryNthCall(Verb verb, int n) {
+            if (n < 2) {
+                throw new IllegalArgumentException("n must be >= 2 (n = 1 would fail every call: use failFromNthCall), was " + n);
+            }
+            faults.add(new Fault(Objects.requireNonNull(verb, "verb"), 1, Integer.MAX_VALUE, n, key -> true));
+            return this;
+        }
+
         /**
          * Puts fail once {@code bytes} bytes in total were accepted by puts since the wrapper was built, like a disk
          * filling up: the put that crosses the limit fails part-way, and every later put fails at once.
@@ -355,33 +433,33 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
         /** The {@code n}-th call of the verb (counting from 1) fails before reaching the wrapped provider. */
         public Builder failNthCall(Verb verb, int n) {
             requirePositive(n);
-            faults.add(new Fault(Objects.requireNonNull(verb, "verb"), n, n, key -> true));
+            faults.add(new Fault(Objects.requireNonNull(verb, "verb"), n, n, 0, key -> true));
             return this;
         }
 
         /** The first {@code count} calls of the verb fail before reaching the wrapped provider. */
         public Builder failFirstCalls(Verb verb, int count) {
             requirePositive(count);
-            faults.add(new Fault(Objects.requireNonNull(verb, "verb"), 1, count, key -> true));
+            faults.add(new Fault(Objects.requireNonNull(verb, "verb"), 1, count, 0, key -> true));
             return this;
         }
 
         /** Every call from the {@code n}-th on (counting from 1) of the verb fails. */
         public Builder failFromNthCall(Verb verb, int n) {
             requirePositive(n);
-            faults.add(new Fault(Objects.requireNonNull(verb, "verb"), n, Integer.MAX_VALUE, key -> true));
+            faults.add(new Fault(Objects.requireNonNull(verb, "verb"), n, Integer.MAX_VALUE, 0, key -> true));
             return this;
         }
 
         /** Every call of any verb whose key (for list: prefix) matches fails. */
         public Builder failCalls(Predicate<String> keys) {
-            faults.add(new Fault(null, 1, Integer.MAX_VALUE, Objects.requireNonNull(keys, "keys")));
+            faults.add(new Fault(null, 1, Integer.MAX_VALUE, 0, Objects.requireNonNull(keys, "keys")));
             return this;
         }
 
         /** Every call of the verb whose key (for list: prefix) matches fails. */
         public Builder failCalls(Verb verb, Predicate<String> keys) {
-            faults.add(new Fault(Objects.requireNonNull(verb, "verb"), 1, Integer.MAX_VALUE, Objects.requireNonNull(keys, "keys")));
+            faults.add(new Fault(Objects.requireNonNull(verb, "verb"), 1, Integer.MAX_VALUE, 0, Objects.requireNonNull(keys, "keys")));
             return this;
         }
 

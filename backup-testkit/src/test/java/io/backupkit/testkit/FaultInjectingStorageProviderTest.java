@@ -166,6 +166,46 @@ class FaultInjectingStorageProviderTest {
         assertThatThrownBy(() -> FaultInjectingStorageProvider.wrap(null)).isInstanceOf(NullPointerException.class);
     }
 
+    @Test
+    void onlyTheFirstPutsFailAfterBytesWhenLimitedInNumber() {
+        FaultInjectingStorageProvider storage = FaultInjectingStorageProvider.wrap(memory).failFirstPutsAfterBytes(1, 10).build();
+        storage.put("small", ContentSource.of(new byte[5]));
+        assertThatThrownBy(() -> storage.put("k", SeededContent.source(1, 100))).isInstanceOf(StorageException.class);
+        storage.put("k", SeededContent.source(1, 100));
+        assertThat(SeededContent.sha256(memory.get("k"))).isEqualTo(SeededContent.sha256(1, 100));
+        assertThat(storage.faultsInjected()).isEqualTo(1);
+    }
+
+    @Test
+    void firstGetsBreakAfterBytesWithARetryableCause() throws IOException {
+        memory.put("k", SeededContent.source(2, 1_000));
+        FaultInjectingStorageProvider storage = FaultInjectingStorageProvider.wrap(memory).failFirstGetsAfterBytes(1, 100).build();
+        try (InputStream in = storage.get("k")) {
+            assertThat(in.readNBytes(100)).hasSize(100);
+            assertThatThrownBy(in::read).isInstanceOf(IOException.class)
+                    .hasMessageContaining("injected fault")
+                    .cause().isInstanceOf(StorageException.class)
+                    .satisfies(e -> assertThat(((StorageException) e).retryable()).isTrue());
+        }
+        assertThat(SeededContent.sha256(storage.get("k"))).isEqualTo(SeededContent.sha256(2, 1_000));
+    }
+
+    @Test
+    void everyNthCallFails() {
+        FaultInjectingStorageProvider storage = FaultInjectingStorageProvider.wrap(memory).failEveryNthCall(Verb.STAT, 3).build();
+        int failures = 0;
+        for (int i = 0; i < 9; i++) {
+            try {
+                storage.stat("k");
+            } catch (StorageException e) {
+                failures++;
+            }
+        }
+        assertThat(failures).isEqualTo(3);
+        assertThatThrownBy(() -> FaultInjectingStorageProvider.wrap(memory).failEveryNthCall(Verb.STAT, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     private static byte[] readAll(InputStream in) {
         try (in) {
             return in.readAllBytes();
