@@ -663,6 +663,32 @@ public abstract class StorageProviderContract {
         }
     }
 
+    /**
+     * Puts are independent: the engine streams a files archive and its index at the same time, and dump workers
+     * write several tables at once, so a provider that serialised puts behind one lock would deadlock it.
+     */
+    @Test
+    void aPutCompletesWhileAnotherPutWaitsForItsSource() throws Exception {
+        long size = mediumObjectSize();
+        PausingSource waiting = new PausingSource(41, size, size / 2);
+        ExecutorService executor = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> slow = executor.submit(() -> storage.put("independent/slow", waiting));
+            waiting.awaitPaused(slow);
+            Future<?> quick = executor.submit(() -> storage.put("independent/quick", SeededContent.source(42, 100_000)));
+            // A generous bound: this detects a deadlock, it does not measure speed.
+            quick.get(2, TimeUnit.MINUTES);
+            assertThat(SeededContent.sha256(storage.get("independent/quick"))).isEqualTo(SeededContent.sha256(42, 100_000));
+            assertThat(slow.isDone()).as("the paused put is still waiting for its source").isFalse();
+            waiting.resume();
+            slow.get(5, TimeUnit.MINUTES);
+            assertThat(SeededContent.sha256(storage.get("independent/slow"))).isEqualTo(SeededContent.sha256(41, size));
+        } finally {
+            waiting.resume();
+            executor.shutdownNow();
+        }
+    }
+
     @Test
     void concurrentPutsToTheSameKeyEndWithOneWholeValue() throws Exception {
         int writers = concurrentWriters();
