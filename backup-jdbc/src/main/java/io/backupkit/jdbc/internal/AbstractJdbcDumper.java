@@ -593,8 +593,15 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
     protected void execute(RestoreContext ctx, Connection c, RestorePlan plan) throws SQLException {
         boolean oneTransaction = dialect.transactionalDdl();
         dialect.prepareRestoreConnection(c);
-        c.setAutoCommit(!oneTransaction);
-        boolean checksOff = dialect.setForeignKeyChecks(c, false);
+        boolean checksOff;
+        if (dialect.foreignKeyChecksOutsideTransaction()) {
+            c.setAutoCommit(true);
+            checksOff = dialect.setForeignKeyChecks(c, false);
+            c.setAutoCommit(!oneTransaction);
+        } else {
+            c.setAutoCommit(!oneTransaction);
+            checksOff = dialect.setForeignKeyChecks(c, false);
+        }
         try {
             List<TablePlan> order = plan.tables();
             List<TablePlan> reverse = new ArrayList<>(order);
@@ -661,7 +668,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                 }
             }
             resetCounters(c, plan);
-            if (checksOff) {
+            if (checksOff && !dialect.foreignKeyChecksOutsideTransaction()) {
                 dialect.setForeignKeyChecks(c, true);
             }
             c.commit();

@@ -460,6 +460,14 @@ public abstract class Dialect {
         return false;
     }
 
+    /**
+     * Whether {@link #setForeignKeyChecks} only works outside a transaction (SQLite's {@code PRAGMA foreign_keys}),
+     * so the restore switches checks before it begins its transaction.
+     */
+    public boolean foreignKeyChecksOutsideTransaction() {
+        return false;
+    }
+
     /** Whether CREATE/DROP TABLE run inside a transaction, so a whole restore can be one transaction. */
     public boolean transactionalDdl() {
         return false;
