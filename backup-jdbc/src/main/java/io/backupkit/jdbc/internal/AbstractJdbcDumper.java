@@ -229,7 +229,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
     private List<Manifest.TableEntry> dumpTables(Snapshot snap, SchemaModel model, DumpContext ctx) throws SQLException {
         Map<String, String> objectNames = objectNames(model.tables());
         Map<String, Manifest.TableEntry> done = new java.util.concurrent.ConcurrentHashMap<>();
-        ConcurrentLinkedQueue<Table> queue = new ConcurrentLinkedQueue<>(model.tables());
+        ConcurrentLinkedQueue<Table> queue = new ConcurrentLinkedQueue<>(dumpOrder(snap.main(), model));
         List<Connection> conns = snap.connections();
         if (conns.size() == 1) {
             drain(conns.get(0), queue, objectNames, done, ctx);
@@ -283,6 +283,14 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             done.put(t.qualifiedName(), new Manifest.TableEntry(t.schema(), t.name(), rows, List.of(ctx.objectPath(name))));
             ctx.tableDone(t.qualifiedName());
         }
+    }
+
+    /**
+     * The order workers take tables in; the model's (foreign-key) order by default. Dumpers that know table sizes
+     * put the largest first, so the last worker does not start a huge table when the others are done.
+     */
+    protected List<Table> dumpOrder(Connection c, SchemaModel model) throws SQLException {
+        return model.tables();
     }
 
     /** Unique, storage-safe object names: {@code <schema>.<table>.rows}, encoded, de-duplicated. */
