@@ -478,21 +478,22 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             }
             return s.equals(model.defaultSchema()) ? targetDefault : s;
         };
-        JdbcSchemaReader reader = new JdbcSchemaReader(dialect);
         RestoreMode mode = ctx.mode();
+        List<Table> selected = model.tables().stream().filter(t -> sel.matches(t.schema(), t.name())).toList();
+        Set<String> targetNames = selected.stream().map(t -> mapSchema.apply(t.schema()) + "\u0000" + t.name())
+                .collect(Collectors.toSet());
+        // What the target holds now, read the same way a dump reads it (so types compare like for like).
+        SchemaModel current = dialect.readSchema(c, st -> targetNames.contains(st[0] + "\u0000" + st[1]), new ArrayList<>());
         List<TablePlan> plans = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         List<String> unsupported = new ArrayList<>();
-        for (Table t : model.tables()) {
-            if (!sel.matches(t.schema(), t.name())) {
-                continue;
-            }
+        for (Table t : selected) {
             Manifest.TableEntry entry = entries.get(t.qualifiedName());
             if (entry == null) {
                 throw new IntegrityException("table " + t.qualifiedName() + " is in the schema model but not in the manifest");
             }
             Table target = t.inSchema(mapSchema.apply(t.schema()), mapSchema);
-            Table existing = findTable(c, meta, reader, target.schema(), target.name());
+            Table existing = current.table(target.schema(), target.name()).orElse(null);
             long before = existing == null ? -1 : count(c, existing);
             plans.add(new TablePlan(t, target, existing, entry, before));
             if (mode == RestoreMode.MERGE && t.mergeKey().isEmpty()) {
@@ -554,14 +555,6 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
 
     protected boolean sameFamily(String backupProduct, String targetProduct) {
         return backupProduct.equalsIgnoreCase(targetProduct);
-    }
-
-    private Table findTable(Connection c, DatabaseMetaData meta, JdbcSchemaReader reader, String schema, String name)
-            throws SQLException {
-        if (!reader.tableNames(c, meta, schema).contains(name)) {
-            return null;
-        }
-        return reader.readTable(c, meta, schema, name);
     }
 
     private void checkCompatible(Table backup, Table existing, List<String> unsupported, List<String> problems) {
