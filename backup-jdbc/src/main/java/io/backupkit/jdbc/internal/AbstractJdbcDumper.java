@@ -647,7 +647,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             }
             for (TablePlan tp : order) {
                 if (tp.existing() == null || plan.mode() == RestoreMode.REPLACE) {
-                    JdbcSupport.execute(c, dialect.addForeignKeys(tp.target()));
+                    JdbcSupport.execute(c, dialect.addForeignKeys(withResolvableForeignKeys(c, tp.target(), plan)));
                 }
             }
             for (SchemaModel.View v : plan.views()) {
@@ -680,6 +680,30 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                 LOG.warn("restoring session settings after the restore failed: {}", e.getMessage());
             }
         }
+    }
+
+    /**
+     * The table with only the foreign keys whose referenced table is restored too or already exists in the target;
+     * a selective restore into a database without the parent table skips (and logs) the others.
+     */
+    private Table withResolvableForeignKeys(Connection c, Table t, RestorePlan plan) throws SQLException {
+        List<SchemaModel.ForeignKey> keep = new ArrayList<>();
+        for (SchemaModel.ForeignKey fk : t.foreignKeys()) {
+            boolean restored = plan.tables().stream().anyMatch(tp -> tp.target().schema().equals(fk.referencedSchema())
+                    && tp.target().name().equals(fk.referencedTable()));
+            if (restored || tableExists(c, fk.referencedSchema(), fk.referencedTable())) {
+                keep.add(fk);
+            } else {
+                LOG.warn("foreign key {} of table {} not created: the table it references, {}, is neither restored nor "
+                        + "present in the target", fk.name(), t.qualifiedName(), fk.referencedQualifiedName());
+            }
+        }
+        return keep.size() == t.foreignKeys().size() ? t : new Table(t.schema(), t.name(), t.columns(), t.primaryKey(),
+                t.uniqueKeys(), keep, t.indexes(), t.checks(), t.autoIncrementNext(), t.options());
+    }
+
+    private boolean tableExists(Connection c, String schema, String name) throws SQLException {
+        return new JdbcSchemaReader(dialect).tableNames(c, c.getMetaData(), schema).contains(name);
     }
 
     private void rollbackAfterFailure(Connection c, Exception e, boolean oneTransaction) {
