@@ -601,6 +601,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             Collections.reverse(reverse);
             switch (plan.mode()) {
                 case REPLACE -> {
+                    createSchemas(c, order);
                     for (SchemaModel.View v : plan.views()) {
                         JdbcSupport.execute(c, dialect.dropView(v));
                     }
@@ -612,7 +613,6 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                     for (Sequence s : plan.sequences()) {
                         JdbcSupport.execute(c, dialect.dropSequence(s));
                     }
-                    createSchemas(c, order);
                     for (Sequence s : plan.sequences()) {
                         if (s.ownedBy() == null) {
                             JdbcSupport.execute(c, dialect.createSequence(s));
