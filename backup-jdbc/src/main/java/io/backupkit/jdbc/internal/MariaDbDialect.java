@@ -68,13 +68,13 @@ public final class MariaDbDialect extends Dialect {
         SchemaModel generic = new JdbcSchemaReader(this).read(c, tableFilter, warnings);
         List<Table> tables = new ArrayList<>();
         for (Table t : generic.tables()) {
-            tables.add(refine(c, t));
+            tables.add(refine(c, t, warnings));
         }
         return new SchemaModel(SchemaModel.FORMAT, generic.product(), generic.productVersion(), generic.defaultSchema(),
                 TableOrder.loadOrder(tables), List.of(), generic.views(), List.of());
     }
 
-    private Table refine(Connection c, Table t) throws SQLException {
+    private Table refine(Connection c, Table t, List<String> warnings) throws SQLException {
         Map<String, String> options = new HashMap<>();
         Long autoIncrement = null;
         String tableCollation = null;
@@ -120,6 +120,10 @@ public final class MariaDbDialect extends Dialect {
                     boolean generated = extra.contains("generated");
                     if (generated && extra.contains("stored")) {
                         options.put("stored:" + name, "true");
+                    }
+                    if ((dataType.equals("enum") || dataType.equals("set")) && columnType.contains("?")) {
+                        warnings.add("column " + t.qualifiedName() + "." + name + ": " + columnType + " is read from "
+                                + "information_schema, which cannot show 4-byte characters; a label shown as '?' is restored as '?'");
                     }
                     String collation = rs.getString(8);
                     String nativeType = columnType + (collation != null && !collation.equals(tableCollation)
