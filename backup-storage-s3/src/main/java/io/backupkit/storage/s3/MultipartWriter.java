@@ -5,9 +5,12 @@ import io.backupkit.api.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -18,9 +21,11 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
@@ -29,6 +34,7 @@ import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
@@ -36,7 +42,8 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * Writes one object from a stream of any length. The first part-size of bytes is read; if the stream ends
  * within it, a single PutObject stores it. Otherwise a multipart upload starts: the reading thread fills one
  * buffer at a time and hands it to the upload pool, at most {@code partsInFlight} buffers exist at once (the
- * memory bound), every part carries a CRC32C that S3 checks, and each part is retried on transient failures.
+ * memory bound), every part carries a CRC32C and a Content-MD5 that S3 checks (and its returned ETag is checked
+ * against the MD5 where it is one), and each part is retried on transient failures.
  * Any failure, including the source stream throwing or the thread being interrupted, aborts the upload after
  * the parts in flight have stopped, so S3 keeps no orphan parts and no object appears.
  */
@@ -44,6 +51,7 @@ final class MultipartWriter {
     private static final Logger LOG = LoggerFactory.getLogger(MultipartWriter.class);
     /** S3's limit on parts per upload. */
     static final int MAX_PARTS = 10_000;
+    private static final Pattern MD5_HEX = Pattern.compile("[0-9a-f]{32}");
 
     private final S3Settings settings;
     private final S3Calls s3;
@@ -83,6 +91,7 @@ final class MultipartWriter {
     private void putSingle(String objectKey, byte[] buffer, int length) {
         PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(settings.bucket()).key(objectKey)
                 .contentLength((long) length).contentType("application/octet-stream")
+                .contentMD5(Base64.getEncoder().encodeToString(md5(buffer, length)))
                 .checksumAlgorithm(ChecksumAlgorithm.CRC32_C).checksumCRC32C(crc32c(buffer, length));
         settings.applyTo(request);
         PutObjectRequest built = request.build();
@@ -99,6 +108,41 @@ final class MultipartWriter {
         if (declared.isPresent() && declared.getAsLong() != actual) {
             throw new StorageException("the content for s3://" + settings.bucket() + "/" + objectKey + " declared "
                     + declared.getAsLong() + " bytes but gave " + actual + ": nothing was stored", false);
+        }
+    }
+
+    static byte[] md5(byte[] buffer, int length) {
+        try {
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            md5.update(buffer, 0, length);
+            return md5.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has MD5", e);
+        }
+    }
+
+    /**
+     * Fails the part like S3's BadDigest (so it is sent again) when the ETag S3 returned is an MD5 that differs
+     * from the MD5 of the bytes sent: the service stored other bytes. AWS S3 already refuses such parts by their
+     * CRC32C and Content-MD5; this catches S3-compatible services that check neither.
+     */
+    private void verifyEtag(String etag, byte[] md5, String what) {
+        if (!settings.etagIsMd5() || etag == null) {
+            return;
+        }
+        String hex = etag.replace("\"", "").toLowerCase(java.util.Locale.ROOT);
+        if (!MD5_HEX.matcher(hex).matches()) {
+            return; // not an MD5 (encrypted, or the service's own scheme)
+        }
+        String expected = HexFormat.of().formatHex(md5);
+        if (!hex.equals(expected)) {
+            String message = what + " was stored with ETag " + hex + " but the MD5 of the bytes sent is " + expected
+                    + ": the bytes were changed on the way (if this S3-compatible service's ETags are not MD5s, turn"
+                    + " the check off with verifyPartEtags(false))";
+            throw S3Exception.builder().statusCode(400).message(message)
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("BadDigest").errorMessage(message)
+                            .serviceName("S3").build())
+                    .build();
         }
     }
 
@@ -241,14 +285,19 @@ final class MultipartWriter {
                         + " failed");
             }
             String checksum = crc32c(buffer, length);
-            UploadPartRequest.Builder part = UploadPartRequest.builder().bucket(settings.bucket()).key(objectKey)
+            byte[] md5 = md5(buffer, length);
+            UploadPartRequest request = UploadPartRequest.builder().bucket(settings.bucket()).key(objectKey)
                     .uploadId(uploadId).partNumber(partNumber).contentLength((long) length)
-                    .checksumAlgorithm(ChecksumAlgorithm.CRC32_C).checksumCRC32C(checksum);
-            UploadPartRequest request = part.build();
+                    .contentMD5(Base64.getEncoder().encodeToString(md5))
+                    .checksumAlgorithm(ChecksumAlgorithm.CRC32_C).checksumCRC32C(checksum).build();
+            String what = "part " + partNumber + " of " + target;
             UploadPartResponse response;
             try {
-                response = retrier.call("UploadPart " + partNumber + " of " + target,
-                        () -> s3.uploadPart(request, buffer, length));
+                response = retrier.call("UploadPart " + partNumber + " of " + target, () -> {
+                    UploadPartResponse answer = s3.uploadPart(request, buffer, length);
+                    verifyEtag(answer.eTag(), md5, what);
+                    return answer;
+                });
             } catch (SdkException e) {
                 throw errors.translate(e, "UploadPart", objectKey);
             }

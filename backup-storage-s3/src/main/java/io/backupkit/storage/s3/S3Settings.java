@@ -15,9 +15,15 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
  * @param encryption    server-side encryption to request, or null for the bucket's default
  * @param kmsKeyId      the KMS key for {@code aws:kms}, or null for the AWS-managed key
  * @param storageClass  the storage class, or null for the bucket's default
+ * @param verifyEtags   whether part ETags are checked against the MD5 of the bytes sent (when they can be)
  */
 record S3Settings(String bucket, String keyPrefix, int partSize, int partsInFlight, ServerSideEncryption encryption,
-                  String kmsKeyId, StorageClass storageClass) {
+                  String kmsKeyId, StorageClass storageClass, boolean verifyEtags) {
+
+    /** Whether S3 reports the MD5 of the content as ETag: not with SSE-KMS (nor SSE-C, which is not offered). */
+    boolean etagIsMd5() {
+        return verifyEtags && encryption != ServerSideEncryption.AWS_KMS;
+    }
 
     void applyTo(PutObjectRequest.Builder request) {
         if (encryption != null) {

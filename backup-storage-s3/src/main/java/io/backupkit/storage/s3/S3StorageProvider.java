@@ -424,6 +424,7 @@ public final class S3StorageProvider implements StorageProvider {
         private Duration retryMaxDelay = Duration.ofSeconds(20);
         private S3Client client;
         private S3AsyncClient asyncClient;
+        private boolean verifyPartEtags = true;
 
         private Builder() {
         }
@@ -601,6 +602,16 @@ public final class S3StorageProvider implements StorageProvider {
         }
 
         /**
+         * Whether the ETag S3 returns for each part is checked against the MD5 of the bytes sent (default on; never
+         * with SSE-KMS, whose ETags are not MD5s). A mismatch means the service stored other bytes: the part is
+         * sent again. Turn it off only for an S3-compatible service whose ETags look like MD5s but are not.
+         */
+        public Builder verifyPartEtags(boolean verify) {
+            this.verifyPartEtags = verify;
+            return this;
+        }
+
+        /**
          * Uses the host's client, whose region, endpoint, credentials and SDK retries apply; it is not closed by
          * {@link S3StorageProvider#close()}. The provider's own per-call retries come on top.
          */
@@ -621,7 +632,7 @@ public final class S3StorageProvider implements StorageProvider {
                 throw new ConfigurationException("no S3 bucket configured: call bucket(...)");
             }
             S3Settings settings = new S3Settings(bucket, keyPrefix, partSize, partsInFlight, encryption, kmsKeyId,
-                    storageClass);
+                    storageClass, verifyPartEtags);
             Retrier retrier = new Retrier(maxAttempts, retryBaseDelay, retryMaxDelay);
             if (client != null || asyncClient != null) {
                 if (client != null && asyncClient != null) {
