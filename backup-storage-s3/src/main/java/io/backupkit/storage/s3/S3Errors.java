@@ -15,6 +15,7 @@ import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 
 /**
  * Turns SDK exceptions into {@link StorageException}s that say what was wrong and what to do, and decides which
@@ -130,7 +131,7 @@ final class S3Errors {
         int status = e.statusCode();
         String code = errorCode(e);
         String s3Said = code.isEmpty() ? "HTTP " + status : "HTTP " + status + " " + code + ": " + errorMessage(e);
-        if (code.equals("NoSuchBucket")) {
+        if (code.equals("NoSuchBucket") || e instanceof NoSuchBucketException) {
             return new StorageException("bucket '" + bucket + "' does not exist in region " + regionName + where()
                     + ": create it or fix the name (S3 " + action + " answered " + s3Said + ")", false, e);
         }
