@@ -12,7 +12,9 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -30,9 +32,11 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
@@ -52,6 +56,7 @@ final class MultipartWriter {
     /** S3's limit on parts per upload. */
     static final int MAX_PARTS = 10_000;
     private static final Pattern MD5_HEX = Pattern.compile("[0-9a-f]{32}");
+    private static final Pattern MULTIPART_ETAG = Pattern.compile("[0-9a-f]{32}-\\d+");
 
     private final S3Settings settings;
     private final S3Calls s3;
@@ -130,7 +135,7 @@ final class MultipartWriter {
         if (!settings.etagIsMd5() || etag == null) {
             return;
         }
-        String hex = etag.replace("\"", "").toLowerCase(java.util.Locale.ROOT);
+        String hex = unquote(etag);
         if (!MD5_HEX.matcher(hex).matches()) {
             return; // not an MD5 (encrypted, or the service's own scheme)
         }
@@ -144,6 +149,10 @@ final class MultipartWriter {
                             .serviceName("S3").build())
                     .build();
         }
+    }
+
+    static String unquote(String etag) {
+        return etag == null ? "" : etag.replace("\"", "").toLowerCase(java.util.Locale.ROOT);
     }
 
     static String crc32c(byte[] buffer, int length) {
@@ -168,6 +177,7 @@ final class MultipartWriter {
         /** Part tasks that have started and not finished; its monitor signals each finish. */
         private final AtomicInteger running = new AtomicInteger();
         private volatile boolean stopped;
+        private final Map<Integer, byte[]> partMd5s = new ConcurrentHashMap<>();
         private String uploadId;
 
         Upload(String objectKey, OptionalLong declaredLength) {
@@ -195,7 +205,7 @@ final class MultipartWriter {
                 long total = sendParts(in, firstPart);
                 List<CompletedPart> done = awaitParts();
                 checkLength(objectKey, declaredLength, total);
-                complete(done);
+                complete(done, total);
                 completed = true;
                 LOG.debug("stored {} ({} bytes in {} parts)", target, total, done.size());
             } catch (InterruptedException e) {
@@ -286,6 +296,7 @@ final class MultipartWriter {
             }
             String checksum = crc32c(buffer, length);
             byte[] md5 = md5(buffer, length);
+            partMd5s.put(partNumber, md5);
             UploadPartRequest request = UploadPartRequest.builder().bucket(settings.bucket()).key(objectKey)
                     .uploadId(uploadId).partNumber(partNumber).contentLength((long) length)
                     .contentMD5(Base64.getEncoder().encodeToString(md5))
@@ -330,14 +341,59 @@ final class MultipartWriter {
             return done;
         }
 
-        private void complete(List<CompletedPart> done) {
+        private void complete(List<CompletedPart> done, long total) {
             CompleteMultipartUploadRequest request = CompleteMultipartUploadRequest.builder()
                     .bucket(settings.bucket()).key(objectKey).uploadId(uploadId)
                     .multipartUpload(CompletedMultipartUpload.builder().parts(done).build()).build();
+            String expectedEtag = expectedEtag(done.size());
+            AtomicInteger attempts = new AtomicInteger();
+            CompleteMultipartUploadResponse response;
             try {
-                retrier.run("CompleteMultipartUpload of " + target, () -> s3.completeMultipartUpload(request));
+                response = retrier.call("CompleteMultipartUpload of " + target, () -> {
+                    attempts.incrementAndGet();
+                    return s3.completeMultipartUpload(request);
+                });
+            } catch (S3Exception e) {
+                if (attempts.get() > 1 && "NoSuchUpload".equals(S3Errors.errorCode(e)) && expectedEtag != null
+                        && expectedEtag.equals(storedEtag())) {
+                    // An earlier attempt completed the upload but its answer was lost (timeout, reset).
+                    LOG.debug("{}: an earlier CompleteMultipartUpload had succeeded", target);
+                    return;
+                }
+                throw errors.translate(e, "CompleteMultipartUpload", objectKey);
             } catch (SdkException e) {
                 throw errors.translate(e, "CompleteMultipartUpload", objectKey);
+            }
+            String etag = unquote(response.eTag());
+            if (expectedEtag != null && MULTIPART_ETAG.matcher(etag).matches() && !etag.equals(expectedEtag)) {
+                throw new StorageException("S3 assembled " + target + " with ETag " + etag + " but the parts sent"
+                        + " give " + expectedEtag + ": the stored object is not what was sent; write it again (if"
+                        + " this S3-compatible service computes ETags its own way, use verifyPartEtags(false))", true);
+            }
+        }
+
+        /** The ETag S3 gives a multipart object: MD5 of the parts' MD5s, dash, part count; null if not MD5-based. */
+        private String expectedEtag(int partCount) {
+            if (!settings.etagIsMd5()) {
+                return null;
+            }
+            try {
+                MessageDigest md5 = MessageDigest.getInstance("MD5");
+                for (int part = 1; part <= partCount; part++) {
+                    md5.update(partMd5s.get(part));
+                }
+                return HexFormat.of().formatHex(md5.digest()) + "-" + partCount;
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every Java runtime has MD5", e);
+            }
+        }
+
+        private String storedEtag() {
+            try {
+                return unquote(s3.headObject(HeadObjectRequest.builder().bucket(settings.bucket()).key(objectKey)
+                        .build()).eTag());
+            } catch (SdkException e) {
+                return null;
             }
         }
 

@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
@@ -43,7 +44,7 @@ interface S3Calls extends AutoCloseable {
 
     UploadPartResponse uploadPart(UploadPartRequest request, byte[] buffer, int length);
 
-    void completeMultipartUpload(CompleteMultipartUploadRequest request);
+    CompleteMultipartUploadResponse completeMultipartUpload(CompleteMultipartUploadRequest request);
 
     void abortMultipartUpload(AbortMultipartUploadRequest request);
 
@@ -105,8 +106,8 @@ interface S3Calls extends AutoCloseable {
         }
 
         @Override
-        public void completeMultipartUpload(CompleteMultipartUploadRequest request) {
-            client.completeMultipartUpload(request);
+        public CompleteMultipartUploadResponse completeMultipartUpload(CompleteMultipartUploadRequest request) {
+            return client.completeMultipartUpload(request);
         }
 
         @Override
@@ -211,8 +212,8 @@ interface S3Calls extends AutoCloseable {
         }
 
         @Override
-        public void completeMultipartUpload(CompleteMultipartUploadRequest request) {
-            await(client.completeMultipartUpload(request));
+        public CompleteMultipartUploadResponse completeMultipartUpload(CompleteMultipartUploadRequest request) {
+            return await(client.completeMultipartUpload(request));
         }
 
         @Override

@@ -40,6 +40,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
@@ -405,6 +406,7 @@ public final class S3StorageProvider implements StorageProvider {
         /** The largest part held in one Java array. */
         public static final int MAX_PART_SIZE = Integer.MAX_VALUE - 64;
         private static final int MAX_PARTS_IN_FLIGHT = 32;
+        private static final Duration SOCKET_TIMEOUT = Duration.ofMinutes(5);
         private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]");
         private static final Pattern REGION_NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
@@ -656,6 +658,11 @@ public final class S3StorageProvider implements StorageProvider {
                                 : DefaultCredentialsProvider.builder().build())
                         .endpointOverride(endpoint)
                         .forcePathStyle(pathStyle != null && pathStyle)
+                        // CompleteMultipartUpload of a large object can take minutes on services that, unlike AWS,
+                        // send nothing while they assemble it; a short read timeout would fail and repeat it.
+                        .httpClientBuilder(Apache5HttpClient.builder().socketTimeout(SOCKET_TIMEOUT)
+                                .connectionTimeout(Duration.ofSeconds(10))
+                                .maxConnections(Math.max(50, 2 * partsInFlight + 8)))
                         // Retries are the provider's (per part, with backoff): the SDK's would multiply them.
                         .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                         .build();

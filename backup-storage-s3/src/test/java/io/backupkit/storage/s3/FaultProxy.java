@@ -45,7 +45,7 @@ final class FaultProxy implements AutoCloseable {
     }
 
     /** What to do with a request. */
-    sealed interface Fault permits Pass, Reset, ErrorAnswer, Corrupt {
+    sealed interface Fault permits Pass, Reset, ErrorAnswer, Corrupt, LoseAnswer {
     }
 
     /** Forward it. */
@@ -58,6 +58,10 @@ final class FaultProxy implements AutoCloseable {
 
     /** Forward it with the body byte at this position flipped, as a faulty network card or proxy would. */
     record Corrupt(long bodyPosition) implements Fault {
+    }
+
+    /** Forward it, let the server process it, then reset the connection instead of passing the answer on. */
+    record LoseAnswer() implements Fault {
     }
 
     /** Answer with this status, S3 error code and message, extra headers and optional extra XML elements. */
@@ -160,6 +164,12 @@ final class FaultProxy implements AutoCloseable {
                 log.add(describe + " -> reset after " + reset.afterBodyBytes() + " body bytes");
                 in.skipNBytes(Math.min(bodyLength, reset.afterBodyBytes()));
                 client.setSoLinger(true, 0); // close with RST: "connection reset by peer"
+                return;
+            }
+            if (fault instanceof LoseAnswer) {
+                log.add(describe + " -> forwarded, answer lost");
+                forward(lines, in, OutputStream.nullOutputStream(), bodyLength, -1);
+                client.setSoLinger(true, 0);
                 return;
             }
             long flip = fault instanceof Corrupt corrupt ? corrupt.bodyPosition() : -1;

@@ -138,6 +138,18 @@ class S3FaultToleranceTest {
     }
 
     @Test
+    void lostAnswerToCompleteMultipartUploadIsRecognisedOnRetry() {
+        long size = 2L * PART + 5;
+        proxy.plan(request -> request.method().equals("POST") && request.query().startsWith("uploadId")
+                && attempt(request) == 1 ? new FaultProxy.LoseAnswer() : FaultProxy.PASS);
+        storage.put("lost/answer", SeededContent.source(4, size, false));
+        assertThat(proxy.log()).anyMatch(line -> line.startsWith("POST") && line.contains("answer lost"));
+        assertThat(attempts.get("POST complete").get()).isEqualTo(2);
+        assertThat(SeededContent.sha256(storage.get("lost/answer"))).isEqualTo(SeededContent.sha256(4, size));
+        assertThat(openUploads()).isZero();
+    }
+
+    @Test
     void endlessSlowDownFailsThePutWithItsCauseAndLeavesNoUploadOpen() {
         proxy.plan(request -> request.isUploadPart() && partNumber(request) == 2 && attempt(request) > 0
                 ? FaultProxy.ErrorAnswer.of(503, "SlowDown", "Please reduce your request rate.") : FaultProxy.PASS);
