@@ -168,6 +168,12 @@ final class S3Errors {
                     ? " (with SSE-KMS also kms:GenerateDataKey and kms:Decrypt on the key)" : "")
                     + ", or use other credentials", false, e);
         }
+        if (code.startsWith("KMS.") || code.equals("KMSKeyNotFound")) {
+            boolean retryable = isRetryable(e) || code.contains("Throttling");
+            return new StorageException("S3 could not use the KMS key for " + action + " of " + target + " (" + s3Said
+                    + "): check the KMS key id or ARN, that the key is enabled and in the bucket's region, and that"
+                    + " these credentials may use it (kms:GenerateDataKey, kms:Decrypt)", retryable, e);
+        }
         if (code.equals("NoSuchUpload")) {
             return new StorageException("the multipart upload for " + target + " no longer exists (" + s3Said
                     + "): it was aborted meanwhile, e.g. by a clean-up of stale uploads; write the object again",

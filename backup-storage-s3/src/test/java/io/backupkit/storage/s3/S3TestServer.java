@@ -24,7 +24,8 @@ final class S3TestServer {
     static final String ACCESS_KEY = "test-access-key";
     static final String SECRET_KEY = "test-secret-key";
     /** A KMS key S3Mock accepts for SSE-KMS. */
-    static final String KMS_KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/0f3a1c2e-backupkit-test";
+    static final String KMS_KEY_ID = "0f3a1c2e-backupkit-test";
+    private static final String KMS_KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/" + KMS_KEY_ID;
     private static final AtomicInteger BUCKETS = new AtomicInteger();
     private static S3TestServer instance;
 
@@ -39,8 +40,8 @@ final class S3TestServer {
         root = Files.createTempDirectory(target, "s3mock-");
         app = S3MockApplication.start(new HashMap<String, Object>(Map.of(
                 "http.port", 0, "server.port", 0, "server.address", "127.0.0.1", "secureConnection", false,
-                "silent", true, "com.adobe.testing.s3mock.store.root", root.toString(),
-                "com.adobe.testing.s3mock.store.validKmsKeys", KMS_KEY_ARN)));
+                "silent", true, "com.adobe.testing.s3mock.store.root", root.toString())));
+        app.registerKMSKeyRef(KMS_KEY_ARN);
         endpoint = URI.create("http://127.0.0.1:" + app.getHttpPort());
         client = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
