@@ -450,7 +450,9 @@ public final class DriveStorageProvider implements StorageProvider {
                 return existing.get();
             }
             File metadata = new File().setName(name).setMimeType(DriveFile.FOLDER_MIME_TYPE).setParents(List.of(parentId));
-            DriveFile created = DriveFile.of(drive.files().create(metadata).setSupportsAllDrives(true).setFields(FILE_FIELDS).execute());
+            Drive.Files.Create create = drive.files().create(metadata).setSupportsAllDrives(true).setFields(FILE_FIELDS);
+            create.setDisableGZipContent(true);
+            DriveFile created = DriveFile.of(create.execute());
             LOG.debug("created folder {} ({}) in {}", folderPath, created.id(), description);
             // Another process may have created the same folder at the same time: all agree on the oldest one.
             DriveFile chosen = foldersNamed(parentId, name).stream().min(DriveFile.FOLDER_RESOLUTION_ORDER).orElse(created);
@@ -518,7 +520,9 @@ public final class DriveStorageProvider implements StorageProvider {
     private void remove(DriveFile file) throws IOException {
         try {
             if (deleteToTrash) {
-                drive.files().update(file.id(), new File().setTrashed(true)).setSupportsAllDrives(true).setFields("id").execute();
+                Drive.Files.Update trash = drive.files().update(file.id(), new File().setTrashed(true)).setSupportsAllDrives(true).setFields("id");
+                trash.setDisableGZipContent(true);
+                trash.execute();
             } else {
                 drive.files().delete(file.id()).setSupportsAllDrives(true).execute();
             }
