@@ -59,6 +59,10 @@ final class UploadSourceStream extends InputStream {
             return -1;
         }
         count += n;
+        if (count == declaredLength) {
+            // Probe now, while the last bytes are still on their way: the upload must not complete with them.
+            checkNothingBeyondDeclaredLength();
+        }
         return n;
     }
 

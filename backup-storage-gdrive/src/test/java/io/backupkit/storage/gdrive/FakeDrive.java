@@ -27,9 +27,13 @@ final class FakeDrive implements AutoCloseable {
 
     /** A builder with user credentials, fast retries and small chunks (256 KiB). */
     DriveStorageProvider.Builder builder() {
+        return baseBuilder().userCredentials(CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN);
+    }
+
+    /** Like {@link #builder()} but without credentials. */
+    DriveStorageProvider.Builder baseBuilder() {
         return DriveStorageProvider.builder()
                 .rootFolderId(rootFolderId)
-                .userCredentials(CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN)
                 .tokenServerUri(server.tokenUri())
                 .rootUrl(server.rootUrl())
                 .chunkSize(256 * 1024)

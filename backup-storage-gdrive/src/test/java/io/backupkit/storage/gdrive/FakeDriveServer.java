@@ -524,8 +524,10 @@ final class FakeDriveServer implements AutoCloseable {
             x.oauthError(400, "invalid_grant", "Invalid JWT Signature.");
             return null;
         }
-        if (!claims.has("aud") || !tokenUri().toString().equals(claims.get("aud").getAsString())) {
-            x.oauthError(400, "invalid_grant", "Invalid JWT: aud must be the token endpoint");
+        // Google's token endpoint wants its documented audience; the client library always sends it.
+        Set<String> audiences = Set.of("https://oauth2.googleapis.com/token", tokenUri().toString());
+        if (!claims.has("aud") || !audiences.contains(claims.get("aud").getAsString())) {
+            x.oauthError(400, "invalid_grant", "Invalid JWT: aud must be the token endpoint, was " + claims.get("aud"));
             return null;
         }
         if (!claims.has("scope") || !claims.get("scope").getAsString().contains("https://www.googleapis.com/auth/drive")) {
