@@ -483,6 +483,7 @@ class DriveStorageProviderTest {
                 System.setErr(original);
             }
             String logged = captured.toString(StandardCharsets.UTF_8);
+            assertThat(logged).as("the retries were logged").contains("retry 1 of");
             for (String secret : List.of(FakeDrive.CLIENT_SECRET, FakeDrive.REFRESH_TOKEN, "ya29.")) {
                 assertThat(messages).doesNotContain(secret);
                 assertThat(logged).doesNotContain(secret);
