@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 
 /**
  * The lazy walk behind {@link DriveStorageProvider#list}: one folder at a time, one page at a time, only as
@@ -34,9 +35,12 @@ final class DriveListing implements Iterator<BlobInfo> {
     private Iterator<File> page;
     private String nextPageToken;
     private boolean folderExhausted = true;
+    private List<String> startPath;
 
-    DriveListing(DriveStorageProvider provider, String startFolderId, String keyPrefix, String namePrefix, String action) {
+    DriveListing(DriveStorageProvider provider, List<String> startPath, String startFolderId, String keyPrefix, String namePrefix,
+                 String action) {
         this.provider = provider;
+        this.startPath = startPath;
         this.action = action;
         pendingFolders.add(new Folder(startFolderId, keyPrefix, namePrefix));
     }
@@ -93,6 +97,23 @@ final class DriveListing implements Iterator<BlobInfo> {
 
     private void fetch(String pageToken) throws IOException {
         FileList list = provider.listChildren(folder.id(), pageToken);
+        if (startPath != null) {
+            List<String> path = startPath;
+            startPath = null;
+            if ((list.getFiles() == null || list.getFiles().isEmpty()) && list.getNextPageToken() == null) {
+                // An empty start folder may be a cached id of a folder another client removed.
+                Optional<String> current = provider.recheckFolder(path, folder.id());
+                if (current.isEmpty()) {
+                    page = List.<File>of().iterator();
+                    nextPageToken = null;
+                    return;
+                }
+                if (!current.get().equals(folder.id())) {
+                    folder = new Folder(current.get(), folder.keyPrefix(), folder.namePrefix());
+                    list = provider.listChildren(folder.id(), null);
+                }
+            }
+        }
         page = list.getFiles() == null ? List.<File>of().iterator() : list.getFiles().iterator();
         nextPageToken = list.getNextPageToken();
     }

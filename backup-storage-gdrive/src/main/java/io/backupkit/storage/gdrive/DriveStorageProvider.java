@@ -332,7 +332,7 @@ public final class DriveStorageProvider implements StorageProvider {
             return Stream.empty();
         }
         String keyPrefix = folderSegments.isEmpty() ? "" : String.join("/", folderSegments) + "/";
-        DriveListing listing = new DriveListing(this, start.get(), keyPrefix, namePrefix, action);
+        DriveListing listing = new DriveListing(this, concat(basePath, folderSegments), start.get(), keyPrefix, namePrefix, action);
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(listing, Spliterator.NONNULL | Spliterator.DISTINCT), false);
     }
 
@@ -406,11 +406,45 @@ public final class DriveStorageProvider implements StorageProvider {
     /** The file a key resolves to (see the class comment), if any. */
     private Optional<DriveFile> resolve(String key) throws IOException {
         List<String> path = fullPath(key);
-        Optional<String> folderId = folderId(path.subList(0, path.size() - 1), false);
+        List<String> folderPath = path.subList(0, path.size() - 1);
+        String name = path.get(path.size() - 1);
+        Optional<String> folderId = folderId(folderPath, false);
         if (folderId.isEmpty()) {
             return Optional.empty();
         }
-        return filesNamed(folderId.get(), path.get(path.size() - 1)).stream().min(DriveFile.KEY_RESOLUTION_ORDER);
+        List<DriveFile> named = filesNamed(folderId.get(), name);
+        if (named.isEmpty()) {
+            Optional<String> current = recheckFolder(folderPath, folderId.get());
+            if (current.isPresent() && !current.get().equals(folderId.get())) {
+                named = filesNamed(current.get(), name);
+            }
+        }
+        return named.stream().min(DriveFile.KEY_RESOLUTION_ORDER);
+    }
+
+    /**
+     * After a read found nothing in a folder whose id came from the cache: if another client removed (or
+     * trashed) that folder, forget it and look the path up again. Costs one request, on misses only.
+     *
+     * @return the folder's current id, or empty if the path no longer exists
+     */
+    Optional<String> recheckFolder(List<String> folderPath, String cachedId) throws IOException {
+        if (folderPath.isEmpty()) {
+            return Optional.of(cachedId);
+        }
+        try {
+            File folder = drive.files().get(cachedId).setSupportsAllDrives(true).setFields("id,trashed").execute();
+            if (!Boolean.TRUE.equals(folder.getTrashed())) {
+                return Optional.of(cachedId);
+            }
+        } catch (IOException e) {
+            if (!DriveErrors.isStatus(e, 404)) {
+                throw e;
+            }
+        }
+        LOG.debug("folder {} ({}) was removed by another client; looking the path up again", String.join("/", folderPath), cachedId);
+        forgetFolders(folderPath);
+        return folderId(folderPath, false);
     }
 
     /** The id of the folder at {@code path} below the root, creating missing folders if asked to. */

@@ -85,6 +85,10 @@ class DriveStorageProviderTest {
         return server.children(parent).stream().filter(f -> f.isFolder() && f.name().equals(name)).findFirst().orElseThrow().id();
     }
 
+    private void deleteOnServer(String id) {
+        server.removeDirectly(id);
+    }
+
     private List<LoggedRequest> chunks() {
         return server.requests(LoggedRequest::isChunk);
     }
@@ -189,6 +193,50 @@ class DriveStorageProviderTest {
                 assertThat(server.folderNameCounts(backups)).containsExactly(java.util.Map.entry("20260122T020000Z-full-7f3a", 1L));
                 assertThat(p.list("backups/").count()).isEqualTo(writers);
                 assertThat(server.requests(r -> r.method().equals("POST") && r.path().equals("/drive/v3/files"))).hasSize(3);
+            }
+        }
+
+        @Test
+        void twoProvidersRacingToCreateTheSameFoldersEndWithOneOfEach() throws Exception {
+            int writers = 8;
+            try (DriveStorageProvider first = fake.provider(); DriveStorageProvider second = fake.provider()) {
+                CyclicBarrier start = new CyclicBarrier(writers);
+                ExecutorService pool = Executors.newFixedThreadPool(writers);
+                try {
+                    List<Future<?>> results = new ArrayList<>();
+                    for (int i = 0; i < writers; i++) {
+                        int n = i;
+                        DriveStorageProvider p = n % 2 == 0 ? first : second;
+                        results.add(pool.submit(() -> {
+                            start.await();
+                            p.put("shared/run/k" + n, ContentSource.of(bytes(10, n)));
+                            return null;
+                        }));
+                    }
+                    for (Future<?> f : results) {
+                        f.get();
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
+                assertThat(server.folderNameCounts(fake.rootFolderId)).containsExactly(java.util.Map.entry("shared", 1L));
+                assertThat(server.folderNameCounts(folderId("shared"))).containsExactly(java.util.Map.entry("run", 1L));
+                assertThat(first.list("shared/").count()).isEqualTo(writers);
+                assertThat(second.list("shared/").count()).isEqualTo(writers);
+            }
+        }
+
+        @Test
+        void aCachedFolderRemovedByAnotherClientIsLookedUpAgain() throws IOException {
+            try (DriveStorageProvider p = fake.provider(); DriveStorageProvider other = fake.provider()) {
+                p.put("a/b/x.bin", ContentSource.of(bytes(10, 1)));
+                other.delete("a/b/x.bin");
+                // Another client removes the folders themselves (Drive deletes a folder with its contents).
+                String a = folderId("a");
+                deleteOnServer(a);
+                p.put("a/b/y.bin", ContentSource.of(bytes(10, 2)));
+                assertThat(read(p.get("a/b/y.bin"))).isEqualTo(bytes(10, 2));
+                assertThat(other.list("a/").map(BlobInfo::key).toList()).containsExactly("a/b/y.bin");
             }
         }
 

@@ -312,6 +312,13 @@ final class FakeDriveServer implements AutoCloseable {
         }
     }
 
+    /** Deletes a file or folder (with its contents) as another Drive client would. */
+    void removeDirectly(String id) {
+        synchronized (this) {
+            removeTree(files.get(id));
+        }
+    }
+
     /** Not trashed files and folders directly in a folder, in id order. */
     List<FakeFile> children(String parent) {
         return files.values().stream().filter(f -> parent.equals(f.parent) && !f.trashed)
