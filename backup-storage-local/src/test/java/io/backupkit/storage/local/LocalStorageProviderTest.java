@@ -179,11 +179,14 @@ class LocalStorageProviderTest {
     @Test
     void unwritableRootFailsAtCreationWithAClearMessage() throws Exception {
         Path root = Files.createDirectory(temp.resolve("locked"));
-        try (Unwritable ignored = Unwritable.make(root)) {
+        Unwritable unwritable = Unwritable.make(root);
+        try {
             assertThatThrownBy(() -> LocalStorageProvider.at(root))
                     .isInstanceOf(ConfigurationException.class)
                     .hasMessageContaining("cannot write to the storage folder " + root)
                     .hasMessageContaining("Make it writable for the user running the application");
+        } finally {
+            unwritable.undo();
         }
     }
 
@@ -192,13 +195,16 @@ class LocalStorageProviderTest {
         Path root = Files.createDirectory(temp.resolve("later-locked"));
         LocalStorageProvider storage = LocalStorageProvider.at(root);
         storage.put("old", ContentSource.of(bytes("old")));
-        try (Unwritable ignored = Unwritable.make(root)) {
+        Unwritable unwritable = Unwritable.make(root);
+        try {
             assertThatThrownBy(() -> storage.put("new", ContentSource.of(bytes("new"))))
                     .isInstanceOf(StorageException.class)
                     .hasMessageContaining("permission denied writing " + root.resolve("new"))
                     .hasMessageContaining("(key 'new')")
                     .satisfies(e -> assertThat(((StorageException) e).retryable()).isFalse());
             assertThat(keys(storage, "")).containsExactly("old");
+        } finally {
+            unwritable.undo();
         }
     }
 

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * an ordinary user; root ignores them, so as root the folder is made immutable with {@code chattr +i}. If neither
  * works here, the test is skipped (it cannot be checked on such a machine).
  */
-final class Unwritable implements AutoCloseable {
+final class Unwritable {
     private final Path folder;
     private final boolean chattr;
 
@@ -22,7 +22,7 @@ final class Unwritable implements AutoCloseable {
         this.chattr = chattr;
     }
 
-    static Unwritable make(Path folder) throws Exception {
+    static Unwritable make(Path folder) throws IOException {
         Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("r-xr-xr-x"));
         if (!canWrite(folder)) {
             return new Unwritable(folder, false);
@@ -33,8 +33,8 @@ final class Unwritable implements AutoCloseable {
         return new Unwritable(folder, true);
     }
 
-    @Override
-    public void close() throws Exception {
+    /** Makes the folder writable again. */
+    void undo() throws IOException {
         if (chattr) {
             if (!run("chattr", "-i", folder.toString())) {
                 throw new IllegalStateException("could not undo chattr +i on " + folder);
@@ -55,13 +55,16 @@ final class Unwritable implements AutoCloseable {
         }
     }
 
-    private static boolean run(String... command) throws Exception {
+    private static boolean run(String... command) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
         } catch (IOException e) {
             return false; // the tool is not installed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 }
