@@ -319,6 +319,24 @@ final class FakeDriveServer implements AutoCloseable {
         }
     }
 
+    /** The paths of all (not trashed) files below a folder, sorted; a file stored twice appears twice. */
+    List<String> filePathsBelow(String folderId) {
+        List<String> paths = new ArrayList<>();
+        collectPaths(folderId, "", paths);
+        Collections.sort(paths);
+        return paths;
+    }
+
+    private void collectPaths(String folderId, String prefix, List<String> paths) {
+        for (FakeFile f : children(folderId)) {
+            if (f.isFolder()) {
+                collectPaths(f.id, prefix + f.name + "/", paths);
+            } else {
+                paths.add(prefix + f.name);
+            }
+        }
+    }
+
     /** Not trashed files and folders directly in a folder, in id order. */
     List<FakeFile> children(String parent) {
         return files.values().stream().filter(f -> parent.equals(f.parent) && !f.trashed)
