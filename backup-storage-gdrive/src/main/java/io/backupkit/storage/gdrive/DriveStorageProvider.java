@@ -37,7 +37,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -82,7 +81,9 @@ import org.slf4j.LoggerFactory;
  *       concurrent put is left alone: that put removes this one. So the key never shows a partial object, and
  *       after a put (or a set of concurrent puts) exactly one file is left.</li>
  * </ol>
- * Between steps 2 and 4 both files exist; readers resolve to one of them, whole.
+ * Between steps 2 and 4 both files exist; readers resolve to one of them, whole. (Uploading a new revision of the
+ * existing file would avoid the second file, but Drive keeps old revisions for 30 days and they count against the
+ * storage quota; a replaced file is removed at once.)
  *
  * <h2>Uploads</h2>
  * Request bodies are never gzipped (backup data is compressed already). A chunk whose request fails (a
@@ -172,8 +173,9 @@ public final class DriveStorageProvider implements StorageProvider {
                     streamed = new SequenceInputStream(new ByteArrayInputStream(head), counted);
                 }
             } else {
-                // Markable with a buffer of exactly one chunk: the uploader re-reads a chunk from it after a failure.
-                streamed = new BufferedInputStream(counted, chunkSize);
+                // Markable with a buffer of one chunk (or the whole object, if smaller): the uploader re-reads a
+                // chunk from it after a failure, and the buffer never grows.
+                streamed = new BufferedInputStream(counted, (int) Math.max(1, Math.min(chunkSize, knownLength)));
             }
             long bytesBeforeUpload = counted.count();
 
@@ -881,14 +883,5 @@ public final class DriveStorageProvider implements StorageProvider {
         private static boolean isBlank(String s) {
             return s == null || s.isBlank();
         }
-    }
-
-    /** Used by tests: the ids of the folders created or found so far, by path. */
-    Set<String> cachedFolderPaths() {
-        return new HashSet<>(folderIds.keySet());
-    }
-
-    String rootFolderId() {
-        return rootFolderId;
     }
 }
