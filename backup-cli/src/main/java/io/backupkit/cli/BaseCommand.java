@@ -1,0 +1,177 @@
+package io.backupkit.cli;
+
+import io.backupkit.api.BackupEngine;
+import io.backupkit.api.Compression;
+import io.backupkit.api.FileSet;
+import io.backupkit.api.HealthPolicy;
+import io.backupkit.api.TableSelection;
+import io.backupkit.core.BackupKit;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** What every subcommand shares: the root's global options, the configuration, and opening an engine. */
+abstract class BaseCommand implements Callable<Integer> {
+    private static final Pattern ROOT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    @ParentCommand
+    Main root;
+
+    private Output output;
+
+    /** Flags of this command that override settings: {@code "key --flag"} to value (String or List). */
+    Map<String, Object> flags() {
+        return new LinkedHashMap<>();
+    }
+
+    Output out() {
+        if (output == null) {
+            output = new Output(root.stdout, root.stderr, root.quiet, root.json, root.verbose, root.terminal);
+        }
+        return output;
+    }
+
+    Settings settings() {
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("storage --storage", root.storage);
+        all.putAll(flags());
+        return Settings.load(root.config, all, root.environment, root.workDir);
+    }
+
+    /** The database options that commands touching a database share. */
+    static final class DbOptions {
+        @Option(names = "--db", paramLabel = "JDBC-URL",
+                description = "The database, e.g. jdbc:postgresql://localhost:5432/app, jdbc:mariadb://host/app, "
+                        + "jdbc:sqlite:app.db, jdbc:h2:./app. Never put the password in it.")
+        String url;
+
+        @Option(names = "--db-user", paramLabel = "USER", description = "Database user.")
+        String user;
+
+        @Option(names = "--db-password-file", paramLabel = "FILE",
+                description = "File holding the database password (or set BACKUPKIT_DB_PASSWORD).")
+        Path passwordFile;
+
+        void addTo(Map<String, Object> flags) {
+            flags.put("db.url --db", url);
+            flags.put("db.user --db-user", user);
+            flags.put("db.password-file --db-password-file", passwordFile == null ? null : passwordFile.toString());
+        }
+    }
+
+    /** What an engine is opened with. */
+    record Needs(boolean database, boolean databaseMustExist, boolean files) {
+        static final Needs STORAGE_ONLY = new Needs(false, false, false);
+    }
+
+    /** An engine whose history records the CLI user; closing it closes the storage. */
+    static final class Session implements AutoCloseable {
+        final BackupEngine engine;
+        private final BackupEngine base;
+        final ProgressReporter progress;
+
+        Session(BackupEngine base, String actor, ProgressReporter progress) {
+            this.base = base;
+            this.engine = base.withActor(actor);
+            this.progress = progress;
+        }
+
+        @Override
+        public void close() {
+            progress.clear();
+            base.close();
+        }
+    }
+
+    Session open(Settings s, Needs needs) {
+        String storage = s.get("storage").orElseThrow(() -> CliException.usage("no storage configured: pass --storage"
+                + " URI (e.g. --storage file:./backups), set BACKUPKIT_STORAGE, or put 'storage:' in backupkit.yml"));
+        ProgressReporter progress = new ProgressReporter(out());
+        BackupKit.Builder b = BackupKit.builder().storage(storage).listener(progress);
+        if (needs.database() && s.get("db.url").isPresent()) {
+            b.dataSource(JdbcDataSource.of(s.get("db.url").get(), s.get("db.user").orElse(null),
+                    s.password().map(Settings.Secret::value).orElse(null), needs.databaseMustExist()));
+        }
+        if (needs.files() && !s.list("files.dirs").isEmpty()) {
+            b.files(fileSet(s, needs.databaseMustExist()));
+        }
+        if (!s.list("tables.include").isEmpty() || !s.list("tables.exclude").isEmpty()) {
+            b.tables(new TableSelection(s.list("tables.include"), s.list("tables.exclude")));
+        }
+        b.compression(compression(s));
+        b.healthPolicy(healthPolicy(s));
+        String actor = s.get("actor").orElse("cli:" + System.getProperty("user.name", "unknown"));
+        return new Session(b.build(), actor, progress);
+    }
+
+    static FileSet fileSet(Settings s, boolean mustExist) {
+        FileSet.Builder fb = FileSet.builder();
+        for (String spec : s.list("files.dirs")) {
+            int eq = spec.indexOf('=');
+            String name = eq > 0 ? spec.substring(0, eq) : null;
+            Path dir;
+            if (name != null && ROOT_NAME.matcher(name).matches()) {
+                dir = Path.of(spec.substring(eq + 1));
+            } else {
+                name = null;
+                dir = Path.of(spec);
+            }
+            if (mustExist && !Files.isDirectory(dir)) {
+                throw CliException.usage("the files directory " + dir + " does not exist or is not a directory:"
+                        + " check --files (or files.dirs)");
+            }
+            if (name == null) {
+                fb.root(dir.toAbsolutePath().normalize());
+            } else {
+                fb.root(name, dir.toAbsolutePath().normalize());
+            }
+        }
+        fb.include(s.list("files.include").toArray(String[]::new));
+        fb.exclude(s.list("files.exclude").toArray(String[]::new));
+        return fb.build();
+    }
+
+    static Compression compression(Settings s) {
+        String codec = s.get("compression.codec").orElse("zstd").toLowerCase(Locale.ROOT);
+        boolean levelGiven = s.value("compression.level").map(v -> !v.source().equals("default")).orElse(false);
+        int level;
+        try {
+            level = Integer.parseInt(s.get("compression.level").orElse("3"));
+        } catch (NumberFormatException e) {
+            throw CliException.usage("compression level '" + s.get("compression.level").orElse("")
+                    + "' is not a number: use 1-19 for zstd, 1-9 for gzip");
+        }
+        return switch (codec) {
+            case "zstd" -> Compression.zstd(level);
+            case "gzip" -> Compression.gzip(levelGiven ? level : 6);
+            case "none" -> Compression.NONE;
+            default -> throw CliException.usage("unknown compression '" + codec + "': use zstd, gzip or none");
+        };
+    }
+
+    static HealthPolicy healthPolicy(Settings s) {
+        java.time.Duration maxAge = Durations.parse("health.max-age", s.get("health.max-age").orElse("25h"));
+        OptionalLong maxSize = s.get("health.max-size").map(v -> OptionalLong.of(Sizes.parse("health.max-size", v)))
+                .orElse(OptionalLong.empty());
+        int runs;
+        try {
+            runs = Integer.parseInt(s.get("health.failed-runs").orElse("2"));
+        } catch (NumberFormatException e) {
+            throw CliException.usage("health.failed-runs must be a whole number, was '"
+                    + s.get("health.failed-runs").orElse("") + "'");
+        }
+        return new HealthPolicy(maxAge, maxSize, runs);
+    }
+
+    static List<String> nonNull(List<String> list) {
+        return list == null ? List.of() : list;
+    }
+}

@@ -1,0 +1,49 @@
+package io.backupkit.cli;
+
+import io.backupkit.api.HealthReport;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "health", mixinStandardHelpOptions = true,
+        description = {"Checks what a monitor should alert on: a stale newest backup, failing runs, storage over a limit,",
+                "unreachable storage. Exits with 0 when healthy, 7 when there are problems."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  backupkit health --max-age 25h --max-size 500GiB",
+                "  backupkit health --json --quiet || notify-oncall"})
+final class HealthCommand extends BaseCommand {
+    @Option(names = "--max-age", paramLabel = "DURATION", description = "The newest backup must be younger (default 25h).")
+    String maxAge;
+
+    @Option(names = "--max-size", paramLabel = "SIZE", description = "Storage used by backups must stay below (e.g. 500GiB).")
+    String maxSize;
+
+    @Option(names = "--failed-runs", paramLabel = "N", description = "Alert when the last N backup runs failed (default 2).")
+    Integer failedRuns;
+
+    @Override
+    Map<String, Object> flags() {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("health.max-age --max-age", maxAge);
+        f.put("health.max-size --max-size", maxSize);
+        f.put("health.failed-runs --failed-runs", failedRuns);
+        return f;
+    }
+
+    @Override
+    public Integer call() {
+        try (Session session = open(settings(), Needs.STORAGE_ONLY)) {
+            HealthReport h = session.engine.health();
+            if (out().json) {
+                out().json(Json.health(h));
+            } else if (h.healthy()) {
+                out().result("healthy");
+            } else {
+                out().result("UNHEALTHY: " + h.problems().size() + " problem(s)");
+                h.problems().forEach(p -> out().result("  " + p.kind() + ": " + p.message()));
+            }
+            return h.healthy() ? ExitCode.OK : ExitCode.UNHEALTHY;
+        }
+    }
+}

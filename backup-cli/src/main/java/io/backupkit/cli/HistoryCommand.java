@@ -1,0 +1,80 @@
+package io.backupkit.cli;
+
+import io.backupkit.api.BackupId;
+import io.backupkit.api.BackupStatus;
+import io.backupkit.api.HistoryQuery;
+import io.backupkit.api.Operation;
+import io.backupkit.api.OperationRecord;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "history", mixinStandardHelpOptions = true,
+        description = "The history of operations on this storage, newest first: who ran what, when, and how it ended.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  backupkit history --limit 20", "  backupkit history --operation restore --csv > restores.csv",
+                "  backupkit history --backup 20260122T020000Z-full-7f3a --json"})
+final class HistoryCommand extends BaseCommand {
+    @Option(names = "--csv", description = "Print CSV (RFC 4180, with a header line).")
+    boolean csv;
+
+    @Option(names = "--operation", paramLabel = "OP", description = "Only this operation: ${COMPLETION-CANDIDATES}.")
+    Operation operation;
+
+    @Option(names = "--status", paramLabel = "STATUS", description = "Only this status: ${COMPLETION-CANDIDATES}.")
+    BackupStatus status;
+
+    @Option(names = "--backup", paramLabel = "ID", description = "Only operations on this backup.")
+    BackupId backup;
+
+    @Option(names = "--limit", paramLabel = "N", description = "At most N records.")
+    int limit;
+
+    @Override
+    public Integer call() {
+        if (csv && root.json) {
+            throw CliException.usage("--csv and --json cannot be combined: choose one output format");
+        }
+        HistoryQuery q = HistoryQuery.all().withLimit(limit);
+        if (operation != null) {
+            q = q.withOperation(operation);
+        }
+        if (status != null) {
+            q = q.withStatus(status);
+        }
+        if (backup != null) {
+            q = q.withBackup(backup);
+        }
+        try (Session session = open(settings(), Needs.STORAGE_ONLY)) {
+            if (csv) {
+                Writer w = new OutputStreamWriter(out().out, StandardCharsets.UTF_8);
+                session.engine.exportHistoryCsv(q, w);
+                try {
+                    w.flush();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return ExitCode.OK;
+            }
+            List<OperationRecord> records = session.engine.history(q);
+            if (out().json) {
+                out().json(records.stream().map(Json::record).toList());
+                return ExitCode.OK;
+            }
+            if (records.isEmpty()) {
+                out().info("no history");
+                return ExitCode.OK;
+            }
+            out().table(List.of("STARTED", "OPERATION", "STATUS", "BACKUP", "ACTOR", "DURATION", "ERROR"),
+                    records.stream().map(r -> List.of(Output.time(r.startedAt()),
+                            r.operation().name().toLowerCase(Locale.ROOT), r.status().name().toLowerCase(Locale.ROOT),
+                            r.backupId().map(Object::toString).orElse("-"), r.actor(), Output.duration(r.duration()),
+                            r.error().map(Main::oneLine).orElse(""))).toList());
+        }
+        return ExitCode.OK;
+    }
+}

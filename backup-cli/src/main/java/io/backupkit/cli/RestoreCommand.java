@@ -1,0 +1,220 @@
+package io.backupkit.cli;
+
+import io.backupkit.api.BackupId;
+import io.backupkit.api.FileRestoreMode;
+import io.backupkit.api.Manifest;
+import io.backupkit.api.RestoreMode;
+import io.backupkit.api.RestoreRequest;
+import io.backupkit.api.RestoreResult;
+import io.backupkit.api.TableSelection;
+import java.io.Console;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "restore", mixinStandardHelpOptions = true,
+        description = {"Restores a backup after verifying every object, taking a safety backup of what it overwrites first.",
+                "Asks for confirmation unless --force; refuses without --force when stdin is not a terminal."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  backupkit restore 20260122T020000Z-full-7f3a --validate-only          # dry run: what would change",
+                "  backupkit restore 20260122T020000Z-full-7f3a --db jdbc:sqlite:copy.db --only database",
+                "  BACKUPKIT_DB_PASSWORD=... backupkit restore ID --db jdbc:postgresql://localhost/staging --db-user app \\",
+                "      --mode merge --tables 'public.orders*' --force",
+                "  backupkit restore ID --only files --files-to /tmp/restored-media --force"})
+final class RestoreCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "ID", description = "The backup id.")
+    BackupId id;
+
+    @Mixin
+    DbOptions db = new DbOptions();
+
+    @Option(names = "--mode", paramLabel = "MODE",
+            description = "Database restore mode: replace (default: tables become exactly the backup), merge (upsert by"
+                    + " primary key, nothing deleted), data-only (schema from your migrations; tables emptied and reloaded).")
+    String mode;
+
+    @Option(names = "--tables", split = ",", paramLabel = "PATTERN", description = "Restore only these tables.")
+    List<String> tables;
+
+    @Option(names = "--exclude-tables", split = ",", paramLabel = "PATTERN", description = "Do not restore these tables.")
+    List<String> excludeTables;
+
+    @Option(names = "--map-schema", paramLabel = "FROM=TO", description = "Restore schema FROM into schema TO (repeatable).")
+    List<String> mapSchema;
+
+    @Option(names = "--only", paramLabel = "PART", description = "Restore only the database or only the files.")
+    String only;
+
+    @Option(names = "--files-to", paramLabel = "DIR",
+            description = "Restore the files under DIR instead of where they came from.")
+    Path filesTo;
+
+    @Option(names = "--files-mode", paramLabel = "MODE",
+            description = "replace (default: the directory becomes exactly the backup) or merge (add and overwrite, remove nothing).")
+    String filesMode;
+
+    @Option(names = "--keep-existing", description = "With --files-mode merge: keep files that exist instead of overwriting them.")
+    boolean keepExisting;
+
+    @Option(names = "--validate-only", description = "Dry run: check everything and report what would change; touch nothing.")
+    boolean validateOnly;
+
+    @Option(names = "--no-safety-backup", description = "Do not take a safety backup of what the restore overwrites.")
+    boolean noSafetyBackup;
+
+    @Option(names = {"-f", "--force"}, description = "Do not ask for confirmation.")
+    boolean force;
+
+    @Override
+    Map<String, Object> flags() {
+        Map<String, Object> f = new LinkedHashMap<>();
+        db.addTo(f);
+        return f;
+    }
+
+    @Override
+    public Integer call() {
+        Settings s = settings();
+        RestoreMode restoreMode = parseMode();
+        FileRestoreMode fm = parseFilesMode();
+        try (Session session = open(s, new Needs(true, false, false))) {
+            Manifest m = session.engine.find(id).orElseThrow(() -> ShowCommand.notFound(id));
+            boolean wantDb = m.database().isPresent() && !"files".equals(part());
+            boolean wantFiles = m.files().isPresent() && !"database".equals(part());
+            if ("database".equals(part()) && m.database().isEmpty()) {
+                throw CliException.usage("backup " + id + " has no database part: drop --only database");
+            }
+            if ("files".equals(part()) && m.files().isEmpty()) {
+                throw CliException.usage("backup " + id + " has no files part: drop --only files");
+            }
+            if (wantDb && s.get("db.url").isEmpty()) {
+                throw CliException.usage("backup " + id + " has a database part: pass --db JDBC-URL for the database to"
+                        + " restore into (or configure db.url), or restore only the files with --only files");
+            }
+            RestoreRequest.Builder b = RestoreRequest.builder(id).mode(restoreMode).filesMode(fm)
+                    .overwriteExisting(!keepExisting).validateOnly(validateOnly).safetyBackup(!noSafetyBackup);
+            if (wantDb && !wantFiles) {
+                b.databaseOnly();
+            } else if (wantFiles && !wantDb) {
+                b.filesOnly();
+            }
+            if (tables != null || excludeTables != null) {
+                b.tables(new TableSelection(nonNull(tables), nonNull(excludeTables)));
+            }
+            for (String mapping : nonNull(mapSchema)) {
+                int eq = mapping.indexOf('=');
+                if (eq <= 0 || eq == mapping.length() - 1) {
+                    throw CliException.usage("--map-schema '" + mapping + "' must be FROM=TO, e.g. prod=staging");
+                }
+                b.mapSchema(mapping.substring(0, eq), mapping.substring(eq + 1));
+            }
+            if (filesTo != null) {
+                b.filesTarget(filesTo.toAbsolutePath().normalize());
+            }
+            RestoreRequest request = b.build();
+            if (!validateOnly && !force) {
+                confirm(plan(m, request, s));
+            }
+            out().info((validateOnly ? "checking what restoring " : "restoring ") + id + " ...");
+            RestoreResult result = session.engine.restore(request);
+            session.progress.clear();
+            print(result);
+        }
+        return ExitCode.OK;
+    }
+
+    private String part() {
+        if (only == null) {
+            return "";
+        }
+        String p = only.toLowerCase(Locale.ROOT);
+        if (!p.equals("database") && !p.equals("files")) {
+            throw CliException.usage("--only '" + only + "': use database or files");
+        }
+        return p;
+    }
+
+    private RestoreMode parseMode() {
+        if (mode == null) {
+            return RestoreMode.REPLACE;
+        }
+        return switch (mode.toLowerCase(Locale.ROOT)) {
+            case "replace" -> RestoreMode.REPLACE;
+            case "merge" -> RestoreMode.MERGE;
+            case "data-only", "data_only" -> RestoreMode.DATA_ONLY;
+            default -> throw CliException.usage("unknown --mode '" + mode + "': use replace, merge or data-only");
+        };
+    }
+
+    private FileRestoreMode parseFilesMode() {
+        if (filesMode == null) {
+            return FileRestoreMode.REPLACE;
+        }
+        return switch (filesMode.toLowerCase(Locale.ROOT)) {
+            case "replace" -> FileRestoreMode.REPLACE;
+            case "merge" -> FileRestoreMode.MERGE;
+            default -> throw CliException.usage("unknown --files-mode '" + filesMode + "': use replace or merge");
+        };
+    }
+
+    private List<String> plan(Manifest m, RestoreRequest r, Settings s) {
+        List<String> lines = new ArrayList<>();
+        lines.add("Restore backup " + m.id() + " (" + m.type().label() + ", " + Output.time(m.createdAt()) + "):");
+        if (r.database() && m.database().isPresent()) {
+            lines.add("  database " + Settings.maskUrl(s.get("db.url").orElse("")) + ", mode " + r.mode() + switch (r.mode()) {
+                case REPLACE -> ": the backed-up tables are dropped and recreated";
+                case MERGE -> ": rows are inserted or updated, nothing deleted";
+                case DATA_ONLY -> ": tables are emptied and reloaded";
+            });
+        }
+        if (r.files() && m.files().isPresent()) {
+            for (Manifest.FileRoot root : m.files().get().roots()) {
+                String target = r.filesTarget().map(Path::toString).orElse(root.originalPath());
+                lines.add("  files " + root.name() + " into " + target + ", mode " + r.filesMode()
+                        + (r.filesMode() == FileRestoreMode.REPLACE ? ": files not in the backup are removed" : ""));
+            }
+        }
+        lines.add(r.safetyBackup() ? "  A safety backup of what is overwritten is taken first."
+                : "  No safety backup will be taken (--no-safety-backup).");
+        return lines;
+    }
+
+    private void confirm(List<String> plan) {
+        Console console = System.console();
+        if (!root.terminal || console == null) {
+            throw CliException.usage("restore overwrites data and needs confirmation, but stdin is not a terminal:"
+                    + " pass --force to restore without asking (or --validate-only for a dry run)");
+        }
+        plan.forEach(out().err::println);
+        String answer = console.readLine("Type 'yes' to restore: ");
+        if (answer == null || !answer.strip().equalsIgnoreCase("yes")) {
+            throw CliException.usage("restore cancelled: nothing was changed");
+        }
+    }
+
+    private void print(RestoreResult r) {
+        if (out().json) {
+            out().json(Json.restore(r));
+            return;
+        }
+        out().result((r.validateOnly() ? "dry run of " : "restored ") + r.backupId() + " in " + Output.duration(r.duration())
+                + r.safetyBackup().map(sb -> "; safety backup " + sb).orElse(""));
+        if (!r.tables().isEmpty()) {
+            out().table(List.of("TABLE", "ROWS BEFORE", r.validateOnly() ? "ROWS IN BACKUP" : "ROWS AFTER"),
+                    r.tables().stream().map(t -> List.of(t.table(), t.rowsBefore() < 0 ? "(new)" : Output.count(t.rowsBefore()),
+                            Output.count(t.rowsAfter()))).toList());
+        }
+        for (RestoreResult.FilesChange f : r.files()) {
+            out().result("files " + f.root() + " -> " + f.target() + ": " + f.added() + " added, " + f.replaced()
+                    + " replaced, " + f.unchanged() + " unchanged, " + f.removed() + " removed"
+                    + (r.validateOnly() ? "" : ", " + Output.bytes(f.bytesWritten()) + " written"));
+        }
+    }
+}
