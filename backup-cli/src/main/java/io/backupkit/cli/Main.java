@@ -79,7 +79,13 @@ public final class Main implements Runnable {
         cl.registerConverter(io.backupkit.api.BackupId.class, Main::backupId);
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
-            stderr.println("backupkit: " + oneLine(ex.getMessage()) + " (see '" + c.getCommandSpec().qualifiedName()
+            String message = ex.getMessage();
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && c.getCommandSpec().parent() == null
+                    && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+                message = "unknown command '" + u.getUnmatched().get(0) + "': commands are "
+                        + String.join(", ", c.getSubcommands().keySet());
+            }
+            stderr.println("backupkit: " + oneLine(message) + " (see '" + c.getCommandSpec().qualifiedName()
                     + " --help')");
             if (verbose) {
                 stderr.print(trace(ex));
