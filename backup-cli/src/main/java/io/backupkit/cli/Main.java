@@ -147,7 +147,8 @@ public final class Main implements Runnable {
         boolean verbose = args.contains("--verbose") || args.contains("-v");
         boolean quiet = args.contains("--quiet") || args.contains("-q");
         setDefault("org.slf4j.simpleLogger.logFile", "System.err");
-        setDefault("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : quiet ? "error" : "warn");
+        // The CLI prints every error itself, in one line; library warnings repeat it, so they wait for --verbose.
+        setDefault("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : quiet ? "off" : "error");
         if (verbose) {
             setDefault("org.slf4j.simpleLogger.log.io.backupkit", "debug");
             setDefault("org.slf4j.simpleLogger.showDateTime", "true");

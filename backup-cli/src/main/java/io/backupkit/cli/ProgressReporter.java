@@ -33,8 +33,11 @@ final class ProgressReporter implements BackupListener {
             return;
         }
         long now = System.nanoTime();
-        if (event instanceof BackupEvent.Progress p) {
-            if (now - lastDraw < (terminal ? TERMINAL_INTERVAL_NANOS : PLAIN_INTERVAL_NANOS) && lastDraw != 0) {
+        if (event instanceof BackupEvent.Started) {
+            // Plain lines start only after the first interval: a quick operation prints none.
+            lastDraw = terminal ? 0 : now;
+        } else if (event instanceof BackupEvent.Progress p) {
+            if (lastDraw != 0 && now - lastDraw < (terminal ? TERMINAL_INTERVAL_NANOS : PLAIN_INTERVAL_NANOS)) {
                 return;
             }
             lastDraw = now;

@@ -51,6 +51,12 @@ final class Cli {
             return err.lines().toList();
         }
 
+        /** The error lines (progress lines aside). */
+        List<String> errors() {
+            return err.lines().filter(l -> l.startsWith("backupkit:") || l.startsWith("\tat ")
+                    || l.contains("Exception")).toList();
+        }
+
         @Override
         public String toString() {
             return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;

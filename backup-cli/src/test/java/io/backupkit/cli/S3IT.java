@@ -35,6 +35,8 @@ class S3IT {
 
     @BeforeAll
     static void startS3() {
+        // S3Mock is a Spring Boot app that wants logback; the tests log through slf4j-simple.
+        System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
         server = S3MockApplication.start(new HashMap<String, Object>(Map.of("http.port", 0, "server.port", 0,
                 "server.address", "127.0.0.1", "secureConnection", false, "silent", true,
                 "com.adobe.testing.s3mock.store.root", s3root.toString())));
