@@ -437,12 +437,39 @@ public final class DefaultBackupEngine implements BackupEngine {
     @Override
     public List<BackupInfo> list(BackupQuery query) {
         ensureOpen();
+        Set<String> pinned = pinnedIds();
         List<BackupInfo> out = new ArrayList<>();
         for (String key : manifestKeys()) {
-            readManifest(key).map(BackupInfo::of).filter(query::matches).ifPresent(out::add);
+            readManifest(key).map(BackupInfo::of).filter(query::matches)
+                    .map(i -> i.withPinned(pinned.contains(i.id().value()))).ifPresent(out::add);
         }
         out.sort(Comparator.comparing(BackupInfo::createdAt).thenComparing(BackupInfo::id).reversed());
         return query.limit() > 0 && out.size() > query.limit() ? List.copyOf(out.subList(0, query.limit())) : out;
+    }
+
+    private Set<String> pinnedIds() {
+        try (Stream<BlobInfo> s = storage.list(Layout.PINS)) {
+            return s.map(b -> b.key().substring(Layout.PINS.length())).collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
+    @Override
+    public void pin(BackupId id) {
+        run(scope(Operation.PIN, actorOr("unknown"), Optional.of(id), null), sc -> {
+            require(id);
+            byte[] record = Json.compact().writeValueAsBytes(Map.of("id", id.value(), "pinnedAt",
+                    config.clock().instant().toString(), "actor", sc.actor));
+            storage.put(Layout.pinKey(id), io.backupkit.api.spi.ContentSource.of(record));
+            return null;
+        });
+    }
+
+    @Override
+    public void unpin(BackupId id) {
+        run(scope(Operation.UNPIN, actorOr("unknown"), Optional.of(id), null), sc -> {
+            storage.delete(Layout.pinKey(id));
+            return null;
+        });
     }
 
     private List<String> manifestKeys() {
@@ -520,6 +547,7 @@ public final class DefaultBackupEngine implements BackupEngine {
             // The manifest first: from then on the backup is gone from the catalogue, even if deleting the rest fails.
             storage.delete(Layout.manifestKey(id));
             long[] d = deleteFolder(Layout.folder(id));
+            storage.delete(Layout.pinKey(id));
             sc.options.put("objects", Long.toString(d[0] + 1));
             LOG.info("Deleted backup {}", id);
             return null;
