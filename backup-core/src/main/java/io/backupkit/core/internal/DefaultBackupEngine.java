@@ -26,6 +26,7 @@ import io.backupkit.api.IntegrityException;
 import io.backupkit.api.Manifest;
 import io.backupkit.api.Operation;
 import io.backupkit.api.RestoreException;
+import io.backupkit.api.RestoreFailedException;
 import io.backupkit.api.RestoreRequest;
 import io.backupkit.api.RestoreResult;
 import io.backupkit.api.StorageException;
@@ -725,7 +726,8 @@ public final class DefaultBackupEngine implements BackupEngine {
                         ensureOpen();
                         scope.checkCancelled();
                     }) : null;
-            List<RestoreResult.TableChange> tablePreview = doDb ? dumper.preview(restoreContext(target)) : List.of();
+            List<RestoreResult.TableChange> tablePreview = doDb ? dumper.preview(restoreContext(manifest, target, request.mode(),
+                    request.tables(), request.schemaMapping())) : List.of();
             List<RestoreResult.FilesChange> filesPreview = List.of();
             if (doFiles) {
                 try (InputStream index = openFilesIndex()) {
@@ -743,30 +745,107 @@ public final class DefaultBackupEngine implements BackupEngine {
             scope.safetyBackup = safety;
             scope.checkCancelled();
 
-            // 3. Restore.
+            // 3. Restore; on failure, put back whatever was touched.
             List<RestoreResult.TableChange> tables = List.of();
             List<RestoreResult.FilesChange> files = List.of();
+            boolean dbStarted = false;
+            boolean dbDone = false;
+            java.util.concurrent.atomic.AtomicBoolean filesCommitting = new java.util.concurrent.atomic.AtomicBoolean();
             try {
                 if (doDb) {
-                    tables = dumper.restore(restoreContext(target));
+                    dbStarted = true;
+                    tables = dumper.restore(restoreContext(manifest, target, request.mode(), request.tables(),
+                            request.schemaMapping()));
+                    dbDone = true;
                 }
                 if (doFiles) {
                     Manifest.FilesPart f = manifest.files().get();
                     try (InputStream archive = open(f.archive()); InputStream index = open(f.index());
                          InputStream indexForCounts = open(f.index())) {
-                        files = filesRestorer.restore(archive, index, indexForCounts);
+                        files = filesRestorer.restore(archive, index, indexForCounts, () -> filesCommitting.set(true));
                     }
                 }
-            } catch (RuntimeException | IOException e) {
-                if (safety.isPresent()) {
-                    BackupException failure = translate(e, "restore of " + manifest.id() + " failed", Kind.RESTORE);
-                    throw new RestoreException(failure.getMessage() + "; the state before the restore is saved in safety backup "
-                            + safety.get(), failure);
-                }
-                throw e;
+            } catch (RuntimeException | IOException | Error e) {
+                BackupException failure = translate(e, "restore of " + manifest.id() + " failed", Kind.RESTORE);
+                boolean dbRolledBackByTransaction = dbStarted && !dbDone && dumper.restoresAtomically(target);
+                boolean dbNeedsRollback = dbStarted && !dbRolledBackByTransaction;
+                throw rollback(failure, safety, dbNeedsRollback, dbRolledBackByTransaction, filesCommitting.get(),
+                        target, dumper, tablePreview, fileTargets);
             }
             LOG.info("Restored backup {}: {} tables, {} file roots", manifest.id(), tables.size(), files.size());
             return new RestoreResult(manifest.id(), false, safety, tables, files, tracker.elapsed());
+        }
+
+        /** Puts the touched parts of the target back as they were before the restore, and says how that went. */
+        private RestoreFailedException rollback(BackupException failure, Optional<BackupId> safety, boolean db,
+                                                boolean dbByTransaction, boolean files, DataSource target,
+                                                DatabaseDumper dumper, List<RestoreResult.TableChange> tablePreview,
+                                                Map<String, Path> fileTargets) {
+            String what = failure.getMessage();
+            if (!db && !files) {
+                RestoreFailedException.TargetState state = dbByTransaction
+                        ? RestoreFailedException.TargetState.ROLLED_BACK : RestoreFailedException.TargetState.UNCHANGED;
+                if (dbByTransaction) {
+                    scope.status = BackupStatus.ROLLED_BACK;
+                }
+                return new RestoreFailedException(what + (dbByTransaction ? "; the database transaction was rolled back, "
+                        + "the target is as it was" : "; nothing was changed"), state, safety, failure);
+            }
+            if (safety.isEmpty()) {
+                return new RestoreFailedException(what + "; the target may be partly restored and no safety backup was "
+                        + "taken (it was skipped or there was nothing to save): restore again, or restore an older backup",
+                        RestoreFailedException.TargetState.PARTIALLY_RESTORED, safety, failure);
+            }
+            LOG.warn("Restore of {} failed ({}); putting the target back from safety backup {}", manifest.id(), what, safety.get());
+            try {
+                Manifest saved = require(safety.get());
+                if (db) {
+                    List<String> created = tablePreview.stream().filter(t -> t.rowsBefore() < 0)
+                            .map(RestoreResult.TableChange::table).toList();
+                    if (!created.isEmpty()) {
+                        dumper.dropTables(target, created);
+                    }
+                    if (saved.database().isPresent()) {
+                        dumperFor(saved.database().get()).restore(restoreContext(saved, target, io.backupkit.api.RestoreMode.REPLACE,
+                                TableSelection.ALL, Map.of()));
+                    }
+                }
+                if (files) {
+                    Map<String, Path> savedTargets = new LinkedHashMap<>();
+                    for (var e : fileTargets.entrySet()) {
+                        boolean existed = saved.files().map(f -> f.roots().stream().anyMatch(r -> r.name().equals(e.getKey())))
+                                .orElse(false);
+                        if (existed) {
+                            savedTargets.put(e.getKey(), e.getValue());
+                        } else {
+                            FilesRestorer.deleteTree(e.getValue()); // it did not exist before the restore
+                        }
+                    }
+                    if (!savedTargets.isEmpty()) {
+                        Manifest.FilesPart f = saved.files().get();
+                        FilesRestorer back = new FilesRestorer(savedTargets, io.backupkit.api.FileRestoreMode.REPLACE, true,
+                                n -> { }, () -> { });
+                        try (InputStream archive = openOf(saved, f.archive()); InputStream index = openOf(saved, f.index());
+                             InputStream counts = openOf(saved, f.index())) {
+                            back.restore(archive, index, counts);
+                        }
+                    }
+                }
+            } catch (RuntimeException | IOException | Error rollbackFailure) {
+                failure.addSuppressed(rollbackFailure);
+                LOG.error("Putting the target back from safety backup {} failed too", safety.get(), rollbackFailure);
+                return new RestoreFailedException(what + "; putting the target back from safety backup " + safety.get()
+                        + " failed too (" + rollbackFailure.getMessage() + "): restore " + safety.get() + " by hand",
+                        RestoreFailedException.TargetState.ROLLBACK_FAILED, safety, failure);
+            }
+            scope.status = BackupStatus.ROLLED_BACK;
+            return new RestoreFailedException(what + "; the target was put back as it was from safety backup " + safety.get(),
+                    RestoreFailedException.TargetState.ROLLED_BACK, safety, failure);
+        }
+
+        private InputStream openOf(Manifest m, String path) {
+            return VerifiedObjectStream.open(storage, m.id(), m.object(path).orElseThrow(() ->
+                    new IntegrityException("backup " + m.id() + " refers to object " + path + " that it does not list")));
         }
 
         private InputStream openFilesIndex() {
@@ -783,7 +862,8 @@ public final class DefaultBackupEngine implements BackupEngine {
                     .orElseGet(() -> Providers.dumperNamed(db.dumper(), config.classLoader()));
         }
 
-        private RestoreContext restoreContext(DataSource target) {
+        private RestoreContext restoreContext(Manifest source, DataSource target, io.backupkit.api.RestoreMode mode,
+                                              TableSelection tables, Map<String, String> mapping) {
             return new RestoreContext() {
                 @Override
                 public DataSource dataSource() {
@@ -792,22 +872,22 @@ public final class DefaultBackupEngine implements BackupEngine {
 
                 @Override
                 public Manifest.DatabasePart database() {
-                    return manifest.database().orElseThrow();
+                    return source.database().orElseThrow();
                 }
 
                 @Override
                 public io.backupkit.api.RestoreMode mode() {
-                    return request.mode();
+                    return mode;
                 }
 
                 @Override
                 public TableSelection tables() {
-                    return request.tables();
+                    return tables;
                 }
 
                 @Override
                 public Map<String, String> schemaMapping() {
-                    return request.schemaMapping();
+                    return mapping;
                 }
 
                 @Override
@@ -817,7 +897,7 @@ public final class DefaultBackupEngine implements BackupEngine {
 
                 @Override
                 public InputStream openObject(String path) {
-                    return open(path);
+                    return openOf(source, path);
                 }
 
                 @Override
