@@ -357,10 +357,36 @@ public final class DefaultBackupEngine implements BackupEngine {
                 + (t.excludes().isEmpty() ? "" : " except " + String.join(",", t.excludes()));
     }
 
+    /** Progress and cancellation, as both dumper contexts report them. */
+    private abstract class ReportingContext {
+        private final OperationScope scope;
+
+        ReportingContext(OperationScope scope) {
+            this.scope = scope;
+        }
+
+        public void addRows(long rows) {
+            scope.tracker.rows(rows);
+        }
+
+        public void tableDone(String qualifiedName) {
+            scope.tracker.tableDone();
+        }
+
+        public void checkCancelled() {
+            ensureOpen();
+            scope.checkCancelled();
+        }
+    }
+
     private DumpSummary dump(DatabaseDumper dumper, DataSource ds, TableSelection tables, Compression compression,
                              BackupWriter writer, OperationScope scope) {
-        Events.Tracker tracker = scope.tracker;
-        DumpContext context = new DumpContext() {
+        abstract class Context extends ReportingContext implements DumpContext {
+            Context() {
+                super(scope);
+            }
+        }
+        DumpContext context = new Context() {
             @Override
             public DataSource dataSource() {
                 return ds;
@@ -386,21 +412,6 @@ public final class DefaultBackupEngine implements BackupEngine {
                 return "db/" + compression.appendExtension(name);
             }
 
-            @Override
-            public void addRows(long rows) {
-                tracker.rows(rows);
-            }
-
-            @Override
-            public void tableDone(String qualifiedName) {
-                tracker.tableDone();
-            }
-
-            @Override
-            public void checkCancelled() {
-                ensureOpen();
-                scope.checkCancelled();
-            }
         };
         return dumper.dump(context);
     }
@@ -864,7 +875,12 @@ public final class DefaultBackupEngine implements BackupEngine {
 
         private RestoreContext restoreContext(Manifest source, DataSource target, io.backupkit.api.RestoreMode mode,
                                               TableSelection tables, Map<String, String> mapping) {
-            return new RestoreContext() {
+            abstract class Context extends ReportingContext implements RestoreContext {
+                Context() {
+                    super(scope);
+                }
+            }
+            return new Context() {
                 @Override
                 public DataSource dataSource() {
                     return target;
@@ -900,21 +916,6 @@ public final class DefaultBackupEngine implements BackupEngine {
                     return openOf(source, path);
                 }
 
-                @Override
-                public void addRows(long rows) {
-                    tracker.rows(rows);
-                }
-
-                @Override
-                public void tableDone(String qualifiedName) {
-                    tracker.tableDone();
-                }
-
-                @Override
-                public void checkCancelled() {
-                    ensureOpen();
-                    scope.checkCancelled();
-                }
             };
         }
 
