@@ -89,14 +89,18 @@ final class PutTempFiles {
     }
 
     private static Optional<String> byProcess(long pid, OptionalLong recordedStart) {
+        Optional<Instant> liveStart;
         if (pid == THIS_PID) {
-            return Optional.empty(); // a put of this process: in progress, or its own clean-up is under way
+            // Compared with the start written into this process's own names, not computed again: a put of this
+            // process must stay safe even if the wall clock is stepped while it runs.
+            liveStart = THIS_START.equals("x") ? Optional.empty() : Optional.of(Instant.ofEpochMilli(Long.parseLong(THIS_START)));
+        } else {
+            Optional<ProcessHandle> process = ProcessHandle.of(pid);
+            if (process.isEmpty() || !process.get().isAlive()) {
+                return Optional.of("process " + pid + " on this host, which wrote it, is no longer running");
+            }
+            liveStart = process.get().info().startInstant();
         }
-        Optional<ProcessHandle> process = ProcessHandle.of(pid);
-        if (process.isEmpty() || !process.get().isAlive()) {
-            return Optional.of("process " + pid + " on this host, which wrote it, is no longer running");
-        }
-        Optional<Instant> liveStart = process.get().info().startInstant();
         if (recordedStart.isPresent() && liveStart.isPresent()
                 && liveStart.get().isAfter(Instant.ofEpochMilli(recordedStart.getAsLong()).plus(START_TOLERANCE))) {
             return Optional.of("process " + pid + " on this host, which wrote it, is no longer running (the running"

@@ -120,6 +120,19 @@ class LocalStorageStaleTempFilesTest {
     }
 
     @Test
+    void tempFileOfAnEarlierProcessWithThisProcesssIdIsRemoved() throws Exception {
+        LocalStorageProvider storage = LocalStorageProvider.at(root);
+        ProcessHandle self = ProcessHandle.current();
+        Instant started = self.info().startInstant().orElseThrow();
+        Path earlier = writeTemp(root.resolve("backups/earlier"), PutTempFiles.thisHost(), self.pid(),
+                started.minus(Duration.ofHours(1)));
+        Path mine = writeTemp(root.resolve("backups/mine"), PutTempFiles.thisHost(), self.pid(), started);
+        assertThat(keys(storage, "backups/")).isEmpty();
+        assertThat(earlier).doesNotExist();
+        assertThat(mine).isRegularFile();
+    }
+
+    @Test
     void aPutInProgressInThisProcessIsNotDisturbedByList() throws Exception {
         LocalStorageProvider storage = LocalStorageProvider.at(root);
         CountDownLatch writing = new CountDownLatch(1);
