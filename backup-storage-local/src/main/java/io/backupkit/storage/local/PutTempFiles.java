@@ -75,12 +75,14 @@ final class PutTempFiles {
         Matcher m = NAME.matcher(name);
         if (m.matches() && m.group(1).equals(THIS_HOST) && ownedByThisUser(file)) {
             long pid;
+            OptionalLong start;
             try {
                 pid = Long.parseLong(m.group(2));
-            } catch (NumberFormatException e) {
-                return byAge(file, grace, now, "its name has an unknown process id");
+                start = m.group(3).equals("x") ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(m.group(3)));
+            } catch (NumberFormatException e) { // digits beyond the range of a long: not a name this class wrote
+                return byAge(file, grace, now, "its name does not say which process wrote it");
             }
-            return byProcess(pid, m.group(3).equals("x") ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(m.group(3))));
+            return byProcess(pid, start);
         }
         String who = m.matches() && m.group(1).equals(THIS_HOST)
                 ? "it belongs to another user, whose processes may be hidden from this one"

@@ -190,6 +190,9 @@ class LocalStorageStaleTempFilesTest {
         Path oldUnparseable = root.resolve("backups/c/.put-fedcba9876543210.tmp"); // name of an earlier version
         Files.createDirectories(oldUnparseable.getParent());
         Files.writeString(oldUnparseable, "partial");
+        Path overflowing = root.resolve("backups/d/" + PutTempFiles.name(PutTempFiles.thisHost(), 1, "9999999999999999999", RANDOM));
+        Files.createDirectories(overflowing.getParent());
+        Files.writeString(overflowing, "partial");
         Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofHours(25))));
         Files.setLastModifiedTime(recent, FileTime.from(Instant.now().minus(Duration.ofHours(23))));
         Files.setLastModifiedTime(oldUnparseable, FileTime.from(Instant.now().minus(Duration.ofHours(25))));
@@ -201,6 +204,7 @@ class LocalStorageStaleTempFilesTest {
         assertThat(root.resolve("backups/a")).doesNotExist();
         assertThat(root.resolve("backups/c")).doesNotExist();
         assertThat(recent).isRegularFile();
+        assertThat(overflowing).as("a name that does not parse is judged by age").isRegularFile();
     }
 
     @Test
