@@ -158,6 +158,10 @@ public final class DriveStorageProvider implements StorageProvider {
                 throw new StorageException("could not " + action + ": the content source opened no stream", false);
             }
             OptionalLong declared = source.length();
+            if (declared.isPresent() && declared.getAsLong() < 0) {
+                throw new StorageException("could not " + action + ": its content source declares a negative length ("
+                        + declared.getAsLong() + ")", false);
+            }
             UploadSourceStream counted = new UploadSourceStream(opened, declared.orElse(-1));
             byte[] whole = null;
             InputStream streamed = null;
@@ -515,13 +519,17 @@ public final class DriveStorageProvider implements StorageProvider {
 
     /** Every (not trashed) non-folder file named {@code name} directly in the folder. */
     private List<DriveFile> filesNamed(String folderId, String name) throws IOException {
+        // The exact-name filter guards against a server that compares names ignoring case; Google Docs,
+        // shortcuts and other native types have no bytes and are never objects.
         return listAll("'" + quote(folderId) + "' in parents and name = '" + quote(name) + "' and mimeType != '"
-                + DriveFile.FOLDER_MIME_TYPE + "' and trashed = false");
+                + DriveFile.FOLDER_MIME_TYPE + "' and trashed = false")
+                .stream().filter(f -> f.name().equals(name) && f.isBlob()).toList();
     }
 
     private List<DriveFile> foldersNamed(String parentId, String name) throws IOException {
         return listAll("'" + quote(parentId) + "' in parents and name = '" + quote(name) + "' and mimeType = '"
-                + DriveFile.FOLDER_MIME_TYPE + "' and trashed = false");
+                + DriveFile.FOLDER_MIME_TYPE + "' and trashed = false")
+                .stream().filter(f -> f.name().equals(name) && f.folder()).toList();
     }
 
     private List<DriveFile> listAll(String query) throws IOException {

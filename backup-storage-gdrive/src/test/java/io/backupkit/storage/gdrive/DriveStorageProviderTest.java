@@ -153,6 +153,28 @@ class DriveStorageProviderTest {
         }
 
         @Test
+        void keysDifferingOnlyInCaseStayApartAndGoogleDocsAreNoObjects() throws IOException {
+            server.compareNamesIgnoringCase(true);
+            String folder = server.createFolder(fake.rootFolderId, "d");
+            server.seedFile(folder, "notes.txt", new byte[0], Instant.now(), "application/vnd.google-apps.document");
+            server.seedFile(folder, "link.bin", new byte[0], Instant.now(), "application/vnd.google-apps.shortcut");
+            try (DriveStorageProvider p = fake.provider()) {
+                p.put("d/Report.bin", ContentSource.of(bytes(10, 1)));
+                p.put("d/report.bin", ContentSource.of(bytes(20, 2)));
+                assertThat(read(p.get("d/Report.bin"))).isEqualTo(bytes(10, 1));
+                assertThat(read(p.get("d/report.bin"))).isEqualTo(bytes(20, 2));
+                assertThat(p.stat("d/notes.txt")).isEmpty();
+                assertThat(p.list("d/").map(BlobInfo::key).toList()).containsExactlyInAnyOrder("d/Report.bin", "d/report.bin");
+                p.put("d/notes.txt", ContentSource.of(bytes(5, 3)));
+                assertThat(read(p.get("d/notes.txt"))).isEqualTo(bytes(5, 3));
+                p.delete("d/report.bin");
+                assertThat(p.stat("d/Report.bin")).isPresent();
+            }
+            assertThat(server.children(folder)).extracting(FakeFile::name)
+                    .containsExactlyInAnyOrder("notes.txt", "link.bin", "Report.bin", "notes.txt");
+        }
+
+        @Test
         void sameNameFoldersResolveToTheOldestOne() throws IOException {
             String older = server.createFolder(fake.rootFolderId, "db");
             String younger = server.createFolder(fake.rootFolderId, "db");

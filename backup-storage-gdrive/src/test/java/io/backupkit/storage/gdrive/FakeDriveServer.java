@@ -212,6 +212,7 @@ final class FakeDriveServer implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong(1000);
     private final AtomicLong tokensIssued = new AtomicLong();
     private Instant lastTime = Instant.EPOCH;
+    private volatile boolean namesIgnoreCase;
 
     private FakeDriveServer(Path storage) throws IOException {
         this.storage = storage;
@@ -297,13 +298,22 @@ final class FakeDriveServer implements AutoCloseable {
         return id;
     }
 
+    /** Makes {@code name = '...'} in queries compare ignoring case, as some servers might. */
+    void compareNamesIgnoringCase(boolean ignoreCase) {
+        namesIgnoreCase = ignoreCase;
+    }
+
     /** Puts a file straight into the store, e.g. duplicates made by another Drive client. */
     String seedFile(String parent, String name, byte[] content, Instant modifiedTime) {
+        return seedFile(parent, name, content, modifiedTime, "application/octet-stream");
+    }
+
+    String seedFile(String parent, String name, byte[] content, Instant modifiedTime, String mimeType) {
         try {
             String id = newId();
             Path path = storage.resolve(id);
             Files.write(path, content);
-            FakeFile file = new FakeFile(id, name, "application/octet-stream", parent, files.get(parent).driveId,
+            FakeFile file = new FakeFile(id, name, mimeType, parent, files.get(parent).driveId,
                     modifiedTime, modifiedTime, content.length, path);
             files.put(id, file);
             return id;
@@ -606,7 +616,7 @@ final class FakeDriveServer implements AutoCloseable {
         if (pageSize < 1 || pageSize > 1000) {
             throw new BadRequest(400, "invalid", "Invalid value for pageSize: " + pageSize);
         }
-        Predicate<FakeFile> query = QueryParser.parse(Objects.requireNonNullElse(x.query.get("q"), ""));
+        Predicate<FakeFile> query = QueryParser.parse(Objects.requireNonNullElse(x.query.get("q"), ""), namesIgnoreCase);
         Comparator<FakeFile> order = orderBy(x.query.get("orderBy"));
         Mask mask = Mask.parse(x.query.getOrDefault("fields", "kind,incompleteSearch,files(kind,id,name,mimeType)"), true);
         String signature = Integer.toHexString(Objects.hash(x.query.get("q"), x.query.get("orderBy"), driveId, pageSize));
@@ -1360,17 +1370,19 @@ final class FakeDriveServer implements AutoCloseable {
      */
     static final class QueryParser {
         private final String text;
+        private final boolean namesIgnoreCase;
         private int pos;
 
-        private QueryParser(String text) {
+        private QueryParser(String text, boolean namesIgnoreCase) {
             this.text = text;
+            this.namesIgnoreCase = namesIgnoreCase;
         }
 
-        static Predicate<FakeFile> parse(String q) {
+        static Predicate<FakeFile> parse(String q, boolean namesIgnoreCase) {
             if (q.isBlank()) {
                 return f -> true;
             }
-            QueryParser parser = new QueryParser(q);
+            QueryParser parser = new QueryParser(q, namesIgnoreCase);
             Predicate<FakeFile> all = parser.term();
             while (parser.skipSpaces() && parser.pos < q.length()) {
                 String word = parser.word();
@@ -1400,7 +1412,7 @@ final class FakeDriveServer implements AutoCloseable {
                         throw invalid("name supports only =");
                     }
                     String value = literal();
-                    return f -> f.name.equals(value);
+                    return namesIgnoreCase ? f -> f.name.equalsIgnoreCase(value) : f -> f.name.equals(value);
                 }
                 case "mimeType" -> {
                     String value = literal();
