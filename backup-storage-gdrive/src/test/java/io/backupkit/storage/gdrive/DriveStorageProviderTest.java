@@ -320,6 +320,18 @@ class DriveStorageProviderTest {
         }
 
         @Test
+        void aLocationOnResumeIncompleteIsTheSessionUrlNotARedirect() throws IOException {
+            server.sendLocationWithResumeIncomplete(true);
+            byte[] data = bytes(3 * CHUNK + 5, 11);
+            try (DriveStorageProvider p = fake.provider()) {
+                p.put("loc.bin", ContentSource.of(data));
+                assertThat(read(p.get("loc.bin"))).isEqualTo(data);
+            }
+            assertThat(chunks()).extracting(LoggedRequest::contentRange).containsExactly(
+                    "bytes 0-262143/786437", "bytes 262144-524287/786437", "bytes 524288-786431/786437", "bytes 786432-786436/786437");
+        }
+
+        @Test
         void aStreamOfUnknownLengthIsSentWithAStarTotalUntilItsLastChunk() throws IOException {
             byte[] data = bytes(3 * CHUNK + 5, 3);
             try (DriveStorageProvider p = fake.provider()) {

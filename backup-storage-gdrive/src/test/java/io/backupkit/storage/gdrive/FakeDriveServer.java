@@ -213,6 +213,7 @@ final class FakeDriveServer implements AutoCloseable {
     private final AtomicLong tokensIssued = new AtomicLong();
     private Instant lastTime = Instant.EPOCH;
     private volatile boolean namesIgnoreCase;
+    private volatile boolean locationOn308;
 
     private FakeDriveServer(Path storage) throws IOException {
         this.storage = storage;
@@ -296,6 +297,11 @@ final class FakeDriveServer implements AutoCloseable {
         Instant now = now();
         files.put(id, new FakeFile(id, name, FOLDER, null, id, now, now, 0, null));
         return id;
+    }
+
+    /** Sends the session URL as {@code Location} with every 308, as Google's upload servers may. */
+    void sendLocationWithResumeIncomplete(boolean send) {
+        locationOn308 = send;
     }
 
     /** Makes {@code name = '...'} in queries compare ignoring case, as some servers might. */
@@ -898,6 +904,9 @@ final class FakeDriveServer implements AutoCloseable {
     }
 
     private void resumeIncomplete(Exchange x, UploadSession session, String note) throws IOException {
+        if (locationOn308) {
+            x.ex.getResponseHeaders().add("Location", rootUrl() + "upload/drive/v3/files?uploadType=resumable&upload_id=" + session.id);
+        }
         if (session.received > 0) {
             x.ex.getResponseHeaders().add("Range", "bytes=0-" + (session.received - 1));
         }
