@@ -380,16 +380,21 @@ public final class DriveStorageProvider implements StorageProvider {
         return "DriveStorageProvider[" + description + "]";
     }
 
-    /** Checks that the root folder exists, is a folder and is reachable with these credentials. */
+    /** Checks that the root folder exists, is a folder, and that these credentials may add files to it. */
     void verifyRootFolder() {
         try {
-            File root = drive.files().get(rootFolderId).setSupportsAllDrives(true).setFields("id,mimeType,trashed").execute();
+            File root = drive.files().get(rootFolderId).setSupportsAllDrives(true)
+                    .setFields("id,mimeType,trashed,capabilities(canAddChildren)").execute();
             if (!DriveFile.FOLDER_MIME_TYPE.equals(root.getMimeType())) {
                 throw new ConfigurationException("the Google Drive id '" + rootFolderId + "' is a " + root.getMimeType()
                         + ", not a folder: give the id of the folder that should hold the backups");
             }
             if (Boolean.TRUE.equals(root.getTrashed())) {
                 throw new ConfigurationException("the Google Drive folder '" + rootFolderId + "' is in the trash: restore it or use another folder");
+            }
+            if (root.getCapabilities() != null && Boolean.FALSE.equals(root.getCapabilities().getCanAddChildren())) {
+                throw new ConfigurationException("the Google Drive folder '" + rootFolderId + "' is not writable with these credentials: "
+                        + "share it with their account as Editor (on a shared drive: Content manager)");
             }
         } catch (IOException e) {
             throw DriveErrors.translate("open the root folder " + rootFolderId, e);

@@ -509,6 +509,16 @@ class DriveStorageProviderTest {
         }
 
         @Test
+        void aFolderSharedReadOnlyGivesAPermissionMessage() {
+            server.makeReadOnly(fake.rootFolderId);
+            try (DriveStorageProvider p = fake.provider()) {
+                StorageException e = catchThrowableOfType(StorageException.class, () -> p.put("x.bin", ContentSource.of(bytes(10, 1))));
+                assertThat(e.retryable()).isFalse();
+                assertThat(e).hasMessageContaining("permission denied").hasMessageContaining("Share the root folder");
+            }
+        }
+
+        @Test
         void aQuotaErrorForAUserIsNotRetriedEither() {
             server.inject(FakeDriveServer.uploadInitiations(), 10, new ErrorFault(403, "storageQuotaExceeded", "The user's Drive storage quota has been exceeded."));
             try (DriveStorageProvider p = fake.provider()) {

@@ -73,7 +73,7 @@ final class FakeDriveServer implements AutoCloseable {
     private static final Pattern DOWNLOAD_PATH = Pattern.compile("/download/drive/v3/files/([A-Za-z0-9_-]+)");
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (?:(\\d+)-(\\d+)|\\*)/(\\d+|\\*)");
     private static final Set<String> FILE_FIELDS = Set.of("kind", "id", "name", "mimeType", "parents", "size", "modifiedTime",
-            "createdTime", "trashed", "driveId", "md5Checksum");
+            "createdTime", "trashed", "driveId", "md5Checksum", "capabilities");
 
     /** One logged request. {@code status} is -1 when the server dropped the connection. */
     record LoggedRequest(String method, String path, Map<String, String> query, String contentRange, String range,
@@ -117,6 +117,7 @@ final class FakeDriveServer implements AutoCloseable {
         final long size;
         final Path content;
         volatile boolean trashed;
+        volatile boolean readOnly;
 
         FakeFile(String id, String name, String mimeType, String parent, String driveId, Instant createdTime, Instant modifiedTime,
                  long size, Path content) {
@@ -351,6 +352,11 @@ final class FakeDriveServer implements AutoCloseable {
                 paths.add(prefix + f.name);
             }
         }
+    }
+
+    /** The account may read the folder but not add to it (shared as Viewer). */
+    void makeReadOnly(String folderId) {
+        files.get(folderId).readOnly = true;
     }
 
     /** Not trashed files and folders directly in a folder, in id order. */
@@ -985,6 +991,9 @@ final class FakeDriveServer implements AutoCloseable {
         if (!parentFile.isFolder()) {
             throw new BadRequest(400, "invalidParent", "the parent " + parent + " is not a folder");
         }
+        if (parentFile.readOnly) {
+            throw new BadRequest(403, "insufficientFilePermissions", "The user does not have sufficient permissions for file " + parent + ".");
+        }
         boolean folder = meta.has("mimeType") && FOLDER.equals(meta.get("mimeType").getAsString());
         if (folder && !folderAllowed) {
             throw new BadRequest(400, "badRequest", "folders are created without media");
@@ -1094,6 +1103,9 @@ final class FakeDriveServer implements AutoCloseable {
         o.addProperty("modifiedTime", f.modifiedTime.toString());
         o.addProperty("createdTime", f.createdTime.toString());
         o.addProperty("trashed", f.trashed);
+        JsonObject capabilities = new JsonObject();
+        capabilities.addProperty("canAddChildren", f.isFolder() && !f.readOnly);
+        o.add("capabilities", capabilities);
         if (f.driveId != null) {
             o.addProperty("driveId", f.driveId);
         }
@@ -1306,14 +1318,14 @@ final class FakeDriveServer implements AutoCloseable {
 
         static Mask parse(String text, boolean forList) {
             int[] pos = {0};
-            Mask mask = parseList(text, pos, forList, 0);
+            Mask mask = parseList(text, pos, forList ? "list" : "file");
             if (pos[0] != text.length()) {
                 throw new BadRequest(400, "invalidParameter", "Invalid field selection " + text);
             }
             return mask;
         }
 
-        private static Mask parseList(String text, int[] pos, boolean forList, int depth) {
+        private static Mask parseList(String text, int[] pos, String context) {
             Map<String, Mask> fields = new LinkedHashMap<>();
             while (pos[0] < text.length() && text.charAt(pos[0]) != ')') {
                 int start = pos[0];
@@ -1321,14 +1333,18 @@ final class FakeDriveServer implements AutoCloseable {
                     pos[0]++;
                 }
                 String name = text.substring(start, pos[0]).trim();
-                Set<String> allowed = forList && depth == 0 ? Set.of("kind", "nextPageToken", "incompleteSearch", "files", "*") : allowedFileFields();
+                Set<String> allowed = switch (context) {
+                    case "list" -> Set.of("kind", "nextPageToken", "incompleteSearch", "files", "*");
+                    case "capabilities" -> Set.of("canAddChildren", "*");
+                    default -> allowedFileFields();
+                };
                 if (!allowed.contains(name)) {
                     throw new BadRequest(400, "invalidParameter", "Invalid field selection " + name);
                 }
                 Mask sub = null;
                 if (pos[0] < text.length() && text.charAt(pos[0]) == '(') {
                     pos[0]++;
-                    sub = parseList(text, pos, false, depth + 1);
+                    sub = parseList(text, pos, name.equals("capabilities") ? "capabilities" : "file");
                     if (pos[0] >= text.length() || text.charAt(pos[0]) != ')') {
                         throw new BadRequest(400, "invalidParameter", "Invalid field selection: unbalanced parentheses");
                     }
