@@ -110,7 +110,9 @@ public final class DriveStorageProvider implements StorageProvider {
     private final Drive drive;
     private final HttpTransport ownedTransport;
     private final String rootFolderId;
-    private final String driveId;
+    private final String configuredDriveId;
+    /** The shared drive of the root folder: configured, or looked up once; "" for My Drive. */
+    private volatile String driveId;
     private final List<String> basePath;
     private final int chunkSize;
     private final int simpleUploadThreshold;
@@ -126,6 +128,7 @@ public final class DriveStorageProvider implements StorageProvider {
         this.drive = drive;
         this.ownedTransport = ownedTransport;
         this.rootFolderId = b.rootFolderId;
+        this.configuredDriveId = b.driveId;
         this.driveId = b.driveId;
         this.basePath = b.basePath == null ? List.of() : List.of(b.basePath.split("/"));
         this.chunkSize = b.chunkSize;
@@ -134,7 +137,7 @@ public final class DriveStorageProvider implements StorageProvider {
         this.deleteToTrash = b.deleteToTrash;
         this.downloadResumes = b.retryPolicy.maxRetries();
         this.description = "gdrive://" + rootFolderId + (basePath.isEmpty() ? "" : "/" + b.basePath)
-                + (driveId == null ? "" : "?driveId=" + driveId);
+                + (configuredDriveId == null ? "" : "?driveId=" + configuredDriveId);
         folderIds.put("", rootFolderId);
     }
 
@@ -559,10 +562,28 @@ public final class DriveStorageProvider implements StorageProvider {
     private Drive.Files.List listRequest(String query) throws IOException {
         Drive.Files.List request = drive.files().list().setQ(query).setFields(LIST_FIELDS).setPageSize(listPageSize)
                 .setSupportsAllDrives(true).setIncludeItemsFromAllDrives(true);
-        if (driveId != null) {
-            request.setCorpora("drive").setDriveId(driveId);
+        String sharedDrive = sharedDriveOfRoot();
+        if (!sharedDrive.isEmpty()) {
+            request.setCorpora("drive").setDriveId(sharedDrive);
         }
         return request;
+    }
+
+    /**
+     * The shared drive the root folder is on, "" for My Drive. Listings of a shared drive's folders must name
+     * the drive ({@code corpora=drive}), so when it was not configured it is looked up once.
+     */
+    private String sharedDriveOfRoot() throws IOException {
+        String known = driveId;
+        if (known == null) {
+            File root = drive.files().get(rootFolderId).setSupportsAllDrives(true).setFields("id,driveId").execute();
+            known = root.getDriveId() == null ? "" : root.getDriveId();
+            driveId = known;
+            if (!known.isEmpty()) {
+                LOG.debug("root folder {} is on shared drive {}", rootFolderId, known);
+            }
+        }
+        return known;
     }
 
     /** Deletes (or trashes) a file; one that is already gone is fine. */
@@ -636,7 +657,10 @@ public final class DriveStorageProvider implements StorageProvider {
             return this;
         }
 
-        /** The shared drive the root folder is on: listings then search that drive ({@code corpora=drive}). */
+        /**
+         * The shared drive the root folder is on: listings search that drive ({@code corpora=drive}). Optional: when
+         * not given, the provider asks Drive once which drive the root folder is on.
+         */
         public Builder driveId(String sharedDriveId) {
             this.driveId = sharedDriveId;
             return this;

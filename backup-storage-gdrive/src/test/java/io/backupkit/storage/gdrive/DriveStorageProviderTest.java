@@ -605,6 +605,23 @@ class DriveStorageProviderTest {
         }
 
         @Test
+        void theSharedDriveOfTheRootFolderIsFoundWhenNotConfigured() throws IOException {
+            String sharedDrive = server.createSharedDrive("Backups");
+            String root = server.createFolder(sharedDrive, "app");
+            Path key = ServiceAccountKeys.serviceAccountKeyFile(server, dir, "backup@proj.iam.gserviceaccount.com", false);
+            try (DriveStorageProvider p = fake.baseBuilder().credentialsFile(key).rootFolderId(root).build()) {
+                p.put("b/one.bin", ContentSource.of(bytes(10, 1)));
+                p.put("b/one.bin", ContentSource.of(bytes(20, 2)));
+                assertThat(p.list("").map(BlobInfo::key).toList()).containsExactly("b/one.bin");
+                assertThat(read(p.get("b/one.bin"))).isEqualTo(bytes(20, 2));
+            }
+            assertThat(server.filePathsBelow(root)).containsExactly("b/one.bin");
+            assertThat(server.requests(r -> r.path().equals("/drive/v3/files/" + root))).hasSize(1);
+            assertThat(server.requests(r -> r.path().equals("/drive/v3/files") && r.method().equals("GET")))
+                    .allSatisfy(r -> assertThat(r.query()).containsEntry("driveId", sharedDrive));
+        }
+
+        @Test
         void aServiceAccountImpersonatingAUserWritesWithThatUsersQuota() throws IOException {
             Path key = ServiceAccountKeys.serviceAccountKeyFile(server, dir, "dwd@proj.iam.gserviceaccount.com", true);
             try (DriveStorageProvider p = fake.baseBuilder().credentialsFile(key)

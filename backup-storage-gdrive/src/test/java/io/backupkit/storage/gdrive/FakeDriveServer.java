@@ -649,8 +649,8 @@ final class FakeDriveServer implements AutoCloseable {
         }
         List<FakeFile> matches = files.values().stream()
                 .filter(f -> f.parent != null) // roots of My Drive and shared drives are not listed as children
-                .filter(f -> f.driveId == null || allDrives)
-                .filter(f -> driveId == null || driveId.equals(f.driveId))
+                // As on Drive: shared drive items are searched only in their drive's corpus (or all drives).
+                .filter(f -> f.driveId == null ? driveId == null : allDrives && (f.driveId.equals(driveId) || "allDrives".equals(corpora)))
                 .filter(query)
                 .sorted(order)
                 .toList();
