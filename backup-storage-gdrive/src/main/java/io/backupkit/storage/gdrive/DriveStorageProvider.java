@@ -77,9 +77,10 @@ import org.slf4j.LoggerFactory;
  *       the key still resolves to the old file, and a failed put leaves nothing behind.</li>
  *   <li>Check that Drive stored exactly the number of bytes read from the source.</li>
  *   <li>List the same-name files again and remove every one seen in step 1, and every one that ranks below
- *       the new file in the resolution order (a leftover of a concurrent or retried put). A newer file from a
- *       concurrent put is left alone: that put removes this one. So the key never shows a partial object, and
- *       after a put (or a set of concurrent puts) exactly one file is left.</li>
+ *       the new file in the resolution order (a leftover of a concurrent or retried put). If a file that appeared
+ *       during the upload (a concurrent put's) ranks above the new one, the key already resolves to it: remove
+ *       the new file instead. So the key never shows a partial object, and after a put, or a set of concurrent
+ *       puts, exactly one file is left: the one that ranks first.</li>
  * </ol>
  * Between steps 2 and 4 both files exist; readers resolve to one of them, whole. (Uploading a new revision of the
  * existing file would avoid the second file, but Drive keeps old revisions for 30 days and they count against the
@@ -236,13 +237,21 @@ public final class DriveStorageProvider implements StorageProvider {
     /** Step 4 of the put algorithm (see the class comment). */
     private void removeReplaced(String folderId, String name, DriveFile stored, List<DriveFile> replaced) throws IOException {
         Set<String> replacedIds = replaced.stream().map(DriveFile::id).collect(Collectors.toSet());
+        boolean supersededByConcurrentPut = false;
         for (DriveFile other : filesNamed(folderId, name)) {
             if (other.id().equals(stored.id())) {
                 continue;
             }
             if (replacedIds.contains(other.id()) || DriveFile.KEY_RESOLUTION_ORDER.compare(stored, other) < 0) {
                 remove(other);
+            } else {
+                supersededByConcurrentPut = true;
             }
+        }
+        if (supersededByConcurrentPut) {
+            // A concurrent put's file ranks first, so the key already resolves to it; ours only has to go.
+            LOG.debug("a concurrent put of {} in {} won; removing this put's file {}", name, description, stored.id());
+            remove(stored);
         }
     }
 

@@ -215,6 +215,7 @@ final class FakeDriveServer implements AutoCloseable {
     private Instant lastTime = Instant.EPOCH;
     private volatile boolean namesIgnoreCase;
     private volatile boolean locationOn308;
+    private volatile Runnable beforeUploadCompletes = () -> { };
 
     private FakeDriveServer(Path storage) throws IOException {
         this.storage = storage;
@@ -298,6 +299,11 @@ final class FakeDriveServer implements AutoCloseable {
         Instant now = now();
         files.put(id, new FakeFile(id, name, FOLDER, null, id, now, now, 0, null));
         return id;
+    }
+
+    /** Runs just before a resumable upload's file is created, e.g. to let a "concurrent" client finish first. */
+    void beforeUploadCompletes(Runnable action) {
+        beforeUploadCompletes = action;
     }
 
     /** Sends the session URL as {@code Location} with every 308, as Google's upload servers may. */
@@ -920,6 +926,7 @@ final class FakeDriveServer implements AutoCloseable {
     }
 
     private void complete(Exchange x, UploadSession session, String note) throws IOException {
+        beforeUploadCompletes.run();
         long size = Files.size(session.content);
         if (size != session.received || size != session.total) {
             throw new BadRequest(500, "backendError", "fake server bookkeeping broke: " + size + " vs " + session.received);
