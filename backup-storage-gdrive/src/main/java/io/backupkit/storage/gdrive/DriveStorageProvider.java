@@ -442,6 +442,9 @@ public final class DriveStorageProvider implements StorageProvider {
                 named = filesNamed(current.get(), name);
             }
         }
+        if (named.size() > 1) {
+            LOG.debug("{} files in {} are named like key '{}'; it resolves to the newest", named.size(), description, key);
+        }
         return named.stream().min(DriveFile.KEY_RESOLUTION_ORDER);
     }
 
