@@ -1,0 +1,217 @@
+package io.backupkit.storage.gdrive;
+
+import io.backupkit.api.ConfigurationException;
+import io.backupkit.api.StorageException;
+import io.backupkit.api.spi.StorageProvider;
+import io.backupkit.api.spi.StorageProviderFactory;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * Creates {@link DriveStorageProvider}s from URIs:
+ * <pre>
+ * gdrive://&lt;folder-id&gt;[/&lt;sub/path&gt;][?parameters]
+ * </pre>
+ * The folder id is the last part of the folder's Drive URL; the optional sub-path holds the keys below that
+ * folder. Parameters (none holds a secret: secrets stay in files):
+ * <ul>
+ *   <li>{@code credentials=<path>}: a JSON credentials file, a service-account key or OAuth user credentials
+ *       ({@code "type": "authorized_user"} with client_id, client_secret, refresh_token);</li>
+ *   <li>{@code credentialsEnv=<NAME>}: the environment variable that holds the path of that file;</li>
+ *   <li>neither: the file named by {@code GOOGLE_APPLICATION_CREDENTIALS}, else Google's Application Default
+ *       Credentials (gcloud, metadata server);</li>
+ *   <li>{@code impersonate=<user@domain>}: with a service account, act as that user (domain-wide delegation);</li>
+ *   <li>{@code driveId=<id>}: the shared drive the folder is on;</li>
+ *   <li>{@code trash=true}: deleted and replaced files go to the trash instead of being deleted;</li>
+ *   <li>{@code chunkSize=<bytes>} (suffix KiB or MiB allowed; a multiple of 256 KiB);</li>
+ *   <li>{@code rootUrl=<url>}, {@code tokenUri=<url>}: for emulators and tests.</li>
+ * </ul>
+ * Client secrets, refresh tokens, keys and passwords in the URI are refused, so they cannot end up in
+ * configuration dumps, logs or process arguments. The root folder is checked on creation.
+ */
+public final class DriveStorageProviderFactory implements StorageProviderFactory {
+    /** The URI scheme. */
+    public static final String SCHEME = "gdrive";
+    private static final Set<String> PARAMETERS = Set.of("credentials", "credentialsEnv", "impersonate", "driveId", "trash",
+            "chunkSize", "rootUrl", "tokenUri");
+    private static final Set<String> SECRET_PARAMETERS = Set.of("client_secret", "clientsecret", "secret", "refresh_token",
+            "refreshtoken", "access_token", "accesstoken", "token", "private_key", "privatekey", "key", "password", "client_id", "clientid");
+    static final String DEFAULT_CREDENTIALS_VARIABLE = "GOOGLE_APPLICATION_CREDENTIALS";
+
+    private final UnaryOperator<String> environment;
+
+    /** Used by {@link java.util.ServiceLoader}. */
+    public DriveStorageProviderFactory() {
+        this(System::getenv);
+    }
+
+    DriveStorageProviderFactory(UnaryOperator<String> environment) {
+        this.environment = Objects.requireNonNull(environment, "environment");
+    }
+
+    @Override
+    public String scheme() {
+        return SCHEME;
+    }
+
+    @Override
+    public StorageProvider create(URI uri) {
+        DriveStorageProvider provider = builderFor(uri).build();
+        try {
+            provider.verifyRootFolder();
+        } catch (StorageException e) {
+            provider.close();
+            if (e.retryable()) {
+                throw e;
+            }
+            throw new ConfigurationException("cannot use " + provider.description() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            provider.close();
+            throw e;
+        }
+        return provider;
+    }
+
+    /** The builder a URI describes, without any network access. */
+    DriveStorageProvider.Builder builderFor(URI uri) {
+        Objects.requireNonNull(uri, "uri");
+        if (!SCHEME.equalsIgnoreCase(uri.getScheme())) {
+            throw new ConfigurationException("not a Google Drive URI (gdrive://<folder-id>/<sub/path>): " + safe(uri));
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new ConfigurationException("a gdrive URI must not contain user information (user:secret@): keep secrets in "
+                    + "a credentials file and pass its path with ?credentials=<path>");
+        }
+        String authority = uri.getRawAuthority();
+        if (authority == null || authority.isEmpty()) {
+            throw new ConfigurationException("gdrive URI without a folder id: use gdrive://<folder-id>/<sub/path>, where the "
+                    + "folder id is the last part of the folder's Drive URL");
+        }
+        DriveStorageProvider.Builder builder = DriveStorageProvider.builder().rootFolderId(authority);
+        String path = uri.getPath();
+        if (path != null && !path.isEmpty() && !path.equals("/")) {
+            String sub = path.substring(1);
+            if (sub.endsWith("/")) {
+                sub = sub.substring(0, sub.length() - 1);
+            }
+            builder.basePath(sub);
+        }
+        Map<String, String> params = parameters(uri);
+        String credentials = params.get("credentials");
+        String credentialsEnv = params.get("credentialsEnv");
+        if (credentials != null && credentialsEnv != null) {
+            throw new ConfigurationException("gdrive URI: give either credentials=<path> or credentialsEnv=<variable>, not both");
+        }
+        if (credentials != null) {
+            builder.credentialsFile(Path.of(credentials));
+        } else if (credentialsEnv != null) {
+            String file = environment.apply(credentialsEnv);
+            if (file == null || file.isBlank()) {
+                throw new ConfigurationException("gdrive URI: the environment variable " + credentialsEnv
+                        + " (credentialsEnv) is not set; it must hold the path of a Google credentials JSON file");
+            }
+            builder.credentialsFile(Path.of(file.strip()));
+        } else {
+            String file = environment.apply(DEFAULT_CREDENTIALS_VARIABLE);
+            if (file != null && !file.isBlank()) {
+                builder.credentialsFile(Path.of(file.strip()));
+            } else {
+                builder.applicationDefaultCredentials();
+            }
+        }
+        if (params.containsKey("impersonate")) {
+            builder.impersonate(params.get("impersonate"));
+        }
+        if (params.containsKey("driveId")) {
+            builder.driveId(params.get("driveId"));
+        }
+        if (params.containsKey("trash")) {
+            builder.deleteToTrash(parseBoolean("trash", params.get("trash")));
+        }
+        if (params.containsKey("chunkSize")) {
+            builder.chunkSize(parseSize("chunkSize", params.get("chunkSize")));
+        }
+        if (params.containsKey("rootUrl")) {
+            builder.rootUrl(params.get("rootUrl"));
+        }
+        if (params.containsKey("tokenUri")) {
+            try {
+                builder.tokenServerUri(URI.create(params.get("tokenUri")));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("gdrive URI: tokenUri is not a valid URI", e);
+            }
+        }
+        return builder;
+    }
+
+    private static Map<String, String> parameters(URI uri) {
+        Map<String, String> params = new LinkedHashMap<>();
+        String query = uri.getRawQuery();
+        if (query == null || query.isEmpty()) {
+            return params;
+        }
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            if (SECRET_PARAMETERS.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new ConfigurationException("gdrive URI parameter '" + name + "' would put a secret into the URI: "
+                        + "put the credentials into a JSON file and pass ?credentials=<path> (or credentialsEnv=<variable>)");
+            }
+            if (!PARAMETERS.contains(name)) {
+                throw new ConfigurationException("unknown gdrive URI parameter '" + name + "'; known: " + String.join(", ", PARAMETERS.stream().sorted().toList()));
+            }
+            if (params.put(name, value) != null) {
+                throw new ConfigurationException("gdrive URI parameter '" + name + "' is given twice");
+            }
+        }
+        return params;
+    }
+
+    private static boolean parseBoolean(String name, String value) {
+        if ("true".equalsIgnoreCase(value) || value.isEmpty()) {
+            return true;
+        }
+        if ("false".equalsIgnoreCase(value)) {
+            return false;
+        }
+        throw new ConfigurationException("gdrive URI parameter " + name + " must be true or false, was '" + value + "'");
+    }
+
+    static int parseSize(String name, String value) {
+        String v = value.strip();
+        long factor = 1;
+        String lower = v.toLowerCase(Locale.ROOT);
+        if (lower.endsWith("mib") || lower.endsWith("m")) {
+            factor = 1024 * 1024;
+            v = v.substring(0, v.length() - (lower.endsWith("mib") ? 3 : 1));
+        } else if (lower.endsWith("kib") || lower.endsWith("k")) {
+            factor = 1024;
+            v = v.substring(0, v.length() - (lower.endsWith("kib") ? 3 : 1));
+        }
+        try {
+            long bytes = Long.parseLong(v.strip()) * factor;
+            if (bytes <= 0 || bytes > Integer.MAX_VALUE) {
+                throw new NumberFormatException("out of range");
+            }
+            return (int) bytes;
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException("gdrive URI parameter " + name + " must be a size in bytes (e.g. 8MiB, 262144), was '" + value + "'", e);
+        }
+    }
+
+    private static String safe(URI uri) {
+        return uri.getScheme() + "://" + (uri.getRawAuthority() == null ? "" : uri.getRawAuthority().replaceAll(".*@", "")) + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    }
+}
