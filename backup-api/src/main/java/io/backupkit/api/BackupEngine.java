@@ -51,6 +51,16 @@ public interface BackupEngine extends AutoCloseable {
     void delete(BackupId id);
 
     /**
+     * Pins a backup: retention never deletes it (an explicit {@link #delete} still does). Idempotent.
+     *
+     * @throws BackupNotFoundException when there is no such backup
+     */
+    void pin(BackupId id);
+
+    /** Removes a pin; does nothing if the backup was not pinned. */
+    void unpin(BackupId id);
+
+    /**
      * Streams a whole backup as one portable tar file (manifest first, then every object as stored), which
      * {@link #importBackup} accepts and {@code tar}/{@code zstd} can open. Does not close {@code out}.
      */

@@ -19,9 +19,11 @@ import java.util.Set;
  * @param tables      number of tables in its database part (0 without one)
  * @param rows        number of rows in its database part
  * @param files       number of entries in its files part (0 without one)
+ * @param pinned      whether the backup is pinned: retention never deletes it
  */
 public record BackupInfo(BackupId id, BackupType type, String name, Set<String> tags, BackupStatus status,
-                         Instant createdAt, Instant finishedAt, long storedBytes, int tables, long rows, long files) {
+                         Instant createdAt, Instant finishedAt, long storedBytes, int tables, long rows, long files,
+                         boolean pinned) {
     public BackupInfo {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(type, "type");
@@ -29,6 +31,17 @@ public record BackupInfo(BackupId id, BackupType type, String name, Set<String> 
         tags = tags == null ? Set.of() : Set.copyOf(tags);
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(createdAt, "createdAt");
+    }
+
+    /** An unpinned catalogue line. */
+    public BackupInfo(BackupId id, BackupType type, String name, Set<String> tags, BackupStatus status,
+                      Instant createdAt, Instant finishedAt, long storedBytes, int tables, long rows, long files) {
+        this(id, type, name, tags, status, createdAt, finishedAt, storedBytes, tables, rows, files, false);
+    }
+
+    /** This line with the pinned flag set as given. */
+    public BackupInfo withPinned(boolean pin) {
+        return new BackupInfo(id, type, name, tags, status, createdAt, finishedAt, storedBytes, tables, rows, files, pin);
     }
 
     /** The catalogue line of a complete backup. */

@@ -2,5 +2,5 @@ package io.backupkit.api;
 
 /** The kinds of operation the engine reports events and history for. */
 public enum Operation {
-    BACKUP, RESTORE, VERIFY, DELETE, EXPORT, IMPORT, CLEANUP
+    BACKUP, RESTORE, VERIFY, DELETE, EXPORT, IMPORT, CLEANUP, PIN, UNPIN
 }

@@ -98,6 +98,22 @@ class CatalogTest {
     }
 
     @Test
+    void pinsAreListedSurviveNewEnginesAndGoWithTheBackup() {
+        BackupId a = backupAt("2026-01-10T02:00:00Z", "a");
+        BackupId b = backupAt("2026-01-11T02:00:00Z", "b");
+        engine.pin(a);
+        engine.pin(a);
+        assertThat(BackupKit.builder().storage(storage).build().list()).extracting(BackupInfo::id, BackupInfo::pinned)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(b, false), org.assertj.core.groups.Tuple.tuple(a, true));
+        engine.unpin(a);
+        assertThat(engine.list()).noneMatch(BackupInfo::pinned);
+        engine.pin(b);
+        engine.delete(b);
+        assertThat(storage.stat("pins/" + b.value())).isEmpty();
+        assertThatThrownBy(() -> engine.pin(b)).isInstanceOf(BackupNotFoundException.class);
+    }
+
+    @Test
     void listenersHearStartedAndFinishedAndABrokenListenerBreaksNothing() {
         BackupId id = backupAt("2026-01-10T02:00:00Z", "x");
         engine.verify(id);

@@ -2,6 +2,7 @@ package io.backupkit.api.spi;
 
 import io.backupkit.api.RestoreResult;
 import java.util.List;
+import javax.sql.DataSource;
 
 /**
  * Backs up and restores one kind of database. Implementations live in {@code backup-jdbc} (and in host
@@ -36,4 +37,23 @@ public interface DatabaseDumper {
      * the same exceptions. Touches nothing.
      */
     List<RestoreResult.TableChange> preview(RestoreContext context);
+
+    /**
+     * Whether {@link #restore} into this database is all-or-nothing (one transaction including the DDL, as on
+     * PostgreSQL and SQLite): when it throws, the target is as it was. When false, the engine puts the target
+     * back from the safety backup after a failure.
+     */
+    default boolean restoresAtomically(DataSource target) {
+        return false;
+    }
+
+    /**
+     * Drops these tables (qualified names as {@link RestoreContext#tables()} match them) if they exist, with whatever
+     * depends on them inside the set. The engine calls it to undo a failed restore that created tables which did not
+     * exist before.
+     */
+    default void dropTables(DataSource target, List<String> qualifiedNames) {
+        throw new UnsupportedOperationException(name() + " cannot drop tables, so a failed restore that created new "
+                + "tables cannot be undone completely");
+    }
 }

@@ -26,6 +26,7 @@ import io.backupkit.api.IntegrityException;
 import io.backupkit.api.Manifest;
 import io.backupkit.api.Operation;
 import io.backupkit.api.RestoreException;
+import io.backupkit.api.RestoreFailedException;
 import io.backupkit.api.RestoreRequest;
 import io.backupkit.api.RestoreResult;
 import io.backupkit.api.StorageException;
@@ -356,10 +357,36 @@ public final class DefaultBackupEngine implements BackupEngine {
                 + (t.excludes().isEmpty() ? "" : " except " + String.join(",", t.excludes()));
     }
 
+    /** Progress and cancellation, as both dumper contexts report them. */
+    private abstract class ReportingContext {
+        private final OperationScope scope;
+
+        ReportingContext(OperationScope scope) {
+            this.scope = scope;
+        }
+
+        public void addRows(long rows) {
+            scope.tracker.rows(rows);
+        }
+
+        public void tableDone(String qualifiedName) {
+            scope.tracker.tableDone();
+        }
+
+        public void checkCancelled() {
+            ensureOpen();
+            scope.checkCancelled();
+        }
+    }
+
     private DumpSummary dump(DatabaseDumper dumper, DataSource ds, TableSelection tables, Compression compression,
                              BackupWriter writer, OperationScope scope) {
-        Events.Tracker tracker = scope.tracker;
-        DumpContext context = new DumpContext() {
+        abstract class Context extends ReportingContext implements DumpContext {
+            Context() {
+                super(scope);
+            }
+        }
+        DumpContext context = new Context() {
             @Override
             public DataSource dataSource() {
                 return ds;
@@ -385,21 +412,6 @@ public final class DefaultBackupEngine implements BackupEngine {
                 return "db/" + compression.appendExtension(name);
             }
 
-            @Override
-            public void addRows(long rows) {
-                tracker.rows(rows);
-            }
-
-            @Override
-            public void tableDone(String qualifiedName) {
-                tracker.tableDone();
-            }
-
-            @Override
-            public void checkCancelled() {
-                ensureOpen();
-                scope.checkCancelled();
-            }
         };
         return dumper.dump(context);
     }
@@ -437,12 +449,39 @@ public final class DefaultBackupEngine implements BackupEngine {
     @Override
     public List<BackupInfo> list(BackupQuery query) {
         ensureOpen();
+        Set<String> pinned = pinnedIds();
         List<BackupInfo> out = new ArrayList<>();
         for (String key : manifestKeys()) {
-            readManifest(key).map(BackupInfo::of).filter(query::matches).ifPresent(out::add);
+            readManifest(key).map(BackupInfo::of).filter(query::matches)
+                    .map(i -> i.withPinned(pinned.contains(i.id().value()))).ifPresent(out::add);
         }
         out.sort(Comparator.comparing(BackupInfo::createdAt).thenComparing(BackupInfo::id).reversed());
         return query.limit() > 0 && out.size() > query.limit() ? List.copyOf(out.subList(0, query.limit())) : out;
+    }
+
+    private Set<String> pinnedIds() {
+        try (Stream<BlobInfo> s = storage.list(Layout.PINS)) {
+            return s.map(b -> b.key().substring(Layout.PINS.length())).collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
+    @Override
+    public void pin(BackupId id) {
+        run(scope(Operation.PIN, actorOr("unknown"), Optional.of(id), null), sc -> {
+            require(id);
+            byte[] record = Json.compact().writeValueAsBytes(Map.of("id", id.value(), "pinnedAt",
+                    config.clock().instant().toString(), "actor", sc.actor));
+            storage.put(Layout.pinKey(id), io.backupkit.api.spi.ContentSource.of(record));
+            return null;
+        });
+    }
+
+    @Override
+    public void unpin(BackupId id) {
+        run(scope(Operation.UNPIN, actorOr("unknown"), Optional.of(id), null), sc -> {
+            storage.delete(Layout.pinKey(id));
+            return null;
+        });
     }
 
     private List<String> manifestKeys() {
@@ -520,6 +559,7 @@ public final class DefaultBackupEngine implements BackupEngine {
             // The manifest first: from then on the backup is gone from the catalogue, even if deleting the rest fails.
             storage.delete(Layout.manifestKey(id));
             long[] d = deleteFolder(Layout.folder(id));
+            storage.delete(Layout.pinKey(id));
             sc.options.put("objects", Long.toString(d[0] + 1));
             LOG.info("Deleted backup {}", id);
             return null;
@@ -697,7 +737,8 @@ public final class DefaultBackupEngine implements BackupEngine {
                         ensureOpen();
                         scope.checkCancelled();
                     }) : null;
-            List<RestoreResult.TableChange> tablePreview = doDb ? dumper.preview(restoreContext(target)) : List.of();
+            List<RestoreResult.TableChange> tablePreview = doDb ? dumper.preview(restoreContext(manifest, target, request.mode(),
+                    request.tables(), request.schemaMapping())) : List.of();
             List<RestoreResult.FilesChange> filesPreview = List.of();
             if (doFiles) {
                 try (InputStream index = openFilesIndex()) {
@@ -715,30 +756,107 @@ public final class DefaultBackupEngine implements BackupEngine {
             scope.safetyBackup = safety;
             scope.checkCancelled();
 
-            // 3. Restore.
+            // 3. Restore; on failure, put back whatever was touched.
             List<RestoreResult.TableChange> tables = List.of();
             List<RestoreResult.FilesChange> files = List.of();
+            boolean dbStarted = false;
+            boolean dbDone = false;
+            java.util.concurrent.atomic.AtomicBoolean filesCommitting = new java.util.concurrent.atomic.AtomicBoolean();
             try {
                 if (doDb) {
-                    tables = dumper.restore(restoreContext(target));
+                    dbStarted = true;
+                    tables = dumper.restore(restoreContext(manifest, target, request.mode(), request.tables(),
+                            request.schemaMapping()));
+                    dbDone = true;
                 }
                 if (doFiles) {
                     Manifest.FilesPart f = manifest.files().get();
                     try (InputStream archive = open(f.archive()); InputStream index = open(f.index());
                          InputStream indexForCounts = open(f.index())) {
-                        files = filesRestorer.restore(archive, index, indexForCounts);
+                        files = filesRestorer.restore(archive, index, indexForCounts, () -> filesCommitting.set(true));
                     }
                 }
-            } catch (RuntimeException | IOException e) {
-                if (safety.isPresent()) {
-                    BackupException failure = translate(e, "restore of " + manifest.id() + " failed", Kind.RESTORE);
-                    throw new RestoreException(failure.getMessage() + "; the state before the restore is saved in safety backup "
-                            + safety.get(), failure);
-                }
-                throw e;
+            } catch (RuntimeException | IOException | Error e) {
+                BackupException failure = translate(e, "restore of " + manifest.id() + " failed", Kind.RESTORE);
+                boolean dbRolledBackByTransaction = dbStarted && !dbDone && dumper.restoresAtomically(target);
+                boolean dbNeedsRollback = dbStarted && !dbRolledBackByTransaction;
+                throw rollback(failure, safety, dbNeedsRollback, dbRolledBackByTransaction, filesCommitting.get(),
+                        target, dumper, tablePreview, fileTargets);
             }
             LOG.info("Restored backup {}: {} tables, {} file roots", manifest.id(), tables.size(), files.size());
             return new RestoreResult(manifest.id(), false, safety, tables, files, tracker.elapsed());
+        }
+
+        /** Puts the touched parts of the target back as they were before the restore, and says how that went. */
+        private RestoreFailedException rollback(BackupException failure, Optional<BackupId> safety, boolean db,
+                                                boolean dbByTransaction, boolean files, DataSource target,
+                                                DatabaseDumper dumper, List<RestoreResult.TableChange> tablePreview,
+                                                Map<String, Path> fileTargets) {
+            String what = failure.getMessage();
+            if (!db && !files) {
+                RestoreFailedException.TargetState state = dbByTransaction
+                        ? RestoreFailedException.TargetState.ROLLED_BACK : RestoreFailedException.TargetState.UNCHANGED;
+                if (dbByTransaction) {
+                    scope.status = BackupStatus.ROLLED_BACK;
+                }
+                return new RestoreFailedException(what + (dbByTransaction ? "; the database transaction was rolled back, "
+                        + "the target is as it was" : "; nothing was changed"), state, safety, failure);
+            }
+            if (safety.isEmpty()) {
+                return new RestoreFailedException(what + "; the target may be partly restored and no safety backup was "
+                        + "taken (it was skipped or there was nothing to save): restore again, or restore an older backup",
+                        RestoreFailedException.TargetState.PARTIALLY_RESTORED, safety, failure);
+            }
+            LOG.warn("Restore of {} failed ({}); putting the target back from safety backup {}", manifest.id(), what, safety.get());
+            try {
+                Manifest saved = require(safety.get());
+                if (db) {
+                    List<String> created = tablePreview.stream().filter(t -> t.rowsBefore() < 0)
+                            .map(RestoreResult.TableChange::table).toList();
+                    if (!created.isEmpty()) {
+                        dumper.dropTables(target, created);
+                    }
+                    if (saved.database().isPresent()) {
+                        dumperFor(saved.database().get()).restore(restoreContext(saved, target, io.backupkit.api.RestoreMode.REPLACE,
+                                TableSelection.ALL, Map.of()));
+                    }
+                }
+                if (files) {
+                    Map<String, Path> savedTargets = new LinkedHashMap<>();
+                    for (var e : fileTargets.entrySet()) {
+                        boolean existed = saved.files().map(f -> f.roots().stream().anyMatch(r -> r.name().equals(e.getKey())))
+                                .orElse(false);
+                        if (existed) {
+                            savedTargets.put(e.getKey(), e.getValue());
+                        } else {
+                            FilesRestorer.deleteTree(e.getValue()); // it did not exist before the restore
+                        }
+                    }
+                    if (!savedTargets.isEmpty()) {
+                        Manifest.FilesPart f = saved.files().get();
+                        FilesRestorer back = new FilesRestorer(savedTargets, io.backupkit.api.FileRestoreMode.REPLACE, true,
+                                n -> { }, () -> { });
+                        try (InputStream archive = openOf(saved, f.archive()); InputStream index = openOf(saved, f.index());
+                             InputStream counts = openOf(saved, f.index())) {
+                            back.restore(archive, index, counts);
+                        }
+                    }
+                }
+            } catch (RuntimeException | IOException | Error rollbackFailure) {
+                failure.addSuppressed(rollbackFailure);
+                LOG.error("Putting the target back from safety backup {} failed too", safety.get(), rollbackFailure);
+                return new RestoreFailedException(what + "; putting the target back from safety backup " + safety.get()
+                        + " failed too (" + rollbackFailure.getMessage() + "): restore " + safety.get() + " by hand",
+                        RestoreFailedException.TargetState.ROLLBACK_FAILED, safety, failure);
+            }
+            scope.status = BackupStatus.ROLLED_BACK;
+            return new RestoreFailedException(what + "; the target was put back as it was from safety backup " + safety.get(),
+                    RestoreFailedException.TargetState.ROLLED_BACK, safety, failure);
+        }
+
+        private InputStream openOf(Manifest m, String path) {
+            return VerifiedObjectStream.open(storage, m.id(), m.object(path).orElseThrow(() ->
+                    new IntegrityException("backup " + m.id() + " refers to object " + path + " that it does not list")));
         }
 
         private InputStream openFilesIndex() {
@@ -755,8 +873,14 @@ public final class DefaultBackupEngine implements BackupEngine {
                     .orElseGet(() -> Providers.dumperNamed(db.dumper(), config.classLoader()));
         }
 
-        private RestoreContext restoreContext(DataSource target) {
-            return new RestoreContext() {
+        private RestoreContext restoreContext(Manifest source, DataSource target, io.backupkit.api.RestoreMode mode,
+                                              TableSelection tables, Map<String, String> mapping) {
+            abstract class Context extends ReportingContext implements RestoreContext {
+                Context() {
+                    super(scope);
+                }
+            }
+            return new Context() {
                 @Override
                 public DataSource dataSource() {
                     return target;
@@ -764,22 +888,22 @@ public final class DefaultBackupEngine implements BackupEngine {
 
                 @Override
                 public Manifest.DatabasePart database() {
-                    return manifest.database().orElseThrow();
+                    return source.database().orElseThrow();
                 }
 
                 @Override
                 public io.backupkit.api.RestoreMode mode() {
-                    return request.mode();
+                    return mode;
                 }
 
                 @Override
                 public TableSelection tables() {
-                    return request.tables();
+                    return tables;
                 }
 
                 @Override
                 public Map<String, String> schemaMapping() {
-                    return request.schemaMapping();
+                    return mapping;
                 }
 
                 @Override
@@ -789,24 +913,9 @@ public final class DefaultBackupEngine implements BackupEngine {
 
                 @Override
                 public InputStream openObject(String path) {
-                    return open(path);
+                    return openOf(source, path);
                 }
 
-                @Override
-                public void addRows(long rows) {
-                    tracker.rows(rows);
-                }
-
-                @Override
-                public void tableDone(String qualifiedName) {
-                    tracker.tableDone();
-                }
-
-                @Override
-                public void checkCancelled() {
-                    ensureOpen();
-                    scope.checkCancelled();
-                }
             };
         }
 

@@ -115,6 +115,15 @@ public final class FilesRestorer {
      */
     public List<RestoreResult.FilesChange> restore(InputStream archive, InputStream index, InputStream indexForCounts)
             throws IOException {
+        return restore(archive, index, indexForCounts, () -> { });
+    }
+
+    /**
+     * As {@link #restore(InputStream, InputStream, InputStream)}; {@code beforeCommit} runs after everything is
+     * extracted and verified, just before the first target is changed.
+     */
+    public List<RestoreResult.FilesChange> restore(InputStream archive, InputStream index, InputStream indexForCounts,
+                                                   Runnable beforeCommit) throws IOException {
         Map<String, Path> staging = new LinkedHashMap<>();
         try {
             for (var e : targets.entrySet()) {
@@ -135,6 +144,7 @@ public final class FilesRestorer {
             }
             Map<String, Long> bytesWritten = extract(archive, index, staging);
             List<RestoreResult.FilesChange> changes = diffAll(indexForCounts, bytesWritten);
+            beforeCommit.run();
             for (var e : targets.entrySet()) {
                 commit(staging.get(e.getKey()), e.getValue());
             }
@@ -280,7 +290,17 @@ public final class FilesRestorer {
             Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
             throw e;
         }
-        deleteTree(old);
+        removeReplaced(old);
+    }
+
+    /** The swap is done: failing to remove what it replaced must not undo it, but is said loudly. */
+    private static void removeReplaced(Path old) {
+        try {
+            deleteTree(old);
+        } catch (UncheckedIOException e) {
+            LOG.warn("Restore complete, but the replaced content could not be removed from {}: {}; delete it by hand",
+                    old, e.getMessage());
+        }
     }
 
     private void replaceContents(Path stage, Path target) throws IOException {
@@ -294,7 +314,7 @@ public final class FilesRestorer {
         for (Path child : children(stage)) {
             Files.move(child, target.resolve(child.getFileName()), StandardCopyOption.ATOMIC_MOVE);
         }
-        deleteTree(old);
+        removeReplaced(old);
         meta.applyTo(target);
     }
 

@@ -8,6 +8,7 @@ public final class Layout {
     public static final String BACKUPS = "backups/";
     public static final String MANIFEST = "manifest.json";
     public static final String LOGS = "logs/";
+    public static final String PINS = "pins/";
 
     private Layout() {
     }
@@ -25,6 +26,11 @@ public final class Layout {
     /** {@code backups/<id>/<path>} */
     public static String objectKey(BackupId id, String path) {
         return folder(id) + path;
+    }
+
+    /** {@code pins/<id>}: present while the backup is pinned. */
+    public static String pinKey(BackupId id) {
+        return PINS + id.value();
     }
 
     /** The backup id a key under {@code backups/} belongs to, if the key has that shape. */

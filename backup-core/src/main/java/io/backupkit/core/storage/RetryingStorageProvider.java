@@ -290,9 +290,7 @@ public final class RetryingStorageProvider implements StorageProvider {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
+            return io.backupkit.core.internal.Streams.readOne(this);
         }
 
         @Override

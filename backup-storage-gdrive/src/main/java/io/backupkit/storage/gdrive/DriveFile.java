@@ -7,8 +7,9 @@ import java.util.Comparator;
 import java.util.Objects;
 
 /** What the provider needs to know of one Drive file or folder. */
-record DriveFile(String id, String name, boolean folder, long size, Instant modifiedTime, Instant createdTime) {
+record DriveFile(String id, String name, boolean folder, boolean googleNative, long size, Instant modifiedTime, Instant createdTime) {
     static final String FOLDER_MIME_TYPE = "application/vnd.google-apps.folder";
+    private static final String GOOGLE_NATIVE_PREFIX = "application/vnd.google-apps.";
 
     /**
      * Which of several same-name files in one folder a key resolves to: the newest {@code modifiedTime}
@@ -29,13 +30,20 @@ record DriveFile(String id, String name, boolean folder, long size, Instant modi
         Objects.requireNonNull(createdTime, "createdTime");
     }
 
+    /** Whether this can hold a stored object: a file with binary content (not a folder, Doc, shortcut...). */
+    boolean isBlob() {
+        return !folder && !googleNative;
+    }
+
     static DriveFile of(File file) {
         if (file.getId() == null || file.getName() == null) {
             throw new IllegalStateException("Drive returned a file without id or name: " + file);
         }
         Instant modified = instant(file.getModifiedTime());
         Instant created = file.getCreatedTime() == null ? modified : instant(file.getCreatedTime());
-        return new DriveFile(file.getId(), file.getName(), FOLDER_MIME_TYPE.equals(file.getMimeType()),
+        String mimeType = file.getMimeType() == null ? "" : file.getMimeType();
+        return new DriveFile(file.getId(), file.getName(), FOLDER_MIME_TYPE.equals(mimeType),
+                !FOLDER_MIME_TYPE.equals(mimeType) && mimeType.startsWith(GOOGLE_NATIVE_PREFIX),
                 file.getSize() == null ? 0 : file.getSize(), modified, created);
     }
 

@@ -126,6 +126,9 @@ final class DriveListing implements Iterator<BlobInfo> {
         Map<String, DriveFile> files = new LinkedHashMap<>();
         Map<String, DriveFile> folders = new LinkedHashMap<>();
         for (DriveFile f : run) {
+            if (!f.folder() && !f.isBlob()) {
+                continue; // a Google Doc, shortcut or other native type: no bytes, not an object
+            }
             Map<String, DriveFile> byName = f.folder() ? folders : files;
             byName.merge(f.name(), f, (a, b) -> minimum(a, b, f.folder()));
         }

@@ -33,6 +33,11 @@ final class DriveRequestInitializer implements HttpRequestInitializer {
         request.setIOExceptionHandler(handler);
         // The handler counts its own retries; this only has to leave room for them and one token refresh.
         request.setNumberOfRetries(retryPolicy.maxRetries() + 2);
+        if (request.getUrl() != null && request.getUrl().containsKey("upload_id")) {
+            // A 308 of a resumable session means "resume incomplete", and a Location on it is the session's new
+            // URL, which the uploader takes itself: never a redirect to follow with the chunk again.
+            request.setFollowRedirects(false);
+        }
         request.setConnectTimeout(connectTimeoutMillis);
         request.setReadTimeout(readTimeoutMillis);
     }

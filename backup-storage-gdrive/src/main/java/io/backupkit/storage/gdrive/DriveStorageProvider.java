@@ -77,9 +77,10 @@ import org.slf4j.LoggerFactory;
  *       the key still resolves to the old file, and a failed put leaves nothing behind.</li>
  *   <li>Check that Drive stored exactly the number of bytes read from the source.</li>
  *   <li>List the same-name files again and remove every one seen in step 1, and every one that ranks below
- *       the new file in the resolution order (a leftover of a concurrent or retried put). A newer file from a
- *       concurrent put is left alone: that put removes this one. So the key never shows a partial object, and
- *       after a put (or a set of concurrent puts) exactly one file is left.</li>
+ *       the new file in the resolution order (a leftover of a concurrent or retried put). If a file that appeared
+ *       during the upload (a concurrent put's) ranks above the new one, the key already resolves to it: remove
+ *       the new file instead. So the key never shows a partial object, and after a put, or a set of concurrent
+ *       puts, exactly one file is left: the one that ranks first.</li>
  * </ol>
  * Between steps 2 and 4 both files exist; readers resolve to one of them, whole. (Uploading a new revision of the
  * existing file would avoid the second file, but Drive keeps old revisions for 30 days and they count against the
@@ -110,7 +111,9 @@ public final class DriveStorageProvider implements StorageProvider {
     private final Drive drive;
     private final HttpTransport ownedTransport;
     private final String rootFolderId;
-    private final String driveId;
+    private final String configuredDriveId;
+    /** The shared drive of the root folder: configured, or looked up once; "" for My Drive. */
+    private volatile String driveId;
     private final List<String> basePath;
     private final int chunkSize;
     private final int simpleUploadThreshold;
@@ -126,6 +129,7 @@ public final class DriveStorageProvider implements StorageProvider {
         this.drive = drive;
         this.ownedTransport = ownedTransport;
         this.rootFolderId = b.rootFolderId;
+        this.configuredDriveId = b.driveId;
         this.driveId = b.driveId;
         this.basePath = b.basePath == null ? List.of() : List.of(b.basePath.split("/"));
         this.chunkSize = b.chunkSize;
@@ -134,7 +138,7 @@ public final class DriveStorageProvider implements StorageProvider {
         this.deleteToTrash = b.deleteToTrash;
         this.downloadResumes = b.retryPolicy.maxRetries();
         this.description = "gdrive://" + rootFolderId + (basePath.isEmpty() ? "" : "/" + b.basePath)
-                + (driveId == null ? "" : "?driveId=" + driveId);
+                + (configuredDriveId == null ? "" : "?driveId=" + configuredDriveId);
         folderIds.put("", rootFolderId);
     }
 
@@ -158,6 +162,10 @@ public final class DriveStorageProvider implements StorageProvider {
                 throw new StorageException("could not " + action + ": the content source opened no stream", false);
             }
             OptionalLong declared = source.length();
+            if (declared.isPresent() && declared.getAsLong() < 0) {
+                throw new StorageException("could not " + action + ": its content source declares a negative length ("
+                        + declared.getAsLong() + ")", false);
+            }
             UploadSourceStream counted = new UploadSourceStream(opened, declared.orElse(-1));
             byte[] whole = null;
             InputStream streamed = null;
@@ -229,13 +237,21 @@ public final class DriveStorageProvider implements StorageProvider {
     /** Step 4 of the put algorithm (see the class comment). */
     private void removeReplaced(String folderId, String name, DriveFile stored, List<DriveFile> replaced) throws IOException {
         Set<String> replacedIds = replaced.stream().map(DriveFile::id).collect(Collectors.toSet());
+        boolean supersededByConcurrentPut = false;
         for (DriveFile other : filesNamed(folderId, name)) {
             if (other.id().equals(stored.id())) {
                 continue;
             }
             if (replacedIds.contains(other.id()) || DriveFile.KEY_RESOLUTION_ORDER.compare(stored, other) < 0) {
                 remove(other);
+            } else {
+                supersededByConcurrentPut = true;
             }
+        }
+        if (supersededByConcurrentPut) {
+            // A concurrent put's file ranks first, so the key already resolves to it; ours only has to go.
+            LOG.debug("a concurrent put of {} in {} won; removing this put's file {}", name, description, stored.id());
+            remove(stored);
         }
     }
 
@@ -376,16 +392,21 @@ public final class DriveStorageProvider implements StorageProvider {
         return "DriveStorageProvider[" + description + "]";
     }
 
-    /** Checks that the root folder exists, is a folder and is reachable with these credentials. */
+    /** Checks that the root folder exists, is a folder, and that these credentials may add files to it. */
     void verifyRootFolder() {
         try {
-            File root = drive.files().get(rootFolderId).setSupportsAllDrives(true).setFields("id,mimeType,trashed").execute();
+            File root = drive.files().get(rootFolderId).setSupportsAllDrives(true)
+                    .setFields("id,mimeType,trashed,capabilities(canAddChildren)").execute();
             if (!DriveFile.FOLDER_MIME_TYPE.equals(root.getMimeType())) {
                 throw new ConfigurationException("the Google Drive id '" + rootFolderId + "' is a " + root.getMimeType()
                         + ", not a folder: give the id of the folder that should hold the backups");
             }
             if (Boolean.TRUE.equals(root.getTrashed())) {
                 throw new ConfigurationException("the Google Drive folder '" + rootFolderId + "' is in the trash: restore it or use another folder");
+            }
+            if (root.getCapabilities() != null && Boolean.FALSE.equals(root.getCapabilities().getCanAddChildren())) {
+                throw new ConfigurationException("the Google Drive folder '" + rootFolderId + "' is not writable with these credentials: "
+                        + "share it with their account as Editor (on a shared drive: Content manager)");
             }
         } catch (IOException e) {
             throw DriveErrors.translate("open the root folder " + rootFolderId, e);
@@ -420,6 +441,9 @@ public final class DriveStorageProvider implements StorageProvider {
             if (current.isPresent() && !current.get().equals(folderId.get())) {
                 named = filesNamed(current.get(), name);
             }
+        }
+        if (named.size() > 1) {
+            LOG.debug("{} files in {} are named like key '{}'; it resolves to the newest", named.size(), description, key);
         }
         return named.stream().min(DriveFile.KEY_RESOLUTION_ORDER);
     }
@@ -515,13 +539,17 @@ public final class DriveStorageProvider implements StorageProvider {
 
     /** Every (not trashed) non-folder file named {@code name} directly in the folder. */
     private List<DriveFile> filesNamed(String folderId, String name) throws IOException {
+        // The exact-name filter guards against a server that compares names ignoring case; Google Docs,
+        // shortcuts and other native types have no bytes and are never objects.
         return listAll("'" + quote(folderId) + "' in parents and name = '" + quote(name) + "' and mimeType != '"
-                + DriveFile.FOLDER_MIME_TYPE + "' and trashed = false");
+                + DriveFile.FOLDER_MIME_TYPE + "' and trashed = false")
+                .stream().filter(f -> f.name().equals(name) && f.isBlob()).toList();
     }
 
     private List<DriveFile> foldersNamed(String parentId, String name) throws IOException {
         return listAll("'" + quote(parentId) + "' in parents and name = '" + quote(name) + "' and mimeType = '"
-                + DriveFile.FOLDER_MIME_TYPE + "' and trashed = false");
+                + DriveFile.FOLDER_MIME_TYPE + "' and trashed = false")
+                .stream().filter(f -> f.name().equals(name) && f.folder()).toList();
     }
 
     private List<DriveFile> listAll(String query) throws IOException {
@@ -546,10 +574,28 @@ public final class DriveStorageProvider implements StorageProvider {
     private Drive.Files.List listRequest(String query) throws IOException {
         Drive.Files.List request = drive.files().list().setQ(query).setFields(LIST_FIELDS).setPageSize(listPageSize)
                 .setSupportsAllDrives(true).setIncludeItemsFromAllDrives(true);
-        if (driveId != null) {
-            request.setCorpora("drive").setDriveId(driveId);
+        String sharedDrive = sharedDriveOfRoot();
+        if (!sharedDrive.isEmpty()) {
+            request.setCorpora("drive").setDriveId(sharedDrive);
         }
         return request;
+    }
+
+    /**
+     * The shared drive the root folder is on, "" for My Drive. Listings of a shared drive's folders must name
+     * the drive ({@code corpora=drive}), so when it was not configured it is looked up once.
+     */
+    private String sharedDriveOfRoot() throws IOException {
+        String known = driveId;
+        if (known == null) {
+            File root = drive.files().get(rootFolderId).setSupportsAllDrives(true).setFields("id,driveId").execute();
+            known = root.getDriveId() == null ? "" : root.getDriveId();
+            driveId = known;
+            if (!known.isEmpty()) {
+                LOG.debug("root folder {} is on shared drive {}", rootFolderId, known);
+            }
+        }
+        return known;
     }
 
     /** Deletes (or trashes) a file; one that is already gone is fine. */
@@ -623,7 +669,10 @@ public final class DriveStorageProvider implements StorageProvider {
             return this;
         }
 
-        /** The shared drive the root folder is on: listings then search that drive ({@code corpora=drive}). */
+        /**
+         * The shared drive the root folder is on: listings search that drive ({@code corpora=drive}). Optional: when
+         * not given, the provider asks Drive once which drive the root folder is on.
+         */
         public Builder driveId(String sharedDriveId) {
             this.driveId = sharedDriveId;
             return this;

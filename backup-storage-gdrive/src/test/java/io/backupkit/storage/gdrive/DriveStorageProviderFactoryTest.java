@@ -105,6 +105,15 @@ class DriveStorageProviderFactoryTest {
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("not a folder");
     }
 
+    @Test
+    void aFolderTheCredentialsCannotWriteToIsAConfigurationError() {
+        fake.server.makeReadOnly(fake.rootFolderId);
+        Path credentials = ServiceAccountKeys.userCredentialsFile(dir, FakeDrive.CLIENT_ID, FakeDrive.CLIENT_SECRET, FakeDrive.REFRESH_TOKEN);
+        URI uri = URI.create("gdrive://" + fake.rootFolderId + "?credentials=" + enc(credentials) + "&" + testEndpoints());
+        assertThatThrownBy(() -> new DriveStorageProviderFactory(name -> null).create(uri))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("not writable").hasMessageContaining("Editor");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"client_secret=GOCSPX-abc", "refresh_token=1//x-refresh", "private_key=MIIEvQ-key", "token=ya29.x-token",
         "password=hunter2-pw", "clientSecret=GOCSPX-xyz"})

@@ -153,6 +153,28 @@ class DriveStorageProviderTest {
         }
 
         @Test
+        void keysDifferingOnlyInCaseStayApartAndGoogleDocsAreNoObjects() throws IOException {
+            server.compareNamesIgnoringCase(true);
+            String folder = server.createFolder(fake.rootFolderId, "d");
+            server.seedFile(folder, "notes.txt", new byte[0], Instant.now(), "application/vnd.google-apps.document");
+            server.seedFile(folder, "link.bin", new byte[0], Instant.now(), "application/vnd.google-apps.shortcut");
+            try (DriveStorageProvider p = fake.provider()) {
+                p.put("d/Report.bin", ContentSource.of(bytes(10, 1)));
+                p.put("d/report.bin", ContentSource.of(bytes(20, 2)));
+                assertThat(read(p.get("d/Report.bin"))).isEqualTo(bytes(10, 1));
+                assertThat(read(p.get("d/report.bin"))).isEqualTo(bytes(20, 2));
+                assertThat(p.stat("d/notes.txt")).isEmpty();
+                assertThat(p.list("d/").map(BlobInfo::key).toList()).containsExactlyInAnyOrder("d/Report.bin", "d/report.bin");
+                p.put("d/notes.txt", ContentSource.of(bytes(5, 3)));
+                assertThat(read(p.get("d/notes.txt"))).isEqualTo(bytes(5, 3));
+                p.delete("d/report.bin");
+                assertThat(p.stat("d/Report.bin")).isPresent();
+            }
+            assertThat(server.children(folder)).extracting(FakeFile::name)
+                    .containsExactlyInAnyOrder("notes.txt", "link.bin", "Report.bin", "notes.txt");
+        }
+
+        @Test
         void sameNameFoldersResolveToTheOldestOne() throws IOException {
             String older = server.createFolder(fake.rootFolderId, "db");
             String younger = server.createFolder(fake.rootFolderId, "db");
@@ -241,32 +263,56 @@ class DriveStorageProviderTest {
         }
 
         @Test
-        void concurrentPutsToOneKeyEndWithOneWholeValue() throws Exception {
+        void aPutThatLosesToAConcurrentNewerFileRemovesItsOwn() throws IOException {
+            try (DriveStorageProvider p = fake.provider()) {
+                p.put("k/x.bin", ContentSource.of(bytes(10, 1)));
+                String folder = folderId("k");
+                // Another client's put finishes while ours uploads, with a later modifiedTime, and its clean-up ran
+                // before our file existed: only our put can remove the surplus file.
+                server.beforeUploadCompletes(() -> {
+                    server.seedFile(folder, "x.bin", bytes(30, 3), Instant.now().plusSeconds(3600));
+                    server.beforeUploadCompletes(() -> { });
+                });
+                p.put("k/x.bin", ContentSource.of(bytes(CHUNK + 1, 2)));
+                assertThat(server.countNamed(folder, "x.bin")).isEqualTo(1);
+                assertThat(read(p.get("k/x.bin"))).isEqualTo(bytes(30, 3));
+            }
+        }
+
+        @Test
+        void concurrentPutsToOneKeyEndWithExactlyOneFileHoldingOneWholeValue() throws Exception {
             int writers = 6;
             try (DriveStorageProvider p = fake.provider()) {
-                p.put("k/same.bin", ContentSource.of(bytes(10, 99)));
-                CyclicBarrier start = new CyclicBarrier(writers);
-                ExecutorService pool = Executors.newFixedThreadPool(writers);
-                try {
-                    List<Future<?>> results = new ArrayList<>();
-                    for (int i = 0; i < writers; i++) {
-                        int n = i;
-                        results.add(pool.submit(() -> {
-                            start.await();
-                            p.put("k/same.bin", ContentSource.of(bytes(CHUNK + 1000 * n, n)));
-                            return null;
-                        }));
+                for (int round = 0; round < 4; round++) {
+                    String key = "k/same" + round + ".bin";
+                    p.put(key, ContentSource.of(bytes(10, 99)));
+                    CyclicBarrier start = new CyclicBarrier(writers);
+                    ExecutorService pool = Executors.newFixedThreadPool(writers);
+                    try {
+                        List<Future<?>> results = new ArrayList<>();
+                        for (int i = 0; i < writers; i++) {
+                            int n = i;
+                            // Sizes on both sides of the multipart threshold: different request paths race.
+                            results.add(pool.submit(() -> {
+                                start.await();
+                                p.put(key, ContentSource.of(bytes(n % 2 == 0 ? 1000 * (n + 1) : CHUNK + 1000 * n, n)));
+                                return null;
+                            }));
+                        }
+                        for (Future<?> f : results) {
+                            f.get();
+                        }
+                    } finally {
+                        pool.shutdownNow();
                     }
-                    for (Future<?> f : results) {
-                        f.get();
+                    byte[] stored = read(p.get(key));
+                    boolean matchesOne = false;
+                    for (int n = 0; n < writers; n++) {
+                        matchesOne |= java.util.Arrays.equals(stored, bytes(n % 2 == 0 ? 1000 * (n + 1) : CHUNK + 1000 * n, n));
                     }
-                } finally {
-                    pool.shutdownNow();
+                    assertThat(matchesOne).as("the stored value is one writer's, whole").isTrue();
+                    assertThat(server.countNamed(folderId("k"), "same" + round + ".bin")).as("files named like the key").isEqualTo(1);
                 }
-                byte[] stored = read(p.get("k/same.bin"));
-                int n = (stored.length - CHUNK) / 1000;
-                assertThat(stored).isEqualTo(bytes(CHUNK + 1000 * n, n));
-                assertThat(p.list("k/").count()).isEqualTo(1);
             }
         }
     }
@@ -295,6 +341,18 @@ class DriveStorageProviderTest {
                         "bytes 0-524287/1310723", "bytes 524288-1048575/1310723", "bytes 1048576-1310722/1310723");
                 assertThat(server.requests()).allSatisfy(r -> assertThat(r.contentEncoding()).as(r.toString()).isNull());
             }
+        }
+
+        @Test
+        void aLocationOnResumeIncompleteIsTheSessionUrlNotARedirect() throws IOException {
+            server.sendLocationWithResumeIncomplete(true);
+            byte[] data = bytes(3 * CHUNK + 5, 11);
+            try (DriveStorageProvider p = fake.provider()) {
+                p.put("loc.bin", ContentSource.of(data));
+                assertThat(read(p.get("loc.bin"))).isEqualTo(data);
+            }
+            assertThat(chunks()).extracting(LoggedRequest::contentRange).containsExactly(
+                    "bytes 0-262143/786437", "bytes 262144-524287/786437", "bytes 524288-786431/786437", "bytes 786432-786436/786437");
         }
 
         @Test
@@ -475,6 +533,16 @@ class DriveStorageProviderTest {
         }
 
         @Test
+        void aFolderSharedReadOnlyGivesAPermissionMessage() {
+            server.makeReadOnly(fake.rootFolderId);
+            try (DriveStorageProvider p = fake.provider()) {
+                StorageException e = catchThrowableOfType(StorageException.class, () -> p.put("x.bin", ContentSource.of(bytes(10, 1))));
+                assertThat(e.retryable()).isFalse();
+                assertThat(e).hasMessageContaining("permission denied").hasMessageContaining("Share the root folder");
+            }
+        }
+
+        @Test
         void aQuotaErrorForAUserIsNotRetriedEither() {
             server.inject(FakeDriveServer.uploadInitiations(), 10, new ErrorFault(403, "storageQuotaExceeded", "The user's Drive storage quota has been exceeded."));
             try (DriveStorageProvider p = fake.provider()) {
@@ -558,6 +626,23 @@ class DriveStorageProviderTest {
             assertThat(server.requests(FakeDriveServer.LoggedRequest::isChunk)).isNotEmpty();
             assertThat(server.requests(r -> r.path().equals("/drive/v3/files") && r.method().equals("GET")))
                     .allSatisfy(r -> assertThat(r.query()).containsEntry("corpora", "drive").containsEntry("driveId", sharedDrive));
+        }
+
+        @Test
+        void theSharedDriveOfTheRootFolderIsFoundWhenNotConfigured() throws IOException {
+            String sharedDrive = server.createSharedDrive("Backups");
+            String root = server.createFolder(sharedDrive, "app");
+            Path key = ServiceAccountKeys.serviceAccountKeyFile(server, dir, "backup@proj.iam.gserviceaccount.com", false);
+            try (DriveStorageProvider p = fake.baseBuilder().credentialsFile(key).rootFolderId(root).build()) {
+                p.put("b/one.bin", ContentSource.of(bytes(10, 1)));
+                p.put("b/one.bin", ContentSource.of(bytes(20, 2)));
+                assertThat(p.list("").map(BlobInfo::key).toList()).containsExactly("b/one.bin");
+                assertThat(read(p.get("b/one.bin"))).isEqualTo(bytes(20, 2));
+            }
+            assertThat(server.filePathsBelow(root)).containsExactly("b/one.bin");
+            assertThat(server.requests(r -> r.path().equals("/drive/v3/files/" + root))).hasSize(1);
+            assertThat(server.requests(r -> r.path().equals("/drive/v3/files") && r.method().equals("GET")))
+                    .allSatisfy(r -> assertThat(r.query()).containsEntry("driveId", sharedDrive));
         }
 
         @Test

@@ -73,7 +73,7 @@ final class FakeDriveServer implements AutoCloseable {
     private static final Pattern DOWNLOAD_PATH = Pattern.compile("/download/drive/v3/files/([A-Za-z0-9_-]+)");
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (?:(\\d+)-(\\d+)|\\*)/(\\d+|\\*)");
     private static final Set<String> FILE_FIELDS = Set.of("kind", "id", "name", "mimeType", "parents", "size", "modifiedTime",
-            "createdTime", "trashed", "driveId", "md5Checksum");
+            "createdTime", "trashed", "driveId", "md5Checksum", "capabilities");
 
     /** One logged request. {@code status} is -1 when the server dropped the connection. */
     record LoggedRequest(String method, String path, Map<String, String> query, String contentRange, String range,
@@ -117,6 +117,7 @@ final class FakeDriveServer implements AutoCloseable {
         final long size;
         final Path content;
         volatile boolean trashed;
+        volatile boolean readOnly;
 
         FakeFile(String id, String name, String mimeType, String parent, String driveId, Instant createdTime, Instant modifiedTime,
                  long size, Path content) {
@@ -212,6 +213,9 @@ final class FakeDriveServer implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong(1000);
     private final AtomicLong tokensIssued = new AtomicLong();
     private Instant lastTime = Instant.EPOCH;
+    private volatile boolean namesIgnoreCase;
+    private volatile boolean locationOn308;
+    private volatile Runnable beforeUploadCompletes = () -> { };
 
     private FakeDriveServer(Path storage) throws IOException {
         this.storage = storage;
@@ -297,13 +301,32 @@ final class FakeDriveServer implements AutoCloseable {
         return id;
     }
 
+    /** Runs just before a resumable upload's file is created, e.g. to let a "concurrent" client finish first. */
+    void beforeUploadCompletes(Runnable action) {
+        beforeUploadCompletes = action;
+    }
+
+    /** Sends the session URL as {@code Location} with every 308, as Google's upload servers may. */
+    void sendLocationWithResumeIncomplete(boolean send) {
+        locationOn308 = send;
+    }
+
+    /** Makes {@code name = '...'} in queries compare ignoring case, as some servers might. */
+    void compareNamesIgnoringCase(boolean ignoreCase) {
+        namesIgnoreCase = ignoreCase;
+    }
+
     /** Puts a file straight into the store, e.g. duplicates made by another Drive client. */
     String seedFile(String parent, String name, byte[] content, Instant modifiedTime) {
+        return seedFile(parent, name, content, modifiedTime, "application/octet-stream");
+    }
+
+    String seedFile(String parent, String name, byte[] content, Instant modifiedTime, String mimeType) {
         try {
             String id = newId();
             Path path = storage.resolve(id);
             Files.write(path, content);
-            FakeFile file = new FakeFile(id, name, "application/octet-stream", parent, files.get(parent).driveId,
+            FakeFile file = new FakeFile(id, name, mimeType, parent, files.get(parent).driveId,
                     modifiedTime, modifiedTime, content.length, path);
             files.put(id, file);
             return id;
@@ -335,6 +358,11 @@ final class FakeDriveServer implements AutoCloseable {
                 paths.add(prefix + f.name);
             }
         }
+    }
+
+    /** The account may read the folder but not add to it (shared as Viewer). */
+    void makeReadOnly(String folderId) {
+        files.get(folderId).readOnly = true;
     }
 
     /** Not trashed files and folders directly in a folder, in id order. */
@@ -606,7 +634,7 @@ final class FakeDriveServer implements AutoCloseable {
         if (pageSize < 1 || pageSize > 1000) {
             throw new BadRequest(400, "invalid", "Invalid value for pageSize: " + pageSize);
         }
-        Predicate<FakeFile> query = QueryParser.parse(Objects.requireNonNullElse(x.query.get("q"), ""));
+        Predicate<FakeFile> query = QueryParser.parse(Objects.requireNonNullElse(x.query.get("q"), ""), namesIgnoreCase);
         Comparator<FakeFile> order = orderBy(x.query.get("orderBy"));
         Mask mask = Mask.parse(x.query.getOrDefault("fields", "kind,incompleteSearch,files(kind,id,name,mimeType)"), true);
         String signature = Integer.toHexString(Objects.hash(x.query.get("q"), x.query.get("orderBy"), driveId, pageSize));
@@ -627,8 +655,8 @@ final class FakeDriveServer implements AutoCloseable {
         }
         List<FakeFile> matches = files.values().stream()
                 .filter(f -> f.parent != null) // roots of My Drive and shared drives are not listed as children
-                .filter(f -> f.driveId == null || allDrives)
-                .filter(f -> driveId == null || driveId.equals(f.driveId))
+                // As on Drive: shared drive items are searched only in their drive's corpus (or all drives).
+                .filter(f -> f.driveId == null ? driveId == null : allDrives && (f.driveId.equals(driveId) || "allDrives".equals(corpora)))
                 .filter(query)
                 .sorted(order)
                 .toList();
@@ -888,6 +916,9 @@ final class FakeDriveServer implements AutoCloseable {
     }
 
     private void resumeIncomplete(Exchange x, UploadSession session, String note) throws IOException {
+        if (locationOn308) {
+            x.ex.getResponseHeaders().add("Location", rootUrl() + "upload/drive/v3/files?uploadType=resumable&upload_id=" + session.id);
+        }
         if (session.received > 0) {
             x.ex.getResponseHeaders().add("Range", "bytes=0-" + (session.received - 1));
         }
@@ -895,6 +926,7 @@ final class FakeDriveServer implements AutoCloseable {
     }
 
     private void complete(Exchange x, UploadSession session, String note) throws IOException {
+        beforeUploadCompletes.run();
         long size = Files.size(session.content);
         if (size != session.received || size != session.total) {
             throw new BadRequest(500, "backendError", "fake server bookkeeping broke: " + size + " vs " + session.received);
@@ -965,6 +997,9 @@ final class FakeDriveServer implements AutoCloseable {
         }
         if (!parentFile.isFolder()) {
             throw new BadRequest(400, "invalidParent", "the parent " + parent + " is not a folder");
+        }
+        if (parentFile.readOnly) {
+            throw new BadRequest(403, "insufficientFilePermissions", "The user does not have sufficient permissions for file " + parent + ".");
         }
         boolean folder = meta.has("mimeType") && FOLDER.equals(meta.get("mimeType").getAsString());
         if (folder && !folderAllowed) {
@@ -1075,6 +1110,9 @@ final class FakeDriveServer implements AutoCloseable {
         o.addProperty("modifiedTime", f.modifiedTime.toString());
         o.addProperty("createdTime", f.createdTime.toString());
         o.addProperty("trashed", f.trashed);
+        JsonObject capabilities = new JsonObject();
+        capabilities.addProperty("canAddChildren", f.isFolder() && !f.readOnly);
+        o.add("capabilities", capabilities);
         if (f.driveId != null) {
             o.addProperty("driveId", f.driveId);
         }
@@ -1287,14 +1325,14 @@ final class FakeDriveServer implements AutoCloseable {
 
         static Mask parse(String text, boolean forList) {
             int[] pos = {0};
-            Mask mask = parseList(text, pos, forList, 0);
+            Mask mask = parseList(text, pos, forList ? "list" : "file");
             if (pos[0] != text.length()) {
                 throw new BadRequest(400, "invalidParameter", "Invalid field selection " + text);
             }
             return mask;
         }
 
-        private static Mask parseList(String text, int[] pos, boolean forList, int depth) {
+        private static Mask parseList(String text, int[] pos, String context) {
             Map<String, Mask> fields = new LinkedHashMap<>();
             while (pos[0] < text.length() && text.charAt(pos[0]) != ')') {
                 int start = pos[0];
@@ -1302,14 +1340,18 @@ final class FakeDriveServer implements AutoCloseable {
                     pos[0]++;
                 }
                 String name = text.substring(start, pos[0]).trim();
-                Set<String> allowed = forList && depth == 0 ? Set.of("kind", "nextPageToken", "incompleteSearch", "files", "*") : allowedFileFields();
+                Set<String> allowed = switch (context) {
+                    case "list" -> Set.of("kind", "nextPageToken", "incompleteSearch", "files", "*");
+                    case "capabilities" -> Set.of("canAddChildren", "*");
+                    default -> allowedFileFields();
+                };
                 if (!allowed.contains(name)) {
                     throw new BadRequest(400, "invalidParameter", "Invalid field selection " + name);
                 }
                 Mask sub = null;
                 if (pos[0] < text.length() && text.charAt(pos[0]) == '(') {
                     pos[0]++;
-                    sub = parseList(text, pos, false, depth + 1);
+                    sub = parseList(text, pos, name.equals("capabilities") ? "capabilities" : "file");
                     if (pos[0] >= text.length() || text.charAt(pos[0]) != ')') {
                         throw new BadRequest(400, "invalidParameter", "Invalid field selection: unbalanced parentheses");
                     }
@@ -1360,17 +1402,19 @@ final class FakeDriveServer implements AutoCloseable {
      */
     static final class QueryParser {
         private final String text;
+        private final boolean namesIgnoreCase;
         private int pos;
 
-        private QueryParser(String text) {
+        private QueryParser(String text, boolean namesIgnoreCase) {
             this.text = text;
+            this.namesIgnoreCase = namesIgnoreCase;
         }
 
-        static Predicate<FakeFile> parse(String q) {
+        static Predicate<FakeFile> parse(String q, boolean namesIgnoreCase) {
             if (q.isBlank()) {
                 return f -> true;
             }
-            QueryParser parser = new QueryParser(q);
+            QueryParser parser = new QueryParser(q, namesIgnoreCase);
             Predicate<FakeFile> all = parser.term();
             while (parser.skipSpaces() && parser.pos < q.length()) {
                 String word = parser.word();
@@ -1400,7 +1444,7 @@ final class FakeDriveServer implements AutoCloseable {
                         throw invalid("name supports only =");
                     }
                     String value = literal();
-                    return f -> f.name.equals(value);
+                    return namesIgnoreCase ? f -> f.name.equalsIgnoreCase(value) : f -> f.name.equals(value);
                 }
                 case "mimeType" -> {
                     String value = literal();

@@ -26,11 +26,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -55,6 +55,18 @@ import org.slf4j.LoggerFactory;
  *       atomic step, and the folder is fsynced. On any failure the temporary file is removed.</li>
  *   <li><b>Tidy delete:</b> deleting an object also removes the folders it leaves empty, up to the root, so a
  *       deleted backup leaves nothing behind. A put racing with such a delete creates its folders again.</li>
+ *   <li><b>Leftovers of killed puts are removed by {@link #list}:</b> a process killed during a put (power loss,
+ *       {@code kill -9}) cannot remove its temporary file, and since listing never shows it, an engine's clean-up
+ *       of interrupted backups would never find it. So each temporary file is named after its writer
+ *       ({@code .put-<host>-<pid>-<start>-<random>.tmp}) and {@code list}, as its walk passes a temporary file,
+ *       <em>deletes</em> it when it is stale, then prunes the folders that leaves empty (never the root), and logs
+ *       each removal at INFO. A temporary file is stale when it was written on this host, by this user, by a
+ *       process that is no longer running (a process that now has the writer's id but started after the writer
+ *       is another process); or, for a file of another host, another user or one whose name does not say who
+ *       wrote it, when it was last modified longer ago than the grace period ({@link Builder#staleTempGrace},
+ *       default {@link #DEFAULT_STALE_TEMP_GRACE 24 hours}). A put in progress, in this process or in any running
+ *       one on this host, is never touched. The walk also removes empty folders it passes (left by a process killed
+ *       between creating a folder and its file); a put that finds its folder gone creates it again.</li>
  *   <li>The root folder is created on first use. {@link #at(Path)} checks up front that it can be created and
  *       written, and fails with a {@link ConfigurationException} naming the path otherwise.</li>
  * </ul>
@@ -66,12 +78,15 @@ public final class LocalStorageProvider implements StorageProvider {
     /** Attempts to create a folder and a file in it while concurrent deletes remove empty folders. */
     private static final int CREATE_ATTEMPTS = 20;
     private static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** How long a temporary file whose writer cannot be checked is kept after its last modification. */
+    public static final Duration DEFAULT_STALE_TEMP_GRACE = Duration.ofHours(24);
 
     private final Path root;
+    private final Duration staleTempGrace;
 
-    private LocalStorageProvider(Path root) {
+    private LocalStorageProvider(Path root, Duration staleTempGrace) {
         this.root = root;
+        this.staleTempGrace = staleTempGrace;
     }
 
     /**
@@ -81,10 +96,51 @@ public final class LocalStorageProvider implements StorageProvider {
      * @throws ConfigurationException if the folder cannot be created or written, saying why and what to do
      */
     public static LocalStorageProvider at(Path root) {
-        Objects.requireNonNull(root, "root");
-        Path absolute = root.toAbsolutePath().normalize();
-        checkUsable(absolute);
-        return new LocalStorageProvider(absolute);
+        return builder(root).build();
+    }
+
+    /** A builder for a storage in the folder {@code root}, for settings other than the defaults of {@link #at(Path)}. */
+    public static Builder builder(Path root) {
+        return new Builder(Objects.requireNonNull(root, "root"));
+    }
+
+    /** Settings of a {@link LocalStorageProvider}. */
+    public static final class Builder {
+        private final Path root;
+        private Duration staleTempGrace = DEFAULT_STALE_TEMP_GRACE;
+
+        private Builder(Path root) {
+            this.root = root;
+        }
+
+        /**
+         * How long after its last modification {@link LocalStorageProvider#list} removes a temporary file whose
+         * writer cannot be checked from here: written on another host sharing the folder, by another user, or by an
+         * older version. Make it longer than the longest put can pause (default 24 hours): a file removed while its
+         * put still runs makes that put fail.
+         *
+         * @throws IllegalArgumentException if {@code grace} is negative or zero
+         */
+        public Builder staleTempGrace(Duration grace) {
+            Objects.requireNonNull(grace, "grace");
+            if (grace.isNegative() || grace.isZero()) {
+                throw new IllegalArgumentException("staleTempGrace must be positive, was " + grace + "; it is how long a"
+                        + " temporary file of another host is kept after its last change, e.g. Duration.ofHours(24)");
+            }
+            this.staleTempGrace = grace;
+            return this;
+        }
+
+        /**
+         * The storage.
+         *
+         * @throws ConfigurationException if the folder cannot be created or written, saying why and what to do
+         */
+        public LocalStorageProvider build() {
+            Path absolute = root.toAbsolutePath().normalize();
+            checkUsable(absolute);
+            return new LocalStorageProvider(absolute, staleTempGrace);
+        }
     }
 
     /** The absolute root folder. */
@@ -118,7 +174,7 @@ public final class LocalStorageProvider implements StorageProvider {
             for (int attempt = 1; ; attempt++) {
                 try {
                     createFolders(key, folder, createdFolders);
-                    temp = folder.resolve(tempName());
+                    temp = folder.resolve(PutTempFiles.newName());
                     channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                     break;
                 } catch (NoSuchFileException e) {
@@ -242,12 +298,6 @@ public final class LocalStorageProvider implements StorageProvider {
         removeEmptyFolders(folder);
     }
 
-    private static String tempName() {
-        byte[] random = new byte[8];
-        RANDOM.nextBytes(random);
-        return ".put-" + HexFormat.of().formatHex(random) + ".tmp";
-    }
-
     private static void syncFolder(Path folder) throws IOException {
         if (WINDOWS) {
             return; // Windows cannot open a folder as a channel; NTFS journals the rename itself.
@@ -356,6 +406,10 @@ public final class LocalStorageProvider implements StorageProvider {
                 Level level = levels.peek();
                 if (!level.entries.hasNext()) {
                     levels.pop().close();
+                    if (level.removed || !level.kept) {
+                        // emptied by removing stale files (here or in a subfolder seen earlier), or left by a killed put
+                        removeEmptyFolders(level.folder);
+                    }
                     continue;
                 }
                 Path entry;
@@ -366,8 +420,15 @@ public final class LocalStorageProvider implements StorageProvider {
                 }
                 String name = entry.getFileName().toString();
                 if (name.startsWith(".")) {
-                    continue; // temporary files of puts in progress, and anything hidden
+                    // temporary files of puts, and anything hidden: never listed
+                    if (PutTempFiles.isTempName(name) && removeIfStale(entry, name)) {
+                        level.removed = true;
+                    } else {
+                        level.kept = true;
+                    }
+                    continue;
                 }
+                level.kept = true;
                 String key = level.key.isEmpty() ? name : level.key + "/" + name;
                 if (!StorageKeys.isValidKey(key)) {
                     continue;
@@ -434,6 +495,10 @@ public final class LocalStorageProvider implements StorageProvider {
         final String key;
         final java.nio.file.DirectoryStream<Path> stream;
         final Iterator<Path> entries;
+        /** Whether an entry of the folder was seen and left in place: if not, the folder may be empty. */
+        boolean kept;
+        /** Whether a stale temporary file was removed from the folder, which may have left it empty. */
+        boolean removed;
 
         Level(Path folder, String key, java.nio.file.DirectoryStream<Path> stream) {
             this.folder = folder;
@@ -449,6 +514,42 @@ public final class LocalStorageProvider implements StorageProvider {
                 throw translate("list", key, folder, e, OptionalLong.empty());
             }
         }
+    }
+
+    /**
+     * Deletes the temporary file of a put if that put can no longer finish (see the class comment), logging it.
+     * Returns whether the file is gone. A failure to delete is logged: it must not fail the listing.
+     */
+    private boolean removeIfStale(Path file, String name) {
+        Optional<String> reason;
+        long size;
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!attributes.isRegularFile()) {
+                return false;
+            }
+            size = attributes.size();
+            reason = PutTempFiles.staleReason(file, name, staleTempGrace, Instant.now());
+        } catch (NoSuchFileException e) {
+            return true; // its put finished (renamed it) or failed (removed it) meanwhile
+        } catch (IOException e) {
+            LOG.warn("could not check whether the temporary file {} is left over from an interrupted put; keeping it", file, e);
+            return false;
+        }
+        if (reason.isEmpty()) {
+            return false;
+        }
+        try {
+            Files.delete(file);
+        } catch (NoSuchFileException e) {
+            return true;
+        } catch (IOException e) {
+            LOG.warn("could not remove the temporary file {} left over from an interrupted put ({}); it is never listed"
+                    + " and can be deleted by hand", file, reason.get(), e);
+            return false;
+        }
+        LOG.info("removed the temporary file {} ({} bytes) left over from an interrupted put: {}", file, size, reason.get());
+        return true;
     }
 
     // ------------------------------------------------------------------ delete
@@ -579,7 +680,7 @@ public final class LocalStorageProvider implements StorageProvider {
     /** Checks that the root folder exists and is writable, or can be created; fails with what to do. */
     private static void checkUsable(Path root) {
         if (Files.isDirectory(root)) {
-            Path probe = root.resolve(tempName());
+            Path probe = root.resolve(PutTempFiles.newName());
             try {
                 Files.newByteChannel(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
                 Files.delete(probe);
