@@ -1,6 +1,9 @@
 package io.backupkit.jdbc;
 
+import io.backupkit.api.IntegrityException;
 import io.backupkit.api.RestoreException;
+import io.backupkit.api.spi.DatabaseDumper;
+import io.backupkit.api.spi.DatabaseDumperFactory;
 import io.backupkit.api.spi.DumpContext;
 import io.backupkit.api.spi.RestoreContext;
 import io.backupkit.jdbc.internal.PostgresSupport;
@@ -41,6 +44,9 @@ import javax.sql.DataSource;
 public final class PostgresDumper extends AbstractJdbcDumper {
     /** The dumper's name, recorded in manifests. */
     public static final String NAME = "postgresql";
+
+    private static final String ROLLED_BACK = ". The restore ran in one transaction and was rolled back: the target"
+            + " is as it was";
 
     private final PostgresSupport support;
 
@@ -119,11 +125,11 @@ public final class PostgresDumper extends AbstractJdbcDumper {
         try {
             super.execute(ctx, c, plan);
         } catch (RestoreException e) {
-            throw new RestoreException(e.getMessage() + ". The restore ran in one transaction and was rolled back:"
-                    + " the target is as it was.", e.getCause() == null ? e : e.getCause());
+            throw new RestoreException(e.getMessage() + ROLLED_BACK, e.getCause() == null ? e : e.getCause());
+        } catch (IntegrityException e) {
+            throw new IntegrityException(e.getMessage() + ROLLED_BACK, e);
         } catch (SQLException e) {
-            throw new RestoreException("restore failed: " + e.getMessage() + ". The restore ran in one transaction"
-                    + " and was rolled back: the target is as it was.", e);
+            throw new RestoreException("restore failed: " + e.getMessage() + ROLLED_BACK, e);
         }
     }
 
@@ -147,5 +153,29 @@ public final class PostgresDumper extends AbstractJdbcDumper {
     @Override
     protected void resetCounters(Connection c, RestorePlan plan) throws SQLException {
         support.resetSequences(c, plan);
+    }
+
+    /** Registered in {@code META-INF/services/io.backupkit.api.spi.DatabaseDumperFactory}. */
+    public static final class Factory implements DatabaseDumperFactory {
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public boolean supports(String databaseProductName) {
+            return "PostgreSQL".equalsIgnoreCase(databaseProductName);
+        }
+
+        /** Above the generic JDBC fallback. */
+        @Override
+        public int priority() {
+            return 10;
+        }
+
+        @Override
+        public DatabaseDumper create() {
+            return PostgresDumper.create();
+        }
     }
 }

@@ -380,7 +380,7 @@ public final class PostgresSupport {
     private static String serialSequence(Connection c, String table, String column) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_get_serial_sequence(?, ?)")) {
             ps.setString(1, table);
-            ps.setString(2, PostgresDialect.INSTANCE.quote(column));
+            ps.setString(2, column); // taken literally, not as an identifier
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getString(1);
