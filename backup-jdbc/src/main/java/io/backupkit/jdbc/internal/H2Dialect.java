@@ -96,12 +96,20 @@ public final class H2Dialect extends Dialect {
             ps.setString(2, t.name());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    if (rs.getString(3) != null) {
-                        constraintIndexes.add(rs.getString(3));
-                    }
                     if ("UNIQUE".equals(rs.getString(2))) {
                         uniques.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(4));
                     }
+                }
+            }
+        }
+        // An index H2 generated for a constraint is not recreated; a user index a constraint reuses is.
+        try (PreparedStatement ps = c.prepareStatement("SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES "
+                + "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND IS_GENERATED")) {
+            ps.setString(1, t.schema());
+            ps.setString(2, t.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    constraintIndexes.add(rs.getString(1));
                 }
             }
         }
