@@ -76,7 +76,7 @@ class PgDumpDumperTest {
         assertThat(PostgresDumperTest.query(target, rows)).isEqualTo(PostgresDumperTest.query(source, rows));
         PostgresDumperTest.execute(target.dataSource(), "INSERT INTO orders (total) VALUES (1)");
         assertThat(PostgresDumperTest.query(target, "SELECT id, note, double_it(total) FROM orders WHERE id > 500"))
-                .containsExactly("501|auto|2");
+                .containsExactly("501|auto|2.00");
 
         for (String tool : List.of("pg_dump", "pg_restore")) {
             String cmdline = Files.readString(wrappers.resolve(tool + ".cmdline"));
