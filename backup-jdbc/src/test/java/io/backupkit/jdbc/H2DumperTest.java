@@ -1,6 +1,16 @@
 package io.backupkit.jdbc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.backupkit.api.ConfigurationException;
+import io.backupkit.api.RestoreMode;
+import io.backupkit.api.TableSelection;
+import io.backupkit.api.UnsupportedBackupException;
 import io.backupkit.jdbc.internal.AbstractJdbcDumper;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,7 +29,8 @@ class H2DumperTest extends DumperRoundTripSuite {
     @Override
     protected DataSource createDatabase(String name) {
         JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:file:" + tempDir.resolve(name + "-" + COUNTER.incrementAndGet()).toAbsolutePath());
+        // kept open for the JVM: reopening a file database on every connection is what makes H2 tests slow
+        ds.setURL("jdbc:h2:file:" + tempDir.resolve(name + "-" + COUNTER.incrementAndGet()).toAbsolutePath() + ";DB_CLOSE_DELAY=-1");
         ds.setUser("sa");
         ds.setPassword("");
         return ds;
@@ -48,5 +59,105 @@ class H2DumperTest extends DumperRoundTripSuite {
     @Override
     protected String stored(String unquoted) {
         return unquoted.toUpperCase(Locale.ROOT);
+    }
+
+    @Test
+    void everyTypeRoundTripsValueByValue() throws Exception {
+        String bytes = allBytesHex();
+        String longText = "long text 😀 ".repeat(20_000);
+        assertTypeMatrixRoundTrips(List.of(
+                "CREATE TABLE \"Order\" (\"select\" INT PRIMARY KEY, \"MixedCase\" VARCHAR(100), ti TINYINT, si SMALLINT, "
+                        + "i INT, bi BIGINT, num NUMERIC(40, 20), dec0 DECIMAL(10), r REAL, d DOUBLE PRECISION, df DECFLOAT(40), "
+                        + "b BOOLEAN, c CHAR(5), vc VARCHAR(50), cl CLOB, bin VARBINARY(300), bl BLOB, dt DATE, tm TIME(9), "
+                        + "tmtz TIME(9) WITH TIME ZONE, ts TIMESTAMP(9), tstz TIMESTAMP(9) WITH TIME ZONE, "
+                        + "iv INTERVAL DAY TO SECOND(9), iym INTERVAL YEAR(9) TO MONTH, u UUID, j JSON, "
+                        + "e ENUM('sad', 'ok', 'happy 😀'), gen INT GENERATED ALWAYS AS (\"select\" * 2), "
+                        + "\"from\" INT, CONSTRAINT \"Self\" FOREIGN KEY (\"from\") REFERENCES \"Order\" (\"select\"), "
+                        + "CONSTRAINT positive CHECK (i IS NULL OR i > -2147483648 OR \"select\" = 1))",
+                "CREATE INDEX \"Mixed Index\" ON \"Order\" (\"MixedCase\" DESC, ti)",
+                "CREATE VIEW \"group\" AS SELECT \"select\", \"MixedCase\" FROM \"Order\" WHERE i > 0",
+                "INSERT INTO \"Order\" (\"select\", \"MixedCase\", ti, si, i, bi, num, dec0, r, d, df, b, c, vc, cl, bin, bl, dt, tm, "
+                        + "tmtz, ts, tstz, iv, iym, u, j, e, \"from\") VALUES "
+                        + "(1, 'Zażółć 😀 𝄞', -128, -32768, -2147483648, -9223372036854775808, "
+                        + "12345678901234567890.12345678901234567890, 9999999999, CAST('NaN' AS REAL), "
+                        + "CAST('Infinity' AS DOUBLE PRECISION), 1234567890123456789012345678901234567890, TRUE, 'ab', '', '', "
+                        + "X'', X'" + bytes + "', DATE '-4712-01-01', TIME '23:59:59.999999999', "
+                        + "TIME WITH TIME ZONE '23:59:59.123456789+14:00', TIMESTAMP '2024-02-29 23:59:59.999999999', "
+                        + "TIMESTAMP WITH TIME ZONE '2024-03-31 01:30:00.123456789+02:00', "
+                        + "INTERVAL '1 02:03:04.123456789' DAY TO SECOND, INTERVAL '-2-11' YEAR TO MONTH, "
+                        + "'00000000-0000-0000-0000-000000000000', JSON '{\"a\":[1,2],\"u\":\"😀\"}', 'happy 😀', 1), "
+                        + "(2, '', 127, 32767, 2147483647, 9223372036854775807, -0.00000000000000000001, -1, "
+                        + "CAST('-Infinity' AS REAL), CAST('NaN' AS DOUBLE PRECISION), -0.5E-30, FALSE, 'abcde', "
+                        + "'quote''s \"dq\" tab\t nl\n', '" + longText + "', X'00', X'00ff', DATE '9999-12-31', TIME '00:00:00', "
+                        + "TIME WITH TIME ZONE '00:00:00-15:59', TIMESTAMP '1970-01-01 00:00:00', "
+                        + "TIMESTAMP WITH TIME ZONE '1969-12-31 23:59:59.999999999-08:00', INTERVAL '-0 00:00:00.000000001' DAY TO SECOND, "
+                        + "INTERVAL '178000000-0' YEAR TO MONTH, 'ffffffff-ffff-ffff-ffff-ffffffffffff', JSON 'null', 'sad', 1), "
+                        + "(3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, -0.0, 4.9E-324, NULL, NULL, NULL, NULL, NULL, NULL, "
+                        + "NULL, NULL, NULL, NULL, NULL, TIMESTAMP WITH TIME ZONE '2038-01-19 03:14:08Z', NULL, NULL, NULL, "
+                        + "NULL, NULL, NULL)",
+                "CREATE SEQUENCE \"Seq\" START WITH 10 INCREMENT BY 5",
+                "SELECT NEXT VALUE FOR \"Seq\""), List.of("Order"));
+    }
+
+    @Test
+    void wrongPasswordIsAClearConfigurationError() throws Exception {
+        DataSource secured = createDatabase("secured");
+        execute(secured, "CREATE USER app PASSWORD 'right'", "ALTER USER app ADMIN TRUE", "CREATE TABLE t (a INT PRIMARY KEY)");
+        org.h2.jdbcx.JdbcDataSource wrong = new org.h2.jdbcx.JdbcDataSource();
+        wrong.setURL(((org.h2.jdbcx.JdbcDataSource) secured).getURL());
+        wrong.setUser("app");
+        wrong.setPassword("wrong-secret");
+        DirectoryBackup backup = new DirectoryBackup(tempDir.resolve("pw"));
+        assertThatThrownBy(() -> backup.dump(dumper, wrong, TableSelection.ALL, 1))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("refused the login")
+                .hasMessageNotContaining("wrong-secret");
+        assertThat(backup.objects()).isEmpty();
+    }
+
+    @Test
+    void unreachableServerIsAClearConfigurationError() {
+        org.h2.jdbcx.JdbcDataSource remote = new org.h2.jdbcx.JdbcDataSource();
+        remote.setURL("jdbc:h2:tcp://127.0.0.1:1/nowhere");
+        DirectoryBackup backup = new DirectoryBackup(tempDir.resolve("unreachable"));
+        assertThatThrownBy(() -> backup.dump(dumper, remote, TableSelection.ALL, 1))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("cannot reach");
+    }
+
+    @Test
+    void targetThatCannotHoldTheTypesIsRefusedBeforeAnythingChanges() throws Exception {
+        execute(source, "CREATE TABLE notes (id INT PRIMARY KEY, body VARCHAR(500), amount NUMERIC(20, 4))",
+                "INSERT INTO notes VALUES (1, 'a long note', 12345678901234.5678)");
+        DirectoryBackup backup = backup(source, TableSelection.ALL);
+        DataSource narrow = createDatabase("narrow");
+        execute(narrow, "CREATE TABLE notes (id INT PRIMARY KEY, body VARCHAR(20), amount INT)",
+                "INSERT INTO notes VALUES (7, 'keep me', 1)");
+        for (RestoreMode mode : List.of(RestoreMode.DATA_ONLY, RestoreMode.MERGE)) {
+            assertThatThrownBy(() -> backup.restore(dumper, narrow, mode, TableSelection.ALL, Map.of(), 1))
+                    .isInstanceOf(UnsupportedBackupException.class)
+                    .hasMessageContaining("BODY").hasMessageContaining("AMOUNT").hasMessageContaining("Nothing was changed");
+        }
+        assertThat(DatabaseContents.rows(narrow, "NOTES")).containsExactly("ID=Integer:7 | BODY='keep me' | AMOUNT=Integer:1 | ");
+
+        DataSource sqlite = SqliteDumperTest.sqlite(tempDir.resolve("other-engine.db").toString());
+        assertThatThrownBy(() -> backup.restore(dumper, sqlite, RestoreMode.REPLACE))
+                .isInstanceOf(UnsupportedBackupException.class).hasMessageContaining("same database product");
+    }
+
+    @Test
+    void restoreWithSchemaRemappingIntoAnotherSchemaOfTheSameDatabase() throws Exception {
+        createAppSchema(source);
+        fillAppData(source, 1);
+        DirectoryBackup backup = backup(source, TableSelection.ALL);
+        backup.restore(dumper, source, RestoreMode.REPLACE, TableSelection.ALL, Map.of("PUBLIC", "STAGING"), 2);
+        for (String t : APP_TABLES) {
+            assertThat(DatabaseContents.rows(source, "STAGING." + table(t))).as(t)
+                    .isEqualTo(DatabaseContents.rows(source, "PUBLIC." + table(t)));
+        }
+        // the copy's foreign keys point into STAGING, not back to PUBLIC
+        execute(source, "DELETE FROM STAGING.PAYMENTS");
+        assertThatThrownBy(() -> execute(source, "DELETE FROM STAGING.INVOICES WHERE ID = 1 AND 1 = 1",
+                "INSERT INTO STAGING.PAYMENTS (INVOICE_ID, AMOUNT, PAID_AT) VALUES (1, 1, CURRENT_TIMESTAMP)"))
+                .isInstanceOf(java.sql.SQLException.class);
+        assertThat(count(source, "payments")).isEqualTo(90);
     }
 }

@@ -478,21 +478,22 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             }
             return s.equals(model.defaultSchema()) ? targetDefault : s;
         };
-        JdbcSchemaReader reader = new JdbcSchemaReader(dialect);
         RestoreMode mode = ctx.mode();
+        List<Table> selected = model.tables().stream().filter(t -> sel.matches(t.schema(), t.name())).toList();
+        Set<String> targetNames = selected.stream().map(t -> mapSchema.apply(t.schema()) + "\u0000" + t.name())
+                .collect(Collectors.toSet());
+        // What the target holds now, read the same way a dump reads it (so types compare like for like).
+        SchemaModel current = dialect.readSchema(c, st -> targetNames.contains(st[0] + "\u0000" + st[1]), new ArrayList<>());
         List<TablePlan> plans = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         List<String> unsupported = new ArrayList<>();
-        for (Table t : model.tables()) {
-            if (!sel.matches(t.schema(), t.name())) {
-                continue;
-            }
+        for (Table t : selected) {
             Manifest.TableEntry entry = entries.get(t.qualifiedName());
             if (entry == null) {
                 throw new IntegrityException("table " + t.qualifiedName() + " is in the schema model but not in the manifest");
             }
             Table target = t.inSchema(mapSchema.apply(t.schema()), mapSchema);
-            Table existing = findTable(c, meta, reader, target.schema(), target.name());
+            Table existing = current.table(target.schema(), target.name()).orElse(null);
             long before = existing == null ? -1 : count(c, existing);
             plans.add(new TablePlan(t, target, existing, entry, before));
             if (mode == RestoreMode.MERGE && t.mergeKey().isEmpty()) {
@@ -556,14 +557,6 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
         return backupProduct.equalsIgnoreCase(targetProduct);
     }
 
-    private Table findTable(Connection c, DatabaseMetaData meta, JdbcSchemaReader reader, String schema, String name)
-            throws SQLException {
-        if (!reader.tableNames(c, meta, schema).contains(name)) {
-            return null;
-        }
-        return reader.readTable(c, meta, schema, name);
-    }
-
     private void checkCompatible(Table backup, Table existing, List<String> unsupported, List<String> problems) {
         for (Column bc : dumpedColumns(backup)) {
             Column tc = existing.column(bc.name()).orElse(null);
@@ -608,6 +601,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             Collections.reverse(reverse);
             switch (plan.mode()) {
                 case REPLACE -> {
+                    createSchemas(c, order);
                     for (SchemaModel.View v : plan.views()) {
                         JdbcSupport.execute(c, dialect.dropView(v));
                     }
@@ -619,7 +613,6 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                     for (Sequence s : plan.sequences()) {
                         JdbcSupport.execute(c, dialect.dropSequence(s));
                     }
-                    createSchemas(c, order);
                     for (Sequence s : plan.sequences()) {
                         if (s.ownedBy() == null) {
                             JdbcSupport.execute(c, dialect.createSequence(s));
@@ -654,7 +647,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             }
             for (TablePlan tp : order) {
                 if (tp.existing() == null || plan.mode() == RestoreMode.REPLACE) {
-                    JdbcSupport.execute(c, dialect.addForeignKeys(tp.target()));
+                    JdbcSupport.execute(c, dialect.addForeignKeys(withResolvableForeignKeys(c, tp.target(), plan)));
                 }
             }
             for (SchemaModel.View v : plan.views()) {
@@ -687,6 +680,30 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                 LOG.warn("restoring session settings after the restore failed: {}", e.getMessage());
             }
         }
+    }
+
+    /**
+     * The table with only the foreign keys whose referenced table is restored too or already exists in the target;
+     * a selective restore into a database without the parent table skips (and logs) the others.
+     */
+    private Table withResolvableForeignKeys(Connection c, Table t, RestorePlan plan) throws SQLException {
+        List<SchemaModel.ForeignKey> keep = new ArrayList<>();
+        for (SchemaModel.ForeignKey fk : t.foreignKeys()) {
+            boolean restored = plan.tables().stream().anyMatch(tp -> tp.target().schema().equals(fk.referencedSchema())
+                    && tp.target().name().equals(fk.referencedTable()));
+            if (restored || tableExists(c, fk.referencedSchema(), fk.referencedTable())) {
+                keep.add(fk);
+            } else {
+                LOG.warn("foreign key {} of table {} not created: the table it references, {}, is neither restored nor "
+                        + "present in the target", fk.name(), t.qualifiedName(), fk.referencedQualifiedName());
+            }
+        }
+        return keep.size() == t.foreignKeys().size() ? t : new Table(t.schema(), t.name(), t.columns(), t.primaryKey(),
+                t.uniqueKeys(), keep, t.indexes(), t.checks(), t.autoIncrementNext(), t.options());
+    }
+
+    private boolean tableExists(Connection c, String schema, String name) throws SQLException {
+        return new JdbcSchemaReader(dialect).tableNames(c, c.getMetaData(), schema).contains(name);
     }
 
     private void rollbackAfterFailure(Connection c, Exception e, boolean oneTransaction) {

@@ -205,6 +205,15 @@ public abstract class Dialect {
                     size != null && size > 0 && size < Integer.MAX_VALUE ? typeName + "(" + size + ")" : typeName;
             case Types.NUMERIC, Types.DECIMAL ->
                     size != null && size > 0 ? typeName + "(" + size + (scale != null ? ", " + scale : "") + ")" : typeName;
+            case Types.TIME, Types.TIMESTAMP, Types.TIME_WITH_TIMEZONE, Types.TIMESTAMP_WITH_TIMEZONE -> {
+                // fractional-second precision goes after the first word: TIMESTAMP(9) WITH TIME ZONE
+                if (scale == null || typeName.indexOf('(') >= 0) {
+                    yield typeName;
+                }
+                int space = typeName.indexOf(' ');
+                yield space < 0 ? typeName + "(" + scale + ")"
+                        : typeName.substring(0, space) + "(" + scale + ")" + typeName.substring(space);
+            }
             default -> typeName;
         };
     }

@@ -51,7 +51,7 @@ public final class H2Dialect extends Dialect {
         Map<String, Column> cols = new LinkedHashMap<>();
         Long identityNext = null;
         String sql = "SELECT COLUMN_NAME, DATA_TYPE, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, "
-                + "DATETIME_PRECISION, INTERVAL_TYPE, COLUMN_DEFAULT, IS_NULLABLE, IS_IDENTITY, IDENTITY_GENERATION, "
+                + "DATETIME_PRECISION, INTERVAL_TYPE, INTERVAL_PRECISION, COLUMN_DEFAULT, IS_NULLABLE, IS_IDENTITY, IDENTITY_GENERATION, "
                 + "IDENTITY_BASE, IS_GENERATED, GENERATION_EXPRESSION, DTD_IDENTIFIER, DECLARED_DATA_TYPE, "
                 + "DECLARED_NUMERIC_PRECISION, DECLARED_NUMERIC_SCALE "
                 + "FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION";
@@ -168,7 +168,14 @@ public final class H2Dialect extends Dialect {
                 return "TIMESTAMP(" + rs.getInt("DATETIME_PRECISION") + ") WITH TIME ZONE";
             }
             case "INTERVAL" -> {
-                return "INTERVAL " + rs.getString("INTERVAL_TYPE");
+                String[] fields = rs.getString("INTERVAL_TYPE").split(" TO ");
+                int leading = rs.getInt("INTERVAL_PRECISION");
+                int fraction = rs.getInt("DATETIME_PRECISION");
+                if (fields.length == 1) {
+                    return "INTERVAL " + fields[0] + "(" + leading + (fields[0].equals("SECOND") ? ", " + fraction : "") + ")";
+                }
+                return "INTERVAL " + fields[0] + "(" + leading + ") TO " + fields[1]
+                        + (fields[1].equals("SECOND") ? "(" + fraction + ")" : "");
             }
             case "ENUM" -> {
                 return "ENUM(" + String.join(", ", enumValues(c, t, rs.getString("DTD_IDENTIFIER"))) + ")";

@@ -150,7 +150,7 @@ public final class RowReader implements AutoCloseable {
     private byte[] readFully(int len) throws IOException {
         byte[] b = in.readNBytes(len);
         if (b.length != len) {
-            throw new EOFException("row file ends in the middle of a value (row " + (rows + 1) + ")");
+            throw new EOFException("row file ends in the middle of a value (row " + (rows + 1) + "): truncated");
         }
         return b;
     }
