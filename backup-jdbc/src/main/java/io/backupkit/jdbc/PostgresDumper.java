@@ -88,6 +88,7 @@ public final class PostgresDumper extends AbstractJdbcDumper {
 
     @Override
     protected List<Table> dumpOrder(Connection c, SchemaModel model) throws SQLException {
+        support.lockTables(c, model.tables());
         return support.largestFirst(c, model.tables());
     }
 

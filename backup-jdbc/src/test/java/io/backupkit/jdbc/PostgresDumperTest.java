@@ -278,6 +278,21 @@ class PostgresDumperTest {
     }
 
     @Test
+    void anUnreachableServerIsAConfigurationErrorBeforeAnythingIsWritten(@Postgres15 TestDatabase db)
+            throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        DataSource nowhere = new TestDatabase(db.engine(), db.name(), "jdbc:postgresql://127.0.0.1:" + closedPort
+                + "/" + db.name() + "?connectTimeout=5", db.user(), db.password()).dataSource();
+        DirectoryBackup backup = new DirectoryBackup(tmp);
+        assertThatThrownBy(() -> backup.dump(PostgresDumper.create(), nowhere, TableSelection.ALL, 2))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("cannot reach the source database");
+        assertThat(backup.objects()).isEmpty();
+    }
+
+    @Test
     void theFactoryIsFoundForPostgres() {
         List<String> names = new ArrayList<>();
         for (var f : java.util.ServiceLoader.load(io.backupkit.api.spi.DatabaseDumperFactory.class)) {

@@ -96,6 +96,18 @@ public final class PostgresSupport {
         }
     }
 
+    /**
+     * Takes ACCESS SHARE locks on the dumped tables for the rest of the snapshot transaction, as pg_dump does, so
+     * nobody can drop or rewrite a table (ALTER TABLE, TRUNCATE) before its rows are read; writes go on.
+     */
+    public void lockTables(Connection c, List<Table> tables) throws SQLException {
+        for (int from = 0; from < tables.size(); from += 100) {
+            List<Table> batch = tables.subList(from, Math.min(tables.size(), from + 100));
+            JdbcSupport.execute(c, "LOCK TABLE " + batch.stream().map(dialect::qualify)
+                    .collect(Collectors.joining(", ")) + " IN ACCESS SHARE MODE");
+        }
+    }
+
     /** The tables by total size on disk, largest first. */
     public List<Table> largestFirst(Connection c, List<Table> tables) throws SQLException {
         Map<Table, Long> sizes = new HashMap<>();
