@@ -34,6 +34,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 
 /**
  * MariaDB / MySQL through their own tools: {@code mariadb-dump --single-transaction} (routines, triggers and
@@ -259,6 +260,29 @@ public final class MariaDbDumpDumper implements DatabaseDumper {
             throw new RestoreException("checking the target database failed: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new RestoreException("reading the mariadb-dump object failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** MySQL DDL commits implicitly: a failed restore can leave tables changed (the safety backup undoes it). */
+    public boolean restoresAtomically(DataSource target) {
+        return false;
+    }
+
+    /** Drops the tables ({@code database.table} or {@code table}) of the target's database that exist. */
+    public void dropTables(DataSource target, List<String> qualifiedNames) {
+        if (qualifiedNames.isEmpty()) {
+            return;
+        }
+        try (Connection c = JdbcSupport.connect(target, "target"); Statement st = c.createStatement()) {
+            st.execute("SET SESSION FOREIGN_KEY_CHECKS = 0");
+            List<String> quoted = new ArrayList<>();
+            for (String name : qualifiedNames) {
+                String table = name.contains(".") ? name.substring(name.indexOf('.') + 1) : name;
+                quoted.add("`" + table.replace("`", "``") + "`");
+            }
+            st.execute("DROP TABLE IF EXISTS " + String.join(", ", quoted));
+        } catch (SQLException e) {
+            throw new RestoreException("dropping tables " + qualifiedNames + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -284,6 +284,16 @@ public final class PgDumpDumper implements DatabaseDumper {
         }
     }
 
+    /** pg_restore runs with --single-transaction: when it fails, the target is as it was. */
+    public boolean restoresAtomically(DataSource target) {
+        return true;
+    }
+
+    /** Drops the tables ({@code schema.table}) that exist, in one statement. */
+    public void dropTables(DataSource target, List<String> qualifiedNames) {
+        io.backupkit.jdbc.internal.PostgresSupport.dropTables(target, qualifiedNames);
+    }
+
     private static List<Manifest.TableEntry> selected(RestoreContext ctx) {
         TableSelection sel = ctx.tables();
         for (String include : sel.exactIncludes()) {

@@ -162,6 +162,20 @@ public final class PostgresDumper extends AbstractJdbcDumper {
         support.resetSequences(c, plan);
     }
 
+
+    /**
+     * A restore is one transaction, DDL included: when it throws, the target is as it was. (An override of the
+     * SPI method of that name where the API has it.)
+     */
+    public boolean restoresAtomically(DataSource target) {
+        return true;
+    }
+
+    /** Drops the tables ({@code schema.table}) that exist, in one statement so references among them are no obstacle. */
+    public void dropTables(DataSource target, List<String> qualifiedNames) {
+        PostgresSupport.dropTables(target, qualifiedNames);
+    }
+
     /** Registered in {@code META-INF/services/io.backupkit.api.spi.DatabaseDumperFactory}. */
     public static final class Factory implements DatabaseDumperFactory {
         @Override

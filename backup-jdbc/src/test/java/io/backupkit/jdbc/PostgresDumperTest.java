@@ -293,6 +293,18 @@ class PostgresDumperTest {
     }
 
     @Test
+    void restoresAreAtomicAndTablesCreatedByAFailedRestoreCanBeDropped(@Postgres15 TestDatabase db)
+            throws Exception {
+        execute(db.dataSource(), "CREATE TABLE parent (id int PRIMARY KEY)",
+                "CREATE TABLE \"Child\" (id int PRIMARY KEY, parent int REFERENCES parent)",
+                "CREATE TABLE kept (id int)");
+        PostgresDumper dumper = PostgresDumper.create();
+        assertThat(dumper.restoresAtomically(db.dataSource())).isTrue();
+        dumper.dropTables(db.dataSource(), List.of("public.parent", "public.Child", "public.never_created"));
+        assertThat(query(db, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).containsExactly("kept");
+    }
+
+    @Test
     void theFactoryIsFoundForPostgres() {
         List<String> names = new ArrayList<>();
         for (var f : java.util.ServiceLoader.load(io.backupkit.api.spi.DatabaseDumperFactory.class)) {

@@ -427,4 +427,22 @@ public final class PostgresSupport {
             st.execute("SELECT setval(" + sequenceLiteral + "::regclass, " + value + ", " + called + ")");
         }
     }
+
+    /** DROP TABLE IF EXISTS for {@code schema.table} names (split at the first dot), in one statement. */
+    public static void dropTables(DataSource target, List<String> qualifiedNames) {
+        if (qualifiedNames.isEmpty()) {
+            return;
+        }
+        List<String> quoted = new ArrayList<>();
+        for (String name : qualifiedNames) {
+            int dot = name.indexOf('.');
+            quoted.add(dot < 0 ? PostgresDialect.INSTANCE.quote(name)
+                    : PostgresDialect.INSTANCE.qualify(name.substring(0, dot), name.substring(dot + 1)));
+        }
+        try (Connection c = JdbcSupport.connect(target, "target")) {
+            JdbcSupport.execute(c, "DROP TABLE IF EXISTS " + String.join(", ", quoted));
+        } catch (SQLException e) {
+            throw new RestoreException("dropping tables " + qualifiedNames + " failed: " + e.getMessage(), e);
+        }
+    }
 }
