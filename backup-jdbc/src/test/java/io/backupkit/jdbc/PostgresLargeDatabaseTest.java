@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Acceptance 4: a large PostgreSQL database backs up and restores in a JVM limited to {@code -Xmx256m}. The
  * backup and restore run in a child JVM started with that limit, so the bound is real. 1 GB by default (about
- * 100 s here, data generation included); {@code -Dbackupkit.test.largeDbMb=200} makes it smaller.
+ * 100 s here, data generation included); {@code -Dbackupkit.test.largeDbMb=200} makes it smaller,
+ * {@code -Dbackupkit.test.textCopy=true} uses COPY's text format.
  */
 @ExtendWith(io.backupkit.testkit.db.DatabaseServers.class)
 class PostgresLargeDatabaseTest {
@@ -47,7 +48,8 @@ class PostgresLargeDatabaseTest {
                 "CREATE INDEX events_account_at ON events (account, at)", "ANALYZE");
         long started = System.nanoTime();
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), Child.class.getName(),
+                "-Xmx256m", "-Dbackupkit.test.textCopy=" + Boolean.getBoolean("backupkit.test.textCopy"),
+                "-cp", System.getProperty("java.class.path"), Child.class.getName(),
                 dir.toString(), source.jdbcUrl(), target.jdbcUrl(), source.user())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
         // credentials go through stdin, never the child's command line
@@ -82,7 +84,9 @@ class PostgresLargeDatabaseTest {
             var engine = io.backupkit.testkit.db.DatabaseEngine.POSTGRES_15;
             TestDatabase source = new TestDatabase(engine, "source", args[1], args[3], password);
             TestDatabase target = new TestDatabase(engine, "target", args[2], args[3], password);
-            PostgresDumper dumper = PostgresDumper.create();
+            // -Dbackupkit.test.textCopy=true measures COPY's text format against the default binary one
+            PostgresDumper dumper = PostgresDumper.create(JdbcDumperOptions.DEFAULTS,
+                    !Boolean.getBoolean("backupkit.test.textCopy"));
             DirectoryBackup backup = new DirectoryBackup(Files.createDirectories(dir.resolve("backup")));
             long t0 = System.nanoTime();
             DumpSummary summary = backup.dump(dumper, source.dataSource(), TableSelection.ALL, 2);
