@@ -35,6 +35,8 @@ import java.util.stream.Collectors;
  * exactly as the source stored them. Stateless and thread-safe.
  */
 public abstract class Dialect {
+    /** Binary values larger than this are bound as streams. */
+    protected static final int LARGE_VALUE_BYTES = 1 << 20;
 
     /** Short name, e.g. {@code h2}. */
     public abstract String name();
@@ -149,7 +151,15 @@ public abstract class Dialect {
             case FLOAT -> ps.setFloat(i, ((Number) v).floatValue());
             case DOUBLE -> ps.setDouble(i, ((Number) v).doubleValue());
             case STRING -> ps.setString(i, (String) v);
-            case BYTES -> ps.setBytes(i, (byte[]) v);
+            case BYTES -> {
+                byte[] b = (byte[]) v;
+                if (b.length > LARGE_VALUE_BYTES) {
+                    // As a stream, drivers write it in chunks (H2 straight into its LOB store) instead of copying it whole.
+                    ps.setBinaryStream(i, new java.io.ByteArrayInputStream(b), b.length);
+                } else {
+                    ps.setBytes(i, b);
+                }
+            }
             default -> ps.setObject(i, v);
         }
     }
@@ -205,6 +215,15 @@ public abstract class Dialect {
                     size != null && size > 0 && size < Integer.MAX_VALUE ? typeName + "(" + size + ")" : typeName;
             case Types.NUMERIC, Types.DECIMAL ->
                     size != null && size > 0 ? typeName + "(" + size + (scale != null ? ", " + scale : "") + ")" : typeName;
+            case Types.TIME, Types.TIMESTAMP, Types.TIME_WITH_TIMEZONE, Types.TIMESTAMP_WITH_TIMEZONE -> {
+                // fractional-second precision goes after the first word: TIMESTAMP(9) WITH TIME ZONE
+                if (scale == null || typeName.indexOf('(') >= 0) {
+                    yield typeName;
+                }
+                int space = typeName.indexOf(' ');
+                yield space < 0 ? typeName + "(" + scale + ")"
+                        : typeName.substring(0, space) + "(" + scale + ")" + typeName.substring(space);
+            }
             default -> typeName;
         };
     }

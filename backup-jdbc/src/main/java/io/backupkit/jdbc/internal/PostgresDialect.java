@@ -75,6 +75,9 @@ public final class PostgresDialect extends Dialect {
 
     @Override
     public String columnDefinition(Column c) {
+        if (c.isGenerated()) {
+            return quote(c.name()) + " " + c.nativeType() + " GENERATED ALWAYS AS (" + c.generated() + ") STORED";
+        }
         if (c.identity() == SchemaModel.Identity.AUTO_INCREMENT) {
             String serial = switch (c.nativeType()) {
                 case "bigint" -> "bigserial";

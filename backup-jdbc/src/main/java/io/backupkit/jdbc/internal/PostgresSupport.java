@@ -96,6 +96,18 @@ public final class PostgresSupport {
         }
     }
 
+    /**
+     * Takes ACCESS SHARE locks on the dumped tables for the rest of the snapshot transaction, as pg_dump does, so
+     * nobody can drop or rewrite a table (ALTER TABLE, TRUNCATE) before its rows are read; writes go on.
+     */
+    public void lockTables(Connection c, List<Table> tables) throws SQLException {
+        for (int from = 0; from < tables.size(); from += 100) {
+            List<Table> batch = tables.subList(from, Math.min(tables.size(), from + 100));
+            JdbcSupport.execute(c, "LOCK TABLE " + batch.stream().map(dialect::qualify)
+                    .collect(Collectors.joining(", ")) + " IN ACCESS SHARE MODE");
+        }
+    }
+
     /** The tables by total size on disk, largest first. */
     public List<Table> largestFirst(Connection c, List<Table> tables) throws SQLException {
         Map<Table, Long> sizes = new HashMap<>();
@@ -380,7 +392,7 @@ public final class PostgresSupport {
     private static String serialSequence(Connection c, String table, String column) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_get_serial_sequence(?, ?)")) {
             ps.setString(1, table);
-            ps.setString(2, PostgresDialect.INSTANCE.quote(column));
+            ps.setString(2, column); // taken literally, not as an identifier
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getString(1);
@@ -413,6 +425,24 @@ public final class PostgresSupport {
     private static void setval(Connection c, String sequenceLiteral, long value, boolean called) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute("SELECT setval(" + sequenceLiteral + "::regclass, " + value + ", " + called + ")");
+        }
+    }
+
+    /** DROP TABLE IF EXISTS for {@code schema.table} names (split at the first dot), in one statement. */
+    public static void dropTables(DataSource target, List<String> qualifiedNames) {
+        if (qualifiedNames.isEmpty()) {
+            return;
+        }
+        List<String> quoted = new ArrayList<>();
+        for (String name : qualifiedNames) {
+            int dot = name.indexOf('.');
+            quoted.add(dot < 0 ? PostgresDialect.INSTANCE.quote(name)
+                    : PostgresDialect.INSTANCE.qualify(name.substring(0, dot), name.substring(dot + 1)));
+        }
+        try (Connection c = JdbcSupport.connect(target, "target")) {
+            JdbcSupport.execute(c, "DROP TABLE IF EXISTS " + String.join(", ", quoted));
+        } catch (SQLException e) {
+            throw new RestoreException("dropping tables " + qualifiedNames + " failed: " + e.getMessage(), e);
         }
     }
 }

@@ -238,11 +238,26 @@ public final class DatabaseServers implements ParameterResolver, BeforeEachCallb
             servers = new ArrayList<>(LOCAL);
             LOCAL.clear();
         }
+        List<Thread> stopping = new ArrayList<>();
         for (AutoCloseable server : servers) {
+            Thread t = new Thread(() -> {
+                long started = System.nanoTime();
+                try {
+                    server.close();
+                    LOG.info("stopped {} in {} ms", server, (System.nanoTime() - started) / 1_000_000);
+                } catch (Exception e) {
+                    LOG.warn("could not stop test server {}", server, e);
+                }
+            }, "backupkit-test-db-stop-" + server);
+            t.start();
+            stopping.add(t);
+        }
+        for (Thread t : stopping) {
             try {
-                server.close();
-            } catch (Exception e) {
-                LOG.warn("could not stop test server {}", server, e);
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
@@ -259,7 +274,29 @@ public final class DatabaseServers implements ParameterResolver, BeforeEachCallb
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         DatabaseServer server = server(engineOf(parameterContext.getParameter()).orElseThrow());
-        return parameterContext.getParameter().getType() == DatabaseServer.class ? server : server.createDatabase();
+        if (parameterContext.getParameter().getType() == DatabaseServer.class) {
+            return server;
+        }
+        TestDatabase db = server.createDatabase();
+        // dropped when the test (or class, for lifecycle parameters) is done, so large tests do not pile up on disk
+        extensionContext.getStore(ExtensionContext.Namespace.create(DatabaseServers.class))
+                .put(db.name(), (AutoCloseable) () -> dropQuietly(server, db));
+        return db;
+    }
+
+    /** Drops a test's database; a failure (e.g. a connection the test leaked) is logged, not failed on. */
+    private static void dropQuietly(DatabaseServer server, TestDatabase db) {
+        String sql = db.engine().isPostgres() ? "DROP DATABASE IF EXISTS " + db.name() + " WITH (FORCE)"
+                : "DROP DATABASE IF EXISTS " + db.name();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(server.adminUrl(), server.user(),
+                server.password()); java.sql.Statement st = c.createStatement()) {
+            if (!db.engine().isPostgres()) {
+                st.execute("SET SESSION lock_wait_timeout = 10");
+            }
+            st.execute(sql);
+        } catch (java.sql.SQLException e) {
+            LOG.warn("could not drop test database {}: {}", db, e.getMessage(), e);
+        }
     }
 
     /** Starts the servers the test method needs here, so a missing one aborts the test instead of failing it. */

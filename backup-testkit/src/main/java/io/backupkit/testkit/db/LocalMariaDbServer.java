@@ -76,7 +76,7 @@ final class LocalMariaDbServer extends BaseServer implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile())).start();
         long pid = process.pid();
         Files.writeString(dir.resolve(ServerProcesses.PID_FILE), Long.toString(pid));
-        Process watchdog = ServerProcesses.startWatchdog(pid, "TERM", dir);
+        Process watchdog = ServerProcesses.startWatchdog(pid, "KILL", dir); // throwaway data: no clean shutdown needed
         LocalMariaDbServer server = new LocalMariaDbServer(dir, port, password, pid, watchdog);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
@@ -136,7 +136,7 @@ final class LocalMariaDbServer extends BaseServer implements AutoCloseable {
     @Override
     public void close() {
         watchdog.destroy();
-        ServerProcesses.stop(pid, "TERM", Duration.ofSeconds(30));
+        ServerProcesses.stop(pid, "KILL", Duration.ofSeconds(30));
         ServerProcesses.deleteRecursively(dir);
     }
 }

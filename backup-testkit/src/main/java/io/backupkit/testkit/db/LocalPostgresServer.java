@@ -64,8 +64,8 @@ final class LocalPostgresServer extends BaseServer implements AutoCloseable {
                 "-o", options, "-w", "-t", "60", "start")), log, timeout);
         long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
         Files.writeString(dir.resolve(ServerProcesses.PID_FILE), Long.toString(pid));
-        // SIGINT = fast shutdown: open client connections do not keep it waiting.
-        Process watchdog = ServerProcesses.startWatchdog(pid, "INT", dir);
+        // SIGQUIT = immediate shutdown: no checkpoint, the data is thrown away anyway.
+        Process watchdog = ServerProcesses.startWatchdog(pid, "QUIT", dir);
         return new LocalPostgresServer(engine, dir, port, password, pid, watchdog);
     }
 
@@ -107,11 +107,11 @@ final class LocalPostgresServer extends BaseServer implements AutoCloseable {
         return dir;
     }
 
-    /** Stops the server (fast shutdown) and deletes its directory. */
+    /** Stops the server (immediate shutdown) and deletes its directory. */
     @Override
     public void close() {
         watchdog.destroy();
-        ServerProcesses.stop(pid, "INT", Duration.ofSeconds(30));
+        ServerProcesses.stop(pid, "QUIT", Duration.ofSeconds(30));
         ServerProcesses.deleteRecursively(dir);
     }
 }
