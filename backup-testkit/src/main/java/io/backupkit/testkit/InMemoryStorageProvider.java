@@ -127,17 +127,23 @@ public final class InMemoryStorageProvider implements StorageProvider {
             throw new StorageException("cannot store '" + key + "' in memory: " + declared.getAsLong()
                     + " bytes is more than an in-memory object can hold", false);
         }
+        byte[] content;
         try (InputStream in = source.open()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(
-                    declared.isPresent() ? (int) declared.getAsLong() : 8192);
+                    declared.isPresent() ? (int) Math.min(declared.getAsLong(), 64 << 20) : 8192);
             in.transferTo(out);
-            return out.toByteArray();
+            content = out.toByteArray();
         } catch (IOException e) {
             throw new StorageException("cannot store '" + key + "' in memory: reading its content failed: " + e.getMessage(),
                     false, e);
         } catch (OutOfMemoryError e) {
             throw new StorageException("cannot store '" + key + "' in memory: not enough heap", false, e);
         }
+        if (declared.isPresent() && declared.getAsLong() != content.length) {
+            throw new StorageException("cannot store '" + key + "': its content source declared " + declared.getAsLong()
+                    + " bytes but gave " + content.length + "; nothing was stored", false);
+        }
+        return content;
     }
 
     private record Blob(byte[] content, Instant lastModified) {

@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +46,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The contract every {@link StorageProvider} meets, as JUnit 5 tests. A provider's test class extends this
  * class and implements {@link #createProvider()}; every test gets a fresh, empty provider and closes it after.
  * A slow backend may lower {@link #largeObjectSize()}, {@link #manyKeysCount()} and {@link #concurrentWriters()}.
+ *
+ * <p>Beyond the javadoc's words but implied by "never a prefix": a put whose source gives more or fewer bytes than
+ * its declared {@link ContentSource#length() length} fails and stores nothing.
  *
  * <p>Not required (a folder-based backend cannot do it, and backups never need it): a key that is both an object
  * and the folder of other objects, such as {@code a/b} next to {@code a/b/c}.
@@ -81,6 +85,14 @@ public abstract class StorageProviderContract {
     /** Size of the medium objects (a few MiB: more than one part or chunk of most backends); default 6 MiB + 123. */
     protected long mediumObjectSize() {
         return 6L * 1024 * 1024 + 123;
+    }
+
+    /**
+     * Checks that failed puts left nothing behind that the five verbs cannot see but that costs space or money:
+     * temporary files, unfinished multipart uploads, resumable sessions. Called after every failed put in this
+     * suite; the default checks nothing. A backend that can look overrides it.
+     */
+    protected void assertNoHiddenLeftovers() throws Exception {
     }
 
     @BeforeEach
@@ -351,18 +363,15 @@ public abstract class StorageProviderContract {
     }
 
     @Test
-    void listOfManyKeysReturnsEveryKeyOnce() {
+    void listOfManyKeysReturnsEveryKeyOnceAndCanBeStoppedEarly() {
+        // One test for both, as storing thousands of keys is the slow part on a real backend.
         int count = manyKeysCount();
         Set<String> expected = putManyKeys(count);
         put("other/key", bytes("not listed"));
         List<String> listed = listKeys("many/");
         assertThat(listed).hasSize(count);
         assertThat(Set.copyOf(listed)).isEqualTo(expected);
-    }
 
-    @Test
-    void listCanBeStoppedEarly() {
-        putManyKeys(manyKeysCount());
         try (Stream<BlobInfo> stream = storage.list("many/")) {
             assertThat(stream.limit(10).count()).isEqualTo(10);
         }
@@ -372,14 +381,10 @@ public abstract class StorageProviderContract {
         try (Stream<BlobInfo> stream = storage.list("many/")) {
             assertThat(stream.anyMatch(info -> info.key().endsWith("/k00003"))).isTrue();
         }
-    }
-
-    @Test
-    void listStreamIsLazyAndSeesObjectsWrittenBeforeItStarted() {
-        put("lazy/one", bytes("1"));
-        Stream<BlobInfo> stream = storage.list("lazy/");
-        try (stream) {
-            assertThat(stream.map(BlobInfo::key).collect(Collectors.toList())).contains("lazy/one");
+        try (Stream<BlobInfo> stream = storage.list("")) {
+            Iterator<BlobInfo> iterator = stream.iterator();
+            assertThat(iterator.hasNext()).isTrue();
+            assertThat(iterator.next().key()).isNotEmpty();
         }
     }
 
@@ -497,7 +502,7 @@ public abstract class StorageProviderContract {
     // ---------------------------------------------------------------- atomicity
 
     @Test
-    void failedPutOfNewKeyLeavesNothingVisible() {
+    void failedPutOfNewKeyLeavesNothingVisible() throws Exception {
         put("atomic/neighbour", bytes("n"));
         long size = mediumObjectSize();
         Throwable thrown = catchThrowable(() -> storage.put("atomic/new", new FailingSource(10, size, size / 2, false)));
@@ -505,10 +510,11 @@ public abstract class StorageProviderContract {
         assertThat(storage.stat("atomic/new")).isEmpty();
         assertThatThrownBy(() -> storage.get("atomic/new")).isInstanceOf(BlobNotFoundException.class);
         assertThat(listKeys("")).containsExactly("atomic/neighbour");
+        assertNoHiddenLeftovers();
     }
 
     @Test
-    void failedPutLeavesThePreviousObjectIntact() {
+    void failedPutLeavesThePreviousObjectIntact() throws Exception {
         byte[] previous = SeededContent.bytes(SMALL_SEED, 100_000);
         put("atomic/key", previous);
         long size = mediumObjectSize();
@@ -520,10 +526,11 @@ public abstract class StorageProviderContract {
         assertThat(storage.stat("atomic/key")).map(BlobInfo::size).contains(100_000L);
         assertThat(list("")).extracting(BlobInfo::key, BlobInfo::size)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("atomic/key", 100_000L));
+        assertNoHiddenLeftovers();
     }
 
     @Test
-    void putWhoseSourceThrowsUncheckedLeavesThePreviousObjectIntact() {
+    void putWhoseSourceThrowsUncheckedLeavesThePreviousObjectIntact() throws Exception {
         byte[] previous = SeededContent.bytes(SMALL_SEED, 1_000);
         put("atomic/key", previous);
         long size = mediumObjectSize();
@@ -531,14 +538,33 @@ public abstract class StorageProviderContract {
         assertThat(thrown).as("put whose source threw an unchecked exception").isNotNull();
         assertThat(readAll(storage.get("atomic/key"))).isEqualTo(previous);
         assertThat(listKeys("")).containsExactly("atomic/key");
+        assertNoHiddenLeftovers();
     }
 
     @Test
-    void putFailingAtTheVeryFirstByteLeavesNothingVisible() {
+    void putFailingAtTheVeryFirstByteLeavesNothingVisible() throws Exception {
         Throwable thrown = catchThrowable(() -> storage.put("atomic/first", new FailingSource(13, 1_000, 0, false)));
         assertThat(thrown).isInstanceOf(StorageException.class);
         assertThat(storage.stat("atomic/first")).isEmpty();
         assertThat(listKeys("")).isEmpty();
+        assertNoHiddenLeftovers();
+    }
+
+    @Test
+    void putOfSourceGivingOtherThanItsDeclaredLengthFailsAndStoresNothing() throws Exception {
+        // Trusting the declared length would store a truncated object (a prefix) or wait forever for missing bytes.
+        put("length/key", bytes("previous"));
+        long size = 100_000;
+        Throwable shorter = catchThrowable(() -> storage.put("length/key",
+                ContentSource.once(SeededContent.stream(40, size - 1), OptionalLong.of(size))));
+        Throwable longer = catchThrowable(() -> storage.put("length/new",
+                ContentSource.once(SeededContent.stream(41, size + 1), OptionalLong.of(size))));
+        assertThat(shorter).as("put of a source shorter than declared").isInstanceOf(StorageException.class);
+        assertThat(longer).as("put of a source longer than declared").isInstanceOf(StorageException.class);
+        assertThat(readAll(storage.get("length/key"))).isEqualTo(bytes("previous"));
+        assertThat(storage.stat("length/new")).isEmpty();
+        assertThat(listKeys("")).containsExactly("length/key");
+        assertNoHiddenLeftovers();
     }
 
     @Test

@@ -474,6 +474,12 @@ public final class LocalStorageProvider implements StorageProvider {
     /** Removes {@code folder} and its ancestors below the root while they are empty. */
     private void removeEmptyFolders(Path folder) {
         for (Path p = folder; p != null && !p.equals(root) && p.startsWith(root); p = p.getParent()) {
+            if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                    return; // an object (a file) where a folder was wanted: never delete it
+                }
+                continue;
+            }
             try {
                 Files.delete(p);
             } catch (DirectoryNotEmptyException e) {
@@ -500,9 +506,10 @@ public final class LocalStorageProvider implements StorageProvider {
     }
 
     /** A {@link StorageException} that says what failed, where, and what to do about it. Never retryable: a local disk does not heal by itself. */
-    private static StorageException translate(String verb, String key, Path path, IOException e, OptionalLong needed) {
+    static StorageException translate(String verb, String key, Path path, IOException e, OptionalLong needed) {
         String reason = reason(e);
-        if (e instanceof AccessDeniedException) {
+        if (e instanceof AccessDeniedException || e instanceof FileSystemException fse
+                && "Operation not permitted".equals(fse.getReason())) {
             String doing = switch (verb) {
                 case "store", "delete" -> "writing";
                 case "list" -> "listing";
@@ -526,6 +533,9 @@ public final class LocalStorageProvider implements StorageProvider {
     private static String reason(IOException e) {
         if (e instanceof FileSystemException fse) {
             String file = fse.getFile() == null ? "" : " (" + fse.getFile() + ")";
+            if (fse.getFile() != null && Path.of(fse.getFile()).getFileName().toString().startsWith(".put-")) {
+                file = " (creating a temporary file in " + Path.of(fse.getFile()).getParent() + ")";
+            }
             if (fse.getReason() != null) {
                 return fse.getReason() + file;
             }
@@ -569,7 +579,7 @@ public final class LocalStorageProvider implements StorageProvider {
     /** Checks that the root folder exists and is writable, or can be created; fails with what to do. */
     private static void checkUsable(Path root) {
         if (Files.isDirectory(root)) {
-            Path probe = root.resolve(".probe-" + tempName());
+            Path probe = root.resolve(tempName());
             try {
                 Files.newByteChannel(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
                 Files.delete(probe);

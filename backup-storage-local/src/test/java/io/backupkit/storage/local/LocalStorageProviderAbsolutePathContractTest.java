@@ -14,4 +14,9 @@ class LocalStorageProviderAbsolutePathContractTest extends StorageProviderContra
     protected StorageProvider createProvider() {
         return LocalStorageProvider.at(temp.resolve("storage"));
     }
+
+    @Override
+    protected void assertNoHiddenLeftovers() throws Exception {
+        HiddenFiles.assertNone(temp.resolve("storage"));
+    }
 }

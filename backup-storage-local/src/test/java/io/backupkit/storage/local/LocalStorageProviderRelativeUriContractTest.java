@@ -35,6 +35,11 @@ class LocalStorageProviderRelativeUriContractTest extends StorageProviderContrac
         return provider;
     }
 
+    @Override
+    protected void assertNoHiddenLeftovers() throws Exception {
+        HiddenFiles.assertNone(folder);
+    }
+
     @AfterEach
     void removeFolder() throws IOException {
         if (folder != null && Files.exists(folder)) {

@@ -1,0 +1,277 @@
+package io.backupkit.core.storage;
+
+import io.backupkit.api.spi.BlobInfo;
+import io.backupkit.api.spi.ByteRange;
+import io.backupkit.api.spi.ContentSource;
+import io.backupkit.api.spi.StorageProvider;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A wrapper that logs every call of another {@link StorageProvider} at DEBUG: verb, key, bytes moved, duration, and
+ * the failure message if any. It never logs content. Public so an application can compose it, but a wrapper, not a
+ * backend. When DEBUG is off for its logger, calls go straight through with no counting.
+ *
+ * <p>Reads and listings are logged when their stream is closed, with the bytes read or objects returned.
+ */
+public final class LoggingStorageProvider implements StorageProvider {
+    private final StorageProvider delegate;
+    private final Logger log;
+    private final String where;
+
+    private LoggingStorageProvider(StorageProvider delegate, Logger log) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.log = Objects.requireNonNull(log, "log");
+        this.where = delegate.description();
+    }
+
+    /** Logs to the logger {@code io.backupkit.core.storage.LoggingStorageProvider}. */
+    public static LoggingStorageProvider wrap(StorageProvider delegate) {
+        return new LoggingStorageProvider(delegate, LoggerFactory.getLogger(LoggingStorageProvider.class));
+    }
+
+    /** Logs to the given logger. */
+    public static LoggingStorageProvider wrap(StorageProvider delegate, Logger log) {
+        return new LoggingStorageProvider(delegate, log);
+    }
+
+    @Override
+    public void put(String key, ContentSource source) {
+        if (!log.isDebugEnabled()) {
+            delegate.put(key, source);
+            return;
+        }
+        long start = System.nanoTime();
+        CountingSource counting = source == null ? null : new CountingSource(source);
+        try {
+            delegate.put(key, counting);
+        } catch (RuntimeException e) {
+            log.debug("{}: put '{}' failed after {} bytes in {} ms: {}", where, key,
+                    counting == null ? 0 : counting.bytes.get(), millisSince(start), e.toString());
+            throw e;
+        }
+        log.debug("{}: put '{}' {} bytes in {} ms", where, key, counting.bytes.get(), millisSince(start));
+    }
+
+    @Override
+    public InputStream get(String key) {
+        return logGet(key, null);
+    }
+
+    @Override
+    public InputStream get(String key, ByteRange range) {
+        return logGet(key, range);
+    }
+
+    private InputStream logGet(String key, ByteRange range) {
+        if (!log.isDebugEnabled()) {
+            return range == null ? delegate.get(key) : delegate.get(key, range);
+        }
+        long start = System.nanoTime();
+        String what = range == null ? "get '" + key + "'" : "get '" + key + "' " + describe(range);
+        InputStream in;
+        try {
+            in = range == null ? delegate.get(key) : delegate.get(key, range);
+        } catch (RuntimeException e) {
+            log.debug("{}: {} failed in {} ms: {}", where, what, millisSince(start), e.toString());
+            throw e;
+        }
+        return new CountingInputStream(in, what, start);
+    }
+
+    @Override
+    public Optional<BlobInfo> stat(String key) {
+        if (!log.isDebugEnabled()) {
+            return delegate.stat(key);
+        }
+        long start = System.nanoTime();
+        Optional<BlobInfo> info;
+        try {
+            info = delegate.stat(key);
+        } catch (RuntimeException e) {
+            log.debug("{}: stat '{}' failed in {} ms: {}", where, key, millisSince(start), e.toString());
+            throw e;
+        }
+        log.debug("{}: stat '{}' {} in {} ms", where, key,
+                info.map(i -> i.size() + " bytes").orElse("missing"), millisSince(start));
+        return info;
+    }
+
+    @Override
+    public Stream<BlobInfo> list(String prefix) {
+        if (!log.isDebugEnabled()) {
+            return delegate.list(prefix);
+        }
+        long start = System.nanoTime();
+        Stream<BlobInfo> stream;
+        try {
+            stream = delegate.list(prefix);
+        } catch (RuntimeException e) {
+            log.debug("{}: list '{}' failed in {} ms: {}", where, prefix, millisSince(start), e.toString());
+            throw e;
+        }
+        AtomicLong count = new AtomicLong();
+        AtomicBoolean logged = new AtomicBoolean();
+        return stream.peek(info -> count.incrementAndGet()).onClose(() -> {
+            if (!logged.getAndSet(true)) {
+                log.debug("{}: list '{}' returned {} objects in {} ms", where, prefix, count.get(), millisSince(start));
+            }
+        });
+    }
+
+    @Override
+    public void delete(String key) {
+        if (!log.isDebugEnabled()) {
+            delegate.delete(key);
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            delegate.delete(key);
+        } catch (RuntimeException e) {
+            log.debug("{}: delete '{}' failed in {} ms: {}", where, key, millisSince(start), e.toString());
+            throw e;
+        }
+        log.debug("{}: delete '{}' in {} ms", where, key, millisSince(start));
+    }
+
+    @Override
+    public String description() {
+        return delegate.description();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+
+    @Override
+    public String toString() {
+        return "LoggingStorageProvider[" + delegate + "]";
+    }
+
+    private static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    private static String describe(ByteRange range) {
+        return "bytes " + range.offset() + "-" + (range.length().isPresent()
+                ? String.valueOf(range.offset() + range.length().getAsLong() - 1) : "end");
+    }
+
+    /** Counts the bytes the wrapped provider reads from the source; never looks at them. */
+    private static final class CountingSource implements ContentSource {
+        private final ContentSource source;
+        final AtomicLong bytes = new AtomicLong();
+
+        CountingSource(ContentSource source) {
+            this.source = source;
+        }
+
+        @Override
+        public InputStream open() throws IOException {
+            bytes.set(0); // a retry inside the provider reads again from the start
+            return new FilterInputStream(source.open()) {
+                @Override
+                public int read() throws IOException {
+                    int b = super.read();
+                    if (b >= 0) {
+                        bytes.incrementAndGet();
+                    }
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    int n = super.read(b, off, len);
+                    if (n > 0) {
+                        bytes.addAndGet(n);
+                    }
+                    return n;
+                }
+
+                @Override
+                public long skip(long n) throws IOException {
+                    long skipped = super.skip(n);
+                    bytes.addAndGet(skipped);
+                    return skipped;
+                }
+            };
+        }
+
+        @Override
+        public OptionalLong length() {
+            return source.length();
+        }
+
+        @Override
+        public boolean repeatable() {
+            return source.repeatable();
+        }
+    }
+
+    /** Counts the bytes the caller reads, and logs them once when closed. */
+    private final class CountingInputStream extends FilterInputStream {
+        private final String what;
+        private final long start;
+        private long bytes;
+        private boolean closed;
+
+        CountingInputStream(InputStream in, String what, long start) {
+            super(in);
+            this.what = what;
+            this.start = start;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                bytes++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                bytes += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            bytes += skipped;
+            return skipped;
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false; // a reset would make the count wrong
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                super.close();
+            } finally {
+                if (!closed) {
+                    closed = true;
+                    log.debug("{}: {} read {} bytes in {} ms", where, what, bytes, millisSince(start));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,415 @@
+package io.backupkit.core.storage;
+
+import io.backupkit.api.CancelledException;
+import io.backupkit.api.StorageException;
+import io.backupkit.api.spi.BlobInfo;
+import io.backupkit.api.spi.ByteRange;
+import io.backupkit.api.spi.ContentSource;
+import io.backupkit.api.spi.StorageKeys;
+import io.backupkit.api.spi.StorageProvider;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A wrapper that retries the calls of another {@link StorageProvider} which fail with a
+ * {@linkplain StorageException#retryable() retryable} {@link StorageException}, waiting between attempts with
+ * exponential backoff and jitter. Public so an application can compose it, but a wrapper, not a backend: the engine
+ * puts it around whatever provider it is given.
+ *
+ * <p>What is retried, and why only that:
+ * <ul>
+ *   <li>{@code put} with a {@linkplain ContentSource#repeatable() repeatable} source: the source is opened again.
+ *       A one-shot source is retried only if the failed attempt never opened it.</li>
+ *   <li>{@code get}: opening, and a failure of the stream before its first byte was returned (the stream is
+ *       reopened); once bytes were handed to the caller a failure is passed on, never papered over.</li>
+ *   <li>{@code list}: until the first object (or the end) is known; a failure in a later page is passed on, as a
+ *       retry there could repeat or skip objects.</li>
+ *   <li>{@code stat} and {@code delete}: always (both are idempotent).</li>
+ * </ul>
+ * When the attempts are used up, the last failure is thrown inside a {@link StorageException} that says how many
+ * attempts were made, with the earlier failures attached as suppressed exceptions.
+ */
+public final class RetryingStorageProvider implements StorageProvider {
+    private static final Logger LOG = LoggerFactory.getLogger(RetryingStorageProvider.class);
+
+    private final StorageProvider delegate;
+    private final int maxAttempts;
+    private final Duration baseDelay;
+    private final Duration maxDelay;
+    private final Sleeper sleeper;
+    private final DoubleSupplier random;
+
+    private RetryingStorageProvider(Builder builder) {
+        this.delegate = builder.delegate;
+        this.maxAttempts = builder.maxAttempts;
+        this.baseDelay = builder.baseDelay;
+        this.maxDelay = builder.maxDelay;
+        this.sleeper = builder.sleeper;
+        this.random = builder.random;
+    }
+
+    /** Starts configuring retries around {@code delegate}; defaults: 5 attempts, 200 ms base delay, 10 s max delay. */
+    public static Builder wrap(StorageProvider delegate) {
+        return new Builder(delegate);
+    }
+
+    /** Waits between attempts; replaceable so tests need not wait. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    // ------------------------------------------------------------------ verbs
+
+    @Override
+    public void put(String key, ContentSource source) {
+        StorageKeys.requireKey(key);
+        Objects.requireNonNull(source, "source");
+        if (source.repeatable()) {
+            retry("put", key, () -> {
+                delegate.put(key, source);
+                return null;
+            });
+            return;
+        }
+        // A one-shot source can be retried only while no attempt has opened it.
+        OpenTracking tracking = new OpenTracking(source);
+        retry("put", key, () -> {
+            delegate.put(key, tracking);
+            return null;
+        }, () -> !tracking.opened.get());
+    }
+
+    @Override
+    public InputStream get(String key) {
+        return get(key, null);
+    }
+
+    @Override
+    public InputStream get(String key, ByteRange range) {
+        StorageKeys.requireKey(key);
+        Supplier<InputStream> open = range == null ? () -> delegate.get(key) : () -> delegate.get(key, range);
+        Attempts attempts = new Attempts("get", key);
+        InputStream first = attempts.run(open, () -> true);
+        return new RetryBeforeFirstByte(first, open, attempts);
+    }
+
+    @Override
+    public Optional<BlobInfo> stat(String key) {
+        StorageKeys.requireKey(key);
+        return retry("stat", key, () -> delegate.stat(key));
+    }
+
+    @Override
+    public Stream<BlobInfo> list(String prefix) {
+        StorageKeys.requirePrefix(prefix);
+        // Open the stream and fetch up to its first object inside the retry: lazy backends fail there, not in list().
+        FirstPage page = retry("list", prefix, () -> {
+            Stream<BlobInfo> stream = delegate.list(prefix);
+            try {
+                Iterator<BlobInfo> iterator = stream.iterator();
+                iterator.hasNext();
+                return new FirstPage(stream, iterator);
+            } catch (RuntimeException e) {
+                try {
+                    stream.close();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        });
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(page.iterator, Spliterator.NONNULL), false)
+                .onClose(page.stream::close);
+    }
+
+    @Override
+    public void delete(String key) {
+        StorageKeys.requireKey(key);
+        retry("delete", key, () -> {
+            delegate.delete(key);
+            return null;
+        });
+    }
+
+    @Override
+    public String description() {
+        return delegate.description();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+
+    @Override
+    public String toString() {
+        return "RetryingStorageProvider[" + delegate + ", " + maxAttempts + " attempts]";
+    }
+
+    // ------------------------------------------------------------------ retry loop
+
+    private <T> T retry(String verb, String key, Supplier<T> action) {
+        return new Attempts(verb, key).run(action, () -> true);
+    }
+
+    private <T> T retry(String verb, String key, Supplier<T> action, Supplier<Boolean> mayRetry) {
+        return new Attempts(verb, key).run(action, mayRetry);
+    }
+
+    /** The attempts of one call; shared by a get and the reopenings of its stream. */
+    private final class Attempts {
+        private final String verb;
+        private final String key;
+        private int made;
+        private StorageException first;
+
+        Attempts(String verb, String key) {
+            this.verb = verb;
+            this.key = key;
+        }
+
+        <T> T run(Supplier<T> action, Supplier<Boolean> mayRetry) {
+            while (true) {
+                made++;
+                try {
+                    return action.get();
+                } catch (StorageException e) {
+                    failed(e, mayRetry.get());
+                }
+            }
+        }
+
+        /** Records a failure; throws when it must not or cannot be retried, else waits for the next attempt. */
+        void failed(StorageException e, boolean mayRetry) {
+            if (!e.retryable() || !mayRetry) {
+                // Not retryable (not found, access denied...) or unsafe to retry: pass it on as it is.
+                if (first != null && first != e) {
+                    e.addSuppressed(first);
+                }
+                throw e;
+            }
+            if (made >= maxAttempts) {
+                throw exhausted(e);
+            }
+            if (first == null) {
+                first = e;
+            } else if (first != e) {
+                first.addSuppressed(e);
+            }
+            Duration delay = delay(made);
+            LOG.debug("{} '{}' failed (attempt {} of {}), retrying in {} ms: {}", verb, key, made, maxAttempts,
+                    delay.toMillis(), e.getMessage());
+            try {
+                sleeper.sleep(delay);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                CancelledException cancelled = new CancelledException(
+                        "interrupted while waiting to retry " + verb + " '" + key + "'", interrupted);
+                cancelled.addSuppressed(e);
+                throw cancelled;
+            }
+        }
+
+        private StorageException exhausted(StorageException last) {
+            if (made == 1) {
+                return last; // configured without retries: pass the failure on unchanged
+            }
+            StorageException exception = new StorageException(verb + " '" + key + "' failed after " + made
+                    + " attempts: " + last.getMessage(), true, last);
+            if (first != null && first != last) {
+                exception.addSuppressed(first);
+            }
+            return exception;
+        }
+    }
+
+    /** Exponential backoff with "equal jitter": half the step fixed, half random, capped at the maximum. */
+    Duration delay(int attempt) {
+        double step = baseDelay.toNanos() * Math.pow(2, Math.min(attempt - 1, 62));
+        double capped = Math.min(step, maxDelay.toNanos());
+        return Duration.ofNanos((long) (capped / 2 + capped / 2 * random.getAsDouble()));
+    }
+
+    private record FirstPage(Stream<BlobInfo> stream, Iterator<BlobInfo> iterator) {
+    }
+
+    /** Remembers whether a one-shot source was opened. */
+    private static final class OpenTracking implements ContentSource {
+        private final ContentSource source;
+        final AtomicBoolean opened = new AtomicBoolean();
+
+        OpenTracking(ContentSource source) {
+            this.source = source;
+        }
+
+        @Override
+        public InputStream open() throws IOException {
+            opened.set(true);
+            return source.open();
+        }
+
+        @Override
+        public OptionalLong length() {
+            return source.length();
+        }
+
+        @Override
+        public boolean repeatable() {
+            return false;
+        }
+    }
+
+    /** Reopens the object if its stream fails retryably before giving the caller any byte. */
+    private static final class RetryBeforeFirstByte extends InputStream {
+        private final Supplier<InputStream> open;
+        private final Attempts attempts;
+        private InputStream in;
+        private boolean delivered;
+
+        RetryBeforeFirstByte(InputStream in, Supplier<InputStream> open, Attempts attempts) {
+            this.in = in;
+            this.open = open;
+            this.attempts = attempts;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (delivered) {
+                return in.read(b, off, len);
+            }
+            while (true) {
+                try {
+                    int n = in.read(b, off, len);
+                    if (n != 0) {
+                        delivered = true; // a byte or the end: from here on nothing is retried
+                    }
+                    return n;
+                } catch (IOException | StorageException e) {
+                    StorageException cause = retryableCause(e);
+                    if (cause == null) {
+                        throw e;
+                    }
+                    try {
+                        in.close();
+                    } catch (IOException suppressed) {
+                        cause.addSuppressed(suppressed);
+                    }
+                    attempts.failed(cause, true);
+                    in = attempts.run(open, () -> true);
+                }
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            if (!delivered && n > 0) {
+                return super.skip(n); // reads through read(), so a failure before the first byte is still retried
+            }
+            return in.skip(n);
+        }
+
+        @Override
+        public int available() throws IOException {
+            return in.available();
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+
+        private static StorageException retryableCause(Exception e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof StorageException se) {
+                    return se.retryable() ? se : null;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Configures retries. */
+    public static final class Builder {
+        private final StorageProvider delegate;
+        private int maxAttempts = 5;
+        private Duration baseDelay = Duration.ofMillis(200);
+        private Duration maxDelay = Duration.ofSeconds(10);
+        private Sleeper sleeper = duration -> Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
+        private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+
+        private Builder(StorageProvider delegate) {
+            this.delegate = Objects.requireNonNull(delegate, "delegate");
+        }
+
+        /** How many times a call is tried in all, at least 1 (1 = no retries); default 5. */
+        public Builder maxAttempts(int maxAttempts) {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1 (1 means no retry), was " + maxAttempts);
+            }
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        /** The wait before the first retry (doubling for each further one, with jitter); default 200 ms. */
+        public Builder baseDelay(Duration baseDelay) {
+            Objects.requireNonNull(baseDelay, "baseDelay");
+            if (baseDelay.isNegative()) {
+                throw new IllegalArgumentException("baseDelay must not be negative, was " + baseDelay);
+            }
+            this.baseDelay = baseDelay;
+            return this;
+        }
+
+        /** The longest wait between two attempts; default 10 s. */
+        public Builder maxDelay(Duration maxDelay) {
+            Objects.requireNonNull(maxDelay, "maxDelay");
+            if (maxDelay.isNegative()) {
+                throw new IllegalArgumentException("maxDelay must not be negative, was " + maxDelay);
+            }
+            this.maxDelay = maxDelay;
+            return this;
+        }
+
+        /** How to wait (tests pass one that records instead of sleeping); default {@link Thread#sleep}. */
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        /** The jitter source, values in [0, 1); default a thread-local random. */
+        public Builder jitter(DoubleSupplier random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        public RetryingStorageProvider build() {
+            if (maxDelay.compareTo(baseDelay) < 0) {
+                throw new IllegalArgumentException("maxDelay (" + maxDelay + ") must not be shorter than baseDelay (" + baseDelay + ")");
+            }
+            return new RetryingStorageProvider(this);
+        }
+    }
+}
