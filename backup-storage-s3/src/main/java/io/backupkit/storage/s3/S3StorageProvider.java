@@ -10,7 +10,6 @@ import io.backupkit.api.spi.StorageKeys;
 import io.backupkit.api.spi.StorageProvider;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -704,9 +703,5 @@ public final class S3StorageProvider implements StorageProvider {
     /** For tests in this package: the settings in effect. */
     S3Settings settings() {
         return settings;
-    }
-
-    static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
     }
 }

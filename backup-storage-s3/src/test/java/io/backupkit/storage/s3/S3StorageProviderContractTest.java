@@ -1,5 +1,7 @@
 package io.backupkit.storage.s3;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.backupkit.api.spi.StorageProvider;
 import io.backupkit.testkit.StorageProviderContract;
 
@@ -18,5 +20,13 @@ class S3StorageProviderContractTest extends StorageProviderContract {
     @Override
     protected int manyKeysCount() {
         return 1_200; // more than one page of 1,000 keys
+    }
+
+    /** A failed put must not leave a multipart upload open: its parts would be stored, and billed, invisibly. */
+    @Override
+    protected void assertNoHiddenLeftovers() {
+        String bucket = ((S3StorageProvider) storage).bucket();
+        assertThat(S3TestServer.get().client().listMultipartUploads(b -> b.bucket(bucket)).uploads())
+                .as("multipart uploads left open in " + bucket).isEmpty();
     }
 }

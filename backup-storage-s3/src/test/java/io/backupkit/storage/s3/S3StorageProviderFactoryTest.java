@@ -118,6 +118,18 @@ class S3StorageProviderFactoryTest {
     }
 
     @Test
+    void unknownProfileFailsTheFactoryWithACredentialsHint() {
+        String bucket = SERVER.newBucket();
+        URI uri = URI.create("s3://" + bucket + "/app?region=us-east-1&pathStyle=true&profile=no-such-profile&endpoint="
+                + SERVER.endpoint());
+        assertThatThrownBy(() -> new S3StorageProviderFactory().create(uri))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("no AWS credentials could be loaded")
+                .hasMessageContaining("no-such-profile")
+                .hasMessageContaining("configure static keys, a named profile, or the default chain");
+    }
+
+    @Test
     void checkFalseSkipsTheBucketCheck() {
         URI uri = URI.create("s3://no-such-bucket-here/app?check=false&" + endpointParameters());
         try (StorageProvider storage = new S3StorageProviderFactory().create(uri)) {

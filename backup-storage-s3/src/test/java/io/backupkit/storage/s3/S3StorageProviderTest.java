@@ -95,11 +95,15 @@ class S3StorageProviderTest {
         try (FaultProxy proxy = new FaultProxy(server.endpoint());
              S3StorageProvider storage = S3TestServer.provider(bucket, proxy.endpoint()).partSize(PART)
                      .partsInFlight(3).build()) {
+            // Each part is held until four parts are in flight, or a second has passed: with a bound of three
+            // the fourth never comes while three are held, and without parallelism the second never comes.
+            java.util.concurrent.CountDownLatch fourInFlight = new java.util.concurrent.CountDownLatch(4);
             proxy.plan(request -> {
                 if (request.isUploadPart()) {
                     maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    fourInFlight.countDown();
                     try {
-                        Thread.sleep(300); // a slow link, so parts overlap
+                        fourInFlight.await(1, java.util.concurrent.TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     } finally {

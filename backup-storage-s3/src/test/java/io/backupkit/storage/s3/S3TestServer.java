@@ -34,14 +34,15 @@ final class S3TestServer {
     private final S3Client client;
     private final Path root;
 
+    @SuppressWarnings("deprecation") // getHttpPort: STACK.md's tested way to find the random HTTP port
     private S3TestServer() throws IOException {
         Path target = Path.of("target").toAbsolutePath();
         Files.createDirectories(target);
         root = Files.createTempDirectory(target, "s3mock-");
         app = S3MockApplication.start(new HashMap<String, Object>(Map.of(
                 "http.port", 0, "server.port", 0, "server.address", "127.0.0.1", "secureConnection", false,
-                "silent", true, "com.adobe.testing.s3mock.store.root", root.toString())));
-        app.registerKMSKeyRef(KMS_KEY_ARN);
+                "silent", true, "com.adobe.testing.s3mock.store.root", root.toString(),
+                "com.adobe.testing.s3mock.store.valid-kms-keys", KMS_KEY_ARN)));
         endpoint = URI.create("http://127.0.0.1:" + app.getHttpPort());
         client = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
