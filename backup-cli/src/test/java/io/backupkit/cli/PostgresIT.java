@@ -71,9 +71,11 @@ class PostgresIT {
             assertThat(Samples.fingerprint(b)).isEqualTo(Samples.fingerprint(a));
         }
 
-        all.add(cli.ok("config", "--db", source.jdbcUrl(), "--db-user", source.user(), "--storage", "file:./pg"));
+        Cli.Result config = cli.ok("config", "--db", source.jdbcUrl(), "--db-user", source.user(), "--storage", "file:./pg");
+        all.add(config);
         all.add(cli.ok("config", "--db", source.jdbcUrl(), "--storage", "file:./pg", "--json", "--verbose"));
-        all.add(cli.ok("history", "--storage", "file:./pg", "--json"));
+        Cli.Result history = cli.ok("history", "--storage", "file:./pg", "--json");
+        all.add(history);
         all.add(cli.ok("history", "--storage", "file:./pg", "--csv"));
         // A failure with --verbose prints the stack trace, still without the password.
         Cli.Result failed = cli.run("backup", "--storage", "file:./pg", "--db",
@@ -82,13 +84,12 @@ class PostgresIT {
         assertThat(failed.exit()).as(failed.toString()).isEqualTo(ExitCode.FAILED);
         assertThat(failed.err()).contains("backupkit: error: ").contains("\tat ");
 
-        Cli.Result config = all.get(all.size() - 5);
         assertThat(config.out()).contains("db.password").contains("******").contains("env BACKUPKIT_DB_PASSWORD");
         for (Cli.Result r : all) {
             assertThat(r.out() + r.err()).as("password leaked:\n%s", r).doesNotContain(password);
         }
         // The history names the user, never the password.
-        assertThat(all.get(all.size() - 4).out()).contains("cli:");
+        assertThat(history.out()).contains("cli:");
     }
 
     @Test

@@ -82,7 +82,8 @@ class S3IT {
         assertThat(Samples.files(work.resolve("restored-media"))).isEqualTo(files);
 
         Cli.Result stats = cli.ok("stats", "--storage", storage, "--json");
-        assertThat(stats.json().get("totalBackups").asLong()).isEqualTo(2);   // the backup and the safety backup
+        assertThat(stats.json().get("totalBackups").asLong()).isEqualTo(1);   // nothing was overwritten: no safety backup
+        assertThat(stats.json().get("backupsByType").get("FULL").asLong()).isEqualTo(1);
         for (Cli.Result r : List.of(backup, verify, restore, stats)) {
             assertThat(r.out() + r.err()).doesNotContain(SECRET_KEY);
         }

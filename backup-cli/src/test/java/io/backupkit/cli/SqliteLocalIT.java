@@ -136,10 +136,13 @@ class SqliteLocalIT {
         // A truncated archive is rejected and the storage is left as it was.
         byte[] whole = Files.readAllBytes(work.resolve("out.tar"));
         Files.write(work.resolve("cut.tar"), java.util.Arrays.copyOf(whole, whole.length / 2));
-        Map<String, String> before = Samples.tree(work.resolve("fresh"));
         Cli.Result cut = cli.expect(ExitCode.INTEGRITY, "import", "cut.tar", "--storage", "file:./fresh");
         assertThat(cut.errors()).singleElement().asString().startsWith("backupkit: error: ");
-        assertThat(Samples.tree(work.resolve("fresh"))).isEqualTo(before);
+        // nothing was imported (the history records the failed attempt)
+        assertThat(Samples.tree(work.resolve("fresh/backups")).values()).containsOnly("dir");
+        assertThat(cli.ok("list", "--storage", "file:./fresh", "--json").json()).isEmpty();
+        assertThat(cli.ok("history", "--storage", "file:./fresh", "--json").json().get(0).get("status").asText())
+                .isEqualTo("FAILED");
     }
 
     @Test
