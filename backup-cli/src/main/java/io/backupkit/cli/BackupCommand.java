@@ -99,7 +99,7 @@ final class BackupCommand extends BaseCommand {
         BackupRequest built = request.build();
         try (Session session = open(s, new Needs(t.includesDatabase(), true, t.includesFiles()))) {
             out().info("backing up " + t.label() + " to " + Settings.maskUrl(s.get("storage").orElse("")) + " ...");
-            BackupResult result = session.engine.backup(built);
+            BackupResult result = await(session.engine.startBackup(built));
             session.progress.clear();
             Manifest m = result.manifest();
             if (out().json) {

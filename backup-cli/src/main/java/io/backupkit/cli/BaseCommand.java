@@ -4,6 +4,7 @@ import io.backupkit.api.BackupEngine;
 import io.backupkit.api.Compression;
 import io.backupkit.api.FileSet;
 import io.backupkit.api.HealthPolicy;
+import io.backupkit.api.Job;
 import io.backupkit.api.TableSelection;
 import io.backupkit.core.BackupKit;
 import java.nio.file.Files;
@@ -14,6 +15,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -169,6 +175,39 @@ abstract class BaseCommand implements Callable<Integer> {
                     + s.get("health.failed-runs").orElse("") + "'");
         }
         return new HealthPolicy(maxAge, maxSize, runs);
+    }
+
+    /**
+     * Waits for a background job. Ctrl-C or SIGTERM cancels it and waits (up to a minute) until it has stopped, so
+     * that an interrupted backup leaves nothing listed and an interrupted restore is rolled back.
+     */
+    static <T> T await(Job<T> job) {
+        Thread hook = new Thread(() -> {
+            if (job.cancel()) {
+                try {
+                    job.result().get(1, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException | TimeoutException | CancellationException e) {
+                    // the job reports its own end; the process is exiting anyway
+                }
+            }
+        }, "backupkit-cancel");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return job.result().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // already running: it cancels the job
+            }
+        }
     }
 
     static List<String> nonNull(List<String> list) {

@@ -123,7 +123,7 @@ final class RestoreCommand extends BaseCommand {
                 confirm(plan(m, request, s));
             }
             out().info((validateOnly ? "checking what restoring " : "restoring ") + id + " ...");
-            RestoreResult result = session.engine.restore(request);
+            RestoreResult result = await(session.engine.startRestore(request));
             session.progress.clear();
             print(result);
         }

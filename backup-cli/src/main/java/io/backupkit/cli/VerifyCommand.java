@@ -21,7 +21,7 @@ final class VerifyCommand extends BaseCommand {
             if (session.engine.find(id).isEmpty()) {
                 throw ShowCommand.notFound(id);
             }
-            VerifyReport report = session.engine.verify(id);
+            VerifyReport report = await(session.engine.startVerify(id));
             session.progress.clear();
             if (out().json) {
                 out().json(Json.verify(report));

@@ -30,7 +30,21 @@ class JarIT {
                     "io.backupkit.storage.gdrive.DriveStorageProviderFactory");
             assertThat(entry(jar, "META-INF/services/io.backupkit.api.spi.DatabaseDumperFactory")).contains(
                     "io.backupkit.jdbc.SqliteDumper$Factory", "io.backupkit.jdbc.H2Dumper$Factory",
-                    "io.backupkit.jdbc.PostgresDumperFactory", "io.backupkit.jdbc.MariaDbDumper$Factory");
+                    "io.backupkit.jdbc.MariaDbDumper$Factory").containsPattern("io\\.backupkit\\.jdbc\\.PostgresDumper\\$?Factory");
+            // every line of every module's service files, merged rather than overwritten
+            Path root = Path.of(System.getProperty("backupkit.repo.root", "..")).toAbsolutePath().normalize();
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.find(root, 7, (p, a) -> a.isRegularFile()
+                    && p.toString().contains("/src/main/resources/META-INF/services/")
+                    && !p.toString().contains("/target/"))) {
+                for (Path service : (Iterable<Path>) files::iterator) {
+                    String merged = entry(jar, "META-INF/services/" + service.getFileName());
+                    for (String line : java.nio.file.Files.readAllLines(service)) {
+                        if (!line.isBlank() && !line.startsWith("#")) {
+                            assertThat(merged).as(service.toString()).contains(line.strip());
+                        }
+                    }
+                }
+            }
             assertThat(entry(jar, "META-INF/services/java.sql.Driver")).contains("org.postgresql.Driver",
                     "org.mariadb.jdbc.Driver", "org.sqlite.JDBC", "org.h2.Driver");
             assertThat(entry(jar, "META-INF/MANIFEST.MF")).contains("Main-Class: io.backupkit.cli.Main");

@@ -139,7 +139,7 @@ class SqliteLocalIT {
         Cli.Result cut = cli.expect(ExitCode.INTEGRITY, "import", "cut.tar", "--storage", "file:./fresh");
         assertThat(cut.errors()).singleElement().asString().startsWith("backupkit: error: ");
         // nothing was imported (the history records the failed attempt)
-        assertThat(Samples.tree(work.resolve("fresh/backups")).values()).containsOnly("dir");
+        assertThat(Samples.tree(work.resolve("fresh/backups")).values()).allMatch("dir"::equals);
         assertThat(cli.ok("list", "--storage", "file:./fresh", "--json").json()).isEmpty();
         assertThat(cli.ok("history", "--storage", "file:./fresh", "--json").json().get(0).get("status").asText())
                 .isEqualTo("FAILED");
