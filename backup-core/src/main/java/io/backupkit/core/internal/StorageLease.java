@@ -37,9 +37,12 @@ import org.slf4j.LoggerFactory;
  * contenders that both saw the lease free both write, but only the last write survives, so after the delay at
  * most one of them reads back its own record. The remaining race: a contender that read "free" and then stalls
  * for longer than the settle delay before its write lands can overwrite a winner that has already confirmed.
- * The settle delay therefore has to exceed the longest pause between a read and the following write (storage
- * latency plus GC pauses); and the overwritten holder finds out at its next heartbeat, which checks holder and
- * token, and reports the lease {@linkplain Held#isHeld() lost}. Work guarded by a lease should call
+ * Two mitigations: a contender measures its own read-to-write time, reads again if it paused for more than half
+ * the settle delay before writing, and withdraws (deletes its record, claims nothing) if its write completed
+ * more than the settle delay after its read; and an overwritten holder finds out at its next heartbeat, which
+ * checks holder and fencing token, and reports the lease {@linkplain Held#isHeld() lost}. What remains is a pause
+ * inside the storage's put longer than the settle delay that the contender cannot see, which is why the settle delay
+ * should exceed the storage's worst put latency. Work guarded by a lease should call
  * {@link Held#ensureHeld()} before each irreversible step.
  *
  * <p><b>Clocks.</b> Expiry compares the holder's clock (written into {@code expires}) with the contender's, so
@@ -81,6 +84,8 @@ public final class StorageLease {
         this.pid = b.pid != null ? b.pid : ProcessHandle.current().pid();
         this.heartbeat = b.heartbeat;
         this.onLost = b.onLost;
+        // Load Jackson's serialiser now, not in the middle of an acquisition's read-to-write window.
+        serialize(new LeaseRecord(name, holderId, host, pid, 0, Instant.EPOCH, Instant.EPOCH, Instant.EPOCH));
     }
 
     /** A builder for the lease {@code name} in {@code storage}. */
@@ -116,27 +121,57 @@ public final class StorageLease {
      * @throws CancelledException if interrupted during the settle delay
      */
     public Optional<Held> tryAcquire() {
-        Instant now = clock.instant();
-        Observed seen = read();
-        if (heldAt(seen, now)) {
-            log.debug("lease '{}' is busy: {}", name, seen.describe());
-            return Optional.empty();
+        LeaseRecord ours = null;
+        for (int attempt = 1; ours == null; attempt++) {
+            long started = System.nanoTime();
+            Instant now = clock.instant();
+            Observed seen = read();
+            if (heldAt(seen, now)) {
+                log.debug("lease '{}' is busy: {}", name, seen.describe());
+                return Optional.empty();
+            }
+            long token = seen.record().map(r -> r.token() + 1).orElse(seen.unreadable() ? now.toEpochMilli() : 1L);
+            LeaseRecord candidate = new LeaseRecord(name, holderId, host, pid, token, now, now, now.plus(ttl));
+            byte[] json = serialize(candidate);
+            if (guarded() && System.nanoTime() - started > settleDelay.toNanos() / 2) {
+                // We paused since reading (GC, class loading): what we read may be stale. Read again.
+                if (attempt == 3) {
+                    log.warn("lease '{}': three attempts each paused longer than half the settle delay ({}) between "
+                            + "reading and writing the lock; not taking it this time", name, settleDelay);
+                    return Optional.empty();
+                }
+                continue;
+            }
+            storage.put(key, ContentSource.of(json));
+            if (guarded() && System.nanoTime() - started > settleDelay.toNanos()) {
+                // Our write landed later than a winner's confirmation could have happened, so it may have replaced
+                // a confirmed holder. Withdraw: that holder finds out at its next heartbeat, and nobody holds twice.
+                log.warn("lease '{}': writing the lock took longer than the settle delay ({}); withdrawing the attempt",
+                        name, settleDelay);
+                if (read().record().filter(r -> r.isHeldBy(holderId, token)).isPresent()) {
+                    storage.delete(key);
+                }
+                return Optional.empty();
+            }
+            ours = candidate;
         }
-        long token = seen.record().map(r -> r.token() + 1).orElse(seen.unreadable() ? now.toEpochMilli() : 1L);
-        LeaseRecord ours = new LeaseRecord(name, holderId, host, pid, token, now, now, now.plus(ttl));
-        write(ours);
         sleep(settleDelay);
         Optional<LeaseRecord> after = read().record();
-        if (after.isEmpty() || !after.get().isHeldBy(holderId, token)) {
+        if (after.isEmpty() || !after.get().isHeldBy(holderId, ours.token())) {
             log.debug("lease '{}': lost the race to {}", name, after.map(LeaseRecord::describe).orElse("nobody (deleted)"));
             return Optional.empty();
         }
-        log.debug("lease '{}' acquired by {} (token {})", name, holderId, token);
+        log.debug("lease '{}' acquired by {} (token {})", name, holderId, ours.token());
         Held held = new Held(ours);
         if (heartbeat) {
             held.startHeartbeat();
         }
         return Optional.of(held);
+    }
+
+    /** The read-to-write timing checks need a settle delay; zero turns them off (single-threaded tests on a fake clock). */
+    private boolean guarded() {
+        return !settleDelay.isZero();
     }
 
     /**
@@ -172,13 +207,15 @@ public final class StorageLease {
     }
 
     private void write(LeaseRecord record) {
-        byte[] json;
+        storage.put(key, ContentSource.of(serialize(record)));
+    }
+
+    private static byte[] serialize(LeaseRecord record) {
         try {
-            json = Json.mapper().writeValueAsBytes(record);
+            return Json.mapper().writeValueAsBytes(record);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serialise lease record " + record, e);
         }
-        storage.put(key, ContentSource.of(json));
     }
 
     private Observed read() {
@@ -306,6 +343,12 @@ public final class StorageLease {
             }
             LeaseRecord renewed = new LeaseRecord(name, holderId, host, pid, record.token(), record.acquired(), now, now.plus(ttl));
             write(renewed);
+            Instant written = clock.instant();
+            if (!written.isBefore(record.expires())) {
+                // We stalled past our expiry between reading and writing: a contender may have taken over meanwhile
+                // and we may have overwritten it. Give up; its own heartbeat will see our record and give up too.
+                return lose("the heartbeat write landed at " + written + ", after the lease expired at " + record.expires());
+            }
             record = renewed;
             return true;
         }
