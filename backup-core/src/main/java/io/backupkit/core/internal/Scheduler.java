@@ -41,7 +41,10 @@ import org.slf4j.LoggerFactory;
  *   <li>skips it if the slot's marker {@code locks/slots/<job>/<slot>} exists (another instance ran it);</li>
  *   <li>takes the job's lease lock {@code locks/schedule-<job>.json} ({@link StorageLease}); if another instance
  *       holds it (running this or a previous slot, or dead and not yet expired), it tries again every retry
- *       interval until the next slot is due, so a dead holder's lease is taken over as soon as it lapses;</li>
+ *       interval until the next slot is due. So a dead holder's lease is taken over as soon as it lapses, and a
+ *       slot whose lock frees up within the slot (another instance's long run ended) still runs, late but never
+ *       alongside that run. Its own previous run still going is different: that is known, and the slot is
+ *       skipped at once (step 1);</li>
  *   <li>with the lease, checks the marker again, writes it, and runs the task while holding the lease (renewed by
  *       heartbeat), so no other instance starts the job meanwhile; then releases the lease.</li>
  * </ol>

@@ -235,6 +235,51 @@ class SchedulerTest {
     }
 
     @Test
+    void aLongRunInOneInstanceKeepsTheOtherInstanceFromStartingTheJob() throws Exception {
+        Map<Instant, List<String>> runsBySlot = new ConcurrentHashMap<>();
+        List<ScheduledJob> jobs = new CopyOnWriteArrayList<>();
+        CountDownLatch release = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        // while the first run is blocked, time moves on regardless; afterwards runs finish before it moves
+        VirtualTime time = new VirtualTime(clock, 2, () -> !released.get() || jobs.stream().noneMatch(ScheduledJob::isRunning));
+        // a lease ttl longer than the blocked run, as the heartbeat (real time) keeps it alive in real use
+        try (Scheduler a = Scheduler.builder(storage).clock(clock).sleeper(time.sleeper()).holderId("a").leaseTtl(Duration.ofMinutes(10)).build();
+             Scheduler b = Scheduler.builder(storage).clock(clock).sleeper(time.sleeper()).holderId("b").leaseTtl(Duration.ofMinutes(10)).build()) {
+            for (Scheduler s : List.of(a, b)) {
+                String who = s == a ? "a" : "b";
+                jobs.add(s.schedule("long", EVERY_MINUTE, false, run -> {
+                    Instant start = clock.instant();
+                    if (run.slot().equals(Instant.parse("2026-03-04T12:01:00Z"))) {
+                        try {
+                            assertThat(release.await(60, TimeUnit.SECONDS)).isTrue();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    runsBySlot.computeIfAbsent(run.slot(), k -> new CopyOnWriteArrayList<>()).add(who + " " + start + " " + clock.instant());
+                }));
+            }
+            time.runUntil(Instant.parse("2026-03-04T12:03:30Z"));
+            released.set(true);
+            release.countDown();
+            time.runUntil(Instant.parse("2026-03-04T12:05:30Z"));
+            assertThat(jobs.stream().mapToLong(ScheduledJob::skippedOverlapping).sum()).isEqualTo(2); // 12:02, 12:03
+        }
+        // 12:02: the first run's instance skips it (still running), the other finds the job's lock taken until 12:03.
+        // 12:03: the other instance keeps trying within the slot and runs it once the first run has ended (12:03:30,
+        // next retry 12:03:35) - late, but never alongside it.
+        assertThat(runsBySlot.keySet()).containsExactlyInAnyOrderElementsOf(minutes("12:01", "12:03", "12:04", "12:05"));
+        assertThat(runsBySlot.values()).allSatisfy(who -> assertThat(who).hasSize(1));
+        String first = runsBySlot.get(Instant.parse("2026-03-04T12:01:00Z")).get(0);
+        String late = runsBySlot.get(Instant.parse("2026-03-04T12:03:00Z")).get(0);
+        assertThat(first).endsWith(" 2026-03-04T12:01:01Z 2026-03-04T12:03:30Z");
+        assertThat(late.charAt(0)).isNotEqualTo(first.charAt(0));
+        assertThat(late).endsWith(" 2026-03-04T12:03:36Z 2026-03-04T12:03:36Z"); // retry at 12:03:35 + settle delay
+        assertThat(markers("long")).containsExactly("locks/slots/long/20260304T120100Z", "locks/slots/long/20260304T120300Z",
+                "locks/slots/long/20260304T120400Z", "locks/slots/long/20260304T120500Z");
+    }
+
+    @Test
     void aFailingRunIsLoggedAndTheNextSlotRunsAsUsual() throws Exception {
         List<Instant> ran = new CopyOnWriteArrayList<>();
         AtomicReference<ScheduledJob> job = new AtomicReference<>();
