@@ -37,13 +37,13 @@ import org.slf4j.LoggerFactory;
  * contenders that both saw the lease free both write, but only the last write survives, so after the delay at
  * most one of them reads back its own record. The remaining race: a contender that read "free" and then stalls
  * for longer than the settle delay before its write lands can overwrite a winner that has already confirmed.
- * Two mitigations: a contender measures its own read-to-write time, reads again if it paused for more than half
- * the settle delay before writing, and withdraws (deletes its record, claims nothing) if its write completed
- * more than the settle delay after its read; and an overwritten holder finds out at its next heartbeat, which
- * checks holder and fencing token, and reports the lease {@linkplain Held#isHeld() lost}. What remains is a pause
- * inside the storage's put longer than the settle delay that the contender cannot see, which is why the settle delay
- * should exceed the storage's worst put latency. Work guarded by a lease should call
- * {@link Held#ensureHeld()} before each irreversible step.
+ * Guards: a contender measures its own read-to-write time (including the whole put), reads again if it paused
+ * for more than half the settle delay before writing, and withdraws (claims nothing, and leaves its record to
+ * lapse after one ttl) if its put returned more than the settle delay after its read. The winner it overwrote then finds, at its next
+ * heartbeat (which checks holder and fencing token), that the lease is {@linkplain Held#isHeld() lost}, so at no
+ * time do two contenders both believe they hold it. What the guards cannot see is a write that becomes visible
+ * only after its put returned (an eventually consistent store), which the settle delay must cover. Work guarded
+ * by a lease should call {@link Held#ensureHeld()} before each irreversible step.
  *
  * <p><b>Clocks.</b> Expiry compares the holder's clock (written into {@code expires}) with the contender's, so
  * the ttl must be much longer than the clock skew between hosts (NTP keeps it well under a second). The storage
@@ -137,7 +137,8 @@ public final class StorageLease {
                 // We paused since reading (GC, class loading): what we read may be stale. Read again.
                 if (attempt == 3) {
                     log.warn("lease '{}': three attempts each paused longer than half the settle delay ({}) between "
-                            + "reading and writing the lock; not taking it this time", name, settleDelay);
+                            + "reading and writing the lock; not taking it this time (if the storage is this slow to read, "
+                            + "raise the settle delay above twice its read latency)", name, settleDelay);
                     return Optional.empty();
                 }
                 continue;
@@ -145,12 +146,11 @@ public final class StorageLease {
             storage.put(key, ContentSource.of(json));
             if (guarded() && System.nanoTime() - started > settleDelay.toNanos()) {
                 // Our write landed later than a winner's confirmation could have happened, so it may have replaced
-                // a confirmed holder. Withdraw: that holder finds out at its next heartbeat, and nobody holds twice.
-                log.warn("lease '{}': writing the lock took longer than the settle delay ({}); withdrawing the attempt",
-                        name, settleDelay);
-                if (read().record().filter(r -> r.isHeldBy(holderId, token)).isPresent()) {
-                    storage.delete(key);
-                }
+                // a confirmed holder. Withdraw without claiming, but leave our record: deleting it would let a third
+                // contender in while the overwritten holder still believes it holds the lease until its next
+                // heartbeat. The record lapses after one ttl.
+                log.warn("lease '{}': writing the lock took longer than the settle delay ({}); withdrawing the attempt "
+                        + "(the lock stays blocked until {})", name, settleDelay, candidate.expires());
                 return Optional.empty();
             }
             ours = candidate;

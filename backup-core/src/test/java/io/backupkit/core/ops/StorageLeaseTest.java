@@ -153,6 +153,93 @@ class StorageLeaseTest {
     }
 
     @Test
+    void aContenderWhoseWriteLandsLateWithdrawsAndLeavesTheLockBlockedForOneTtl() {
+        AtomicBoolean slow = new AtomicBoolean(true);
+        StorageProvider slowPuts = new DelegatingStorage(storage) {
+            @Override
+            public void put(String key, ContentSource source) {
+                if (slow.get()) {
+                    sleepQuietly(Duration.ofMillis(400)); // longer than the settle delay: a confirmed winner may exist
+                }
+                super.put(key, source);
+            }
+        };
+        StorageLease a = StorageLease.builder(slowPuts, "backup").ttl(TTL).settleDelay(Duration.ofMillis(100)).clock(clock)
+                .holderId("a").heartbeat(false).build();
+        assertThat(a.tryAcquire()).isEmpty();
+        // its record stays, so nobody else gets in while a holder it may have overwritten still believes it holds
+        assertThat(lease("b").current()).get().extracting(LeaseRecord::holder).isEqualTo("a");
+        assertThat(lease("b").tryAcquire()).isEmpty();
+        clock.advance(TTL);
+        assertThat(lease("b").tryAcquire()).isPresent();
+    }
+
+    @Test
+    void aContenderThatPausesBetweenReadAndWriteReadsAgainAndGivesUpIfItKeepsPausing() throws Exception {
+        LeaseRecord expired = new LeaseRecord("backup", "old", "h", 1, 7, clock.instant().minus(TTL.multipliedBy(2)),
+                clock.instant().minus(TTL.multipliedBy(2)), clock.instant().minus(TTL));
+        storage.put("locks/backup.json", ContentSource.of(Json.mapper().writeValueAsBytes(expired)));
+        FaultInjectingStorageProvider slowReads = FaultInjectingStorageProvider.wrap(storage).slowReads(Duration.ofMillis(80)).build();
+        StorageLease a = StorageLease.builder(slowReads, "backup").ttl(TTL).settleDelay(Duration.ofMillis(100)).clock(clock)
+                .holderId("a").heartbeat(false).build();
+        assertThat(a.tryAcquire()).isEmpty();
+        assertThat(slowReads.calls(Verb.PUT)).as("never wrote on a stale read").isZero();
+        assertThat(lease("b").current()).get().extracting(LeaseRecord::token).isEqualTo(7L);
+    }
+
+    private static void sleepQuietly(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Passes every call to another storage; tests override single verbs. */
+    private static class DelegatingStorage implements StorageProvider {
+        private final StorageProvider delegate;
+
+        DelegatingStorage(StorageProvider delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void put(String key, ContentSource source) {
+            delegate.put(key, source);
+        }
+
+        @Override
+        public java.io.InputStream get(String key) {
+            return delegate.get(key);
+        }
+
+        @Override
+        public java.io.InputStream get(String key, io.backupkit.api.spi.ByteRange range) {
+            return delegate.get(key, range);
+        }
+
+        @Override
+        public Optional<io.backupkit.api.spi.BlobInfo> stat(String key) {
+            return delegate.stat(key);
+        }
+
+        @Override
+        public java.util.stream.Stream<io.backupkit.api.spi.BlobInfo> list(String prefix) {
+            return delegate.list(prefix);
+        }
+
+        @Override
+        public void delete(String key) {
+            delegate.delete(key);
+        }
+
+        @Override
+        public String description() {
+            return delegate.description();
+        }
+    }
+
+    @Test
     void releaseDeletesTheLockSoOthersGetItAtOnce() {
         StorageLease.Held a = lease("a").tryAcquire().orElseThrow();
         a.close();
