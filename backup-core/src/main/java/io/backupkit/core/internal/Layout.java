@@ -9,6 +9,8 @@ public final class Layout {
     public static final String MANIFEST = "manifest.json";
     public static final String LOGS = "logs/";
     public static final String PINS = "pins/";
+    public static final String LOCKS = "locks/";
+    public static final String SLOTS = LOCKS + "slots/";
 
     private Layout() {
     }
@@ -46,5 +48,20 @@ public final class Layout {
     public static boolean isManifest(String key) {
         return key.startsWith(BACKUPS) && key.endsWith("/" + MANIFEST)
                 && key.indexOf('/', BACKUPS.length()) == key.length() - MANIFEST.length() - 1;
+    }
+
+    /** {@code locks/<name>.json}: a lease lock ({@link StorageLease}). */
+    public static String lockKey(String name) {
+        return LOCKS + name + ".json";
+    }
+
+    /** {@code locks/slots/<job>/}: the run markers of a scheduled job. */
+    public static String slotFolder(String job) {
+        return SLOTS + job + "/";
+    }
+
+    /** {@code locks/slots/<job>/<slot>}: the marker that the run of one slot was claimed ({@link Scheduler}). */
+    public static String slotKey(String job, String slot) {
+        return slotFolder(job) + slot;
     }
 }

@@ -1,0 +1,74 @@
+package io.backupkit.api;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The retention policy for each kind of backup, e.g. full backups kept by GFS and safety backups kept 7 days.
+ * A type with neither its own policy nor a default is never cleaned up.
+ *
+ * @param defaultPolicy the policy for types without their own
+ * @param byType        policies for particular types
+ */
+public record RetentionRules(Optional<RetentionPolicy> defaultPolicy, Map<BackupType, RetentionPolicy> byType) {
+
+    public RetentionRules {
+        Objects.requireNonNull(defaultPolicy, "defaultPolicy (use Optional.empty() for none)");
+        Objects.requireNonNull(byType, "byType");
+        byType.forEach((type, policy) -> {
+            Objects.requireNonNull(type, "backup type in retention rules");
+            Objects.requireNonNull(policy, "retention policy for " + type);
+        });
+        byType = byType.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(byType));
+        if (defaultPolicy.isEmpty() && byType.isEmpty()) {
+            throw new IllegalArgumentException("retention rules need a default policy or a policy for at least one backup type");
+        }
+    }
+
+    /** The same policy for every type. */
+    public static RetentionRules of(RetentionPolicy policy) {
+        return new RetentionRules(Optional.of(Objects.requireNonNull(policy, "policy")), Map.of());
+    }
+
+    /** A builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The policy that applies to a type, or empty if its backups are never cleaned up. */
+    public Optional<RetentionPolicy> policyFor(BackupType type) {
+        RetentionPolicy own = byType.get(type);
+        return own != null ? Optional.of(own) : defaultPolicy;
+    }
+
+    /** Builds {@link RetentionRules}. */
+    public static final class Builder {
+        private RetentionPolicy defaultPolicy;
+        private final EnumMap<BackupType, RetentionPolicy> byType = new EnumMap<>(BackupType.class);
+
+        private Builder() {
+        }
+
+        /** The policy for every type that has no policy of its own. */
+        public Builder defaultPolicy(RetentionPolicy policy) {
+            defaultPolicy = Objects.requireNonNull(policy, "default retention policy");
+            return this;
+        }
+
+        /** The policy for one type; a second call for the same type is an error. */
+        public Builder policy(BackupType type, RetentionPolicy policy) {
+            Objects.requireNonNull(type, "backup type");
+            Objects.requireNonNull(policy, "retention policy for " + type);
+            if (byType.putIfAbsent(type, policy) != null) {
+                throw new IllegalArgumentException("a retention policy for " + type + " backups was already given");
+            }
+            return this;
+        }
+
+        public RetentionRules build() {
+            return new RetentionRules(Optional.ofNullable(defaultPolicy), byType);
+        }
+    }
+}

@@ -1,0 +1,517 @@
+package io.backupkit.core.internal;
+
+import io.backupkit.api.BlobNotFoundException;
+import io.backupkit.api.CancelledException;
+import io.backupkit.api.ConflictException;
+import io.backupkit.api.StorageException;
+import io.backupkit.api.spi.BlobInfo;
+import io.backupkit.api.spi.ContentSource;
+import io.backupkit.api.spi.StorageProvider;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A lease lock kept as an object in the storage, {@code locks/<name>.json} ({@link LeaseRecord}): who holds it,
+ * from which host and process, since when, until when. The holder renews it by a heartbeat every {@code ttl/3};
+ * a holder that dies stops renewing, and after {@code ttl} anyone may take the lease over.
+ *
+ * <p><b>Acquiring without compare-and-swap.</b> Storages offer no conditional put, so acquiring is: read the
+ * record; if it is absent or expired, write ours with a fencing token one higher than the record we replaced;
+ * wait a <em>settle delay</em>; read it back, and hold the lease only if the record is still exactly ours. Two
+ * contenders that both saw the lease free both write, but only the last write survives, so after the delay at
+ * most one of them reads back its own record. The remaining race: a contender that read "free" and then stalls
+ * for longer than the settle delay before its write lands can overwrite a winner that has already confirmed.
+ * Guards: a contender measures its own read-to-write time (including the whole put), reads again if it paused
+ * for more than half the settle delay before writing, and withdraws (claims nothing, and leaves its record to
+ * lapse after one ttl) if its put returned more than the settle delay after its read. The winner it overwrote then finds, at its next
+ * heartbeat (which checks holder and fencing token), that the lease is {@linkplain Held#isHeld() lost}, so at no
+ * time do two contenders both believe they hold it. What the guards cannot see is a write that becomes visible
+ * only after its put returned (an eventually consistent store), which the settle delay must cover. Work guarded
+ * by a lease should call {@link Held#ensureHeld()} before each irreversible step.
+ *
+ * <p><b>Clocks.</b> Expiry compares the holder's clock (written into {@code expires}) with the contender's, so
+ * the ttl must be much longer than the clock skew between hosts (NTP keeps it well under a second). The storage
+ * must give read-after-write consistency for overwrites (local disks, S3 since 2020); on a storage without it the
+ * settle delay must also cover the propagation time.
+ *
+ * <p>One {@code StorageLease} is one contender with one holder id; it may hold the lease at most once at a time.
+ */
+public final class StorageLease {
+    private static final Logger log = LoggerFactory.getLogger(StorageLease.class);
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
+    private final StorageProvider storage;
+    private final String name;
+    private final String key;
+    private final Duration ttl;
+    private final Duration settleDelay;
+    private final Duration retryInterval;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final String holderId;
+    private final String host;
+    private final long pid;
+    private final boolean heartbeat;
+    private final Consumer<String> onLost;
+
+    private StorageLease(Builder b) {
+        this.storage = b.storage;
+        this.name = b.name;
+        this.key = Layout.lockKey(b.name);
+        this.ttl = b.ttl;
+        this.settleDelay = b.settleDelay;
+        this.retryInterval = b.retryInterval != null ? b.retryInterval : min(ttl.dividedBy(4), Duration.ofSeconds(1));
+        this.clock = b.clock;
+        this.sleeper = b.sleeper;
+        this.holderId = b.holderId != null ? b.holderId : UUID.randomUUID().toString();
+        this.host = b.host != null ? b.host : localHostName();
+        this.pid = b.pid != null ? b.pid : ProcessHandle.current().pid();
+        this.heartbeat = b.heartbeat;
+        this.onLost = b.onLost;
+        // Load Jackson's serialiser now, not in the middle of an acquisition's read-to-write window.
+        serialize(new LeaseRecord(name, holderId, host, pid, 0, Instant.EPOCH, Instant.EPOCH, Instant.EPOCH));
+    }
+
+    /** A builder for the lease {@code name} in {@code storage}. */
+    public static Builder builder(StorageProvider storage, String name) {
+        return new Builder(storage, name);
+    }
+
+    /** The lock's name. */
+    public String name() {
+        return name;
+    }
+
+    /** This contender's holder id. */
+    public String holderId() {
+        return holderId;
+    }
+
+    /** The time to live of a lease that is not renewed. */
+    public Duration ttl() {
+        return ttl;
+    }
+
+    /** The current record, if any (expired or not). An unreadable record is reported as absent. */
+    public Optional<LeaseRecord> current() {
+        return read().record();
+    }
+
+    /**
+     * Tries once to take the lease.
+     *
+     * @return the held lease, or empty if someone else holds it (or won the race for it)
+     * @throws StorageException if the storage fails
+     * @throws CancelledException if interrupted during the settle delay
+     */
+    public Optional<Held> tryAcquire() {
+        LeaseRecord ours = null;
+        for (int attempt = 1; ours == null; attempt++) {
+            long started = System.nanoTime();
+            Instant now = clock.instant();
+            Observed seen = read();
+            if (heldAt(seen, now)) {
+                log.debug("lease '{}' is busy: {}", name, seen.describe());
+                return Optional.empty();
+            }
+            long token = seen.record().map(r -> r.token() + 1).orElse(seen.unreadable() ? now.toEpochMilli() : 1L);
+            LeaseRecord candidate = new LeaseRecord(name, holderId, host, pid, token, now, now, now.plus(ttl));
+            byte[] json = serialize(candidate);
+            if (guarded() && System.nanoTime() - started > settleDelay.toNanos() / 2) {
+                // We paused since reading (GC, class loading): what we read may be stale. Read again.
+                if (attempt == 3) {
+                    log.warn("lease '{}': three attempts each paused longer than half the settle delay ({}) between "
+                            + "reading and writing the lock; not taking it this time (if the storage is this slow to read, "
+                            + "raise the settle delay above twice its read latency)", name, settleDelay);
+                    return Optional.empty();
+                }
+                continue;
+            }
+            storage.put(key, ContentSource.of(json));
+            if (guarded() && System.nanoTime() - started > settleDelay.toNanos()) {
+                // Our write landed later than a winner's confirmation could have happened, so it may have replaced
+                // a confirmed holder. Withdraw without claiming, but leave our record: deleting it would let a third
+                // contender in while the overwritten holder still believes it holds the lease until its next
+                // heartbeat. The record lapses after one ttl.
+                log.warn("lease '{}': writing the lock took longer than the settle delay ({}); withdrawing the attempt "
+                        + "(the lock stays blocked until {})", name, settleDelay, candidate.expires());
+                return Optional.empty();
+            }
+            ours = candidate;
+        }
+        sleep(settleDelay);
+        Optional<LeaseRecord> after = read().record();
+        if (after.isEmpty() || !after.get().isHeldBy(holderId, ours.token())) {
+            log.debug("lease '{}': lost the race to {}", name, after.map(LeaseRecord::describe).orElse("nobody (deleted)"));
+            return Optional.empty();
+        }
+        log.debug("lease '{}' acquired by {} (token {})", name, holderId, ours.token());
+        Held held = new Held(ours);
+        if (heartbeat) {
+            held.startHeartbeat();
+        }
+        return Optional.of(held);
+    }
+
+    /** The read-to-write timing checks need a settle delay; zero turns them off (single-threaded tests on a fake clock). */
+    private boolean guarded() {
+        return !settleDelay.isZero();
+    }
+
+    /**
+     * Takes the lease, trying every retry interval for up to {@code maxWait}.
+     *
+     * @throws ConflictException naming the holder if the lease is still held by someone else after {@code maxWait}
+     */
+    public Held acquire(Duration maxWait) {
+        Objects.requireNonNull(maxWait, "maxWait");
+        Instant deadline = clock.instant().plus(maxWait);
+        while (true) {
+            Optional<Held> held = tryAcquire();
+            if (held.isPresent()) {
+                return held.get();
+            }
+            if (!clock.instant().isBefore(deadline)) {
+                String by = current().map(LeaseRecord::describe).orElse("another contender");
+                throw new ConflictException("the storage lock '" + name + "' at " + storage.description() + "/" + key
+                        + " is held by " + by + ": another operation is running on this storage; try again when it has finished"
+                        + " (a lock of a process that died lapses by itself after " + ttl.toSeconds() + " s)");
+            }
+            sleep(retryInterval);
+        }
+    }
+
+    private void sleep(Duration d) {
+        try {
+            sleeper.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancelledException("interrupted while waiting for the storage lock '" + name + "'");
+        }
+    }
+
+    private void write(LeaseRecord record) {
+        storage.put(key, ContentSource.of(serialize(record)));
+    }
+
+    private static byte[] serialize(LeaseRecord record) {
+        try {
+            return Json.mapper().writeValueAsBytes(record);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serialise lease record " + record, e);
+        }
+    }
+
+    private Observed read() {
+        byte[] bytes;
+        try (InputStream in = storage.get(key)) {
+            bytes = in.readAllBytes();
+        } catch (BlobNotFoundException e) {
+            return new Observed(Optional.empty(), false, Optional.empty());
+        } catch (IOException e) {
+            throw new StorageException("cannot read the lock " + key + " in " + storage.description() + ": " + e.getMessage(), true, e);
+        }
+        try {
+            return new Observed(Optional.of(Json.mapper().readValue(bytes, LeaseRecord.class)), false, Optional.empty());
+        } catch (IOException | RuntimeException e) {
+            // Not written by us (a person or another version): treat it as held until ttl after it was written.
+            Optional<Instant> written = storage.stat(key).map(BlobInfo::lastModified);
+            log.warn("the lock object {} in {} is not a lease record ({}); it counts as held until {} after it was written",
+                    key, storage.description(), e.getMessage(), ttl);
+            return new Observed(Optional.empty(), true, written);
+        }
+    }
+
+    /**
+     * Whether the lease is held at {@code now}, as far as {@code seen} tells. A live record of our own holder id
+     * counts too: the lease is not re-entrant, and re-acquiring would bump the token under our own feet.
+     */
+    private boolean heldAt(Observed seen, Instant now) {
+        if (seen.unreadable()) {
+            return seen.unreadableWritten().isEmpty() || now.isBefore(seen.unreadableWritten().get().plus(ttl));
+        }
+        return seen.record().isPresent() && !seen.record().get().expiredAt(now);
+    }
+
+    /** What a read of the lock found. */
+    private record Observed(Optional<LeaseRecord> record, boolean unreadable, Optional<Instant> unreadableWritten) {
+        String describe() {
+            return record.map(LeaseRecord::describe).orElse(unreadable ? "an unreadable lock object" : "nobody");
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "unknown-host";
+        }
+    }
+
+    /**
+     * A lease this contender holds. Renewed by its heartbeat (if enabled) or by {@link #renew()}; given back by
+     * {@link #close()}.
+     */
+    public final class Held implements AutoCloseable {
+        private volatile LeaseRecord record;
+        private volatile String lostReason;
+        private final AtomicBoolean closed = new AtomicBoolean();
+        private ScheduledExecutorService heartbeatThread;
+
+        private Held(LeaseRecord record) {
+            this.record = record;
+        }
+
+        /** The fencing token of this holding; stamp it on work done under the lease. */
+        public long token() {
+            return record.token();
+        }
+
+        /** The record as last written by this holder. */
+        public LeaseRecord record() {
+            return record;
+        }
+
+        /** Whether the lease is still ours: not released, not found taken over, and not past its expiry. */
+        public boolean isHeld() {
+            return lostReason == null && !closed.get() && !record.expiredAt(clock.instant());
+        }
+
+        /** Why the lease was lost, if it was. */
+        public Optional<String> lostReason() {
+            if (lostReason != null) {
+                return Optional.of(lostReason);
+            }
+            if (!closed.get() && record.expiredAt(clock.instant())) {
+                return Optional.of("it expired at " + record.expires() + " without being renewed");
+            }
+            return Optional.empty();
+        }
+
+        /** @throws ConflictException if the lease is no longer held, saying why */
+        public void ensureHeld() {
+            if (closed.get()) {
+                throw new ConflictException("the storage lock '" + name + "' was already released");
+            }
+            Optional<String> lost = lostReason();
+            if (lost.isPresent()) {
+                throw new ConflictException("the storage lock '" + name + "' is no longer held: " + lost.get());
+            }
+        }
+
+        /**
+         * One heartbeat: checks the stored record is still ours (holder and fencing token) and extends it by
+         * {@code ttl}. A heartbeat that comes too late (less than the settle delay before expiry, when a
+         * contender may be taking over) gives the lease up rather than race.
+         *
+         * @return whether the lease is still held
+         */
+        public synchronized boolean renew() {
+            if (lostReason != null || closed.get()) {
+                return false;
+            }
+            Instant now = clock.instant();
+            if (!now.plus(settleDelay).isBefore(record.expires())) {
+                return lose("the heartbeat came too late: it expired at " + record.expires());
+            }
+            Optional<LeaseRecord> stored = read().record();
+            if (stored.isEmpty()) {
+                return lose("its lock object " + key + " was deleted");
+            }
+            if (!stored.get().isHeldBy(holderId, record.token())) {
+                return lose("it was taken over by " + stored.get().describe() + " (token " + stored.get().token() + ")");
+            }
+            LeaseRecord renewed = new LeaseRecord(name, holderId, host, pid, record.token(), record.acquired(), now, now.plus(ttl));
+            write(renewed);
+            Instant written = clock.instant();
+            if (!written.isBefore(record.expires())) {
+                // We stalled past our expiry between reading and writing: a contender may have taken over meanwhile
+                // and we may have overwritten it. Give up; its own heartbeat will see our record and give up too.
+                return lose("the heartbeat write landed at " + written + ", after the lease expired at " + record.expires());
+            }
+            record = renewed;
+            return true;
+        }
+
+        private boolean lose(String reason) {
+            lostReason = reason;
+            log.warn("lost the storage lock '{}' ({}): {}", name, holderId, reason);
+            stopHeartbeat();
+            try {
+                onLost.accept(reason);
+            } catch (RuntimeException e) {
+                log.warn("the lease-lost callback of '{}' failed", name, e);
+            }
+            return false;
+        }
+
+        private void startHeartbeat() {
+            long period = Math.max(1, ttl.toMillis() / 3);
+            heartbeatThread = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "backupkit-lease-" + name);
+                t.setDaemon(true);
+                return t;
+            });
+            heartbeatThread.scheduleWithFixedDelay(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
+        }
+
+        private void heartbeat() {
+            try {
+                renew();
+            } catch (RuntimeException e) {
+                // A storage hiccup: the next beat tries again; if none succeeds before expiry, renew() gives up.
+                log.warn("heartbeat of the storage lock '{}' failed; retrying in {} ms", name, ttl.toMillis() / 3, e);
+            }
+        }
+
+        private void stopHeartbeat() {
+            ScheduledExecutorService t = heartbeatThread;
+            if (t != null) {
+                t.shutdownNow();
+            }
+        }
+
+        /**
+         * Gives the lease back: stops the heartbeat and deletes the lock object, but only if the stored record is
+         * still ours and not expired (otherwise a contender may already be taking it over). Idempotent.
+         */
+        @Override
+        public synchronized void close() {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
+            stopHeartbeat();
+            if (lostReason != null) {
+                return;
+            }
+            Optional<LeaseRecord> stored = read().record();
+            if (stored.isPresent() && stored.get().isHeldBy(holderId, record.token())
+                    && clock.instant().plus(settleDelay).isBefore(stored.get().expires())) {
+                storage.delete(key);
+                log.debug("lease '{}' released by {}", name, holderId);
+            }
+        }
+    }
+
+    /** Builds a {@link StorageLease}. */
+    public static final class Builder {
+        private final StorageProvider storage;
+        private final String name;
+        private Duration ttl = Duration.ofSeconds(60);
+        private Duration settleDelay = Duration.ofSeconds(1);
+        private Duration retryInterval;
+        private Clock clock = Clock.systemUTC();
+        private Sleeper sleeper = Sleeper.SYSTEM;
+        private String holderId;
+        private String host;
+        private Long pid;
+        private boolean heartbeat = true;
+        private Consumer<String> onLost = reason -> { };
+
+        private Builder(StorageProvider storage, String name) {
+            this.storage = Objects.requireNonNull(storage, "storage");
+            Objects.requireNonNull(name, "lock name");
+            if (!NAME.matcher(name).matches() || name.contains("..")) {
+                throw new IllegalArgumentException("invalid lock name '" + name
+                        + "': use 1-100 characters from A-Z a-z 0-9 . _ - starting with a letter or digit");
+            }
+            this.name = name;
+        }
+
+        /** How long a lease lasts without a heartbeat (default 60 s); a dead holder's lease is taken over after it. */
+        public Builder ttl(Duration ttl) {
+            Objects.requireNonNull(ttl, "ttl");
+            if (ttl.compareTo(Duration.ofMillis(300)) < 0) {
+                throw new IllegalArgumentException("lease ttl must be at least 300 ms, was " + ttl);
+            }
+            this.ttl = ttl;
+            return this;
+        }
+
+        /** How long to wait between writing our record and reading it back (default 1 s); see the class doc. */
+        public Builder settleDelay(Duration delay) {
+            Objects.requireNonNull(delay, "settleDelay");
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("settle delay must not be negative, was " + delay);
+            }
+            this.settleDelay = delay;
+            return this;
+        }
+
+        /** How long {@link #acquire} waits between attempts (default the smaller of ttl/4 and 1 s). */
+        public Builder retryInterval(Duration interval) {
+            Objects.requireNonNull(interval, "retryInterval");
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("retry interval must be positive, was " + interval);
+            }
+            this.retryInterval = interval;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        /** This contender's id (default a random UUID); two contenders must never share one. */
+        public Builder holderId(String holderId) {
+            this.holderId = Objects.requireNonNull(holderId, "holderId");
+            return this;
+        }
+
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        public Builder pid(long pid) {
+            this.pid = pid;
+            return this;
+        }
+
+        /** Whether a held lease renews itself every ttl/3 on a daemon thread (default true). */
+        public Builder heartbeat(boolean heartbeat) {
+            this.heartbeat = heartbeat;
+            return this;
+        }
+
+        /** Called (from the heartbeat thread) with the reason when a held lease is found lost. */
+        public Builder onLost(Consumer<String> onLost) {
+            this.onLost = Objects.requireNonNull(onLost, "onLost");
+            return this;
+        }
+
+        public StorageLease build() {
+            if (settleDelay.compareTo(ttl.dividedBy(3)) >= 0) {
+                throw new IllegalArgumentException("settle delay " + settleDelay + " must be shorter than a third of the ttl "
+                        + ttl + ", or a lease would expire before its first heartbeat");
+            }
+            return new StorageLease(this);
+        }
+    }
+}
