@@ -33,6 +33,7 @@ final class Json {
         m.put("rows", b.rows());
         m.put("files", b.files());
         m.put("tags", b.tags().stream().sorted().toList());
+        m.put("pinned", b.pinned());
         return m;
     }
 

@@ -57,11 +57,11 @@ final class ListCommand extends BaseCommand {
                 out().info("no backups");
                 return ExitCode.OK;
             }
-            out().table(List.of("ID", "TYPE", "NAME", "STATUS", "CREATED", "SIZE", "TABLES", "ROWS", "FILES"),
+            out().table(List.of("ID", "TYPE", "NAME", "STATUS", "CREATED", "SIZE", "TABLES", "ROWS", "FILES", "PINNED"),
                     backups.stream().map(b -> List.of(b.id().value(), b.type().label(), b.name(),
                             b.status().name().toLowerCase(java.util.Locale.ROOT), Output.time(b.createdAt()),
                             Output.bytes(b.storedBytes()), String.valueOf(b.tables()), Output.count(b.rows()),
-                            Output.count(b.files()))).toList());
+                            Output.count(b.files()), b.pinned() ? "yes" : "")).toList());
         }
         return ExitCode.OK;
     }

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "backupkit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Backs up and restores a database and its media files on local, S3 or Google Drive storage.",
         subcommands = {BackupCommand.class, ListCommand.class, ShowCommand.class, VerifyCommand.class,
-                DeleteCommand.class, RestoreCommand.class, ExportCommand.class, ImportCommand.class,
+                DeleteCommand.class, PinCommand.Pin.class, PinCommand.Unpin.class, RestoreCommand.class, ExportCommand.class, ImportCommand.class,
                 CleanupCommand.class, StatsCommand.class, HealthCommand.class, HistoryCommand.class,
                 ConfigCommand.class, DemoCommand.class},
         footerHeading = "%nExamples:%n",

@@ -233,6 +233,16 @@ class SqliteLocalIT {
     }
 
     @Test
+    void pinAndUnpinShowInTheList() {
+        cli.ok("pin", id, "--storage", "file:./backups");
+        assertThat(find(cli.ok("list", "--storage", "file:./backups", "--json").json(), id).get("pinned").asBoolean()).isTrue();
+        assertThat(cli.ok("list", "--storage", "file:./backups").out()).containsPattern(id + ".*yes");
+        cli.ok("unpin", id, "--storage", "file:./backups");
+        assertThat(find(cli.ok("list", "--storage", "file:./backups", "--json").json(), id).get("pinned").asBoolean()).isFalse();
+        cli.expect(ExitCode.NOT_FOUND, "pin", "20200101T000000Z-full-0000", "--storage", "file:./backups");
+    }
+
+    @Test
     void historyStatsAndHealth() throws IOException {
         Cli.Result history = cli.ok("history", "--storage", "file:./backups");
         assertThat(history.out().lines().findFirst().orElseThrow()).contains("STARTED", "OPERATION", "STATUS", "ACTOR");
