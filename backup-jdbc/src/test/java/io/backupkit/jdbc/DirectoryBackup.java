@@ -41,6 +41,7 @@ public final class DirectoryBackup {
     private final Map<String, Manifest.StoredObject> objects = new ConcurrentHashMap<>();
     private final AtomicLong rowsReported = new AtomicLong();
     private final AtomicBoolean cancelled = new AtomicBoolean();
+    private volatile java.util.function.Consumer<String> onObjectCreated = name -> { };
     private String dumperName;
     private DumpSummary summary;
 
@@ -78,6 +79,11 @@ public final class DirectoryBackup {
     /** Rows the dumper reported through {@code addRows} (dump and restore). */
     public long rowsReported() {
         return rowsReported.get();
+    }
+
+    /** Runs before each object of a dump is opened (tests use it to write to the database mid-dump). */
+    public void onObjectCreated(java.util.function.Consumer<String> hook) {
+        this.onObjectCreated = hook;
     }
 
     /** Makes the next {@code checkCancelled} throw. */
@@ -134,6 +140,7 @@ public final class DirectoryBackup {
         @Override
         public OutputStream createObject(String name, Manifest.ObjectKind kind) {
             StorageKeys.requireKey(objectPath(name));
+            onObjectCreated.accept(name);
             String path = objectPath(name);
             if (objects.containsKey(path)) {
                 throw new IllegalStateException("object " + path + " created twice");

@@ -65,7 +65,7 @@ class H2DumperTest extends DumperRoundTripSuite {
     void everyTypeRoundTripsValueByValue() throws Exception {
         String bytes = allBytesHex();
         String longText = "long text 😀 ".repeat(20_000);
-        assertTypeMatrixRoundTrips(List.of(
+        DataSource restored = assertTypeMatrixRoundTrips(List.of(
                 "CREATE TABLE \"Order\" (\"select\" INT PRIMARY KEY, \"MixedCase\" VARCHAR(100), ti TINYINT, si SMALLINT, "
                         + "i INT, bi BIGINT, num NUMERIC(40, 20), dec0 DECIMAL(10), r REAL, d DOUBLE PRECISION, df DECFLOAT(40), "
                         + "b BOOLEAN, c CHAR(5), vc VARCHAR(50), cl CLOB, bin VARBINARY(300), bl BLOB, dt DATE, tm TIME(9), "
@@ -96,7 +96,22 @@ class H2DumperTest extends DumperRoundTripSuite {
                         + "NULL, NULL, NULL, NULL, NULL, TIMESTAMP WITH TIME ZONE '2038-01-19 03:14:08Z', NULL, NULL, NULL, "
                         + "NULL, NULL, NULL)",
                 "CREATE SEQUENCE \"Seq\" START WITH 10 INCREMENT BY 5",
-                "SELECT NEXT VALUE FOR \"Seq\""), List.of("Order"));
+                "SELECT NEXT VALUE FOR \"Seq\"",
+                "CREATE TABLE ident (id BIGINT GENERATED ALWAYS AS IDENTITY (START WITH 100) PRIMARY KEY, v INT)",
+                "INSERT INTO ident (v) VALUES (1), (2), (3)",
+                "DELETE FROM ident WHERE v = 3"), List.of("Order", "IDENT"));
+        // GENERATED ALWAYS values were restored as they were, and the counter continues after the deleted 102
+        try (java.sql.Connection c = restored.getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO ident (v) VALUES (4)");
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT id FROM ident WHERE v = 4")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isEqualTo(103);
+            }
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT NEXT VALUE FOR \"Seq\"")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(15);
+            }
+        }
     }
 
     @Test

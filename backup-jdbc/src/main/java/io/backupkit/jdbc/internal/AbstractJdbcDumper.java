@@ -639,7 +639,15 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             if (!oneTransaction) {
                 c.commit();
             }
+            if (!oneTransaction) {
+                // Without one transaction to protect, every batch commits: the engine keeps no undo of a whole
+                // table (H2 holds uncommitted large objects in memory). The safety backup is the way back.
+                c.setAutoCommit(true);
+            }
             loadAll(ctx, c, plan, oneTransaction);
+            if (!oneTransaction) {
+                c.setAutoCommit(false);
+            }
             for (TablePlan tp : order) {
                 if (tp.existing() == null || plan.mode() == RestoreMode.REPLACE) {
                     JdbcSupport.execute(c, dialect.createKeysAndIndexes(tp.target()));
@@ -729,9 +737,6 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
         if (oneTransaction || workers <= 1 || !dialect.parallelLoad()) {
             for (TablePlan tp : plan.tables()) {
                 loadOne(ctx, c, tp, plan.mode());
-                if (!oneTransaction) {
-                    c.commit();
-                }
             }
             return;
         }
@@ -748,12 +753,11 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                 futures.add(pool.submit(() -> {
                     try (Connection wc = JdbcSupport.connect(ctx.dataSource(), "target")) {
                         dialect.prepareRestoreConnection(wc);
-                        wc.setAutoCommit(false);
+                        wc.setAutoCommit(true);
                         dialect.setForeignKeyChecks(wc, false);
                         TablePlan tp;
                         while ((tp = queue.poll()) != null && failure.get() == null) {
                             loadOne(ctx, wc, tp, plan.mode());
-                            wc.commit();
                         }
                     } catch (Throwable t) {
                         failure.compareAndSet(null, t);
@@ -863,6 +867,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
     private void executeBatch(PreparedStatement ps, TablePlan tp, List<String> keys, long firstRow) throws SQLException {
         try {
             ps.executeBatch();
+            ps.clearParameters(); // drivers keep the last row's values (maybe a 50 MB blob) until told
         } catch (BatchUpdateException e) {
             int[] counts = e.getUpdateCounts();
             int failed = -1;

@@ -35,6 +35,8 @@ import java.util.stream.Collectors;
  * exactly as the source stored them. Stateless and thread-safe.
  */
 public abstract class Dialect {
+    /** Binary values larger than this are bound as streams. */
+    protected static final int LARGE_VALUE_BYTES = 1 << 20;
 
     /** Short name, e.g. {@code h2}. */
     public abstract String name();
@@ -149,7 +151,15 @@ public abstract class Dialect {
             case FLOAT -> ps.setFloat(i, ((Number) v).floatValue());
             case DOUBLE -> ps.setDouble(i, ((Number) v).doubleValue());
             case STRING -> ps.setString(i, (String) v);
-            case BYTES -> ps.setBytes(i, (byte[]) v);
+            case BYTES -> {
+                byte[] b = (byte[]) v;
+                if (b.length > LARGE_VALUE_BYTES) {
+                    // As a stream, drivers write it in chunks (H2 straight into its LOB store) instead of copying it whole.
+                    ps.setBinaryStream(i, new java.io.ByteArrayInputStream(b), b.length);
+                } else {
+                    ps.setBytes(i, b);
+                }
+            }
             default -> ps.setObject(i, v);
         }
     }

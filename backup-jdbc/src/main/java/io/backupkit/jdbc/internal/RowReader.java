@@ -80,6 +80,7 @@ public final class RowReader implements AutoCloseable {
         if (marker != 1) {
             throw new IOException("corrupt row file: bad row marker " + marker + " after row " + rows);
         }
+        Arrays.fill(values, null); // let the previous row's large values go before reading the next
         for (int i = 0; i < types.size(); i++) {
             int present = readByte();
             values[i] = present == 0 ? null : readPayload(types.get(i));
@@ -148,8 +149,8 @@ public final class RowReader implements AutoCloseable {
     }
 
     private byte[] readFully(int len) throws IOException {
-        byte[] b = in.readNBytes(len);
-        if (b.length != len) {
+        byte[] b = new byte[len]; // exactly once: a 50 MB value costs 50 MB, not a copy on top
+        if (in.readNBytes(b, 0, len) != len) {
             throw new EOFException("row file ends in the middle of a value (row " + (rows + 1) + "): truncated");
         }
         return b;
