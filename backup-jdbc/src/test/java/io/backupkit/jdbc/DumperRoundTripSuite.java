@@ -286,6 +286,25 @@ public abstract class DumperRoundTripSuite {
     }
 
     @Test
+    void cancelledDumpStopsAndCancelledRestoreChangesNothing() throws Exception {
+        createAppSchema(source);
+        fillAppData(source, 1);
+        DirectoryBackup cancelledDump = new DirectoryBackup(tempDir.resolve("cancelled"));
+        cancelledDump.cancel();
+        assertThatThrownBy(() -> cancelledDump.dump(dumper, source, TableSelection.ALL, 2))
+                .isInstanceOf(io.backupkit.api.CancelledException.class);
+        assertThat(cancelledDump.objects().keySet()).noneMatch(k -> k.endsWith(".rows") || k.endsWith(".copy"));
+
+        DirectoryBackup backup = backup(source, TableSelection.ALL);
+        changeData(source);
+        List<String> users = DatabaseContents.rows(source, table("users"));
+        backup.cancel();
+        assertThatThrownBy(() -> backup.restore(dumper, source, RestoreMode.REPLACE))
+                .isInstanceOf(io.backupkit.api.CancelledException.class);
+        assertThat(DatabaseContents.rows(source, table("users"))).isEqualTo(users);
+    }
+
+    @Test
     void mergeOfTableWithoutKeyIsAClearErrorBeforeAnythingChanges() throws Exception {
         createAppSchema(source);
         fillAppData(source, 1);

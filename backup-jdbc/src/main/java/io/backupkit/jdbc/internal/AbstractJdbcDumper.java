@@ -584,6 +584,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
 
     /** Carries out a checked plan. */
     protected void execute(RestoreContext ctx, Connection c, RestorePlan plan) throws SQLException {
+        ctx.checkCancelled(); // last moment a cancel leaves the target untouched
         boolean oneTransaction = dialect.transactionalDdl();
         dialect.prepareRestoreConnection(c);
         boolean checksOff;
