@@ -1,0 +1,208 @@
+package io.backupkit.jdbc;
+
+import io.backupkit.api.IntegrityException;
+import io.backupkit.api.RestoreException;
+import io.backupkit.api.spi.DatabaseDumper;
+import io.backupkit.api.spi.DatabaseDumperFactory;
+import io.backupkit.api.spi.DumpContext;
+import io.backupkit.api.spi.RestoreContext;
+import io.backupkit.jdbc.internal.PostgresSupport;
+import io.backupkit.jdbc.internal.AbstractJdbcDumper;
+import io.backupkit.jdbc.internal.SchemaModel;
+import io.backupkit.jdbc.internal.SchemaModel.Column;
+import io.backupkit.jdbc.internal.SchemaModel.Table;
+import io.backupkit.jdbc.internal.PostgresDialect;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * Dumps and restores PostgreSQL with {@code COPY} through pgjdbc's {@code CopyManager}, streaming both ways.
+ *
+ * <p><b>Dump</b>: one {@code REPEATABLE READ, READ ONLY} transaction; its snapshot is exported
+ * ({@code pg_export_snapshot}) and imported by the other worker connections ({@code SET TRANSACTION SNAPSHOT}),
+ * so every table comes from the same instant. Largest tables first. Data moves with
+ * {@code COPY ... TO STDOUT (FORMAT binary)} for tables of built-in types (about 25% faster to dump and 40% to
+ * load than text, measured) and text {@code COPY} for tables whose binary form would carry the OIDs of user types
+ * (arrays of enums, composites). The schema comes from {@code pg_catalog}; functions, triggers, policies,
+ * partitions, extensions, grants, rules, materialized views and event triggers are listed in the warnings.
+ *
+ * <p><b>Restore</b>: one transaction (PostgreSQL has transactional DDL), so a failure anywhere leaves the target as
+ * it was: enum and domain types → tables → {@code COPY ... FROM STDIN} → unique keys, indexes (as
+ * {@code pg_get_indexdef} recorded them), foreign keys → views → sequences and identity counters. MERGE loads each
+ * table into a temporary table and upserts with {@code INSERT ... ON CONFLICT}. DATA_ONLY empties the tables and
+ * loads with {@code session_replication_role = replica} when the role may set it. A failing row is named by table
+ * and line.
+ *
+ * <p>Why one transaction rather than loading a staging schema in parallel and swapping it in (DESIGN.md §5):
+ * measured on this project's 2-core machine with four 190 MB tables, the serial load in one transaction took a
+ * median 11.7 s, the parallel (2 workers) staging load plus the swap a median 13.5 s, the swap itself 0.6-4.5 s
+ * under an exclusive lock. Parallel loading gains nothing without spare cores, while one transaction is atomic by
+ * construction, needs no second copy on disk and no re-pointing of foreign keys and views at swapped tables.
+ *
+ * <p>Requires the PostgreSQL JDBC driver (org.postgresql:postgresql) on the class path.
+ */
+public final class PostgresDumper extends AbstractJdbcDumper {
+    /** The dumper's name, recorded in manifests. */
+    public static final String NAME = "postgresql";
+
+    private static final String ROLLED_BACK = ". The restore ran in one transaction and was rolled back: the target"
+            + " is as it was";
+
+    private final PostgresSupport support;
+
+    private PostgresDumper(JdbcDumperOptions options, boolean binaryCopy) {
+        super(PostgresDialect.INSTANCE, options);
+        this.support = new PostgresSupport(PostgresDialect.INSTANCE, binaryCopy);
+    }
+
+    /** A dumper with default options: binary COPY where it is exact. */
+    public static PostgresDumper create() {
+        return new PostgresDumper(JdbcDumperOptions.DEFAULTS, true);
+    }
+
+    /**
+     * A dumper with the given options.
+     *
+     * @param binaryCopy false to dump every table in COPY's text format (portable to any PostgreSQL version and
+     *                   readable with standard tools; slower)
+     */
+    public static PostgresDumper create(JdbcDumperOptions options, boolean binaryCopy) {
+        return new PostgresDumper(options, binaryCopy);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    protected Snapshot openSnapshot(DataSource ds, int parallelism, List<String> warnings) throws SQLException {
+        return new Snapshot(support.openSnapshot(ds, parallelism));
+    }
+
+    @Override
+    protected List<Table> dumpOrder(Connection c, SchemaModel model) throws SQLException {
+        support.lockTables(c, model.tables());
+        return support.largestFirst(c, model.tables());
+    }
+
+    @Override
+    protected long dumpTable(Connection c, Table t, OutputStream out, DumpContext ctx) throws SQLException, IOException {
+        long rows = support.copyOut(c, t, dumpedColumns(t), out, ctx::checkCancelled);
+        ctx.addRows(rows);
+        return rows;
+    }
+
+    @Override
+    protected String dataFormat() {
+        return PostgresSupport.DATA_FORMAT;
+    }
+
+    @Override
+    protected String dataExtension() {
+        return "copy";
+    }
+
+    @Override
+    protected Map<String, String> extraMetadata(Connection c) throws SQLException {
+        return support.metadata(c);
+    }
+
+    @Override
+    protected RestorePlan plan(RestoreContext ctx, Connection c) throws SQLException {
+        RestorePlan plan = super.plan(ctx, c);
+        return support.remapSchemas(plan, ctx, c);
+    }
+
+    @Override
+    protected void execute(RestoreContext ctx, Connection c, RestorePlan plan) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            support.createTypes(c, plan);
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        }
+        try {
+            super.execute(ctx, c, plan);
+        } catch (RestoreException e) {
+            throw new RestoreException(e.getMessage() + ROLLED_BACK, e.getCause() == null ? e : e.getCause());
+        } catch (IntegrityException e) {
+            throw new IntegrityException(e.getMessage() + ROLLED_BACK, e);
+        } catch (SQLException e) {
+            throw new RestoreException("restore failed: " + e.getMessage() + ROLLED_BACK, e);
+        }
+    }
+
+    @Override
+    protected long loadTable(Connection c, TablePlan tp, InputStream in, RestoreContext ctx, boolean upsert)
+            throws SQLException, IOException {
+        // the target's definitions of the backup's columns: schemas remapped, generated columns left out
+        List<Column> columns = dumpedColumns(tp.target());
+        long rows;
+        try {
+            if (upsert) {
+                rows = support.copyInViaStage(c, tp.target(), columns, in, tp.backup().mergeKey().orElseThrow());
+            } else if (tp.existing() != null && support.typesDiffer(c, tp.target(), columns)) {
+                rows = support.copyInViaStage(c, tp.target(), columns, in, null);
+            } else {
+                rows = support.copyIn(c, tp.target(), columns, in);
+            }
+        } catch (SQLException e) {
+            long line = PostgresSupport.failedLine(e);
+            throw line > 0 ? rowFailure(tp, line, "", e)
+                    : new RestoreException("restoring table " + tp.targetName() + " failed: " + e.getMessage(), e);
+        }
+        ctx.addRows(rows);
+        return rows;
+    }
+
+    @Override
+    protected void resetCounters(Connection c, RestorePlan plan) throws SQLException {
+        support.resetSequences(c, plan);
+    }
+
+
+    /**
+     * A restore is one transaction, DDL included: when it throws, the target is as it was. (An override of the
+     * SPI method of that name where the API has it.)
+     */
+    public boolean restoresAtomically(DataSource target) {
+        return true;
+    }
+
+    /** Drops the tables ({@code schema.table}) that exist, in one statement so references among them are no obstacle. */
+    public void dropTables(DataSource target, List<String> qualifiedNames) {
+        PostgresSupport.dropTables(target, qualifiedNames);
+    }
+
+    /** Registered in {@code META-INF/services/io.backupkit.api.spi.DatabaseDumperFactory}. */
+    public static final class Factory implements DatabaseDumperFactory {
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public boolean supports(String databaseProductName) {
+            return "PostgreSQL".equalsIgnoreCase(databaseProductName);
+        }
+
+        /** Above the generic JDBC fallback. */
+        @Override
+        public int priority() {
+            return 10;
+        }
+
+        @Override
+        public DatabaseDumper create() {
+            return PostgresDumper.create();
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package io.backupkit.jdbc.internal;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Reads a file written by {@link RowWriter}, one row at a time. Values come back as the Java types
+ * {@link RowWriter#value} accepts (INTEGER as {@link Long}, DYNAMIC as Long/Double/String/byte[]).
+ * A truncated or corrupt file is an {@link IOException} saying so.
+ */
+public final class RowReader implements AutoCloseable {
+    /** Longest single value accepted (a corrupt length must not allocate gigabytes). */
+    static final long MAX_VALUE_BYTES = Integer.MAX_VALUE - 16;
+
+    private final InputStream in;
+    private final List<String> names;
+    private final List<ValueType> types;
+    private long rows;
+    private boolean ended;
+
+    public RowReader(InputStream in) throws IOException {
+        this.in = in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 64 * 1024);
+        byte[] magic = readFully(RowWriter.MAGIC.length);
+        if (!Arrays.equals(magic, RowWriter.MAGIC)) {
+            throw new IOException("not a BackupKit row file (bad magic)");
+        }
+        int count = (int) readVarLong();
+        List<String> n = new ArrayList<>(count);
+        List<ValueType> t = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            n.add(readString());
+            t.add(ValueType.ofTag(readByte()));
+        }
+        names = List.copyOf(n);
+        types = List.copyOf(t);
+    }
+
+    public List<String> columnNames() {
+        return names;
+    }
+
+    public List<ValueType> columnTypes() {
+        return types;
+    }
+
+    /**
+     * Reads the next row into {@code values} (length = column count).
+     *
+     * @return false at the end of the data, after checking the recorded row count
+     */
+    public boolean next(Object[] values) throws IOException {
+        if (ended) {
+            return false;
+        }
+        int marker = readByte();
+        if (marker == 0) {
+            long recorded = readVarLong();
+            if (recorded != rows) {
+                throw new IOException("row file says " + recorded + " rows but holds " + rows);
+            }
+            ended = true;
+            return false;
+        }
+        if (marker != 1) {
+            throw new IOException("corrupt row file: bad row marker " + marker + " after row " + rows);
+        }
+        Arrays.fill(values, null); // let the previous row's large values go before reading the next
+        for (int i = 0; i < types.size(); i++) {
+            int present = readByte();
+            values[i] = present == 0 ? null : readPayload(types.get(i));
+        }
+        rows++;
+        return true;
+    }
+
+    /** Rows read so far. */
+    public long rows() {
+        return rows;
+    }
+
+    private Object readPayload(ValueType type) throws IOException {
+        return switch (type) {
+            case BOOLEAN -> readByte() != 0;
+            case INTEGER -> readZigZag();
+            case DECIMAL -> {
+                int scale = (int) readZigZag();
+                yield new BigDecimal(new BigInteger(readBytes()), scale);
+            }
+            case FLOAT -> Float.intBitsToFloat((int) readFixed(4));
+            case DOUBLE -> Double.longBitsToDouble(readFixed(8));
+            case STRING -> readString();
+            case BYTES -> readBytes();
+            case DATE -> LocalDate.ofEpochDay(readZigZag());
+            case TIME -> LocalTime.ofNanoOfDay(readVarLong());
+            case TIMESTAMP -> {
+                long sec = readZigZag();
+                yield LocalDateTime.ofEpochSecond(sec, (int) readVarLong(), ZoneOffset.UTC);
+            }
+            case TIMESTAMP_TZ -> {
+                long sec = readZigZag();
+                int nano = (int) readVarLong();
+                ZoneOffset offset = ZoneOffset.ofTotalSeconds((int) readZigZag());
+                yield OffsetDateTime.ofInstant(Instant.ofEpochSecond(sec, nano), offset);
+            }
+            case TIME_TZ -> {
+                LocalTime t = LocalTime.ofNanoOfDay(readVarLong());
+                yield OffsetTime.of(t, ZoneOffset.ofTotalSeconds((int) readZigZag()));
+            }
+            case UUID -> new UUID(readFixed(8), readFixed(8));
+            case DYNAMIC -> {
+                int storage = readByte();
+                yield switch (storage) {
+                    case 1 -> readZigZag();
+                    case 2 -> Double.longBitsToDouble(readFixed(8));
+                    case 3 -> readString();
+                    case 4 -> readBytes();
+                    default -> throw new IOException("corrupt row file: unknown storage class " + storage);
+                };
+            }
+        };
+    }
+
+    private String readString() throws IOException {
+        return new String(readBytes(), StandardCharsets.UTF_8);
+    }
+
+    private byte[] readBytes() throws IOException {
+        long len = readVarLong();
+        if (len < 0 || len > MAX_VALUE_BYTES) {
+            throw new IOException("corrupt row file: value length " + len);
+        }
+        return readFully((int) len);
+    }
+
+    private byte[] readFully(int len) throws IOException {
+        byte[] b = new byte[len]; // exactly once: a 50 MB value costs 50 MB, not a copy on top
+        if (in.readNBytes(b, 0, len) != len) {
+            throw new EOFException("row file ends in the middle of a value (row " + (rows + 1) + "): truncated");
+        }
+        return b;
+    }
+
+    private int readByte() throws IOException {
+        int b = in.read();
+        if (b < 0) {
+            throw new EOFException("row file ends after " + rows + " rows without its end marker: truncated");
+        }
+        return b;
+    }
+
+    private long readFixed(int bytes) throws IOException {
+        long v = 0;
+        for (int i = 0; i < bytes; i++) {
+            v = (v << 8) | readByte();
+        }
+        return v;
+    }
+
+    private long readZigZag() throws IOException {
+        long v = readVarLong();
+        return (v >>> 1) ^ -(v & 1);
+    }
+
+    private long readVarLong() throws IOException {
+        long v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            int b = readByte();
+            v |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return v;
+            }
+        }
+        throw new IOException("corrupt row file: varint longer than 10 bytes");
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}

@@ -1,0 +1,327 @@
+package io.backupkit.jdbc;
+
+import io.backupkit.api.CancelledException;
+import io.backupkit.api.Compression;
+import io.backupkit.api.IntegrityException;
+import io.backupkit.api.Manifest;
+import io.backupkit.api.RestoreMode;
+import io.backupkit.api.RestoreResult;
+import io.backupkit.api.TableSelection;
+import io.backupkit.api.spi.DatabaseDumper;
+import io.backupkit.api.spi.DumpContext;
+import io.backupkit.api.spi.DumpSummary;
+import io.backupkit.api.spi.RestoreContext;
+import io.backupkit.api.spi.StorageKeys;
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+
+/**
+ * A stand-in for the engine in backup-core: drives a {@link DatabaseDumper} through real {@link DumpContext} and
+ * {@link RestoreContext} implementations that keep the objects as files in a directory (streamed, never in memory),
+ * record size and SHA-256 of each like the engine does, and verify both again while restore reads them.
+ * Reusable by every dumper's tests (the PostgreSQL tests extend it through the round-trip suite).
+ */
+public final class DirectoryBackup {
+    private final Path dir;
+    private final Map<String, Manifest.StoredObject> objects = new ConcurrentHashMap<>();
+    private final AtomicLong rowsReported = new AtomicLong();
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+    private volatile java.util.function.Consumer<String> onObjectCreated = name -> { };
+    private String dumperName;
+    private DumpSummary summary;
+
+    public DirectoryBackup(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Backs up through the dumper; the summary is kept for restores. */
+    public DumpSummary dump(DatabaseDumper dumper, DataSource source, TableSelection tables, int parallelism) {
+        dumperName = dumper.name();
+        summary = dumper.dump(new Dump(source, tables, parallelism));
+        return summary;
+    }
+
+    public DumpSummary summary() {
+        return summary;
+    }
+
+    /** The database part of the manifest the engine would write. */
+    public Manifest.DatabasePart databasePart() {
+        if (summary == null) {
+            throw new IllegalStateException("dump first");
+        }
+        return new Manifest.DatabasePart(dumperName, summary.product(), summary.url(), summary.tables(), summary.metadata());
+    }
+
+    public Map<String, Manifest.StoredObject> objects() {
+        return Map.copyOf(objects);
+    }
+
+    public Path file(String objectPath) {
+        return dir.resolve(objectPath);
+    }
+
+    /** Rows the dumper reported through {@code addRows} (dump and restore). */
+    public long rowsReported() {
+        return rowsReported.get();
+    }
+
+    /** Runs before each object of a dump is opened (tests use it to write to the database mid-dump). */
+    public void onObjectCreated(java.util.function.Consumer<String> hook) {
+        this.onObjectCreated = hook;
+    }
+
+    /** Makes the next {@code checkCancelled} throw. */
+    public void cancel() {
+        cancelled.set(true);
+    }
+
+    public List<RestoreResult.TableChange> restore(DatabaseDumper dumper, DataSource target, RestoreMode mode,
+                                                   TableSelection tables, Map<String, String> schemaMapping, int parallelism) {
+        return dumper.restore(new Restore(target, mode, tables, schemaMapping, parallelism));
+    }
+
+    public List<RestoreResult.TableChange> restore(DatabaseDumper dumper, DataSource target, RestoreMode mode) {
+        return restore(dumper, target, mode, TableSelection.ALL, Map.of(), 1);
+    }
+
+    public List<RestoreResult.TableChange> preview(DatabaseDumper dumper, DataSource target, RestoreMode mode,
+                                                   TableSelection tables, Map<String, String> schemaMapping) {
+        return dumper.preview(new Restore(target, mode, tables, schemaMapping, 1));
+    }
+
+    private void checkCancelled() {
+        if (cancelled.get()) {
+            throw new CancelledException("cancelled by the test");
+        }
+    }
+
+    private final class Dump implements DumpContext {
+        private final DataSource ds;
+        private final TableSelection tables;
+        private final int parallelism;
+
+        Dump(DataSource ds, TableSelection tables, int parallelism) {
+            this.ds = ds;
+            this.tables = tables;
+            this.parallelism = parallelism;
+        }
+
+        @Override
+        public DataSource dataSource() {
+            return ds;
+        }
+
+        @Override
+        public TableSelection tables() {
+            return tables;
+        }
+
+        @Override
+        public int parallelism() {
+            return parallelism;
+        }
+
+        @Override
+        public OutputStream createObject(String name, Manifest.ObjectKind kind) {
+            StorageKeys.requireKey(objectPath(name));
+            onObjectCreated.accept(name);
+            String path = objectPath(name);
+            if (objects.containsKey(path)) {
+                throw new IllegalStateException("object " + path + " created twice");
+            }
+            try {
+                Path file = dir.resolve(path);
+                Files.createDirectories(file.getParent());
+                MessageDigest sha = sha256();
+                OutputStream raw = Files.newOutputStream(file);
+                return new FilterOutputStream(raw) {
+                    long size;
+                    boolean closed;
+
+                    @Override
+                    public void write(int b) throws IOException {
+                        raw.write(b);
+                        sha.update((byte) b);
+                        size++;
+                    }
+
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        raw.write(b, off, len);
+                        sha.update(b, off, len);
+                        size += len;
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        if (closed) {
+                            return;
+                        }
+                        closed = true;
+                        raw.close();
+                        String hex = HexFormat.of().formatHex(sha.digest());
+                        objects.put(path, new Manifest.StoredObject(path, kind, size, hex, size, hex, Compression.NONE));
+                    }
+                };
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public String objectPath(String name) {
+            return "db/" + name;
+        }
+
+        @Override
+        public void addRows(long rows) {
+            rowsReported.addAndGet(rows);
+        }
+
+        @Override
+        public void tableDone(String qualifiedName) {
+        }
+
+        @Override
+        public void checkCancelled() {
+            DirectoryBackup.this.checkCancelled();
+        }
+    }
+
+    private final class Restore implements RestoreContext {
+        private final DataSource ds;
+        private final RestoreMode mode;
+        private final TableSelection tables;
+        private final Map<String, String> mapping;
+        private final int parallelism;
+
+        Restore(DataSource ds, RestoreMode mode, TableSelection tables, Map<String, String> mapping, int parallelism) {
+            this.ds = ds;
+            this.mode = mode;
+            this.tables = tables;
+            this.mapping = mapping;
+            this.parallelism = parallelism;
+        }
+
+        @Override
+        public DataSource dataSource() {
+            return ds;
+        }
+
+        @Override
+        public Manifest.DatabasePart database() {
+            return databasePart();
+        }
+
+        @Override
+        public RestoreMode mode() {
+            return mode;
+        }
+
+        @Override
+        public TableSelection tables() {
+            return tables;
+        }
+
+        @Override
+        public Map<String, String> schemaMapping() {
+            return mapping;
+        }
+
+        @Override
+        public int parallelism() {
+            return parallelism;
+        }
+
+        @Override
+        public InputStream openObject(String path) {
+            Manifest.StoredObject meta = objects.get(path);
+            if (meta == null) {
+                throw new IllegalArgumentException("no object " + path + " in this backup");
+            }
+            try {
+                MessageDigest sha = sha256();
+                InputStream raw = Files.newInputStream(dir.resolve(path));
+                return new FilterInputStream(raw) {
+                    long size;
+                    boolean checked;
+
+                    @Override
+                    public int read() throws IOException {
+                        int b = super.read();
+                        if (b < 0) {
+                            verify();
+                        } else {
+                            sha.update((byte) b);
+                            size++;
+                        }
+                        return b;
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        int n = super.read(b, off, len);
+                        if (n < 0) {
+                            verify();
+                        } else {
+                            sha.update(b, off, n);
+                            size += n;
+                        }
+                        return n;
+                    }
+
+                    private void verify() {
+                        if (checked) {
+                            return;
+                        }
+                        checked = true;
+                        String hex = HexFormat.of().formatHex(sha.digest());
+                        if (size != meta.size() || !hex.equals(meta.sha256())) {
+                            throw new IntegrityException("object " + path + " does not match the manifest");
+                        }
+                    }
+                };
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void addRows(long rows) {
+            rowsReported.addAndGet(rows);
+        }
+
+        @Override
+        public void tableDone(String qualifiedName) {
+        }
+
+        @Override
+        public void checkCancelled() {
+            DirectoryBackup.this.checkCancelled();
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
