@@ -71,6 +71,15 @@ class DatabaseRestoreSafetyTest {
         exec(db, "ALTER TABLE order_items ADD CONSTRAINT small_orders CHECK (quantity < 5)");
         Map<String, String> before = hashes(db);
 
+        // A dry run reports per table what would change, and changes nothing.
+        RestoreResult dry = engine.restore(RestoreRequest.builder(backup).mode(RestoreMode.DATA_ONLY).validateOnly(true).build());
+        assertThat(dry.validateOnly()).isTrue();
+        assertThat(dry.tables()).extracting(t -> t.table().substring(t.table().lastIndexOf('.') + 1))
+                .containsExactlyInAnyOrderElementsOf(TABLES);
+        assertThat(dry.tables()).filteredOn(t -> t.table().endsWith("customers")).singleElement()
+                .satisfies(t -> assertThat(t.rowsBefore()).isEqualTo(3));
+        assertThat(hashes(db)).isEqualTo(before);
+
         assertThatThrownBy(() -> engine.restore(RestoreRequest.builder(backup).mode(RestoreMode.DATA_ONLY).build()))
                 .isInstanceOfSatisfying(RestoreFailedException.class, e -> {
                     assertThat(e.targetState()).isEqualTo(RestoreFailedException.TargetState.ROLLED_BACK);

@@ -792,6 +792,9 @@ public final class DefaultBackupEngine implements BackupEngine {
                             + "; nothing was changed");
                 }
             }
+            if (doFiles) {
+                checkFreeSpace(manifest.files().get(), fileTargets);
+            }
             FilesRestorer filesRestorer = doFiles ? new FilesRestorer(fileTargets, request.filesMode(),
                     request.overwriteExisting(), tracker::files, () -> {
                         ensureOpen();
@@ -912,6 +915,43 @@ public final class DefaultBackupEngine implements BackupEngine {
             scope.status = BackupStatus.ROLLED_BACK;
             return new RestoreFailedException(what + "; the target was put back as it was from safety backup " + safety.get(),
                     RestoreFailedException.TargetState.ROLLED_BACK, safety, failure);
+        }
+
+        /**
+         * Files are staged next to each target before they replace it, so each file system needs room for the files
+         * of the roots restored onto it. Checked before anything is written; where the space cannot be read, skipped.
+         */
+        private void checkFreeSpace(Manifest.FilesPart files, Map<String, Path> targets) {
+            Map<java.nio.file.FileStore, Long> needed = new LinkedHashMap<>();
+            for (Manifest.FileRoot root : files.roots()) {
+                Path target = targets.get(root.name());
+                if (target == null) {
+                    continue;
+                }
+                Path existing = target;
+                while (existing != null && !Files.exists(existing)) {
+                    existing = existing.getParent();
+                }
+                try {
+                    if (existing != null) {
+                        needed.merge(Files.getFileStore(existing), root.bytes(), Long::sum);
+                    }
+                } catch (IOException e) {
+                    LOG.debug("Cannot read the free space for {}: {}", target, e.toString());
+                }
+            }
+            for (var e : needed.entrySet()) {
+                try {
+                    long usable = e.getKey().getUsableSpace();
+                    if (usable < e.getValue()) {
+                        throw new RestoreException("not enough free space to restore the files of backup " + manifest.id()
+                                + ": they need " + e.getValue() + " bytes on " + e.getKey() + ", which has " + usable
+                                + " bytes free; free some space or restore into another directory; nothing was changed");
+                    }
+                } catch (IOException ex) {
+                    LOG.debug("Cannot read the free space of {}: {}", e.getKey(), ex.toString());
+                }
+            }
         }
 
         private InputStream openOf(Manifest m, String path) {
