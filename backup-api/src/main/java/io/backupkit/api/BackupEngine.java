@@ -119,6 +119,25 @@ public interface BackupEngine extends AutoCloseable {
      */
     CleanupResult cleanUpInterrupted();
 
+    // ------------------------------------------------------------------ retention
+
+    /**
+     * What the rules would keep and delete now, with the reason for each backup (restic {@code forget} semantics;
+     * pinned backups and the newest successful backup are always kept). Deletes nothing: this is the dry run.
+     */
+    RetentionPlan planRetention(RetentionRules rules);
+
+    /**
+     * Deletes exactly the backups the plan lists for deletion (skipping any pinned since the plan was made, and any
+     * already gone), and records the clean-up in the history.
+     */
+    CleanupResult applyRetention(RetentionPlan plan);
+
+    /** Plans and applies in one step: {@code applyRetention(planRetention(rules))}. */
+    default CleanupResult cleanup(RetentionRules rules) {
+        return applyRetention(planRetention(rules));
+    }
+
     // ------------------------------------------------------------------ background jobs
 
     /** Starts a backup in the background; see {@link #backup(BackupRequest)}. */

@@ -16,6 +16,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -65,6 +66,7 @@ public final class BackupKit {
         private int parallelism = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         private ClassLoader classLoader;
         private HealthPolicy healthPolicy = HealthPolicy.DEFAULT;
+        private EngineConfig.LockSettings lock = EngineConfig.LockSettings.DEFAULT;
 
         private Builder() {
         }
@@ -174,6 +176,35 @@ public final class BackupKit {
             return this;
         }
 
+        /**
+         * How backup, restore, delete, import and clean-up keep from running over each other when several application
+         * instances share one storage: a lease in the storage ({@code locks/operations.json}) that a holder renews
+         * while it works and that expires {@code ttl} after a holder died. An operation that finds another instance
+         * holding it waits up to {@code maxWait}, then fails with a ConflictException naming the holder. Inside one
+         * engine, such operations queue. Defaults: ttl 60 s, settle delay 250 ms, no waiting.
+         *
+         * @param settleDelay how long to wait before confirming the lock was won; raise it for storage whose writes
+         *                    become visible slowly
+         */
+        public Builder operationLock(Duration ttl, Duration settleDelay, Duration maxWait) {
+            if (ttl.compareTo(Duration.ofSeconds(3)) < 0 || settleDelay.isNegative() || maxWait.isNegative()
+                    || settleDelay.multipliedBy(3).compareTo(ttl) >= 0) {
+                throw new IllegalArgumentException("operation lock: ttl must be >= 3 s and more than 3 x the settle delay,"
+                        + " waits must not be negative (ttl " + ttl + ", settle " + settleDelay + ", maxWait " + maxWait + ")");
+            }
+            this.lock = new EngineConfig.LockSettings(true, ttl, settleDelay, maxWait);
+            return this;
+        }
+
+        /**
+         * Turns the storage-wide operation lock off: only for an application that is the only user of its storage and
+         * wants to save the lock's round trips.
+         */
+        public Builder withoutOperationLock() {
+            this.lock = new EngineConfig.LockSettings(false, lock.ttl(), lock.settleDelay(), lock.maxWait());
+            return this;
+        }
+
         /** Where storage providers and dumpers are discovered (default: the thread's context class loader). */
         public Builder classLoader(ClassLoader loader) {
             this.classLoader = Objects.requireNonNull(loader, "classLoader");
@@ -196,7 +227,7 @@ public final class BackupKit {
                 resolved = Providers.storage(uri, loader);
             }
             return new DefaultBackupEngine(new EngineConfig(resolved, Optional.ofNullable(dataSource), Optional.ofNullable(dumper),
-                    Optional.ofNullable(fileSet), tables, compression, listeners, clock, maxImportBytes, parallelism, loader, owns, healthPolicy));
+                    Optional.ofNullable(fileSet), tables, compression, listeners, clock, maxImportBytes, parallelism, loader, owns, healthPolicy, lock));
         }
 
         private static URI parse(String text) {

@@ -200,6 +200,26 @@ class FilesBackupTest {
     }
 
     @Test
+    void aRestoreThatCannotFitIsRefusedBeforeAnythingIsWritten() throws Exception {
+        StandardToolsTest.requireTool("mount");
+        BackupResult r = engine.backup(BackupType.FILES);
+        // A 1 MB tmpfs is too small for this backup's files.
+        Path small = Files.createDirectories(tmp.resolve("small-disk"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", small.toString())
+                .redirectErrorStream(true).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0, "cannot mount a tmpfs here (not root?)");
+        try {
+            assertThatThrownBy(() -> engine.restore(RestoreRequest.builder(r.id()).filesTarget(small.resolve("media")).build()))
+                    .hasMessageContaining("not enough free space").hasMessageContaining("nothing was changed");
+            try (var s = Files.list(small)) {
+                assertThat(s).isEmpty();
+            }
+        } finally {
+            new ProcessBuilder("umount", small.toString()).start().waitFor();
+        }
+    }
+
+    @Test
     void restoringTheSameBackupTwiceGivesTheSameTree() throws IOException {
         BackupResult r = engine.backup(BackupType.FILES);
         Path target = tmp.resolve("again");

@@ -36,10 +36,12 @@ class InterruptedBackupTest {
 
     @ParameterizedTest(name = "storage fails after {0} bytes")
     @ValueSource(longs = {0, 100, 50_000, 1_000_000, 2_500_000})
+    // Each put of a backup object fails once it has read that many bytes, as a dropped upload would.
     void aStorageFailingAfterNBytesFailsTheBackupAndLeavesNothingListed(long bytes) {
         FaultInjectingStorageProvider faulty = FaultInjectingStorageProvider.wrap(LocalStorageProvider.at(store))
-                .failAfterTotalBytes(bytes)
-                .failCalls(FaultInjectingStorageProvider.Verb.DELETE, k -> true) // so leftovers stay for clean-up
+                .failPutAfterBytes(bytes, k -> k.startsWith("backups/"))
+                // so leftovers stay for clean-up
+                .failCalls(FaultInjectingStorageProvider.Verb.DELETE, k -> k.startsWith("backups/"))
                 .build();
         BackupEngine engine = BackupKit.builder().storage(faulty).files(media).build();
 

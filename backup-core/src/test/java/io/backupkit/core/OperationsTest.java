@@ -210,7 +210,7 @@ class OperationsTest {
     }
 
     /** Delegates everything; a put whose key ends with {@code suffix} waits at the gate first. */
-    private record GatedStorage(io.backupkit.api.spi.StorageProvider delegate, String suffix,
+    record GatedStorage(io.backupkit.api.spi.StorageProvider delegate, String suffix,
                                 java.util.concurrent.CountDownLatch arrived, java.util.concurrent.CountDownLatch gate)
             implements io.backupkit.api.spi.StorageProvider {
         @Override

@@ -92,6 +92,8 @@ public final class DefaultBackupEngine implements BackupEngine {
             }
         });
         final HistoryLog history;
+        /** Mutating operations of this engine queue here before they take the storage-wide lease. */
+        final java.util.concurrent.Semaphore operationPermit = new java.util.concurrent.Semaphore(1, true);
         final String hostname = hostname();
         volatile boolean closed;
 
@@ -153,8 +155,10 @@ public final class DefaultBackupEngine implements BackupEngine {
         scope.status = BackupStatus.RUNNING;
         scope.tracker = shared.events.start(scope.operation, scope.backupId);
         shared.history.write(scope.record(Optional.empty(), Optional.empty(), shared.hostname));
+        OperationLock lock = null;
         try {
             scope.checkCancelled();
+            lock = lockFor(scope);
             T result = body.run(scope);
             scope.status = BackupStatus.COMPLETED;
             shared.history.write(scope.record(Optional.of(config.clock().instant()), Optional.empty(), shared.hostname));
@@ -170,6 +174,62 @@ public final class DefaultBackupEngine implements BackupEngine {
                     shared.hostname));
             scope.tracker.failed(failure);
             throw failure;
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
+        }
+    }
+
+    /**
+     * Backup, restore, delete, import and clean-up hold the storage-wide lease so that instances sharing a storage
+     * never run over each other; inside this engine they queue. Nested operations (a restore's safety backup) run
+     * under their parent's lock.
+     */
+    private OperationLock lockFor(OperationScope scope) throws InterruptedException {
+        boolean mutating = switch (scope.operation) {
+            case BACKUP, RESTORE, DELETE, IMPORT, CLEANUP -> true;
+            default -> false;
+        };
+        if (!mutating || scope.parent != null) {
+            return null;
+        }
+        while (!shared.operationPermit.tryAcquire(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            ensureOpen();
+            scope.checkCancelled();
+        }
+        if (!config.lock().enabled()) {
+            return new OperationLock(shared.operationPermit, null);
+        }
+        try {
+            StorageLease lease = StorageLease.builder(storage, "operations").ttl(config.lock().ttl())
+                    .settleDelay(config.lock().settleDelay()).holderId(scope.id)
+                    .onLost(reason -> {
+                        LOG.error("{} {} lost the storage lock ({}); stopping it", scope.operation, scope.id, reason);
+                        scope.cancel();
+                    })
+                    .build();
+            return new OperationLock(shared.operationPermit, lease.acquire(config.lock().maxWait()));
+        } catch (RuntimeException e) {
+            shared.operationPermit.release();
+            throw e;
+        }
+    }
+
+    /** Releases the lease (if any) and the in-process permit. */
+    private record OperationLock(java.util.concurrent.Semaphore permit, StorageLease.Held lease) implements AutoCloseable {
+        /** Never throws: a lock that cannot be released lapses after its ttl, and must not hide the operation's outcome. */
+        @Override
+        public void close() {
+            try {
+                if (lease != null) {
+                    lease.close();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Could not release the storage lock (it lapses by itself after its ttl): {}", e.getMessage());
+            } finally {
+                permit.release();
+            }
         }
     }
 
@@ -732,6 +792,9 @@ public final class DefaultBackupEngine implements BackupEngine {
                             + "; nothing was changed");
                 }
             }
+            if (doFiles) {
+                checkFreeSpace(manifest.files().get(), fileTargets);
+            }
             FilesRestorer filesRestorer = doFiles ? new FilesRestorer(fileTargets, request.filesMode(),
                     request.overwriteExisting(), tracker::files, () -> {
                         ensureOpen();
@@ -854,6 +917,43 @@ public final class DefaultBackupEngine implements BackupEngine {
                     RestoreFailedException.TargetState.ROLLED_BACK, safety, failure);
         }
 
+        /**
+         * Files are staged next to each target before they replace it, so each file system needs room for the files
+         * of the roots restored onto it. Checked before anything is written; where the space cannot be read, skipped.
+         */
+        private void checkFreeSpace(Manifest.FilesPart files, Map<String, Path> targets) {
+            Map<java.nio.file.FileStore, Long> needed = new LinkedHashMap<>();
+            for (Manifest.FileRoot root : files.roots()) {
+                Path target = targets.get(root.name());
+                if (target == null) {
+                    continue;
+                }
+                Path existing = target;
+                while (existing != null && !Files.exists(existing)) {
+                    existing = existing.getParent();
+                }
+                try {
+                    if (existing != null) {
+                        needed.merge(Files.getFileStore(existing), root.bytes(), Long::sum);
+                    }
+                } catch (IOException e) {
+                    LOG.debug("Cannot read the free space for {}: {}", target, e.toString());
+                }
+            }
+            for (var e : needed.entrySet()) {
+                try {
+                    long usable = e.getKey().getUsableSpace();
+                    if (usable < e.getValue()) {
+                        throw new RestoreException("not enough free space to restore the files of backup " + manifest.id()
+                                + ": they need " + e.getValue() + " bytes on " + e.getKey() + ", which has " + usable
+                                + " bytes free; free some space or restore into another directory; nothing was changed");
+                    }
+                } catch (IOException ex) {
+                    LOG.debug("Cannot read the free space of {}: {}", e.getKey(), ex.toString());
+                }
+            }
+        }
+
         private InputStream openOf(Manifest m, String path) {
             return VerifiedObjectStream.open(storage, m.id(), m.object(path).orElseThrow(() ->
                     new IntegrityException("backup " + m.id() + " refers to object " + path + " that it does not list")));
@@ -971,6 +1071,61 @@ public final class DefaultBackupEngine implements BackupEngine {
             LOG.info("Safety backup {} taken before restoring {}", r.id(), manifest.id());
             return Optional.of(r.id());
         }
+    }
+
+    // ---------------------------------------------------------------- retention
+
+    @Override
+    public io.backupkit.api.RetentionPlan planRetention(io.backupkit.api.RetentionRules rules) {
+        ensureOpen();
+        Set<BackupId> pinned = new java.util.HashSet<>();
+        List<BackupInfo> backups = list();
+        backups.stream().filter(BackupInfo::pinned).forEach(b -> pinned.add(b.id()));
+        return RetentionPlanner.plan(backups, rules, pinned, config.clock().instant(), config.clock().getZone());
+    }
+
+    @Override
+    public CleanupResult applyRetention(io.backupkit.api.RetentionPlan plan) {
+        return run(scope(Operation.CLEANUP, actorOr("unknown"), Optional.empty(), null), sc -> {
+            sc.options.put("kind", "retention");
+            sc.options.put("planned deletions", Integer.toString(plan.delete().size()));
+            Set<String> pinnedNow = pinnedIds();
+            List<String> removed = new ArrayList<>();
+            long objects = 0;
+            long bytes = 0;
+            for (io.backupkit.api.RetentionPlan.Decision d : plan.delete()) {
+                sc.checkCancelled();
+                BackupId id = d.backup().id();
+                if (pinnedNow.contains(id.value())) {
+                    LOG.info("Retention: keeping {}, pinned since the plan was made", id);
+                    continue;
+                }
+                if (storage.stat(Layout.manifestKey(id)).isEmpty()) {
+                    continue; // already gone
+                }
+                storage.delete(Layout.manifestKey(id));
+                long[] n = deleteFolder(Layout.folder(id));
+                objects += n[0] + 1;
+                bytes += n[1];
+                removed.add(id.value());
+                LOG.info("Retention: deleted {} ({})", id, String.join("; ", d.reasons()));
+            }
+            sc.options.put("deleted", String.join(",", removed));
+            return new CleanupResult(removed, objects, bytes);
+        });
+    }
+
+    /** For {@code BackupScheduler}: where this engine keeps its backups, and its clock. */
+    public StorageProvider storage() {
+        return storage;
+    }
+
+    public java.time.Clock clock() {
+        return config.clock();
+    }
+
+    public String hostName() {
+        return shared.hostname;
     }
 
     // ---------------------------------------------------------------- history, stats, health

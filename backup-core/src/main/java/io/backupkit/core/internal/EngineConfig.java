@@ -27,9 +27,25 @@ import javax.sql.DataSource;
  * @param classLoader    where providers are discovered
  * @param ownsStorage    whether the engine created the storage (from a URI) and so closes it
  * @param healthPolicy   what health() reports as a problem
+ * @param lock           how backup, restore and clean-up keep from running over each other on one storage
  */
 public record EngineConfig(StorageProvider storage, Optional<DataSource> dataSource, Optional<DatabaseDumper> dumper,
                            Optional<FileSet> fileSet, TableSelection tables, Compression compression,
                            List<BackupListener> listeners, Clock clock, long maxImportBytes, int parallelism,
-                           ClassLoader classLoader, boolean ownsStorage, io.backupkit.api.HealthPolicy healthPolicy) {
+                           ClassLoader classLoader, boolean ownsStorage, io.backupkit.api.HealthPolicy healthPolicy,
+                           LockSettings lock) {
+
+    /**
+     * The storage-wide operation lock: a lease at {@code locks/operations.json}.
+     *
+     * @param enabled     whether mutating operations take it
+     * @param ttl         how long a holder that stops renewing keeps it
+     * @param settleDelay how long a contender waits before confirming it won (covers the storage's write latency)
+     * @param maxWait     how long an operation waits for another instance's operation before failing
+     */
+    public record LockSettings(boolean enabled, java.time.Duration ttl, java.time.Duration settleDelay,
+                               java.time.Duration maxWait) {
+        public static final LockSettings DEFAULT = new LockSettings(true, java.time.Duration.ofSeconds(60),
+                java.time.Duration.ofMillis(250), java.time.Duration.ZERO);
+    }
 }

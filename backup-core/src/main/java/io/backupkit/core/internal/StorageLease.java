@@ -80,7 +80,7 @@ public final class StorageLease {
         this.clock = b.clock;
         this.sleeper = b.sleeper;
         this.holderId = b.holderId != null ? b.holderId : UUID.randomUUID().toString();
-        this.host = b.host != null ? b.host : localHostName();
+        this.host = b.host != null ? b.host : HostFingerprint.local();
         this.pid = b.pid != null ? b.pid : ProcessHandle.current().pid();
         this.heartbeat = b.heartbeat;
         this.onLost = b.onLost;
@@ -246,7 +246,24 @@ public final class StorageLease {
         if (seen.unreadable()) {
             return seen.unreadableWritten().isEmpty() || now.isBefore(seen.unreadableWritten().get().plus(ttl));
         }
-        return seen.record().isPresent() && !seen.record().get().expiredAt(now);
+        return seen.record().isPresent() && !seen.record().get().expiredAt(now) && !holderProvablyDead(seen.record().get());
+    }
+
+    /**
+     * A holder on this very machine (same host fingerprint: host name, boot id and pid namespace) whose process no longer
+     * runs cannot renew: its lease is taken over at once instead of after the ttl. Never true for another machine,
+     * another boot, or a container with its own pid namespace, where a pid says nothing.
+     */
+    private boolean holderProvablyDead(LeaseRecord record) {
+        if (!record.host().equals(host) || !HostFingerprint.isLocal(host) || record.pid() == pid) {
+            return false;
+        }
+        boolean dead = ProcessHandle.of(record.pid()).map(p -> !p.isAlive()).orElse(true);
+        if (dead) {
+            log.info("lease '{}': its holder {} (pid {}) is no longer running on this machine; taking over", name,
+                    record.holder(), record.pid());
+        }
+        return dead;
     }
 
     /** What a read of the lock found. */
@@ -260,13 +277,6 @@ public final class StorageLease {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    private static String localHostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "unknown-host";
-        }
-    }
 
     /**
      * A lease this contender holds. Renewed by its heartbeat (if enabled) or by {@link #renew()}; given back by

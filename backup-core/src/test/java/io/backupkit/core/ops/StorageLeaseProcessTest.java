@@ -20,12 +20,13 @@ class StorageLeaseProcessTest {
     @TempDir
     Path dir;
 
+    /** The two processes pose as two machines (distinct host names), where only the expiry can free a dead holder's lease. */
     @Test
     void onlyOneProcessHoldsTheLeaseAndTheOtherTakesOverAfterTheHolderIsKilled() throws Exception {
         Path storage = Files.createDirectories(dir.resolve("storage"));
         String ttlMillis = "2000";
-        try (ChildJvm first = ChildJvm.start(LeaseHolderMain.class, dir.resolve("first.log"), storage.toString(), "backup", ttlMillis);
-             ChildJvm second = ChildJvm.start(LeaseHolderMain.class, dir.resolve("second.log"), storage.toString(), "backup", ttlMillis)) {
+        try (ChildJvm first = ChildJvm.start(LeaseHolderMain.class, dir.resolve("first.log"), storage.toString(), "backup", ttlMillis, "machine-a");
+             ChildJvm second = ChildJvm.start(LeaseHolderMain.class, dir.resolve("second.log"), storage.toString(), "backup", ttlMillis, "machine-b")) {
             List<ChildJvm> both = List.of(first, second);
             ChildJvm holder = awaitHolder(both);
             ChildJvm waiter = holder == first ? second : first;
@@ -53,6 +54,25 @@ class StorageLeaseProcessTest {
             assertThat(Instant.parse(parts[2])).as("taken over only after the dead holder's expiry").isAfterOrEqualTo(last.expires());
             LeaseRecord now = readLock(storage);
             assertThat(now.pid()).isEqualTo(waiter.pid());
+        }
+    }
+
+    /** On one machine a holder whose process is gone is provably dead: the lease is taken over without waiting for expiry. */
+    @Test
+    void onTheSameMachineADeadHoldersLeaseIsTakenOverAtOnce() throws Exception {
+        Path storage = Files.createDirectories(dir.resolve("storage"));
+        String ttlMillis = "30000";
+        try (ChildJvm first = ChildJvm.start(LeaseHolderMain.class, dir.resolve("first.log"), storage.toString(), "backup", ttlMillis);
+             ChildJvm second = ChildJvm.start(LeaseHolderMain.class, dir.resolve("second.log"), storage.toString(), "backup", ttlMillis)) {
+            ChildJvm holder = awaitHolder(List.of(first, second));
+            ChildJvm waiter = holder == first ? second : first;
+            assertThat(waiter.await(l -> l.startsWith("STARTED"), LIVENESS)).isPresent();
+            holder.kill();
+            LeaseRecord last = readLock(storage);
+            Optional<String> taken = waiter.await(l -> l.startsWith("ACQUIRED"), LIVENESS);
+            assertThat(taken).isPresent();
+            assertThat(Instant.parse(taken.get().split(" ")[2])).as("taken over well before the 30 s expiry")
+                    .isBefore(last.expires());
         }
     }
 
