@@ -24,9 +24,11 @@ import javax.sql.DataSource;
  * MariaDB and MySQL (one dumper; works with the MariaDB driver and MySQL Connector/J). The dump reads the connection's
  * database in {@code START TRANSACTION WITH CONSISTENT SNAPSHOT}. Parallel workers share one snapshot by opening
  * their transactions while {@code FLUSH TABLES WITH READ LOCK} holds writers for an instant (as mydumper does);
- * without the RELOAD privilege that needs, the dump uses one connection and says so in its warnings. Restore loads
- * with batched inserts (the MariaDB driver sends them as bulk; with Connector/J add
- * {@code rewriteBatchedStatements=true} to the URL) with {@code foreign_key_checks} off for the session.
+ * without the RELOAD privilege that needs, the dump uses one connection and says so in its warnings. Restore streams
+ * each table through {@code LOAD DATA LOCAL INFILE} where client and server allow it (see {@link #loadTable}),
+ * otherwise batched inserts (the MariaDB driver sends them as bulk; with Connector/J add
+ * {@code rewriteBatchedStatements=true} to the URL); MERGE uses batched {@code INSERT ... ON DUPLICATE KEY UPDATE}.
+ * {@code foreign_key_checks} is off for the restoring sessions.
  */
 public final class MariaDbDumper extends AbstractJdbcDumper {
     /** The name recorded in manifests. */
