@@ -143,11 +143,17 @@ public final class PostgresDumper extends AbstractJdbcDumper {
     @Override
     protected long loadTable(Connection c, TablePlan tp, InputStream in, RestoreContext ctx, boolean upsert)
             throws SQLException, IOException {
-        List<Column> columns = dumpedColumns(tp.backup());
+        // the target's definitions of the backup's columns: schemas remapped, generated columns left out
+        List<Column> columns = dumpedColumns(tp.target());
         long rows;
         try {
-            rows = upsert ? support.copyInAndMerge(c, tp.target(), tp.backup(), columns, in)
-                    : support.copyIn(c, tp.target(), columns, in);
+            if (upsert) {
+                rows = support.copyInViaStage(c, tp.target(), columns, in, tp.backup().mergeKey().orElseThrow());
+            } else if (tp.existing() != null && support.typesDiffer(c, tp.target(), columns)) {
+                rows = support.copyInViaStage(c, tp.target(), columns, in, null);
+            } else {
+                rows = support.copyIn(c, tp.target(), columns, in);
+            }
         } catch (SQLException e) {
             long line = PostgresSupport.failedLine(e);
             throw line > 0 ? rowFailure(tp, line, "", e)

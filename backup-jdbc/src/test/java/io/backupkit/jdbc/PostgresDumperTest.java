@@ -305,6 +305,32 @@ class PostgresDumperTest {
     }
 
     @Test
+    void dataOnlyAndMergeLoadIntoColumnsTheMigrationsWidened(@Postgres15 TestDatabase source,
+            @Postgres15 TestDatabase target) throws Exception {
+        execute(source.dataSource(), "CREATE TABLE items (id int PRIMARY KEY, qty smallint, name varchar(10),"
+                + " price numeric(6, 2), seen timestamp)",
+                "INSERT INTO items VALUES (1, 5, 'one', 1.50, '2024-01-01 10:00'), (2, NULL, 'two', NULL, NULL)");
+        // the application's later migrations: wider types, another column order, a new column with a default
+        execute(target.dataSource(), "CREATE TABLE items (added text DEFAULT 'd', name text, price numeric(12, 4),"
+                + " seen timestamptz, qty bigint, id bigint PRIMARY KEY)", "INSERT INTO items (id, name) VALUES (3, 'x')");
+        PostgresDumper dumper = PostgresDumper.create();
+        DirectoryBackup backup = new DirectoryBackup(tmp);
+        backup.dump(dumper, source.dataSource(), TableSelection.ALL, 1);
+        backup.restore(dumper, target.dataSource(), RestoreMode.DATA_ONLY);
+        String rows = "SELECT id, qty, name, price, seen AT TIME ZONE 'UTC', added FROM items ORDER BY id";
+        assertThat(query(target, rows)).containsExactly("1|5|one|1.5000|2024-01-01 10:00:00|d",
+                "2|null|two|null|null|d");
+
+        execute(source.dataSource(), "UPDATE items SET qty = 6 WHERE id = 1");
+        execute(target.dataSource(), "INSERT INTO items (id, name) VALUES (4, 'kept')");
+        DirectoryBackup again = new DirectoryBackup(Files.createTempDirectory(tmp, "again"));
+        again.dump(dumper, source.dataSource(), TableSelection.ALL, 1);
+        again.restore(dumper, target.dataSource(), RestoreMode.MERGE);
+        assertThat(query(target, "SELECT id, qty, name FROM items ORDER BY id"))
+                .containsExactly("1|6|one", "2|null|two", "4|null|kept");
+    }
+
+    @Test
     void theFactoryIsFoundForPostgres() {
         List<String> names = new ArrayList<>();
         for (var f : java.util.ServiceLoader.load(io.backupkit.api.spi.DatabaseDumperFactory.class)) {

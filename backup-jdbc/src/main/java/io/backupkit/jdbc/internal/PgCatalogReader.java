@@ -66,14 +66,13 @@ final class PgCatalogReader {
         try (Statement st = c.createStatement()) {
             st.execute("SET search_path = ''");
         }
-        try {
-            return read(c, tableFilter, defaultSchema);
-        } finally {
-            try (PreparedStatement ps = c.prepareStatement("SELECT set_config('search_path', ?, false)")) {
-                ps.setString(1, searchPath);
-                ps.execute();
-            }
+        // On a failure the search path stays empty: the dump's transaction rolls it back with everything else.
+        SchemaModel model = read(c, tableFilter, defaultSchema);
+        try (PreparedStatement ps = c.prepareStatement("SELECT set_config('search_path', ?, false)")) {
+            ps.setString(1, searchPath);
+            ps.execute();
         }
+        return model;
     }
 
     private SchemaModel read(Connection c, Predicate<String[]> tableFilter, String defaultSchema) throws SQLException {

@@ -200,29 +200,72 @@ public final class PostgresSupport {
     }
 
     /**
-     * MERGE: COPY into a temporary table shaped like the loaded columns, then insert or update by the key with
-     * {@code INSERT ... ON CONFLICT}; nothing is deleted.
+     * Loads through a temporary table typed like the backup's columns, then {@code INSERT ... SELECT} into the
+     * target, which converts to the target's own column types (a column the application's migrations widened, say
+     * integer to bigint, cannot take the backup's binary COPY data directly). With a key, rows are upserted
+     * ({@code ON CONFLICT ... DO UPDATE}, MERGE); nothing is deleted.
+     *
+     * @param columns the loaded columns as the target should get them (backup definitions, schemas remapped)
+     * @param key     the key to upsert by, or null to insert
      */
-    public long copyInAndMerge(Connection c, Table target, Table backup, List<Column> columns, InputStream in)
+    public long copyInViaStage(Connection c, Table target, List<Column> columns, InputStream in, Key key)
             throws SQLException, IOException {
-        Key key = backup.mergeKey().orElseThrow(() -> new RestoreException("table " + backup.qualifiedName()
-                + " has no primary key: MERGE cannot match its rows"));
         String stage = dialect.quote("bk_stage_" + STAGE.incrementAndGet());
         List<String> names = columns.stream().map(Column::name).toList();
         String cols = dialect.columns(names);
-        JdbcSupport.execute(c, "CREATE TEMPORARY TABLE " + stage + " ON COMMIT DROP AS SELECT " + cols + " FROM "
-                + dialect.qualify(target) + " WITH NO DATA");
+        JdbcSupport.execute(c, "CREATE TEMPORARY TABLE " + stage + " (" + columns.stream()
+                .map(col -> dialect.quote(col.name()) + " " + col.nativeType()).collect(Collectors.joining(", "))
+                + ") ON COMMIT DROP");
         PushbackInputStream data = new PushbackInputStream(in, BINARY_SIGNATURE.length);
         boolean binary = startsWithSignature(data);
         long rows = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + stage + " (" + cols + ") FROM STDIN"
                 + (binary ? " (FORMAT binary)" : ""), data, 1 << 16);
-        boolean always = target.columns().stream().anyMatch(col -> names.contains(col.name())
-                && col.identity() == SchemaModel.Identity.ALWAYS);
+        boolean always = identityAlwaysColumns(c, target).stream().anyMatch(names::contains);
         JdbcSupport.execute(c, "INSERT INTO " + dialect.qualify(target) + " (" + cols + ")"
                 + (always ? " OVERRIDING SYSTEM VALUE" : "") + " SELECT " + cols + " FROM " + stage
-                + dialect.onConflict(names, key));
+                + (key == null ? "" : dialect.onConflict(names, key)));
         JdbcSupport.execute(c, "DROP TABLE " + stage);
         return rows;
+    }
+
+    /** Whether any loaded column has another type in the existing target table than in the backup. */
+    public boolean typesDiffer(Connection c, Table target, List<Column> columns) throws SQLException {
+        Map<String, String> existing = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT attname, format_type(atttypid, atttypmod)"
+                + " FROM pg_attribute WHERE attrelid = ?::regclass AND attnum > 0 AND NOT attisdropped")) {
+            ps.setString(1, dialect.qualify(target));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    existing.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        for (Column col : columns) {
+            String type = existing.get(col.name());
+            if (type == null || !type.equals(col.nativeType()) && !type.equals(unqualified(col.nativeType()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code schema.type} without its schema (format_type leaves out schemas on the search path). */
+    private static String unqualified(String nativeType) {
+        return nativeType.replaceFirst("^(?:\"(?:[^\"]|\"\")+\"|[a-z_][a-z0-9_$]*)\\.", "");
+    }
+
+    private static List<String> identityAlwaysColumns(Connection c, Table target) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT attname FROM pg_attribute WHERE attrelid = ?::regclass"
+                + " AND attidentity = 'a'")) {
+            ps.setString(1, PostgresDialect.INSTANCE.qualify(target));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
     }
 
     /** The line of the COPY input a server error points at (the row number), or -1. */
