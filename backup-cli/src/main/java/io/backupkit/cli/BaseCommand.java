@@ -81,7 +81,8 @@ abstract class BaseCommand implements Callable<Integer> {
     /** An engine whose history records the CLI user; closing it closes the storage. */
     static final class Session implements AutoCloseable {
         final BackupEngine engine;
-        private final BackupEngine base;
+        /** The engine as built, for what needs it unwrapped (the scheduler). */
+        final BackupEngine base;
         final ProgressReporter progress;
 
         Session(BackupEngine base, String actor, ProgressReporter progress) {

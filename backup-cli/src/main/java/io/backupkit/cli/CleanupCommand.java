@@ -1,19 +1,28 @@
 package io.backupkit.cli;
 
+import io.backupkit.api.BackupType;
 import io.backupkit.api.CleanupResult;
+import io.backupkit.api.RetentionPlan;
+import io.backupkit.api.RetentionRules;
+import java.io.Console;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "cleanup", mixinStandardHelpOptions = true,
-        description = {"Removes the leftovers of interrupted backups (--interrupted) and applies retention rules.",
-                "Retention never deletes the newest successful backup or a pinned one."},
+        description = {"Removes the leftovers of interrupted backups (--interrupted) and applies retention rules",
+                "(restic 'forget' semantics: a backup is kept if any rule keeps it; caps then remove the oldest).",
+                "Retention never deletes the newest successful backup or a pinned one. It prints the plan with the",
+                "reason for every backup; --dry-run stops there. Deleting asks for confirmation unless --force, and",
+                "refuses without --force when stdin is not a terminal."},
         footerHeading = "%nExamples:%n",
         footer = {"  backupkit cleanup --interrupted",
                 "  backupkit cleanup --keep-daily 7 --keep-weekly 4 --keep-monthly 12 --dry-run",
-                "  backupkit cleanup --keep-last 10 --max-size 200GiB --force"})
+                "  backupkit cleanup --keep-last 10 --max-size 200GiB --force",
+                "  backupkit cleanup --type safety --keep-within 7d --force"})
 final class CleanupCommand extends BaseCommand {
     @Option(names = "--interrupted", description = "Remove folders of interrupted backups (no manifest, not being written).")
     boolean interrupted;
@@ -21,7 +30,11 @@ final class CleanupCommand extends BaseCommand {
     @Mixin
     RetentionOptions retention = new RetentionOptions();
 
-    @Option(names = "--dry-run", description = "Print what retention would delete; delete nothing.")
+    @Option(names = "--type", paramLabel = "TYPE",
+            description = "Apply the rules to this type only (${COMPLETION-CANDIDATES}); default: every type.")
+    BackupType type;
+
+    @Option(names = "--dry-run", description = "Print what retention would delete, and why; delete nothing.")
     boolean dryRun;
 
     @Option(names = {"-f", "--force"}, description = "Delete without asking for confirmation.")
@@ -37,28 +50,88 @@ final class CleanupCommand extends BaseCommand {
             throw CliException.usage("--dry-run applies to retention rules; --interrupted only removes folders"
                     + " without a manifest that no running backup is writing");
         }
-        if (retention.any()) {
-            RetentionOptions.Rules rules = retention.validate();
-            throw new CliException(ExitCode.UNSUPPORTED, "retention clean-up (" + rules.describe() + ") is not"
-                    + " available in this build: the engine's retention API has not landed yet; use --interrupted,"
-                    + " or delete old backups with 'backupkit delete ID'");
+        if (type != null && !retention.any()) {
+            throw CliException.usage("--type selects the backups retention rules apply to: add a rule such as --keep-last 10");
         }
+        RetentionRules rules = retention.any() ? retention.toRules(type) : null;
+        Map<String, Object> json = new LinkedHashMap<>();
         try (Session session = open(settings(), Needs.STORAGE_ONLY)) {
-            CleanupResult r = session.engine.cleanUpInterrupted();
-            if (out().json) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("interrupted", r.backups());
-                m.put("objectsDeleted", r.objectsDeleted());
-                m.put("bytesFreed", r.bytesFreed());
-                out().json(m);
-            } else if (r.backups().isEmpty()) {
-                out().result("no interrupted backups");
-            } else {
-                r.backups().forEach(b -> out().result("removed interrupted backup " + b));
-                out().result(r.backups().size() + " interrupted backup(s) removed: " + r.objectsDeleted()
-                        + " objects, " + Output.bytes(r.bytesFreed()) + " freed");
+            if (interrupted && !dryRun) {
+                CleanupResult r = session.engine.cleanUpInterrupted();
+                json.put("interrupted", Map.of("backups", r.backups(), "objectsDeleted", r.objectsDeleted(),
+                        "bytesFreed", r.bytesFreed()));
+                if (!out().json) {
+                    r.backups().forEach(b -> out().result("removed interrupted backup " + b));
+                    out().result(r.backups().isEmpty() ? "no interrupted backups" : r.backups().size()
+                            + " interrupted backup(s) removed: " + r.objectsDeleted() + " objects, "
+                            + Output.bytes(r.bytesFreed()) + " freed");
+                }
+            }
+            if (rules != null) {
+                RetentionPlan plan = session.engine.planRetention(rules);
+                json.put("keep", decisions(plan.keep()));
+                json.put("delete", decisions(plan.delete()));
+                json.put("dryRun", dryRun);
+                if (!out().json) {
+                    printPlan(plan);
+                }
+                if (!dryRun && !plan.deletesNothing()) {
+                    if (!force) {
+                        confirm(plan);
+                    }
+                    CleanupResult r = session.engine.applyRetention(plan);
+                    json.put("deleted", r.backups());
+                    json.put("bytesFreed", r.bytesFreed());
+                    if (!out().json) {
+                        out().result("deleted " + r.backups().size() + " backup(s), " + Output.bytes(r.bytesFreed())
+                                + " freed");
+                    }
+                } else if (!out().json) {
+                    out().result(dryRun ? "dry run: nothing was deleted" : "nothing to delete");
+                }
             }
         }
+        if (out().json) {
+            out().json(json);
+        }
         return ExitCode.OK;
+    }
+
+    private void printPlan(RetentionPlan plan) {
+        out().result("keep " + plan.keep().size() + ":");
+        plan.keep().forEach(d -> out().result("  " + line(d)));
+        out().result("delete " + plan.delete().size() + (plan.delete().isEmpty() ? "" : " (" + Output.bytes(plan.bytesToFree())
+                + ")") + ":");
+        plan.delete().forEach(d -> out().result("  " + line(d)));
+    }
+
+    private static String line(RetentionPlan.Decision d) {
+        return d.backup().id() + "  " + d.backup().type().label() + "  " + Output.time(d.backup().createdAt()) + "  "
+                + String.join(", ", d.reasons());
+    }
+
+    private static List<Map<String, Object>> decisions(List<RetentionPlan.Decision> list) {
+        return list.stream().map(d -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", d.backup().id().value());
+            m.put("type", d.backup().type().name());
+            m.put("createdAt", d.backup().createdAt().toString());
+            m.put("size", d.backup().storedBytes());
+            m.put("reasons", d.reasons());
+            return m;
+        }).toList();
+    }
+
+    private void confirm(RetentionPlan plan) {
+        Console console = System.console();
+        if (!root.terminal || console == null) {
+            throw CliException.usage("retention would delete " + plan.delete().size() + " backup(s) and needs"
+                    + " confirmation, but stdin is not a terminal: pass --force to delete without asking"
+                    + " (or --dry-run to only see the plan)");
+        }
+        String answer = console.readLine("Delete " + plan.delete().size() + " backup(s)? Type 'yes' to delete: ");
+        if (answer == null || !answer.strip().equalsIgnoreCase("yes")) {
+            throw CliException.usage("clean-up cancelled: nothing was deleted");
+        }
     }
 }

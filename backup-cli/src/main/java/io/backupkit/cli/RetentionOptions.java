@@ -57,6 +57,23 @@ final class RetentionOptions {
         return value;
     }
 
+    /**
+     * The engine's retention rules: the policy for {@code type} only, or for every type (safety backups included)
+     * when no type is given.
+     */
+    io.backupkit.api.RetentionRules toRules(io.backupkit.api.BackupType type) {
+        Rules r = validate();
+        io.backupkit.api.RetentionPolicy policy;
+        try {
+            policy = new io.backupkit.api.RetentionPolicy(r.keepLast(), r.keepWithin(), r.keepDaily(), r.keepWeekly(),
+                    r.keepMonthly(), r.keepYearly(), r.maxCount(), r.maxTotalBytes());
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage());
+        }
+        return type == null ? io.backupkit.api.RetentionRules.of(policy)
+                : io.backupkit.api.RetentionRules.builder().policy(type, policy).build();
+    }
+
     /** Validated retention rules; 0 or empty = rule off. */
     record Rules(int keepLast, Optional<Duration> keepWithin, int keepDaily, int keepWeekly, int keepMonthly,
                  int keepYearly, int maxCount, long maxTotalBytes) {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The jar is one runnable file holding every module's services, every driver, and help for every command. */
 class JarIT {
     private static final List<String> COMMANDS = List.of("backup", "list", "show", "verify", "delete", "pin", "unpin", "restore", "export",
-            "import", "cleanup", "stats", "health", "history", "config", "demo");
+            "import", "cleanup", "schedule", "stats", "health", "history", "config", "demo");
 
     @TempDir
     Path work;

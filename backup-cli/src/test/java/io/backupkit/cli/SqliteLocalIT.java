@@ -290,6 +290,47 @@ class SqliteLocalIT {
     }
 
     @Test
+    void retentionPlansThenDeletesOnlyWithForce() {
+        for (int i = 0; i < 3; i++) {
+            cli.ok("backup", "--storage", "file:./retention", "--type", "files", "--files", "media", "--quiet");
+        }
+        String pinned = cli.ok("list", "--storage", "file:./retention", "--json").json().get(2).get("id").asText();
+        cli.ok("pin", pinned, "--storage", "file:./retention");
+
+        Cli.Result dry = cli.ok("cleanup", "--storage", "file:./retention", "--type", "files", "--keep-last", "1", "--dry-run");
+        assertThat(dry.out()).contains("keep 2:").contains("delete 1").contains("pinned").contains("dry run");
+        assertThat(cli.ok("list", "--storage", "file:./retention", "--json").json()).hasSize(3);
+
+        Cli.Result refused = cli.expect(ExitCode.USAGE, "cleanup", "--storage", "file:./retention", "--keep-last", "1");
+        assertThat(refused.errors()).singleElement().asString().contains("pass --force");
+        assertThat(cli.ok("list", "--storage", "file:./retention", "--json").json()).hasSize(3);
+
+        JsonNode done = cli.ok("cleanup", "--storage", "file:./retention", "--keep-last", "1", "--force", "--json").json();
+        assertThat(done.get("delete")).hasSize(1);
+        assertThat(done.get("delete").get(0).get("reasons").get(0).asText()).isNotBlank();
+        List<String> left = new ArrayList<>();
+        cli.ok("list", "--storage", "file:./retention", "--json").json().forEach(b -> left.add(b.get("id").asText()));
+        assertThat(left).hasSize(2).contains(pinned);
+        assertThat(cli.ok("history", "--storage", "file:./retention", "--operation", "cleanup", "--json").json()).isNotEmpty();
+    }
+
+    @Test
+    void scheduleRunsBackupsWithRetentionInTheForeground() {
+        Cli.Result r = cli.ok("schedule", "--storage", "file:./scheduled", "--files", "media", "--every", "1s",
+                "--runs", "2", "--keep-last", "1", "--job", "test-job");
+        assertThat(r.err()).contains("schedule 'test-job': files backup").contains("keep last 1").contains("run 2 finished");
+        assertThat(cli.ok("list", "--storage", "file:./scheduled", "--json").json()).hasSize(1);
+        JsonNode runs = cli.ok("history", "--storage", "file:./scheduled", "--operation", "backup", "--json").json();
+        assertThat(runs).hasSizeGreaterThanOrEqualTo(2)
+                .allSatisfy(rec -> assertThat(rec.get("actor").asText()).isEqualTo("scheduler"));
+        assertThat(cli.expect(ExitCode.USAGE, "schedule", "--storage", "file:./scheduled", "--files", "media",
+                "--cron", "every night").errors()).singleElement().asString().contains("--cron 'every night'");
+        cli.expect(ExitCode.USAGE, "schedule", "--storage", "file:./scheduled", "--files", "media");
+        cli.expect(ExitCode.USAGE, "schedule", "--storage", "file:./scheduled", "--files", "media", "--cron", "0 2 * * *",
+                "--zone", "Mars/Olympus");
+    }
+
+    @Test
     void backupOptionsReachTheManifest() {
         String files = cli.ok("backup", "--storage", "file:./options-storage", "--type", "files", "--files", "pics=media",
                 "--include", "img/**", "--exclude", "**/*.txt", "--compression", "gzip", "--level", "5", "--quiet").out().strip();

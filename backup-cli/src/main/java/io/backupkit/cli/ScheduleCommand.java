@@ -1,0 +1,137 @@
+package io.backupkit.cli;
+
+import io.backupkit.api.BackupRequest;
+import io.backupkit.api.RetentionRules;
+import io.backupkit.core.BackupScheduler;
+import io.backupkit.core.Schedule;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "schedule", mixinStandardHelpOptions = true,
+        description = {"Runs backups on a schedule in the foreground, for a service manager (systemd, a container).",
+                "After each successful run the retention rules, if any, are applied. Several instances may run the",
+                "same job (--name) on one storage: each slot runs once among them. Stops on Ctrl-C or SIGTERM,",
+                "letting a running backup finish or cancelling it cleanly."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  backupkit schedule --cron '0 2 * * *' --zone Europe/Berlin --keep-daily 7 --keep-weekly 4 --keep-monthly 12",
+                "  backupkit schedule --every 6h --type database --keep-last 20 --name db-6h",
+                "",
+                "systemd unit (configuration in /etc/backupkit.yml):",
+                "  ExecStart=/usr/bin/java -jar /opt/backupkit/backupkit.jar schedule --config /etc/backupkit.yml \\",
+                "      --cron '30 2 * * *' --keep-daily 7 --keep-weekly 4"})
+final class ScheduleCommand extends BaseCommand {
+    @Mixin
+    BackupOptions backup = new BackupOptions();
+
+    @Option(names = "--cron", paramLabel = "EXPR",
+            description = "Cron expression: 5 fields (minute hour day month weekday) or 6 with seconds first.")
+    String cron;
+
+    @Option(names = "--every", paramLabel = "DURATION", description = "Fixed interval instead of cron, e.g. 6h, 30m.")
+    String every;
+
+    @Option(names = "--zone", paramLabel = "ZONE", description = "Time zone of the cron expression (default: this machine's).")
+    String zone;
+
+    @Option(names = "--job", paramLabel = "NAME",
+            description = "Job name shared by the instances that schedule it (default: backupkit).")
+    String job = "backupkit";
+
+    @Option(names = "--catch-up", description = "At start, run once a slot missed while no instance was running.")
+    boolean catchUp;
+
+    @Option(names = "--runs", paramLabel = "N", description = "Stop after N runs of this instance (default: run until stopped).")
+    Integer runs;
+
+    @Mixin
+    RetentionOptions retention = new RetentionOptions();
+
+    @Override
+    Map<String, Object> flags() {
+        Map<String, Object> f = new LinkedHashMap<>();
+        backup.addTo(f);
+        return f;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Settings s = settings();
+        Schedule schedule = schedule();
+        BackupRequest request = backup.request(s);
+        RetentionRules rules = retention.any() ? retention.toRules(null) : null;
+        if (runs != null && runs < 1) {
+            throw CliException.usage("--runs must be 1 or more, was " + runs);
+        }
+        try (Session session = open(s, new Needs(request.type().includesDatabase(), true, request.type().includesFiles()))) {
+            BackupScheduler.Builder b = BackupScheduler.builder(session.base).name(job).schedule(schedule)
+                    .request(request).catchUp(catchUp);
+            if (rules != null) {
+                b.retention(rules);
+            }
+            BackupScheduler scheduler = b.start();
+            CountDownLatch stopped = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                scheduler.close();
+                stopped.countDown();
+            }, "backupkit-schedule-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            out().info("schedule '" + job + "': " + request.type().label() + " backup " + schedule
+                    + (rules == null ? ", no retention" : ", then " + retention.validate().describe())
+                    + "; next run " + scheduler.nextRun().map(Output::time).orElse("never") + ". Stop with Ctrl-C.");
+            long reported = 0;
+            long failuresReported = 0;
+            while (!stopped.await(1, TimeUnit.SECONDS)) {
+                long done = scheduler.runs();
+                long failed = scheduler.failures();
+                if (done != reported || failed != failuresReported) {
+                    out().info("run " + done + " finished" + (failed > failuresReported ? " with an error (see 'backupkit"
+                            + " history --status failed')" : "") + "; next run "
+                            + scheduler.nextRun().map(Output::time).orElse("never"));
+                    reported = done;
+                    failuresReported = failed;
+                }
+                if (runs != null && done >= runs) {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                    scheduler.close();
+                    return failed == 0 ? ExitCode.OK : ExitCode.FAILED;
+                }
+            }
+        }
+        return ExitCode.OK;
+    }
+
+    private Schedule schedule() {
+        if ((cron == null) == (every == null)) {
+            throw CliException.usage("give exactly one of --cron EXPR (e.g. --cron '0 2 * * *') or --every DURATION (e.g. --every 6h)");
+        }
+        if (every != null) {
+            if (zone != null) {
+                throw CliException.usage("--zone applies to --cron, not to --every");
+            }
+            Duration d = Durations.parse("--every", every);
+            try {
+                return Schedule.every(d);
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage("--every " + every + ": " + e.getMessage());
+            }
+        }
+        ZoneId z;
+        try {
+            z = zone == null ? ZoneId.systemDefault() : ZoneId.of(zone);
+        } catch (java.time.DateTimeException e) {
+            throw CliException.usage("unknown time zone '" + zone + "': use a region id such as Europe/Berlin or UTC");
+        }
+        try {
+            return Schedule.cron(cron, z);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("--cron '" + cron + "': " + e.getMessage());
+        }
+    }
+}
