@@ -113,4 +113,25 @@ class MariaDbDumperTest extends DumperRoundTripSuite {
         assertThat(backup.summary().warnings()).contains("trigger " + db + ".t_audit not captured",
                 "function " + db + ".twice not captured", "procedure " + db + ".noop not captured");
     }
+
+    /** Whether restores here go through LOAD DATA LOCAL INFILE (the MariaDB driver's default). */
+    protected boolean expectLoadData() {
+        return true;
+    }
+
+    @Test
+    void restoreLoadsWithLoadDataLocalInfileWhereAllowed() throws Exception {
+        execute(source, "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))", "INSERT INTO t VALUES (1, 'a'), (2, NULL)");
+        DirectoryBackup backup = backup(source, TableSelection.ALL);
+        javax.sql.DataSource target = createDatabase("load_data");
+        long before = MariaDbBatchedInsertTest.loadStatements(target);
+        backup.restore(dumper, target, io.backupkit.api.RestoreMode.REPLACE);
+        long loads = MariaDbBatchedInsertTest.loadStatements(target) - before;
+        if (expectLoadData()) {
+            assertThat(loads).isGreaterThanOrEqualTo(1);
+        } else {
+            assertThat(loads).isZero();
+        }
+        assertThat(DatabaseContents.rows(target, "t")).isEqualTo(DatabaseContents.rows(source, "t"));
+    }
 }

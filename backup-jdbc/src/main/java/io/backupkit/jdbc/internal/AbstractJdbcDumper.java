@@ -36,6 +36,7 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -822,11 +823,19 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             List<String> batchKeys = new ArrayList<>();
             long batchBytes = 0;
             long batchStartRow = 1;
-            while (reader.next(values)) {
+            // Large binary values go from the backup straight to drivers that copy streams while binding.
+            long streamAbove = dialect.readsStreamsWhenBound() ? Dialect.LARGE_VALUE_BYTES : Long.MAX_VALUE;
+            while (reader.startRow()) {
                 rows++;
+                Arrays.fill(values, null);
                 for (int i = 0; i < cols.size(); i++) {
                     try {
-                        dialect.bindValue(ps, i + 1, cols.get(i), values[i]);
+                        values[i] = reader.readValue(i, streamAbove);
+                        if (values[i] instanceof RowReader.LargeBytes large) {
+                            ps.setBinaryStream(i + 1, large.in(), large.length());
+                        } else {
+                            dialect.bindValue(ps, i + 1, cols.get(i), values[i]);
+                        }
                     } catch (SQLException | RuntimeException e) {
                         throw rowFailure(tp, rows, describeKey(reader, keyIdx, values), e);
                     }
@@ -923,6 +932,9 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
     }
 
     private static long sizeOf(Object v) {
+        if (v instanceof RowReader.LargeBytes large) {
+            return large.length();
+        }
         if (v instanceof byte[] b) {
             return b.length;
         }

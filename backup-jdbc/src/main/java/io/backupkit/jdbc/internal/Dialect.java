@@ -36,7 +36,7 @@ import java.util.stream.Collectors;
  */
 public abstract class Dialect {
     /** Binary values larger than this are bound as streams. */
-    protected static final int LARGE_VALUE_BYTES = 1 << 20;
+    public static final int LARGE_VALUE_BYTES = 1 << 20;
 
     /** Short name, e.g. {@code h2}. */
     public abstract String name();
@@ -162,6 +162,15 @@ public abstract class Dialect {
             }
             default -> ps.setObject(i, v);
         }
+    }
+
+    /**
+     * Whether the driver reads a stream given to {@code setBinaryStream} while binding (H2 copies it into its LOB
+     * store at once), so a restore can pass large values straight from the backup without holding them. Drivers
+     * that read streams only at execute time get byte arrays.
+     */
+    public boolean readsStreamsWhenBound() {
+        return false;
     }
 
     /** The {@link Types} code used for {@code setNull}. */

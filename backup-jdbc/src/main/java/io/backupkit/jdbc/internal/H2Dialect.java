@@ -219,6 +219,11 @@ public final class H2Dialect extends Dialect {
     }
 
     @Override
+    public boolean readsStreamsWhenBound() {
+        return true;
+    }
+
+    @Override
     public boolean isLargeObject(Column c) {
         return c.jdbcType() == Types.BLOB || c.jdbcType() == Types.CLOB;
     }

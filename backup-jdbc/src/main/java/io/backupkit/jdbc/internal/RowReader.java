@@ -65,6 +65,29 @@ public final class RowReader implements AutoCloseable {
      * @return false at the end of the data, after checking the recorded row count
      */
     public boolean next(Object[] values) throws IOException {
+        Arrays.fill(values, null); // let the previous row's large values go before reading the next
+        if (!startRow()) {
+            return false;
+        }
+        for (int i = 0; i < types.size(); i++) {
+            values[i] = readValue(i, Long.MAX_VALUE);
+        }
+        return true;
+    }
+
+    /** A binary value left in the stream for the caller to read, exactly {@code length} bytes. */
+    public record LargeBytes(InputStream in, long length) {
+    }
+
+    private BoundedStream pending;
+
+    /**
+     * Starts reading the next row value by value (then call {@link #readValue} once per column, in order).
+     *
+     * @return false at the end of the data, after checking the recorded row count
+     */
+    public boolean startRow() throws IOException {
+        drainPending();
         if (ended) {
             return false;
         }
@@ -80,13 +103,99 @@ public final class RowReader implements AutoCloseable {
         if (marker != 1) {
             throw new IOException("corrupt row file: bad row marker " + marker + " after row " + rows);
         }
-        Arrays.fill(values, null); // let the previous row's large values go before reading the next
-        for (int i = 0; i < types.size(); i++) {
-            int present = readByte();
-            values[i] = present == 0 ? null : readPayload(types.get(i));
-        }
         rows++;
         return true;
+    }
+
+    /**
+     * Reads column {@code i} of the current row. A binary value longer than {@code streamAbove} bytes comes back as
+     * {@link LargeBytes} whose stream reads it from the file; it must be consumed before the next call (what is
+     * left is skipped then).
+     */
+    public Object readValue(int i, long streamAbove) throws IOException {
+        drainPending();
+        if (readByte() == 0) {
+            return null;
+        }
+        ValueType type = types.get(i);
+        if (type == ValueType.BYTES || type == ValueType.DYNAMIC) {
+            int storage = type == ValueType.DYNAMIC ? readByte() : 4;
+            if (storage == 4) {
+                long len = readVarLong();
+                if (len < 0 || len > MAX_VALUE_BYTES) {
+                    throw new IOException("corrupt row file: value length " + len);
+                }
+                if (len > streamAbove) {
+                    pending = new BoundedStream(in, len);
+                    return new LargeBytes(pending, len);
+                }
+                return readFully((int) len);
+            }
+            return readDynamic(storage);
+        }
+        return readPayload(type);
+    }
+
+    private void drainPending() throws IOException {
+        if (pending != null) {
+            pending.skipRest();
+            pending = null;
+        }
+    }
+
+    /** A view of the next {@code length} bytes of the file. */
+    private static final class BoundedStream extends InputStream {
+        private final InputStream in;
+        private long left;
+
+        BoundedStream(InputStream in, long length) {
+            this.in = in;
+            this.left = length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("row file ends in the middle of a value: truncated");
+            }
+            left--;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = in.read(b, off, (int) Math.min(len, left));
+            if (n < 0) {
+                throw new EOFException("row file ends in the middle of a value: truncated");
+            }
+            left -= n;
+            return n;
+        }
+
+        void skipRest() throws IOException {
+            while (left > 0) {
+                long n = in.skip(left);
+                if (n <= 0) {
+                    if (in.read() < 0) {
+                        throw new EOFException("row file ends in the middle of a value: truncated");
+                    }
+                    n = 1;
+                }
+                left -= n;
+            }
+        }
+
+        @Override
+        public void close() {
+            // the file stream belongs to the reader
+        }
     }
 
     /** Rows read so far. */
@@ -123,16 +232,17 @@ public final class RowReader implements AutoCloseable {
                 yield OffsetTime.of(t, ZoneOffset.ofTotalSeconds((int) readZigZag()));
             }
             case UUID -> new UUID(readFixed(8), readFixed(8));
-            case DYNAMIC -> {
-                int storage = readByte();
-                yield switch (storage) {
-                    case 1 -> readZigZag();
-                    case 2 -> Double.longBitsToDouble(readFixed(8));
-                    case 3 -> readString();
-                    case 4 -> readBytes();
-                    default -> throw new IOException("corrupt row file: unknown storage class " + storage);
-                };
-            }
+            case DYNAMIC -> readDynamic(readByte());
+        };
+    }
+
+    private Object readDynamic(int storage) throws IOException {
+        return switch (storage) {
+            case 1 -> readZigZag();
+            case 2 -> Double.longBitsToDouble(readFixed(8));
+            case 3 -> readString();
+            case 4 -> readBytes();
+            default -> throw new IOException("corrupt row file: unknown storage class " + storage);
         };
     }
 

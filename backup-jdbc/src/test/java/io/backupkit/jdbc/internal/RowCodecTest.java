@@ -124,4 +124,36 @@ class RowCodecTest {
         assertThatThrownBy(() -> new RowReader(new ByteArrayInputStream("COPY data".getBytes())))
                 .isInstanceOf(IOException.class).hasMessageContaining("not a BackupKit row file");
     }
+
+    @Test
+    void largeValuesCanBeReadAsStreamsAndUnreadOnesAreSkipped() throws IOException {
+        byte[] big = new byte[200_000];
+        new java.util.Random(2).nextBytes(big);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (RowWriter w = new RowWriter(out, List.of("id", "b", "after"), List.of(ValueType.INTEGER, ValueType.BYTES, ValueType.STRING))) {
+            for (int i = 0; i < 3; i++) {
+                w.startRow();
+                w.value((long) i);
+                w.value(i == 2 ? new byte[10] : big);
+                w.value("after " + i);
+            }
+        }
+        try (RowReader r = new RowReader(new ByteArrayInputStream(out.toByteArray()))) {
+            assertThat(r.startRow()).isTrue();
+            assertThat(r.readValue(0, 1000)).isEqualTo(0L);
+            RowReader.LargeBytes large = (RowReader.LargeBytes) r.readValue(1, 1000);
+            assertThat(large.length()).isEqualTo(big.length);
+            assertThat(large.in().readAllBytes()).isEqualTo(big);
+            assertThat(r.readValue(2, 1000)).isEqualTo("after 0");
+            assertThat(r.startRow()).isTrue();
+            r.readValue(0, 1000);
+            assertThat(r.readValue(1, 1000)).isInstanceOf(RowReader.LargeBytes.class); // not read: skipped
+            assertThat(r.readValue(2, 1000)).isEqualTo("after 1");
+            assertThat(r.startRow()).isTrue();
+            r.readValue(0, 1000);
+            assertThat(r.readValue(1, 1000)).isEqualTo(new byte[10]); // small values stay arrays
+            assertThat(r.readValue(2, 1000)).isEqualTo("after 2");
+            assertThat(r.startRow()).isFalse();
+        }
+    }
 }
