@@ -105,6 +105,22 @@ class DatabaseRestoreSafetyTest {
         assertThat(hashes(db)).isEqualTo(before);
     }
 
+    /** The rollback of a REPLACE restore that created tables drops them again, foreign keys between them or not. */
+    @Test
+    void mariaDbDropsTablesARestoreCreatedForeignKeysNotwithstanding(@MariaDb TestDatabase db) throws Exception {
+        createShop(db, "int");
+        var dumper = io.backupkit.core.internal.Providers.dumperFor(db.dataSource(), getClass().getClassLoader());
+        assertThat(dumper.restoresAtomically(db.dataSource())).isFalse();
+        dumper.dropTables(db.dataSource(), List.of("customers", "orders", "order_items")); // parents first on purpose
+        try (Connection c = db.connect(); ResultSet rs = c.getMetaData().getTables(c.getCatalog(), null, "%", new String[] {"TABLE"})) {
+            List<String> left = new java.util.ArrayList<>();
+            while (rs.next()) {
+                left.add(rs.getString("TABLE_NAME"));
+            }
+            assertThat(left).containsExactly("products");
+        }
+    }
+
     @Test
     void sqliteFullBackupDryRunAndRestore() throws Exception {
         Path file = tmp.resolve("shop.db");
@@ -121,6 +137,7 @@ class DatabaseRestoreSafetyTest {
                 .files(tmp.resolve("media")).build();
         var full = engine.backup(BackupType.FULL);
         assertThat(full.manifest().database().orElseThrow().dumper()).isEqualTo("sqlite");
+        assertThat(io.backupkit.core.internal.Providers.dumperFor(ds, getClass().getClassLoader()).restoresAtomically(ds)).isTrue();
         assertThat(full.manifest().database().orElseThrow().totalRows()).isEqualTo(2 + 2 + 3 + 5);
 
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {

@@ -402,6 +402,49 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                                  List<SchemaModel.View> views, RestoreMode mode) {
     }
 
+    /** All-or-nothing exactly where the engine runs DDL inside the restore's one transaction (SQLite). */
+    @Override
+    public boolean restoresAtomically(javax.sql.DataSource target) {
+        return dialect.transactionalDdl();
+    }
+
+    /**
+     * Drops the tables a failed restore created, with foreign-key checks off where the engine allows; otherwise in
+     * as many passes as the references between them need.
+     */
+    @Override
+    public void dropTables(javax.sql.DataSource target, List<String> qualifiedNames) {
+        try (Connection c = JdbcSupport.connect(target, "target")) {
+            c.setAutoCommit(true);
+            boolean checksOff = dialect.setForeignKeyChecks(c, false);
+            List<String> left = new ArrayList<>(qualifiedNames);
+            SQLException last = null;
+            for (int pass = 0; pass <= qualifiedNames.size() && !left.isEmpty(); pass++) {
+                for (java.util.Iterator<String> it = left.iterator(); it.hasNext();) {
+                    String name = it.next();
+                    int dot = name.indexOf('.');
+                    String table = dot < 0 ? dialect.quote(name) : dialect.qualify(name.substring(0, dot), name.substring(dot + 1));
+                    try (Statement st = c.createStatement()) {
+                        st.execute("DROP TABLE IF EXISTS " + table);
+                        it.remove();
+                    } catch (SQLException e) {
+                        last = e; // referenced by a table not dropped yet: next pass
+                    }
+                }
+            }
+            if (checksOff) {
+                dialect.setForeignKeyChecks(c, true);
+            }
+            if (!left.isEmpty()) {
+                throw new RestoreException("could not drop the tables " + left + " that the failed restore created: "
+                        + (last == null ? "" : last.getMessage()), last);
+            }
+        } catch (SQLException e) {
+            throw new RestoreException("could not drop the tables " + qualifiedNames + " that the failed restore created: "
+                    + e.getMessage(), e);
+        }
+    }
+
     @Override
     public List<TableChange> preview(RestoreContext ctx) {
         try (Connection c = JdbcSupport.connect(ctx.dataSource(), "target")) {
