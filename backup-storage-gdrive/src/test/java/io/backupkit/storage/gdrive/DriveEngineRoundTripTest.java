@@ -124,6 +124,7 @@ class DriveEngineRoundTripTest {
             other.restore(RestoreRequest.builder(id).targetDataSource(fresh).filesTarget(freshMedia).build());
             assertThat(contents(fresh)).isEqualTo(rowsAtBackup);
             assertThat(SampleApplication.snapshot(freshMedia)).isEqualTo(filesAtBackup);
+            assertNoServerFailures();
         }
     }
 
@@ -166,7 +167,14 @@ class DriveEngineRoundTripTest {
             }
             // A second clean-up has nothing left to do.
             assertThat(engine.planRetention(keepLastTwo).deletesNothing()).isTrue();
+            assertNoServerFailures();
         }
+    }
+
+    /** Nothing above went through a retry: the fake server never failed and no upload was left open. */
+    private void assertNoServerFailures() {
+        assertThat(fake.server.requests(r -> r.status() < 0 || r.status() >= 500)).isEmpty();
+        assertThat(fake.server.openUploadSessions()).isZero();
     }
 
     /** The files the fake server holds for one backup, relative to its folder. */
