@@ -105,6 +105,9 @@ class S3EngineRoundTripTest {
             other.restore(RestoreRequest.builder(id).targetDataSource(fresh).filesTarget(freshMedia).build());
             assertThat(contents(fresh)).isEqualTo(rowsAtBackup);
             assertThat(SampleApplication.snapshot(freshMedia)).isEqualTo(filesAtBackup);
+            for (String b : List.of(bucket, otherBucket)) {
+                assertThat(SERVER.client().listMultipartUploads(r -> r.bucket(b)).uploads()).as("open uploads in " + b).isEmpty();
+            }
         }
     }
 
