@@ -83,6 +83,16 @@ public abstract class StorageProviderContract {
     }
 
     /** Size of the medium objects (a few MiB: more than one part or chunk of most backends); default 6 MiB + 123. */
+    /**
+     * Whether a get that is already streaming keeps returning the object as it was when the get started, even if a put
+     * replaces the object meanwhile (real S3, Drive and local storage: yes). A test server that rewrites stored bytes in
+     * place (S3Mock) may answer false; then such an overlapping read is only required to be whole-sized, while every
+     * other atomicity check (stat, list, reads before and after the put) still applies.
+     */
+    protected boolean readsAreIsolatedFromOverwrites() {
+        return true;
+    }
+
     protected long mediumObjectSize() {
         return 6L * 1024 * 1024 + 123;
     }
@@ -623,7 +633,8 @@ public abstract class StorageProviderContract {
                     SeededContent.Digest read = SeededContent.digest(storage.get("progress/key"));
                     if (read.sha256().equals(newSha)) {
                         sawNew.set(true);
-                    } else if (!read.sha256().equals(oldSha)) {
+                    } else if (!read.sha256().equals(oldSha)
+                            && (readsAreIsolatedFromOverwrites() || read.size() != oldSize && read.size() != newSize)) {
                         wrong.add("get saw " + read.size() + " bytes that are neither the old nor the new object");
                     }
                 } while (!put.isDone() || !sawNew.get() && polls < 10_000);

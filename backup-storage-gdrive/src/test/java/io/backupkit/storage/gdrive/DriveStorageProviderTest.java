@@ -362,6 +362,9 @@ class DriveStorageProviderTest {
                 p.put("stream.bin", ContentSource.once(new ByteArrayInputStream(data)));
                 assertThat(chunks()).extracting(LoggedRequest::contentRange).containsExactly(
                         "bytes 0-262143/*", "bytes 262144-524287/*", "bytes 524288-786431/*", "bytes 786432-786436/786437");
+                // The last chunk, which first names the total, completes the upload: no failure, no status query.
+                assertThat(chunks()).extracting(LoggedRequest::status).containsExactly(308, 308, 308, 200);
+                assertThat(server.requests(LoggedRequest::isStatusQuery)).isEmpty();
                 assertThat(read(p.get("stream.bin"))).isEqualTo(data);
             }
         }

@@ -889,6 +889,9 @@ final class FakeDriveServer implements AutoCloseable {
             if (total != null && last + 1 > total) {
                 throw new BadRequest(400, "badRequest", "Content-Range " + range + " reaches past the total length");
             }
+            if (total != null && session.total == null) {
+                session.total = total; // the last chunk of an upload of unknown length announces the total
+            }
             boolean finalChunk = total != null && last + 1 == total;
             if (!finalChunk && length % CHUNK_GRANULARITY != 0) {
                 throw new BadRequest(400, "badRequest", "a chunk that is not the last must be a multiple of 256 KiB, got " + length);

@@ -41,4 +41,14 @@ class S3AsyncClientContractTest extends StorageProviderContract {
         assertThat(S3TestServer.get().client().listMultipartUploads(b -> b.bucket(bucket)).uploads())
                 .as("multipart uploads left open in " + bucket).isEmpty();
     }
+
+    /**
+     * S3Mock (the in-process test server) writes an overwritten object's bytes into the same file a running GET is
+     * reading from, so a read overlapping the end of a put can mix old and new bytes; real S3 serves a running GET
+     * from the version it started on. Seen once under heavy load, never with the provider at fault.
+     */
+    @Override
+    protected boolean readsAreIsolatedFromOverwrites() {
+        return false;
+    }
 }
