@@ -3,7 +3,8 @@
 # as root or with sudo), builds the modules, generates the data and writes docs/PERFORMANCE.md.
 #   bash backup-bench/run.sh --scale 1          # the acceptance run (~1.3 GB PostgreSQL, ~1 GB media)
 #   bash backup-bench/run.sh --scale 0.05       # a quick run
-# Options: --scale S (default 1), --runs N (default 3), --work DIR, --doc FILE.
+# Options: --scale S (default 1), --runs N (default 3), --work DIR, --doc FILE, --profile (JFR recordings of
+# every BackupKit run in the work directory's logs/; the table then goes to the work directory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -40,6 +40,7 @@ public final class Bench {
     private final Path work;
     private final Path doc;
     private final String command;
+    private final boolean profile;
     private final DataGenerator data;
     private final Map<String, String> toolEnv = new HashMap<>();
     private final AtomicInteger counter = new AtomicInteger();
@@ -51,7 +52,8 @@ public final class Bench {
     private long pgServerPid;
     private long mariaServerPid;
 
-    private Bench(double scale, int runs, Path work, Path doc, String command) {
+    private Bench(double scale, int runs, Path work, Path doc, String command, boolean profile) {
+        this.profile = profile;
         this.scale = scale;
         this.runs = runs;
         this.work = work;
@@ -65,21 +67,27 @@ public final class Bench {
         int runs = 3;
         Path work = Path.of("backup-bench/target/bench-work");
         Path doc = Path.of("docs/PERFORMANCE.md");
+        boolean profile = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--scale" -> scale = Double.parseDouble(args[++i]);
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--work" -> work = Path.of(args[++i]);
                 case "--doc" -> doc = Path.of(args[++i]);
+                case "--profile" -> profile = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (use --scale S, --runs N, --work DIR, --doc FILE)");
+                        + " (use --scale S, --runs N, --work DIR, --doc FILE, --profile)");
             }
         }
         if (runs < 1) {
             throw new IllegalArgumentException("--runs must be at least 1");
         }
         String command = "bash backup-bench/run.sh --scale " + fmt(scale) + (runs == 3 ? "" : " --runs " + runs);
-        new Bench(scale, runs, work.toAbsolutePath(), doc.toAbsolutePath(), command).run();
+        if (profile) {
+            // JFR costs time: a profiling run never overwrites the published table unless --doc says so
+            doc = doc.equals(Path.of("docs/PERFORMANCE.md")) ? work.resolve("PERFORMANCE-profile.md") : doc;
+        }
+        new Bench(scale, runs, work.toAbsolutePath(), doc.toAbsolutePath(), command, profile).run();
         System.exit(0); // the shutdown hook of DatabaseServers stops the servers
     }
 
@@ -149,7 +157,7 @@ public final class Bench {
         String report = Report.markdown(results, targets(), notes, command, started, Instant.now(), runs);
         System.out.println(report);
         Files.createDirectories(doc.getParent());
-        Files.writeString(doc, report);
+        Files.writeString(doc, report + Report.keptAnalysis(Files.exists(doc) ? Files.readString(doc) : ""));
         log("wrote " + doc);
     }
 
@@ -315,9 +323,13 @@ public final class Bench {
     }
 
     private List<String> bkCommand(String op, String kind, Path storage, String... more) {
-        List<String> cmd = new ArrayList<>(List.of(JAVA, "-Xmx256m", "-XX:+UseParallelGC",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
-                BenchOperation.class.getName(), op, kind, storage.toString()));
+        List<String> cmd = new ArrayList<>(List.of(JAVA, "-Xmx256m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+        if (profile) {
+            cmd.add("-XX:StartFlightRecording=settings=profile,filename=" + work.resolve("logs")
+                    .resolve(counter.get() + 1 + "-" + op + "-" + kind + ".jfr"));
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchOperation.class.getName(), op, kind,
+                storage.toString()));
         cmd.addAll(List.of(more));
         return cmd;
     }

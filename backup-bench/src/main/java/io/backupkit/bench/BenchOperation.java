@@ -38,30 +38,49 @@ public final class BenchOperation {
         String kind = args[1];
         String storage = "file:" + Path.of(args[2]).toAbsolutePath();
         Map<String, String> env = System.getenv();
+        long started = System.nanoTime();
+        // for the profile: when the engine's phases start and end, relative to main()
+        io.backupkit.api.BackupListener timeline = new io.backupkit.api.BackupListener() {
+            private boolean progressSeen;
+
+            @Override
+            public void onEvent(io.backupkit.api.BackupEvent event) {
+                boolean progress = event instanceof io.backupkit.api.BackupEvent.Progress;
+                if (!progress || !progressSeen) {
+                    progressSeen |= progress;
+                    System.err.printf("%6d ms %s%n", (System.nanoTime() - started) / 1_000_000,
+                            event.getClass().getSimpleName());
+                }
+            }
+        };
         switch (operation) {
             case "db-backup" -> {
-                BackupEngine engine = BackupKit.builder().storage(storage).dataSource(dataSource(env))
+                BackupEngine engine = BackupKit.builder().listener(timeline).storage(storage).dataSource(dataSource(env))
                         .dumper(dumper(kind)).build();
                 BackupResult result = engine.backup(BackupType.DATABASE);
                 System.out.println(result.id().value());
             }
             case "db-restore" -> {
-                BackupEngine engine = BackupKit.builder().storage(storage).dataSource(dataSource(env))
+                BackupEngine engine = BackupKit.builder().listener(timeline).storage(storage).dataSource(dataSource(env))
                         .dumper(dumper(kind)).build();
                 engine.restore(RestoreRequest.builder(BackupId.of(args[3])).databaseOnly().safetyBackup(false)
                         .build());
             }
             case "files-backup" -> {
-                BackupEngine engine = BackupKit.builder().storage(storage).files(Path.of(args[3])).build();
+                BackupEngine engine = BackupKit.builder().listener(timeline).storage(storage).files(Path.of(args[3])).build();
                 System.out.println(engine.backup(BackupType.FILES).id().value());
             }
             case "files-restore" -> {
-                BackupEngine engine = BackupKit.builder().storage(storage).files(Path.of(args[4])).build();
+                BackupEngine engine = BackupKit.builder().listener(timeline).storage(storage).files(Path.of(args[4])).build();
                 engine.restore(RestoreRequest.builder(BackupId.of(args[3])).filesOnly().safetyBackup(false)
                         .filesTarget(Path.of(args[4])).build());
             }
             default -> throw new IllegalArgumentException("unknown operation " + operation);
         }
+        // for the profile: how much of the child's wall time is the operation, how much JVM start-up
+        System.err.printf("operation %s %s: %d ms in the engine, %d ms since JVM start%n", operation, kind,
+                (System.nanoTime() - started) / 1_000_000,
+                System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
     }
 
     private static DatabaseDumper dumper(String kind) {

@@ -66,6 +66,12 @@ final class Report {
         return md.toString();
     }
 
+    /** The hand-written "## Analysis" section of the previous docs/PERFORMANCE.md, kept across runs (or ""). */
+    static String keptAnalysis(String previous) {
+        int at = previous.indexOf("\n## Analysis");
+        return at < 0 ? "" : previous.substring(at + 1);
+    }
+
     /** A table cell: a pipe in a tool's command line must not end the cell. */
     static String cell(String text) {
         return text.replace("|", "\\|");

@@ -54,6 +54,13 @@ class BenchHelpersTest {
     }
 
     @Test
+    void handWrittenAnalysisSurvivesARerun() {
+        String previous = "# Performance\n\n## Ratios\n| a |\n\n## Analysis\n\nwhy it is slow\n";
+        assertThat(Report.keptAnalysis(previous)).isEqualTo("## Analysis\n\nwhy it is slow\n");
+        assertThat(Report.keptAnalysis("# Performance\n\n## Ratios\n")).isEmpty();
+    }
+
+    @Test
     void mediaIsDeterministicAndWithinSizeBounds(@TempDir Path dir) throws IOException {
         DataGenerator generator = new DataGenerator(0.001);
         long first = generator.generateMedia(dir.resolve("a"));
