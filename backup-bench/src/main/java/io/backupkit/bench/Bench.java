@@ -323,7 +323,10 @@ public final class Bench {
     }
 
     private List<String> bkCommand(String op, String kind, Path storage, String... more) {
-        List<String> cmd = new ArrayList<>(List.of(JAVA, "-Xmx256m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+        // the throughput collector, as for any batch job: with G1 the same runs peaked at 316 MB RSS (MariaDB
+        // restore, scale 0.1) against 196 MB, the heap being grown towards -Xmx more eagerly
+        List<String> cmd = new ArrayList<>(List.of(JAVA, "-Xmx256m", "-XX:+UseParallelGC",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
         if (profile) {
             cmd.add("-XX:StartFlightRecording=settings=profile,filename=" + work.resolve("logs")
                     .resolve(counter.get() + 1 + "-" + op + "-" + kind + ".jfr"));

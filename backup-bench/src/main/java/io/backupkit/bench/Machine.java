@@ -21,7 +21,7 @@ final class Machine {
         md.append("- OS: ").append(osName()).append(", kernel ").append(System.getProperty("os.version"))
                 .append('\n');
         md.append("- Java: ").append(System.getProperty("java.vm.name")).append(' ')
-                .append(System.getProperty("java.version")).append(" (BackupKit runs with -Xmx256m)\n");
+                .append(System.getProperty("java.version")).append(" (BackupKit runs in a child JVM with -Xmx256m -XX:+UseParallelGC)\n");
         for (List<String> tool : List.of(List.of("pg_dump", "--version"), List.of("pg_restore", "--version"),
                 List.of("mariadb-dump", "--version"), List.of("zstd", "--version"), List.of("tar", "--version"))) {
             md.append("- ").append(firstLine(tool)).append('\n');
