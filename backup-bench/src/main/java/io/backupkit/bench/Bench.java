@@ -94,7 +94,7 @@ public final class Bench {
     private void run() throws Exception {
         Instant started = Instant.now();
         deleteRecursively(work);
-        Files.createDirectories(work);
+        Files.createDirectories(work.resolve("logs"));
         System.setProperty("backupkit.test.servers.dir", work.resolve("servers").toString());
         pg = DatabaseServers.postgres15();
         maria = DatabaseServers.mariadb();
