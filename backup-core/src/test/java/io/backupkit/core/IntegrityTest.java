@@ -8,6 +8,7 @@ import io.backupkit.api.BackupResult;
 import io.backupkit.api.BackupType;
 import io.backupkit.api.IntegrityException;
 import io.backupkit.api.Manifest;
+import io.backupkit.api.RestoreFailedException;
 import io.backupkit.api.RestoreRequest;
 import io.backupkit.api.VerifyReport;
 import io.backupkit.storage.local.LocalStorageProvider;
@@ -82,6 +83,58 @@ class IntegrityTest {
         }
         VerifyReport report = engine.verify(backup.id());
         assertThat(report.problems()).singleElement().satisfies(p -> assertThat(p.path()).isEqualTo(archive.path()));
+    }
+
+    @Test
+    void aTruncatedOrMissingObjectStopsTheRestoreBeforeItTouchesAnything() throws IOException {
+        Path target = tmp.resolve("target");
+        Files.createDirectories(target);
+        Files.writeString(target.resolve("existing.txt"), "must survive");
+        Map<String, String> before = TestTrees.snapshot(target);
+        Path dir = store.resolve("backups").resolve(backup.id().value());
+        try (RandomAccessFile raf = new RandomAccessFile(dir.resolve("files/files.tar.zst").toFile(), "rw")) {
+            raf.setLength(raf.length() - 10);
+        }
+        assertThatThrownBy(() -> engine.restore(RestoreRequest.builder(backup.id()).filesTarget(target).build()))
+                .isInstanceOf(IntegrityException.class)
+                .hasMessageContaining("files/files.tar.zst")
+                .hasMessageContaining("bytes in storage, the manifest records")
+                .hasMessageContaining("nothing was changed");
+        Files.delete(dir.resolve("files/files.tar.zst"));
+        assertThatThrownBy(() -> engine.restore(RestoreRequest.builder(backup.id()).filesTarget(target).build()))
+                .isInstanceOf(IntegrityException.class)
+                .hasMessageContaining("missing")
+                .hasMessageContaining("nothing was changed");
+        assertThat(TestTrees.snapshot(target)).isEqualTo(before);
+    }
+
+    /**
+     * The check before a restore reads the stored bytes only; content that does not match its recorded SHA-256
+     * although the stored bytes do (a manifest written wrong) is still caught while the restore reads it, and the
+     * staged files restore leaves the target as it was.
+     */
+    @Test
+    void contentNotMatchingItsChecksumIsStillCaughtDuringTheRestore() throws IOException {
+        Path manifestFile = store.resolve("backups").resolve(backup.id().value()).resolve("manifest.json");
+        String manifest = Files.readString(manifestFile);
+        String contentSha = backup.manifest().object("files/files.tar.zst").orElseThrow().sha256();
+        assertThat(manifest).contains(contentSha);
+        String wrong = (contentSha.charAt(0) == '0' ? "1" : "0") + contentSha.substring(1);
+        Files.writeString(manifestFile, manifest.replace(contentSha, wrong));
+
+        Path target = tmp.resolve("target");
+        Files.createDirectories(target);
+        Files.writeString(target.resolve("existing.txt"), "must survive");
+        Map<String, String> before = TestTrees.snapshot(target);
+        assertThatThrownBy(() -> engine.restore(RestoreRequest.builder(backup.id()).filesTarget(target).build()))
+                .isInstanceOfSatisfying(RestoreFailedException.class, e -> assertThat(e.targetState())
+                        .isEqualTo(RestoreFailedException.TargetState.UNCHANGED))
+                .hasMessageContaining("files/files.tar.zst")
+                .hasMessageContaining("content does not match its SHA-256")
+                .hasMessageContaining("nothing was changed");
+        assertThat(TestTrees.snapshot(target)).isEqualTo(before);
+        assertThat(engine.verify(backup.id()).problems()).singleElement()
+                .satisfies(p -> assertThat(p.path()).isEqualTo("files/files.tar.zst"));
     }
 
     @Test

@@ -131,10 +131,10 @@ public final class MariaDbDumper extends AbstractJdbcDumper {
      * a 5-column table on the test machine). Otherwise, and for MERGE, batched inserts.
      */
     @Override
-    protected long loadTable(Connection c, TablePlan tp, InputStream in, RestoreContext ctx, boolean upsert)
+    protected long loadTable(Connection c, TablePlan tp, InputStream in, RestoreContext ctx, Load load)
             throws SQLException, IOException {
-        if (upsert || !localInfileAllowed(c)) {
-            return super.loadTable(c, tp, in, ctx, upsert);
+        if (load == Load.UPSERT || !localInfileAllowed(c)) {
+            return super.loadTable(c, tp, in, ctx, load);
         }
         return LoadData.load(dialect, c, tp.existing() != null ? tp.existing() : tp.target(), tp.targetName(), in, ctx);
     }

@@ -141,18 +141,19 @@ public final class PostgresDumper extends AbstractJdbcDumper {
     }
 
     @Override
-    protected long loadTable(Connection c, TablePlan tp, InputStream in, RestoreContext ctx, boolean upsert)
+    protected long loadTable(Connection c, TablePlan tp, InputStream in, RestoreContext ctx, Load load)
             throws SQLException, IOException {
         // the target's definitions of the backup's columns: schemas remapped, generated columns left out
         List<Column> columns = dumpedColumns(tp.target());
         long rows;
         try {
-            if (upsert) {
+            if (load == Load.UPSERT) {
                 rows = support.copyInViaStage(c, tp.target(), columns, in, tp.backup().mergeKey().orElseThrow());
-            } else if (tp.existing() != null && support.typesDiffer(c, tp.target(), columns)) {
+            } else if (load == Load.INSERT && support.typesDiffer(c, tp.target(), columns)) {
                 rows = support.copyInViaStage(c, tp.target(), columns, in, null);
             } else {
-                rows = support.copyIn(c, tp.target(), columns, in);
+                // a table created in this transaction is loaded frozen: see PostgresSupport.copyIn
+                rows = support.copyIn(c, tp.target(), columns, in, load == Load.NEW_TABLE);
             }
         } catch (SQLException e) {
             long line = PostgresSupport.failedLine(e);

@@ -786,7 +786,7 @@ public final class DefaultBackupEngine implements BackupEngine {
             tracker.totalBytes(needed.stream().mapToLong(Manifest.StoredObject::storedSize).sum());
             for (Manifest.StoredObject o : needed) {
                 scope.checkCancelled();
-                VerifyReport.ObjectCheck check = VerifiedObjectStream.check(storage, manifest.id(), o);
+                VerifyReport.ObjectCheck check = VerifiedObjectStream.checkStored(storage, manifest.id(), o);
                 if (check.status() != VerifyReport.CheckStatus.OK) {
                     throw new IntegrityException("backup " + manifest.id() + " cannot be restored: " + check.detail()
                             + "; nothing was changed");

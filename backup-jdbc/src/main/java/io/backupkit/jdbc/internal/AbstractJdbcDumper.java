@@ -391,6 +391,16 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
     // ==================================================================== restore
 
     /** One table of a restore: the backup's definition, its definition in the target, what is there now. */
+    /** How a table is loaded. */
+    protected enum Load {
+        /** Into a table this restore created (REPLACE, or a table the target lacked): empty, no keys or indexes yet. */
+        NEW_TABLE,
+        /** Plain inserts into an existing table (DATA_ONLY after emptying it). */
+        INSERT,
+        /** Upserts by the merge key into an existing table (MERGE). */
+        UPSERT
+    }
+
     protected record TablePlan(Table backup, Table target, Table existing, Manifest.TableEntry entry, long rowsBefore) {
         public String targetName() {
             return target.qualifiedName();
@@ -463,7 +473,9 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             execute(ctx, c, plan);
             List<TableChange> changes = new ArrayList<>();
             for (TablePlan tp : plan.tables()) {
-                changes.add(new TableChange(tp.targetName(), tp.rowsBefore(), count(c, tp.target())));
+                // REPLACE and DATA_ONLY leave exactly the loaded rows, whose number loadOne checked
+                changes.add(new TableChange(tp.targetName(), tp.rowsBefore(),
+                        plan.mode() == RestoreMode.MERGE ? count(c, tp.target()) : tp.entry().rows()));
             }
             return changes;
         } catch (SQLException e) {
@@ -828,7 +840,8 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
         long rows = 0;
         for (String path : objects) {
             try (InputStream in = ctx.openObject(path)) {
-                rows += loadTable(c, tp, in, ctx, mode == RestoreMode.MERGE && tp.existing() != null);
+                rows += loadTable(c, tp, in, ctx, tp.existing() == null || mode == RestoreMode.REPLACE ? Load.NEW_TABLE
+                        : mode == RestoreMode.MERGE ? Load.UPSERT : Load.INSERT);
             } catch (IOException e) {
                 throw new RestoreException("reading the backup of table " + tp.backup().qualifiedName() + " failed: "
                         + e.getMessage() + ". The target table " + tp.targetName() + " may be partly loaded.", e);
@@ -847,8 +860,9 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
      *
      * @return rows loaded
      */
-    protected long loadTable(Connection c, TablePlan tp, InputStream in, RestoreContext ctx, boolean upsert)
+    protected long loadTable(Connection c, TablePlan tp, InputStream in, RestoreContext ctx, Load load)
             throws SQLException, IOException {
+        boolean upsert = load == Load.UPSERT;
         RowReader reader = new RowReader(in);
         Table target = tp.existing() != null && tp.existing() != tp.target() ? mergeColumns(tp) : tp.target();
         List<Column> cols = new ArrayList<>();

@@ -213,6 +213,11 @@ public final class MariaDbDialect extends Dialect {
         if (t.startsWith("bit") || t.startsWith("year")) {
             return "(" + quote(c.name()) + " + 0)";
         }
+        if (t.startsWith("datetime") || t.startsWith("timestamp")) {
+            // The server's own text, taken as it is: the driver would parse every value and format its fraction
+            // with String.format (a fifth of the client CPU of a MariaDB dump in the benchmark's profile).
+            return "CAST(" + quote(c.name()) + " AS CHAR)";
+        }
         return quote(c.name());
     }
 

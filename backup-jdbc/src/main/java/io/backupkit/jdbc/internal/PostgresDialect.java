@@ -90,6 +90,11 @@ public final class PostgresDialect extends Dialect {
     }
 
     @Override
+    public boolean primaryKeyAfterLoad() {
+        return true;
+    }
+
+    @Override
     public List<String> createTable(Table t) {
         List<String> sql = super.createTable(t);
         if ("true".equals(t.options().get(PgCatalogReader.OPTION_UNLOGGED))) {
