@@ -12,6 +12,7 @@ import io.backupkit.jdbc.internal.SchemaModel;
 import io.backupkit.jdbc.internal.SchemaModel.Column;
 import io.backupkit.jdbc.internal.SchemaModel.Table;
 import io.backupkit.jdbc.internal.PostgresDialect;
+import io.backupkit.jdbc.internal.PostgresStagedRestore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -53,6 +54,8 @@ public final class PostgresDumper extends AbstractJdbcDumper {
 
     private static final String ROLLED_BACK = ". The restore ran in one transaction and was rolled back: the target"
             + " is as it was";
+    private static final String STAGED_DROPPED = ". The restore was rolled back (its staged tables were dropped): the"
+            + " target is as it was";
 
     private final PostgresSupport support;
 
@@ -122,6 +125,18 @@ public final class PostgresDumper extends AbstractJdbcDumper {
 
     @Override
     protected void execute(RestoreContext ctx, Connection c, RestorePlan plan) throws SQLException {
+        if (PostgresStagedRestore.applies(ctx, plan)) {
+            try {
+                new PostgresStagedRestore(this, PostgresDialect.INSTANCE, support).restore(ctx, c, plan);
+            } catch (RestoreException e) {
+                throw new RestoreException(e.getMessage() + STAGED_DROPPED, e.getCause() == null ? e : e.getCause());
+            } catch (IntegrityException e) {
+                throw new IntegrityException(e.getMessage() + STAGED_DROPPED, e);
+            } catch (SQLException e) {
+                throw new RestoreException("restore failed: " + e.getMessage() + STAGED_DROPPED, e);
+            }
+            return;
+        }
         c.setAutoCommit(false);
         try {
             support.createTypes(c, plan);
