@@ -36,6 +36,14 @@ public interface RestoreContext {
      */
     InputStream openObject(String path);
 
+    /**
+     * The uncompressed size in bytes of an object of this backup, or -1 when unknown: lets a dumper that loads
+     * tables in parallel start with the largest.
+     */
+    default long objectSize(String path) {
+        return -1;
+    }
+
     /** Reports rows restored since the last call (for progress events). */
     void addRows(long rows);
 

@@ -1016,6 +1016,10 @@ public final class DefaultBackupEngine implements BackupEngine {
                     return openOf(source, path);
                 }
 
+                @Override
+                public long objectSize(String path) {
+                    return source.object(path).map(Manifest.StoredObject::size).orElse(-1L);
+                }
             };
         }
 

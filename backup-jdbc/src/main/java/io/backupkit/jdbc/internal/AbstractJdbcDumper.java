@@ -751,7 +751,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
      * The table with only the foreign keys whose referenced table is restored too or already exists in the target;
      * a selective restore into a database without the parent table skips (and logs) the others.
      */
-    private Table withResolvableForeignKeys(Connection c, Table t, RestorePlan plan) throws SQLException {
+    Table withResolvableForeignKeys(Connection c, Table t, RestorePlan plan) throws SQLException {
         List<SchemaModel.ForeignKey> keep = new ArrayList<>();
         for (SchemaModel.ForeignKey fk : t.foreignKeys()) {
             boolean restored = plan.tables().stream().anyMatch(tp -> tp.target().schema().equals(fk.referencedSchema())
