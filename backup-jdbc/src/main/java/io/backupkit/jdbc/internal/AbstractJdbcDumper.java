@@ -1,7 +1,5 @@
 package io.backupkit.jdbc.internal;
 
-import io.backupkit.api.BackupException;
-import io.backupkit.api.CancelledException;
 import io.backupkit.api.ConfigurationException;
 import io.backupkit.api.DumpException;
 import io.backupkit.api.IntegrityException;
@@ -25,7 +23,6 @@ import io.backupkit.jdbc.internal.SchemaModel.Table;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.sql.BatchUpdateException;
 import java.sql.Blob;
 import java.sql.Connection;
@@ -47,9 +44,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -235,30 +229,14 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
         if (conns.size() == 1) {
             drain(conns.get(0), queue, objectNames, done, ctx);
         } else {
-            ExecutorService pool = Executors.newFixedThreadPool(conns.size(), r -> {
-                Thread t = new Thread(r, "backupkit-dump");
-                t.setDaemon(true);
-                return t;
-            });
-            try {
-                List<Future<?>> futures = new ArrayList<>();
-                AtomicReference<Throwable> failure = new AtomicReference<>();
-                for (Connection c : conns) {
-                    futures.add(pool.submit(() -> {
-                        try {
-                            drain(c, queue, objectNames, done, ctx);
-                        } catch (Throwable t) {
-                            failure.compareAndSet(null, t);
-                            queue.clear();
-                        }
-                        return null;
-                    }));
+            JdbcSupport.runWorkers(conns.size(), "backupkit-dump", new AtomicReference<>(), i -> {
+                try {
+                    drain(conns.get(i), queue, objectNames, done, ctx);
+                } catch (Throwable t) {
+                    queue.clear(); // the other workers stop after their current table
+                    throw t;
                 }
-                awaitAll(futures);
-                rethrow(failure.get());
-            } finally {
-                pool.shutdownNow();
-            }
+            });
         }
         List<Manifest.TableEntry> entries = new ArrayList<>();
         for (Table t : model.tables()) {
@@ -798,40 +776,18 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             return;
         }
         ConcurrentLinkedQueue<TablePlan> queue = new ConcurrentLinkedQueue<>(plan.tables());
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(r, "backupkit-restore");
-            t.setDaemon(true);
-            return t;
-        });
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < workers; i++) {
-                futures.add(pool.submit(() -> {
-                    try (Connection wc = JdbcSupport.connect(ctx.dataSource(), "target")) {
-                        dialect.prepareRestoreConnection(wc);
-                        wc.setAutoCommit(true);
-                        dialect.setForeignKeyChecks(wc, false);
-                        TablePlan tp;
-                        while ((tp = queue.poll()) != null && failure.get() == null) {
-                            loadOne(ctx, wc, tp, plan.mode());
-                        }
-                    } catch (Throwable t) {
-                        failure.compareAndSet(null, t);
-                        queue.clear();
-                    }
-                    return null;
-                }));
+        JdbcSupport.runWorkers(workers, "backupkit-restore", failure, i -> {
+            try (Connection wc = JdbcSupport.connect(ctx.dataSource(), "target")) {
+                dialect.prepareRestoreConnection(wc);
+                wc.setAutoCommit(true);
+                dialect.setForeignKeyChecks(wc, false);
+                TablePlan tp;
+                while ((tp = queue.poll()) != null && failure.get() == null) {
+                    loadOne(ctx, wc, tp, plan.mode());
+                }
             }
-            awaitAll(futures);
-        } finally {
-            pool.shutdownNow();
-        }
-        Throwable t = failure.get();
-        if (t instanceof SQLException se) {
-            throw se;
-        }
-        rethrow(t);
+        });
     }
 
     private void loadOne(RestoreContext ctx, Connection c, TablePlan tp, RestoreMode mode) throws SQLException {
@@ -1032,35 +988,4 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
 
     // ==================================================================== helpers
 
-    private static void awaitAll(List<Future<?>> futures) {
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CancelledException("interrupted while waiting for workers", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException("worker failed outside its own error handling", e.getCause());
-            }
-        }
-    }
-
-    private static void rethrow(Throwable t) throws SQLException {
-        if (t == null) {
-            return;
-        }
-        if (t instanceof SQLException se) {
-            throw se;
-        }
-        if (t instanceof RuntimeException re) {
-            throw re;
-        }
-        if (t instanceof Error err) {
-            throw err;
-        }
-        if (t instanceof IOException io) {
-            throw new UncheckedIOException(io);
-        }
-        throw new BackupException(io.backupkit.api.ErrorCode.DUMP, t.getMessage(), t);
-    }
 }

@@ -1,11 +1,20 @@
 package io.backupkit.jdbc.internal;
 
 import io.backupkit.api.BackupException;
+import io.backupkit.api.CancelledException;
 import io.backupkit.api.ConfigurationException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
@@ -79,6 +88,74 @@ public final class JdbcSupport {
     static String shorten(String sql) {
         String oneLine = sql.replaceAll("\\s+", " ");
         return oneLine.length() > 300 ? oneLine.substring(0, 300) + "..." : oneLine;
+    }
+
+    /** The body of one worker thread of {@link #runWorkers}. */
+    @FunctionalInterface
+    public interface Worker {
+        /** @param index 0 to count - 1 */
+        void run(int index) throws Exception;
+    }
+
+    /**
+     * Runs {@code count} workers on daemon threads named {@code threadName} and waits for all of them. The first
+     * failure is kept in {@code failure}, where the other workers can see it and stop early, and is rethrown once
+     * every worker has ended: SQLException, unchecked exceptions and errors as they are, IOException as
+     * UncheckedIOException, an interrupt as CancelledException, anything else wrapped in a BackupException.
+     */
+    public static void runWorkers(int count, String threadName, AtomicReference<Throwable> failure, Worker worker)
+            throws SQLException {
+        ExecutorService pool = Executors.newFixedThreadPool(count, r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int index = i;
+                futures.add(pool.submit(() -> {
+                    try {
+                        worker.run(index);
+                    } catch (Throwable t) {
+                        failure.compareAndSet(null, t);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CancelledException("interrupted while waiting for workers", e);
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("worker failed outside its own error handling", e.getCause());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Throwable t = failure.get();
+        if (t == null) {
+            return;
+        }
+        if (t instanceof SQLException se) {
+            throw se;
+        }
+        if (t instanceof RuntimeException re) {
+            throw re;
+        }
+        if (t instanceof Error err) {
+            throw err;
+        }
+        if (t instanceof IOException io) {
+            throw new UncheckedIOException(io);
+        }
+        if (t instanceof InterruptedException ie) {
+            throw new CancelledException("a worker was interrupted", ie);
+        }
+        throw new BackupException(io.backupkit.api.ErrorCode.DUMP, t.getMessage(), t);
     }
 
     /** Closes quietly after a failure, keeping the close failure as suppressed on the primary. */

@@ -20,9 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -135,74 +132,36 @@ public final class PostgresStagedRestore {
         LinkedBlockingQueue<Build> builds = new LinkedBlockingQueue<>();
         AtomicInteger loadsLeft = new AtomicInteger(order.size());
         int workers = Math.min(ctx.parallelism(), order.size());
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(r, "backupkit-restore");
-            t.setDaemon(true);
-            return t;
-        });
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < workers; i++) {
-                futures.add(pool.submit(() -> {
-                    try (Connection wc = JdbcSupport.connect(ctx.dataSource(), "target")) {
-                        dialect.prepareRestoreConnection(wc);
-                        while (failure.get() == null) {
-                            ctx.checkCancelled();
-                            Build build = builds.poll();
-                            TablePlan tp = build == null ? loads.poll() : null;
-                            if (build == null && tp == null) {
-                                if (loadsLeft.get() == 0 && builds.isEmpty()) {
-                                    return null;
-                                }
-                                build = builds.poll(20, TimeUnit.MILLISECONDS);
-                                if (build == null) {
-                                    continue;
-                                }
-                            }
-                            if (build != null) {
-                                build(wc, build);
-                            } else {
-                                Table staged = staged(tp.target(), staging.get(tp.target().schema()));
-                                load(ctx, wc, tp, staged);
-                                for (String sql : dialect.createKeysAndIndexes(staged)) {
-                                    builds.add(new Build(tp, sql));
-                                }
-                                loadsLeft.decrementAndGet();
-                            }
+        JdbcSupport.runWorkers(workers, "backupkit-restore", failure, i -> {
+            try (Connection wc = JdbcSupport.connect(ctx.dataSource(), "target")) {
+                dialect.prepareRestoreConnection(wc);
+                while (failure.get() == null) {
+                    ctx.checkCancelled();
+                    Build build = builds.poll();
+                    TablePlan tp = build == null ? loads.poll() : null;
+                    if (build == null && tp == null) {
+                        if (loadsLeft.get() == 0 && builds.isEmpty()) {
+                            return;
                         }
-                    } catch (Throwable t) {
-                        failure.compareAndSet(null, t);
+                        build = builds.poll(20, TimeUnit.MILLISECONDS);
+                        if (build == null) {
+                            continue;
+                        }
                     }
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                try {
-                    f.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    failure.compareAndSet(null, e);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    failure.compareAndSet(null, e.getCause());
+                    if (build != null) {
+                        build(wc, build);
+                    } else {
+                        Table staged = staged(tp.target(), staging.get(tp.target().schema()));
+                        load(ctx, wc, tp, staged);
+                        for (String sql : dialect.createKeysAndIndexes(staged)) {
+                            builds.add(new Build(tp, sql));
+                        }
+                        loadsLeft.decrementAndGet();
+                    }
                 }
             }
-        } finally {
-            pool.shutdownNow();
-        }
-        Throwable t = failure.get();
-        if (t instanceof SQLException se) {
-            throw se;
-        }
-        if (t instanceof RuntimeException re) {
-            throw re;
-        }
-        if (t instanceof Error err) {
-            throw err;
-        }
-        if (t != null) {
-            throw new RestoreException("restore interrupted: " + t.getMessage(), t);
-        }
+        });
         for (TablePlan tp : order) {
             ctx.tableDone(tp.targetName());
         }
