@@ -637,22 +637,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             switch (plan.mode()) {
                 case REPLACE -> {
                     createSchemas(c, order);
-                    for (SchemaModel.View v : plan.views()) {
-                        JdbcSupport.execute(c, dialect.dropView(v));
-                    }
-                    for (TablePlan tp : reverse) {
-                        if (tp.existing() != null) {
-                            JdbcSupport.execute(c, dialect.dropTable(tp.target()));
-                        }
-                    }
-                    for (Sequence s : plan.sequences()) {
-                        JdbcSupport.execute(c, dialect.dropSequence(s));
-                    }
-                    for (Sequence s : plan.sequences()) {
-                        if (s.ownedBy() == null) {
-                            JdbcSupport.execute(c, dialect.createSequence(s));
-                        }
-                    }
+                    dropReplacedObjects(c, plan);
                     for (TablePlan tp : order) {
                         JdbcSupport.execute(c, dialect.createTable(tp.target()));
                     }
@@ -760,7 +745,32 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
         }
     }
 
-    private void createSchemas(Connection c, List<TablePlan> tables) throws SQLException {
+    /**
+     * REPLACE: drops the backup's views, the target tables being replaced (last table first) and the backup's
+     * sequences, and recreates the standalone sequences; the tables are created (or moved in) next.
+     */
+    void dropReplacedObjects(Connection c, RestorePlan plan) throws SQLException {
+        for (SchemaModel.View v : plan.views()) {
+            JdbcSupport.execute(c, dialect.dropView(v));
+        }
+        List<TablePlan> reverse = new ArrayList<>(plan.tables());
+        Collections.reverse(reverse);
+        for (TablePlan tp : reverse) {
+            if (tp.existing() != null) {
+                JdbcSupport.execute(c, dialect.dropTable(tp.target()));
+            }
+        }
+        for (Sequence s : plan.sequences()) {
+            JdbcSupport.execute(c, dialect.dropSequence(s));
+        }
+        for (Sequence s : plan.sequences()) {
+            if (s.ownedBy() == null) {
+                JdbcSupport.execute(c, dialect.createSequence(s));
+            }
+        }
+    }
+
+    void createSchemas(Connection c, List<TablePlan> tables) throws SQLException {
         for (String schema : tables.stream().map(tp -> tp.target().schema()).distinct().toList()) {
             JdbcSupport.execute(c, dialect.createSchemaIfMissing(schema));
         }

@@ -8,7 +8,6 @@ import io.backupkit.jdbc.internal.AbstractJdbcDumper.RestorePlan;
 import io.backupkit.jdbc.internal.AbstractJdbcDumper.TablePlan;
 import io.backupkit.jdbc.internal.SchemaModel.Column;
 import io.backupkit.jdbc.internal.SchemaModel.Identity;
-import io.backupkit.jdbc.internal.SchemaModel.Sequence;
 import io.backupkit.jdbc.internal.SchemaModel.Table;
 import java.io.IOException;
 import java.io.InputStream;
@@ -230,27 +229,8 @@ public final class PostgresStagedRestore {
         ctx.checkCancelled(); // the last moment a cancel leaves the target untouched
         c.setAutoCommit(false);
         try {
-            List<TablePlan> reverse = new ArrayList<>(plan.tables());
-            java.util.Collections.reverse(reverse);
-            for (SchemaModel.View v : plan.views()) {
-                JdbcSupport.execute(c, dialect.dropView(v));
-            }
-            for (TablePlan tp : reverse) {
-                if (tp.existing() != null) {
-                    JdbcSupport.execute(c, dialect.dropTable(tp.target()));
-                }
-            }
-            for (Sequence s : plan.sequences()) {
-                JdbcSupport.execute(c, dialect.dropSequence(s));
-            }
-            for (String schema : staging.keySet()) {
-                JdbcSupport.execute(c, dialect.createSchemaIfMissing(schema));
-            }
-            for (Sequence s : plan.sequences()) {
-                if (s.ownedBy() == null) {
-                    JdbcSupport.execute(c, dialect.createSequence(s));
-                }
-            }
+            dumper.createSchemas(c, plan.tables());
+            dumper.dropReplacedObjects(c, plan);
             for (TablePlan tp : plan.tables()) {
                 Table t = tp.target();
                 JdbcSupport.execute(c, "ALTER TABLE " + dialect.qualify(staging.get(t.schema()), t.name())
