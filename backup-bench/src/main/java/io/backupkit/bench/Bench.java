@@ -488,6 +488,8 @@ public final class Bench {
     }
 
     private static void log(String message) {
-        System.err.println("[bench " + java.time.LocalTime.now().withNano(0) + "] " + message);
+        // a pattern, because LocalTime.toString() drops the seconds when they are :00
+        String now = java.time.LocalTime.now().format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss"));
+        System.err.println("[bench " + now + "] " + message);
     }
 }
