@@ -17,10 +17,11 @@ import java.util.Set;
  * @param files       media files to include, overriding the engine's file set
  * @param compression overrides the engine's compression
  * @param actor       who asked (user name, "scheduler"), recorded in the history
+ * @param allowIncomplete whether the backup may succeed without objects the dumper cannot capture (INCOMPLETE)
  */
 public record BackupRequest(BackupType type, String name, String notes, Set<String> tags,
                             Optional<TableSelection> tables, Optional<FileSet> files,
-                            Optional<Compression> compression, String actor) {
+                            Optional<Compression> compression, String actor, boolean allowIncomplete) {
     public BackupRequest {
         Objects.requireNonNull(type, "type");
         if (type == BackupType.SAFETY) {
@@ -38,6 +39,12 @@ public record BackupRequest(BackupType type, String name, String notes, Set<Stri
         files = files == null ? Optional.empty() : files;
         compression = compression == null ? Optional.empty() : compression;
         actor = actor == null || actor.isBlank() ? "unknown" : actor;
+    }
+
+    /** A request that fails when the dumper cannot capture every object of the database. */
+    public BackupRequest(BackupType type, String name, String notes, Set<String> tags, Optional<TableSelection> tables,
+                         Optional<FileSet> files, Optional<Compression> compression, String actor) {
+        this(type, name, notes, tags, tables, files, compression, actor, false);
     }
 
     public static BackupRequest of(BackupType type) {
@@ -74,6 +81,7 @@ public record BackupRequest(BackupType type, String name, String notes, Set<Stri
         private FileSet files;
         private Compression compression;
         private String actor;
+        private boolean allowIncomplete;
 
         private Builder(BackupType type) {
             this.type = Objects.requireNonNull(type, "type");
@@ -114,9 +122,19 @@ public record BackupRequest(BackupType type, String name, String notes, Set<Stri
             return this;
         }
 
+        /**
+         * Whether a backup may succeed although the dumper cannot capture some objects of the database (default
+         * false: such a backup fails, naming each object). A backup taken this way is INCOMPLETE: its manifest lists
+         * what it lacks ({@link Manifest.DatabasePart#notCaptured()}) and every listing marks it.
+         */
+        public Builder allowIncomplete(boolean allow) {
+            this.allowIncomplete = allow;
+            return this;
+        }
+
         public BackupRequest build() {
             return new BackupRequest(type, name, notes, tags, Optional.ofNullable(tables), Optional.ofNullable(files),
-                    Optional.ofNullable(compression), actor);
+                    Optional.ofNullable(compression), actor, allowIncomplete);
         }
     }
 }

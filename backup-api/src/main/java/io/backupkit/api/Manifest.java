@@ -52,6 +52,11 @@ public record Manifest(int format, BackupId id, BackupType type, String name, St
     }
 
     /** Total bytes this backup occupies in storage (sum of stored object sizes, manifest excluded). */
+    /** Whether this backup lacks objects of its database (taken with {@link BackupRequest#allowIncomplete()}). */
+    public boolean incomplete() {
+        return database.map(d -> !d.capturedEverything()).orElse(false);
+    }
+
     public long storedBytes() {
         return objects.stream().mapToLong(StoredObject::storedSize).sum();
     }
@@ -129,15 +134,33 @@ public record Manifest(int format, BackupId id, BackupType type, String name, St
      * @param url      JDBC URL without credentials
      * @param tables   every table with its row count, in dump order
      * @param metadata dumper-specific facts needed for restore (e.g. server encoding)
+     * @param notCaptured   objects of the database this backup lacks; non-empty only for a backup taken with
+     *                      {@link BackupRequest#allowIncomplete()}: such a backup is INCOMPLETE
+     * @param outsideBackup server-level objects (roles, tablespaces, ...) the database references, which are not
+     *                      part of any database backup and must exist in the target server
      */
     public record DatabasePart(String dumper, String product, String url, List<TableEntry> tables,
-                               java.util.Map<String, String> metadata) {
+                               java.util.Map<String, String> metadata, List<String> notCaptured,
+                               List<String> outsideBackup) {
         public DatabasePart {
             Objects.requireNonNull(dumper, "dumper");
             product = product == null ? "" : product;
             url = url == null ? "" : url;
             tables = List.copyOf(tables);
             metadata = metadata == null ? java.util.Map.of() : java.util.Map.copyOf(metadata);
+            notCaptured = notCaptured == null ? List.of() : List.copyOf(notCaptured);
+            outsideBackup = outsideBackup == null ? List.of() : List.copyOf(outsideBackup);
+        }
+
+        /** A database part that captured everything and references no server-level object. */
+        public DatabasePart(String dumper, String product, String url, List<TableEntry> tables,
+                            java.util.Map<String, String> metadata) {
+            this(dumper, product, url, tables, metadata, List.of(), List.of());
+        }
+
+        /** Whether the dump captured every object of the database (false: the backup is INCOMPLETE). */
+        public boolean capturedEverything() {
+            return notCaptured.isEmpty();
         }
 
         /** Sum of the tables' row counts. */

@@ -342,7 +342,7 @@ public final class DefaultBackupEngine implements BackupEngine {
     /** A backup request resolved against the engine's configuration and checked before anything is written. */
     private record Prepared(BackupId id, BackupType type, String name, String notes, Set<String> tags,
                             Optional<DataSource> dataSource, TableSelection tables, Optional<FileSet> files,
-                            Compression compression) {
+                            Compression compression, boolean allowIncomplete) {
     }
 
     private Prepared prepare(BackupRequest request) {
@@ -354,7 +354,8 @@ public final class DefaultBackupEngine implements BackupEngine {
                         + "engine builder or on the BackupRequest"))) : Optional.empty();
         files.ifPresent(FilesArchiver::checkRoots);
         return new Prepared(newId(type), type, request.name(), request.notes(), request.tags(), ds,
-                request.tables().orElse(config.tables()), files, request.compression().orElse(config.compression()));
+                request.tables().orElse(config.tables()), files, request.compression().orElse(config.compression()),
+                request.allowIncomplete());
     }
 
     @Override
@@ -382,8 +383,10 @@ public final class DefaultBackupEngine implements BackupEngine {
                 DatabaseDumper dumper = config.dumper().orElseGet(() -> Providers.dumperFor(p.dataSource.get(), config.classLoader()));
                 DumpSummary summary = dump(dumper, p.dataSource.get(), p.tables, p.compression, writer, scope);
                 warnings.addAll(summary.warnings());
+                refuseIncomplete(summary, p.allowIncomplete);
                 db = Optional.of(new Manifest.DatabasePart(dumper.name(), summary.product(), summary.url(), summary.tables(),
-                        summary.metadata()));
+                        summary.metadata(), summary.notCaptured(), summary.outsideBackup()));
+                summary.notCaptured().forEach(o -> warnings.add("not captured (backup is INCOMPLETE): " + o));
                 scope.target = summary.url() + (scope.target.isEmpty() ? "" : " + " + scope.target);
             }
             Optional<Manifest.FilesPart> filesPart = Optional.empty();
@@ -407,6 +410,18 @@ public final class DefaultBackupEngine implements BackupEngine {
         } finally {
             shared.running.remove(id);
         }
+    }
+
+    /** A dump that missed objects fails the backup, unless the caller accepted an INCOMPLETE backup. */
+    private static void refuseIncomplete(DumpSummary summary, boolean allowIncomplete) {
+        if (summary.notCaptured().isEmpty() || allowIncomplete) {
+            return;
+        }
+        throw new DumpException("the database has " + summary.notCaptured().size() + " object(s) this dumper cannot "
+                + "capture, so a restore would not give the same database back:\n  - "
+                + String.join("\n  - ", summary.notCaptured())
+                + "\nUse a dumper that captures them, or accept an INCOMPLETE backup that lacks them: "
+                + "BackupRequest.builder(...).allowIncomplete(true) (CLI: --allow-incomplete)");
     }
 
     private static String describe(TableSelection t) {
@@ -1069,7 +1084,8 @@ public final class DefaultBackupEngine implements BackupEngine {
                     "taken automatically before restoring " + manifest.id() + " (actor: " + scope.actor + ")",
                     Set.of("safety"), db ? Optional.of(target) : Optional.empty(),
                     new TableSelection(existingTables, List.of()), anyDir ? Optional.of(fsb.build()) : Optional.empty(),
-                    config.compression());
+                    // what the safety backup lacks is in its manifest; refusing it would make every restore impossible
+                    config.compression(), true);
             BackupResult r = DefaultBackupEngine.this.run(scope(Operation.BACKUP, scope.actor, Optional.of(p.id), scope),
                     sc -> takeBackup(sc, p));
             LOG.info("Safety backup {} taken before restoring {}", r.id(), manifest.id());
