@@ -22,11 +22,13 @@ import java.util.Optional;
  * @param sequences      standalone and identity-backing sequences of the dumped schemas
  * @param views          views whose definition could be read
  * @param types          user-defined enum and domain types (PostgreSQL), may be empty
+ * @param objects        every other database object (functions, triggers, policies, events, extensions, comments,
+ *                       grants, ...), as the engine's own DDL, in the catalog's dependency order; empty in format 1
  */
 public record SchemaModel(int format, String product, String productVersion, String defaultSchema, List<Table> tables,
-                          List<Sequence> sequences, List<View> views, List<UserType> types) {
-    /** The model version this code writes. */
-    public static final int FORMAT = 1;
+                          List<Sequence> sequences, List<View> views, List<UserType> types, List<DbObject> objects) {
+    /** The model version this code writes (2: {@link #objects()} added; format 1 backups still restore). */
+    public static final int FORMAT = 2;
 
     public SchemaModel {
         if (format < 1) {
@@ -39,6 +41,13 @@ public record SchemaModel(int format, String product, String productVersion, Str
         sequences = copy(sequences);
         views = copy(views);
         types = copy(types);
+        objects = copy(objects);
+    }
+
+    /** A model without {@link #objects()} (what format 1 held). */
+    public SchemaModel(int format, String product, String productVersion, String defaultSchema, List<Table> tables,
+                       List<Sequence> sequences, List<View> views, List<UserType> types) {
+        this(format, product, productVersion, defaultSchema, tables, sequences, views, types, List.of());
     }
 
     /** The table with this schema and name (exact), if present. */
@@ -266,6 +275,40 @@ public record SchemaModel(int format, String product, String productVersion, Str
             Objects.requireNonNull(kind, "type kind");
             labels = copy(labels);
             checks = copy(checks);
+        }
+    }
+
+    /** When a {@link DbObject} is created relative to the rows: before them, or after (so loading does not fire it). */
+    public enum Phase { PRE_DATA, POST_DATA }
+
+    /**
+     * A database object that restore re-creates from the engine's own DDL: function, procedure, aggregate, trigger,
+     * rule, policy, event, extension, comment, grant, ... Tables, sequences, views and types keep their own records.
+     *
+     * @param kind      what it is, lower case as the engine names it: {@code function}, {@code trigger}, {@code event}, ...
+     * @param schema    its schema (MySQL: database); empty where the engine has none
+     * @param name      its name, with the argument types where the engine overloads names ({@code calc(integer)})
+     * @param table     the qualified table it belongs to (trigger, rule, policy), or null: a selective restore brings
+     *                  an object when every table it belongs to or depends on is selected
+     * @param create    the statements that create it, in order, engine-native
+     * @param drop      the statement that drops it if it exists (REPLACE removes it first), or null where none is needed
+     * @param dependsOn the {@link #key()}s of objects of this model it needs first (from the catalog's dependency data)
+     * @param phase     whether it is created before the rows are loaded or after them
+     */
+    public record DbObject(String kind, String schema, String name, String table, List<String> create, String drop,
+                           List<String> dependsOn, Phase phase) {
+        public DbObject {
+            Objects.requireNonNull(kind, "object kind");
+            schema = Objects.requireNonNullElse(schema, "");
+            Objects.requireNonNull(name, "object name");
+            create = copy(create);
+            dependsOn = copy(dependsOn);
+            phase = Objects.requireNonNullElse(phase, Phase.PRE_DATA);
+        }
+
+        /** The identity other objects name in {@link #dependsOn()}: {@code kind schema.name}. */
+        public String key() {
+            return kind + " " + (schema.isEmpty() ? name : schema + "." + name);
         }
     }
 }
