@@ -1,5 +1,6 @@
 package io.backupkit.jdbc;
 
+import io.backupkit.testkit.db.DirectoryBackup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupkit.api.RestoreMode;

@@ -1,4 +1,4 @@
-package io.backupkit.jdbc;
+package io.backupkit.testkit.db;
 
 import io.backupkit.api.CancelledException;
 import io.backupkit.api.Compression;
@@ -65,7 +65,8 @@ public final class DirectoryBackup {
         if (summary == null) {
             throw new IllegalStateException("dump first");
         }
-        return new Manifest.DatabasePart(dumperName, summary.product(), summary.url(), summary.tables(), summary.metadata());
+        return new Manifest.DatabasePart(dumperName, summary.product(), summary.url(), summary.tables(), summary.metadata(),
+                summary.notCaptured(), summary.outsideBackup());
     }
 
     public Map<String, Manifest.StoredObject> objects() {
