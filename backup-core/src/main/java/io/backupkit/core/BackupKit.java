@@ -9,6 +9,7 @@ import io.backupkit.api.HealthPolicy;
 import io.backupkit.api.TableSelection;
 import io.backupkit.api.spi.DatabaseDumper;
 import io.backupkit.api.spi.StorageProvider;
+import io.backupkit.api.spi.StorageUris;
 import io.backupkit.core.internal.DefaultBackupEngine;
 import io.backupkit.core.internal.EngineConfig;
 import io.backupkit.core.internal.Providers;
@@ -241,8 +242,11 @@ public final class BackupKit {
             try {
                 return new URI(text.strip());
             } catch (URISyntaxException e) {
-                throw new ConfigurationException("storage URI '" + text + "' is malformed (" + e.getReason()
-                        + "): use e.g. file:./backups, file:/var/backups/app or s3://bucket/prefix", e);
+                String shown = StorageUris.redacted(text);
+                String message = "storage URI '" + shown + "' is malformed (" + e.getReason() + " at index " + e.getIndex()
+                        + "): use e.g. file:./backups, file:/var/backups/app or s3://bucket/prefix";
+                // The parser's own message repeats the input: keep it as the cause only when it holds no credential.
+                throw shown.equals(text) ? new ConfigurationException(message, e) : new ConfigurationException(message);
             }
         }
     }
