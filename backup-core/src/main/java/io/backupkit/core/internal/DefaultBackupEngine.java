@@ -541,6 +541,12 @@ public final class DefaultBackupEngine implements BackupEngine {
         return query.limit() > 0 && out.size() > query.limit() ? List.copyOf(out.subList(0, query.limit())) : out;
     }
 
+    @Override
+    public Optional<BackupInfo> info(BackupId id) {
+        return find(id).map(m -> BackupInfo.of(m, shared.statuses.read(m))
+                .withPinned(storage.stat(Layout.pinKey(id)).isPresent()));
+    }
+
     private Set<String> pinnedIds() {
         try (Stream<BlobInfo> s = storage.list(Layout.PINS)) {
             return s.map(b -> b.key().substring(Layout.PINS.length())).collect(java.util.stream.Collectors.toSet());
@@ -670,28 +676,32 @@ public final class DefaultBackupEngine implements BackupEngine {
     public CleanupResult cleanUpInterrupted() {
         return run(scope(Operation.CLEANUP, actorOr("unknown"), Optional.empty(), null), sc -> {
             sc.options.put("kind", "interrupted backups");
-            Map<String, Boolean> hasManifest = new TreeMap<>();
-            try (Stream<BlobInfo> all = storage.list(Layout.BACKUPS)) {
-                all.forEach(b -> Layout.idOf(b.key()).ifPresent(id ->
-                        hasManifest.merge(id, Layout.isManifest(b.key()), Boolean::logicalOr)));
-            }
             List<String> removed = new ArrayList<>();
             long objects = 0;
             long bytes = 0;
-            for (var e : hasManifest.entrySet()) {
-                if (e.getValue() || isRunning(e.getKey())) {
-                    continue;
-                }
-                long[] d = deleteFolder(Layout.BACKUPS + e.getKey() + "/");
+            for (String id : interruptedBackups()) {
+                long[] d = deleteFolder(Layout.BACKUPS + id + "/");
                 objects += d[0];
                 bytes += d[1];
-                removed.add(e.getKey());
-                LOG.info("Removed interrupted backup {} ({} objects, {} bytes)", e.getKey(), d[0], d[1]);
+                removed.add(id);
+                LOG.info("Removed interrupted backup {} ({} objects, {} bytes)", id, d[0], d[1]);
             }
             markInterruptedRuns(removed);
             sc.options.put("removed", String.join(",", removed));
             return new CleanupResult(removed, objects, bytes);
         });
+    }
+
+    @Override
+    public List<String> interruptedBackups() {
+        ensureOpen();
+        Map<String, Boolean> hasManifest = new TreeMap<>();
+        try (Stream<BlobInfo> all = storage.list(Layout.BACKUPS)) {
+            all.forEach(b -> Layout.idOf(b.key()).ifPresent(id ->
+                    hasManifest.merge(id, Layout.isManifest(b.key()), Boolean::logicalOr)));
+        }
+        return hasManifest.entrySet().stream().filter(e -> !e.getValue() && !isRunning(e.getKey())).map(Map.Entry::getKey)
+                .toList();
     }
 
     /** History records of backups whose process died still say RUNNING: close them as FAILED. */
