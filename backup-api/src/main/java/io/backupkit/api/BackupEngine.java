@@ -37,6 +37,11 @@ public interface BackupEngine extends AutoCloseable {
         return list(BackupQuery.all());
     }
 
+    /** The catalogue line of one backup (with its state and pin), or empty when there is none with this id. */
+    default Optional<BackupInfo> info(BackupId id) {
+        return list().stream().filter(b -> b.id().equals(id)).findFirst();
+    }
+
     /** The manifest of a backup, or empty when there is none with this id. */
     Optional<Manifest> find(BackupId id);
 
@@ -118,6 +123,12 @@ public interface BackupEngine extends AutoCloseable {
      * by this engine right now.
      */
     CleanupResult cleanUpInterrupted();
+
+    /**
+     * What {@link #cleanUpInterrupted()} would remove now, deleting nothing: the ids of the folders without a manifest
+     * that no backup of this engine is writing. The dry run of the clean-up.
+     */
+    List<String> interruptedBackups();
 
     // ------------------------------------------------------------------ retention
 

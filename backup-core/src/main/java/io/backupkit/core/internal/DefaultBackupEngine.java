@@ -92,6 +92,7 @@ public final class DefaultBackupEngine implements BackupEngine {
             }
         });
         final HistoryLog history;
+        final BackupStatusStore statuses;
         /** Mutating operations of this engine queue here before they take the storage-wide lease. */
         final java.util.concurrent.Semaphore operationPermit = new java.util.concurrent.Semaphore(1, true);
         final String hostname = hostname();
@@ -102,6 +103,7 @@ public final class DefaultBackupEngine implements BackupEngine {
             this.uploads = Executors.newCachedThreadPool(daemon("backupkit-upload-"));
             this.jobs = Executors.newCachedThreadPool(daemon("backupkit-job-"));
             this.history = new HistoryLog(config.storage());
+            this.statuses = new BackupStatusStore(config.storage(), config.clock());
         }
 
         private static java.util.concurrent.ThreadFactory daemon(String prefix) {
@@ -160,8 +162,9 @@ public final class DefaultBackupEngine implements BackupEngine {
             scope.checkCancelled();
             lock = lockFor(scope);
             T result = body.run(scope);
-            scope.status = BackupStatus.COMPLETED;
-            shared.history.write(scope.record(Optional.of(config.clock().instant()), Optional.empty(), shared.hostname));
+            scope.status = scope.failure == null ? BackupStatus.COMPLETED : BackupStatus.FAILED;
+            shared.history.write(scope.record(Optional.of(config.clock().instant()), Optional.ofNullable(scope.failure),
+                    shared.hostname));
             scope.tracker.finished();
             return result;
         } catch (Exception | Error e) {
@@ -342,7 +345,7 @@ public final class DefaultBackupEngine implements BackupEngine {
     /** A backup request resolved against the engine's configuration and checked before anything is written. */
     private record Prepared(BackupId id, BackupType type, String name, String notes, Set<String> tags,
                             Optional<DataSource> dataSource, TableSelection tables, Optional<FileSet> files,
-                            Compression compression, boolean allowIncomplete) {
+                            Compression compression, boolean allowIncomplete, String partial) {
     }
 
     private Prepared prepare(BackupRequest request) {
@@ -353,9 +356,12 @@ public final class DefaultBackupEngine implements BackupEngine {
                 new ConfigurationException("a " + type + " backup needs media files: configure them with files(...) on the "
                         + "engine builder or on the BackupRequest"))) : Optional.empty();
         files.ifPresent(FilesArchiver::checkRoots);
+        // A table filter on the request makes a partial backup; the engine's configured selection is its normal scope.
+        String partial = request.tables().filter(t -> !t.equals(TableSelection.ALL))
+                .map(t -> "tables: " + describe(t)).orElse("");
         return new Prepared(newId(type), type, request.name(), request.notes(), request.tags(), ds,
                 request.tables().orElse(config.tables()), files, request.compression().orElse(config.compression()),
-                request.allowIncomplete());
+                request.allowIncomplete(), partial);
     }
 
     @Override
@@ -397,6 +403,7 @@ public final class DefaultBackupEngine implements BackupEngine {
             Manifest manifest = new Manifest(Manifest.CURRENT_FORMAT, id, p.type, p.name, p.notes, p.tags,
                     scope.startedAt, config.clock().instant(), new Manifest.SourceInfo(shared.hostname, VERSION),
                     writer.objects(), db, filesPart, warnings);
+            writer.putSmall(Layout.STATUS, BackupStatusStore.encode(manifest, p.partial, config.clock()));
             writer.putSmall(Layout.MANIFEST, ManifestCodec.write(manifest));
             LOG.info("Backup {} ({}) complete: {} objects, {} bytes stored, {} warnings", id, p.type,
                     manifest.objects().size(), manifest.storedBytes(), warnings.size());
@@ -527,11 +534,17 @@ public final class DefaultBackupEngine implements BackupEngine {
         Set<String> pinned = pinnedIds();
         List<BackupInfo> out = new ArrayList<>();
         for (String key : manifestKeys()) {
-            readManifest(key).map(BackupInfo::of).filter(query::matches)
+            readManifest(key).map(m -> BackupInfo.of(m, shared.statuses.read(m))).filter(query::matches)
                     .map(i -> i.withPinned(pinned.contains(i.id().value()))).ifPresent(out::add);
         }
         out.sort(Comparator.comparing(BackupInfo::createdAt).thenComparing(BackupInfo::id).reversed());
         return query.limit() > 0 && out.size() > query.limit() ? List.copyOf(out.subList(0, query.limit())) : out;
+    }
+
+    @Override
+    public Optional<BackupInfo> info(BackupId id) {
+        return find(id).map(m -> BackupInfo.of(m, shared.statuses.read(m))
+                .withPinned(storage.stat(Layout.pinKey(id)).isPresent()));
     }
 
     private Set<String> pinnedIds() {
@@ -622,6 +635,11 @@ public final class DefaultBackupEngine implements BackupEngine {
         VerifyReport report = new VerifyReport(id, checks, scope.tracker.elapsed());
         report.problems().forEach(p -> LOG.warn("Backup {}: {} {}", id, p.status(), p.detail()));
         scope.options.put("result", report.ok() ? "intact" : report.problems().size() + " damaged object(s)");
+        io.backupkit.api.BackupState state = shared.statuses.update(m,
+                s -> s.checked(shared.statuses.now(), scope.actor, report.problems()));
+        if (!report.ok()) {
+            scope.failure = "backup " + id + " is " + state.integrity() + ": " + String.join("; ", state.problems());
+        }
         return report;
     }
 
@@ -658,28 +676,32 @@ public final class DefaultBackupEngine implements BackupEngine {
     public CleanupResult cleanUpInterrupted() {
         return run(scope(Operation.CLEANUP, actorOr("unknown"), Optional.empty(), null), sc -> {
             sc.options.put("kind", "interrupted backups");
-            Map<String, Boolean> hasManifest = new TreeMap<>();
-            try (Stream<BlobInfo> all = storage.list(Layout.BACKUPS)) {
-                all.forEach(b -> Layout.idOf(b.key()).ifPresent(id ->
-                        hasManifest.merge(id, Layout.isManifest(b.key()), Boolean::logicalOr)));
-            }
             List<String> removed = new ArrayList<>();
             long objects = 0;
             long bytes = 0;
-            for (var e : hasManifest.entrySet()) {
-                if (e.getValue() || isRunning(e.getKey())) {
-                    continue;
-                }
-                long[] d = deleteFolder(Layout.BACKUPS + e.getKey() + "/");
+            for (String id : interruptedBackups()) {
+                long[] d = deleteFolder(Layout.BACKUPS + id + "/");
                 objects += d[0];
                 bytes += d[1];
-                removed.add(e.getKey());
-                LOG.info("Removed interrupted backup {} ({} objects, {} bytes)", e.getKey(), d[0], d[1]);
+                removed.add(id);
+                LOG.info("Removed interrupted backup {} ({} objects, {} bytes)", id, d[0], d[1]);
             }
             markInterruptedRuns(removed);
             sc.options.put("removed", String.join(",", removed));
             return new CleanupResult(removed, objects, bytes);
         });
+    }
+
+    @Override
+    public List<String> interruptedBackups() {
+        ensureOpen();
+        Map<String, Boolean> hasManifest = new TreeMap<>();
+        try (Stream<BlobInfo> all = storage.list(Layout.BACKUPS)) {
+            all.forEach(b -> Layout.idOf(b.key()).ifPresent(id ->
+                    hasManifest.merge(id, Layout.isManifest(b.key()), Boolean::logicalOr)));
+        }
+        return hasManifest.entrySet().stream().filter(e -> !e.getValue() && !isRunning(e.getKey())).map(Map.Entry::getKey)
+                .toList();
     }
 
     /** History records of backups whose process died still say RUNNING: close them as FAILED. */
@@ -725,6 +747,8 @@ public final class DefaultBackupEngine implements BackupEngine {
         return run(scope(Operation.IMPORT, actorOr("unknown"), Optional.empty(), null), sc -> {
             Manifest m = new ArchiveTransfer(storage).importArchive(in, config.maxImportBytes(), sc.tracker::bytes);
             sc.backupId = Optional.of(m.id());
+            // The import checked every object: the copy in this storage starts out verified.
+            shared.statuses.update(m, s -> s.checked(shared.statuses.now(), "import by " + sc.actor, List.of()));
             LOG.info("Imported backup {} ({} objects, {} bytes)", m.id(), m.objects().size(), m.storedBytes());
             return m;
         });
@@ -803,6 +827,7 @@ public final class DefaultBackupEngine implements BackupEngine {
                 scope.checkCancelled();
                 VerifyReport.ObjectCheck check = VerifiedObjectStream.checkStored(storage, manifest.id(), o);
                 if (check.status() != VerifyReport.CheckStatus.OK) {
+                    shared.statuses.update(manifest, s -> s.checked(shared.statuses.now(), scope.actor, List.of(check)));
                     throw new IntegrityException("backup " + manifest.id() + " cannot be restored: " + check.detail()
                             + "; nothing was changed");
                 }
@@ -824,6 +849,12 @@ public final class DefaultBackupEngine implements BackupEngine {
                 }
             }
             if (request.validateOnly()) {
+                if (doFiles) {
+                    // what the restore checks while extracting, the dry run checks without writing
+                    try (InputStream archive = open(manifest.files().get().archive()); InputStream index = openFilesIndex()) {
+                        FilesRestorer.checkArchive(archive, index);
+                    }
+                }
                 return new RestoreResult(manifest.id(), true, Optional.empty(), tablePreview, filesPreview, tracker.elapsed());
             }
 
@@ -862,6 +893,7 @@ public final class DefaultBackupEngine implements BackupEngine {
                         target, dumper, tablePreview, fileTargets);
             }
             LOG.info("Restored backup {}: {} tables, {} file roots", manifest.id(), tables.size(), files.size());
+            shared.statuses.update(manifest, s -> s.restored(shared.statuses.now()));
             return new RestoreResult(manifest.id(), false, safety, tables, files, tracker.elapsed());
         }
 
@@ -1080,12 +1112,14 @@ public final class DefaultBackupEngine implements BackupEngine {
             if (!db && !anyDir) {
                 return Optional.empty();
             }
-            Prepared p = new Prepared(newId(BackupType.SAFETY), BackupType.SAFETY, "before restore of " + manifest.id(),
+            Prepared p = new Prepared(newId(BackupType.SAFETY), BackupType.SAFETY,
+                    // the source's id stays out of the name, so that 'list --name full' does not match safety backups
+                    "before restore",
                     "taken automatically before restoring " + manifest.id() + " (actor: " + scope.actor + ")",
                     Set.of("safety"), db ? Optional.of(target) : Optional.empty(),
                     new TableSelection(existingTables, List.of()), anyDir ? Optional.of(fsb.build()) : Optional.empty(),
                     // what the safety backup lacks is in its manifest; refusing it would make every restore impossible
-                    config.compression(), true);
+                    config.compression(), true, "safety backup of " + manifest.id());
             BackupResult r = DefaultBackupEngine.this.run(scope(Operation.BACKUP, scope.actor, Optional.of(p.id), scope),
                     sc -> takeBackup(sc, p));
             LOG.info("Safety backup {} taken before restoring {}", r.id(), manifest.id());
@@ -1167,62 +1201,22 @@ public final class DefaultBackupEngine implements BackupEngine {
 
     @Override
     public BackupStats stats() {
-        List<BackupInfo> backups = list();
-        Map<BackupType, Long> byType = new java.util.EnumMap<>(BackupType.class);
-        backups.forEach(b -> byType.merge(b.type(), 1L, Long::sum));
-        List<OperationRecord> runs = shared.history.query(HistoryQuery.all().withOperation(Operation.BACKUP));
-        Map<BackupStatus, Long> byStatus = new java.util.EnumMap<>(BackupStatus.class);
-        runs.forEach(r -> byStatus.merge(r.status(), 1L, Long::sum));
-        List<OperationRecord> completed = runs.stream().filter(r -> r.status() == BackupStatus.COMPLETED).toList();
-        java.time.Duration average = completed.isEmpty() ? java.time.Duration.ZERO
-                : completed.stream().map(OperationRecord::duration).reduce(java.time.Duration.ZERO, java.time.Duration::plus)
-                .dividedBy(completed.size());
-        return new BackupStats(byType, byStatus, backups.stream().mapToLong(BackupInfo::storedBytes).sum(),
-                backups.stream().map(BackupInfo::createdAt).min(Comparator.naturalOrder()),
-                backups.stream().map(BackupInfo::createdAt).max(Comparator.naturalOrder()),
-                completed.stream().findFirst(),
-                runs.stream().filter(r -> r.status() == BackupStatus.FAILED).findFirst(),
-                average, completed.stream().findFirst().map(OperationRecord::duration));
+        return CatalogReports.stats(list(), shared.history.query(HistoryQuery.all().withOperation(Operation.BACKUP)));
     }
 
     @Override
     public HealthReport health() {
-        Instant now = config.clock().instant();
-        HealthPolicy policy = config.healthPolicy();
-        List<HealthReport.Problem> problems = new ArrayList<>();
         List<BackupInfo> backups;
         List<OperationRecord> runs;
         try {
             backups = list();
             runs = shared.history.query(HistoryQuery.all().withOperation(Operation.BACKUP));
         } catch (RuntimeException e) {
-            problems.add(new HealthReport.Problem(HealthReport.Kind.STORAGE_UNREACHABLE, "the storage "
-                    + storage.description() + " cannot be read: " + e.getMessage()));
-            return new HealthReport(now, problems);
+            return new HealthReport(config.clock().instant(), List.of(new HealthReport.Problem(
+                    HealthReport.Kind.STORAGE_UNREACHABLE, "the storage " + storage.description() + " cannot be read: "
+                    + e.getMessage())));
         }
-        Optional<BackupInfo> newest = backups.stream().filter(b -> b.type() != BackupType.SAFETY).findFirst();
-        if (newest.isEmpty()) {
-            problems.add(new HealthReport.Problem(HealthReport.Kind.STALE_BACKUP, "there is no successful backup in "
-                    + storage.description()));
-        } else if (newest.get().createdAt().isBefore(now.minus(policy.maxBackupAge()))) {
-            problems.add(new HealthReport.Problem(HealthReport.Kind.STALE_BACKUP, "the newest successful backup, "
-                    + newest.get().id() + ", is from " + newest.get().createdAt() + ", older than "
-                    + policy.maxBackupAge().toHours() + " hours"));
-        }
-        List<OperationRecord> finished = runs.stream().filter(r -> r.status() != BackupStatus.RUNNING
-                && r.status() != BackupStatus.PENDING).toList();
-        if (finished.size() >= policy.failedRunsInARow() && finished.subList(0, policy.failedRunsInARow()).stream()
-                .allMatch(r -> r.status() == BackupStatus.FAILED)) {
-            problems.add(new HealthReport.Problem(HealthReport.Kind.FAILING_RUNS, "the last " + policy.failedRunsInARow()
-                    + " backup runs failed; the latest: " + finished.get(0).error().orElse("(no message)")));
-        }
-        long stored = backups.stream().mapToLong(BackupInfo::storedBytes).sum();
-        if (policy.maxStoredBytes().isPresent() && stored > policy.maxStoredBytes().getAsLong()) {
-            problems.add(new HealthReport.Problem(HealthReport.Kind.STORAGE_OVER_LIMIT, "backups occupy " + stored
-                    + " bytes, more than the limit of " + policy.maxStoredBytes().getAsLong()
-                    + "; tighten the retention policy or raise the limit"));
-        }
-        return new HealthReport(now, problems);
+        return CatalogReports.health(backups, runs, config.healthPolicy(), config.clock().instant(), storage.description());
     }
 
     // ---------------------------------------------------------------- helpers

@@ -182,8 +182,8 @@ public final class FilesArchiver {
             e.setLastModifiedTime(attrs.lastModifiedTime());
             tar.putArchiveEntry(e);
             tar.closeArchiveEntry();
+            // Directories are in the index but not counted: the count is of files a user has (regular files, links).
             index(new FileEntry(entryName, FileEntry.DIR, 0, attrs.lastModifiedTime().toInstant(), mode, null, null));
-            entries++;
         }
 
         private void writeSymlink(String entryName, Path link, BasicFileAttributes attrs) throws IOException {

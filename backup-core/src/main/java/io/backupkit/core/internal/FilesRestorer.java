@@ -175,12 +175,7 @@ public final class FilesRestorer {
             if (!fe.path().equals(name)) {
                 throw new IntegrityException("archive and file index disagree: archive has " + name + ", index has " + fe.path());
             }
-            List<String> segs;
-            try {
-                segs = ArchivePaths.segments(name);
-            } catch (IllegalArgumentException e) {
-                throw new IntegrityException("unsafe path in archive: " + e.getMessage());
-            }
+            List<String> segs = safeSegments(name);
             String root = segs.get(0);
             Path stage = staging.get(root);
             if (stage == null) {
@@ -242,6 +237,48 @@ public final class FilesRestorer {
             Files.setLastModifiedTime(dirs.get(i), FileTime.from(dirEntries.get(i).mtime()));
         }
         return bytes;
+    }
+
+    private static List<String> safeSegments(String name) {
+        try {
+            return ArchivePaths.segments(name);
+        } catch (IllegalArgumentException e) {
+            throw new IntegrityException("unsafe path in archive: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Checks, without writing anything, what a restore checks of a files part before it commits: every index path is
+     * safe, the archive and the index list the same entries in the same order with the same types and sizes. Import
+     * and dry runs use it, so they refuse everything a restore would refuse.
+     */
+    public static void checkArchive(InputStream archive, InputStream index) throws IOException {
+        IndexReader entries = new IndexReader(index);
+        TarArchiveInputStream tar = new TarArchiveInputStream(archive, StandardCharsets.UTF_8.name());
+        byte[] buf = new byte[64 * 1024];
+        TarArchiveEntry te;
+        while ((te = tar.getNextEntry()) != null) {
+            String name = te.getName().endsWith("/") ? te.getName().substring(0, te.getName().length() - 1) : te.getName();
+            safeSegments(name);
+            if (!entries.hasNext()) {
+                throw new IntegrityException("archive entry " + ArchivePaths.printable(name) + " is not in the file index");
+            }
+            FileEntry fe = entries.next();
+            if (!fe.path().equals(name)) {
+                throw new IntegrityException("archive and file index disagree: archive has " + ArchivePaths.printable(name)
+                        + ", index has " + ArchivePaths.printable(fe.path()));
+            }
+            boolean sameType = fe.isDir() ? te.isDirectory() : fe.isSymlink() ? te.isSymbolicLink() : te.isFile();
+            if (!sameType || fe.isFile() && te.getSize() != fe.size()) {
+                throw new IntegrityException("archive and file index disagree on the type or size of "
+                        + ArchivePaths.printable(name));
+            }
+            skipEntry(tar, buf);
+        }
+        if (entries.hasNext()) {
+            throw new IntegrityException("the file index lists " + ArchivePaths.printable(entries.next().path())
+                    + " which the archive lacks");
+        }
     }
 
     private static void skipEntry(TarArchiveInputStream tar, byte[] buf) throws IOException {
@@ -525,6 +562,11 @@ public final class FilesRestorer {
                     } while (line != null && line.isEmpty());
                     if (line != null) {
                         next = Json.compact().readValue(line, FileEntry.class);
+                        try {
+                            ArchivePaths.segments(next.path());
+                        } catch (IllegalArgumentException e) {
+                            throw new IntegrityException("unsafe path in the file index: " + e.getMessage());
+                        }
                     }
                 } catch (IOException e) {
                     throw new IntegrityException("the file index cannot be read: " + e.getMessage(), e);

@@ -7,6 +7,8 @@ import java.util.Optional;
 public final class Layout {
     public static final String BACKUPS = "backups/";
     public static final String MANIFEST = "manifest.json";
+    /** The backup's status object, next to its manifest ({@link BackupStatusStore}). */
+    public static final String STATUS = "status.json";
     public static final String LOGS = "logs/";
     public static final String PINS = "pins/";
     public static final String LOCKS = "locks/";
@@ -23,6 +25,11 @@ public final class Layout {
     /** {@code backups/<id>/manifest.json} */
     public static String manifestKey(BackupId id) {
         return folder(id) + MANIFEST;
+    }
+
+    /** {@code backups/<id>/status.json} */
+    public static String statusKey(BackupId id) {
+        return folder(id) + STATUS;
     }
 
     /** {@code backups/<id>/<path>} */

@@ -30,6 +30,8 @@ final class OperationScope {
     volatile String target = "";
     volatile Instant startedAt;
     volatile Events.Tracker tracker;
+    /** Set by an operation that ends without an exception but found a problem (a verify that found damage): FAILED. */
+    volatile String failure;
     private volatile boolean cancelRequested;
 
     OperationScope(Operation operation, String actor, Instant now, Optional<BackupId> backupId, OperationScope parent) {
