@@ -15,6 +15,7 @@ import io.backupkit.api.HealthReport;
 import io.backupkit.api.HistoryQuery;
 import io.backupkit.api.Job;
 import io.backupkit.api.OperationRecord;
+import io.backupkit.api.RecoveryReport;
 import io.backupkit.api.BackupType;
 import io.backupkit.api.BlobNotFoundException;
 import io.backupkit.api.CleanupResult;
@@ -85,6 +86,8 @@ public final class DefaultBackupEngine implements BackupEngine {
         final ExecutorService uploads;
         final ExecutorService jobs;
         final Set<BackupId> running = ConcurrentHashMap.newKeySet();
+        /** Operation ids of the restores running in this engine: recovery never touches them. */
+        final Set<String> runningRestores = ConcurrentHashMap.newKeySet();
         final Map<String, JobImpl<?>> jobsById = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, JobImpl<?>> eldest) {
@@ -162,6 +165,7 @@ public final class DefaultBackupEngine implements BackupEngine {
             T result = body.run(scope);
             scope.status = BackupStatus.COMPLETED;
             shared.history.write(scope.record(Optional.of(config.clock().instant()), Optional.empty(), shared.hostname));
+            scope.afterRecorded.run();
             scope.tracker.finished();
             return result;
         } catch (Exception | Error e) {
@@ -172,6 +176,7 @@ public final class DefaultBackupEngine implements BackupEngine {
             }
             shared.history.write(scope.record(Optional.of(config.clock().instant()), Optional.of(failure.getMessage()),
                     shared.hostname));
+            scope.afterRecorded.run();
             scope.tracker.failed(failure);
             throw failure;
         } finally {
@@ -188,7 +193,7 @@ public final class DefaultBackupEngine implements BackupEngine {
      */
     private OperationLock lockFor(OperationScope scope) throws InterruptedException {
         boolean mutating = switch (scope.operation) {
-            case BACKUP, RESTORE, DELETE, IMPORT, CLEANUP -> true;
+            case BACKUP, RESTORE, DELETE, IMPORT, CLEANUP, RECOVER -> true;
             default -> false;
         };
         if (!mutating || scope.parent != null) {
@@ -745,6 +750,10 @@ public final class DefaultBackupEngine implements BackupEngine {
         private final Events.Tracker tracker;
         private final Manifest manifest;
 
+        /** The intent record, from the moment the restore is about to touch anything; null for nested restores. */
+        private RestoreIntent intent;
+        private final RestoreJournal journal = new RestoreJournal(storage);
+
         RestoreRun(RestoreRequest request, OperationScope scope) {
             this.request = request;
             this.scope = scope;
@@ -787,6 +796,9 @@ public final class DefaultBackupEngine implements BackupEngine {
             scope.target = (doDb ? manifest.database().get().url() + " (" + request.targetDataSource().map(d -> "other database")
                     .orElse("the application's database") + ")" : "") + (doDb && doFiles ? " + " : "")
                     + (doFiles ? fileTargets.values().toString() : "");
+            if (!request.validateOnly()) {
+                recoverUnfinished(fileTargets.values());
+            }
 
             // 1. Validate everything before touching anything.
             List<Manifest.StoredObject> needed = new ArrayList<>();
@@ -826,6 +838,7 @@ public final class DefaultBackupEngine implements BackupEngine {
             if (request.validateOnly()) {
                 return new RestoreResult(manifest.id(), true, Optional.empty(), tablePreview, filesPreview, tracker.elapsed());
             }
+            startIntent(filesRestorer);
 
             // 2. Safety backup of exactly what will be overwritten.
             scope.checkCancelled();
@@ -842,18 +855,25 @@ public final class DefaultBackupEngine implements BackupEngine {
             java.util.concurrent.atomic.AtomicBoolean filesCommitting = new java.util.concurrent.atomic.AtomicBoolean();
             try {
                 if (doDb) {
+                    intentDatabase(dumper, target, tablePreview);
                     dbStarted = true;
                     tables = dumper.restore(restoreContext(manifest, target, request.mode(), request.tables(),
                             request.schemaMapping()));
                     dbDone = true;
+                    intentPhase(RestoreIntent.Phase.DATABASE_DONE);
                 }
                 if (doFiles) {
+                    intentPhase(RestoreIntent.Phase.FILES_STAGING);
                     Manifest.FilesPart f = manifest.files().get();
                     try (InputStream archive = open(f.archive()); InputStream index = open(f.index());
                          InputStream indexForCounts = open(f.index())) {
-                        files = filesRestorer.restore(archive, index, indexForCounts, () -> filesCommitting.set(true));
+                        files = filesRestorer.restore(archive, index, indexForCounts, () -> {
+                            intentPhase(RestoreIntent.Phase.FILES_COMMITTING);
+                            filesCommitting.set(true);
+                        });
                     }
                 }
+                intentPhase(RestoreIntent.Phase.DONE);
             } catch (RuntimeException | IOException | Error e) {
                 BackupException failure = translate(e, "restore of " + manifest.id() + " failed", Kind.RESTORE);
                 boolean dbRolledBackByTransaction = dbStarted && !dbDone && dumper.restoresAtomically(target);
@@ -864,6 +884,98 @@ public final class DefaultBackupEngine implements BackupEngine {
             LOG.info("Restored backup {}: {} tables, {} file roots", manifest.id(), tables.size(), files.size());
             return new RestoreResult(manifest.id(), false, safety, tables, files, tracker.elapsed());
         }
+
+        /**
+         * Before touching anything: finishes or undoes restores of this storage (and of these file targets) whose
+         * process died. Nested restores (a recovery's own) do not.
+         */
+        private void recoverUnfinished(java.util.Collection<Path> targets) {
+            if (scope.parent != null) {
+                return;
+            }
+            RestoreRecovery recovery = recovery();
+            for (RecoveryReport.Recovered r : recovery.recoverAll(scope.id, config.lock().enabled(),
+                    databaseWayBack(request.targetDataSource(), scope)).recovered()) {
+                logRecovered(r);
+            }
+            for (Path t : targets) {
+                recovery.recoverBeside(t, scope.id, config.lock().enabled(), databaseWayBack(request.targetDataSource(), scope))
+                        .ifPresent(DefaultBackupEngine::logRecovered);
+            }
+        }
+
+        /** Writes the intent record: from here on a crash is recoverable from the record alone. */
+        private void startIntent(FilesRestorer filesRestorer) {
+            if (scope.parent != null) {
+                return;
+            }
+            intent = new RestoreIntent(RestoreIntent.FORMAT, scope.id, manifest.id().value(), scope.actor,
+                    HostFingerprint.local(), ProcessHandle.current().pid(), scope.startedAt, config.clock().instant(),
+                    RestoreIntent.Phase.STARTED, Optional.empty(), Optional.empty(),
+                    filesRestorer == null ? List.of() : filesRestorer.plan());
+            journal.write(intent);
+            shared.runningRestores.add(scope.id);
+            scope.afterRecorded = this::closeIntent;
+            CrashPoints.reached(CrashPoints.INTENT_WRITTEN);
+        }
+
+        private void intentPhase(RestoreIntent.Phase phase) {
+            if (intent != null) {
+                intent = intent.at(phase, config.clock().instant());
+                journal.write(intent);
+            }
+        }
+
+        private void intentSafetyBackup(BackupId id) {
+            if (intent != null) {
+                intent = intent.withSafetyBackup(id.value(), config.clock().instant());
+                journal.write(intent);
+            }
+        }
+
+        private void intentDatabase(DatabaseDumper dumper, DataSource target, List<RestoreResult.TableChange> preview) {
+            if (intent == null) {
+                return;
+            }
+            List<String> created = preview.stream().filter(t -> t.rowsBefore() < 0).map(RestoreResult.TableChange::table).toList();
+            intent = intent.withDatabase(new RestoreIntent.DatabaseIntent(dumper.name(), JdbcUrls.of(target),
+                    request.targetDataSource().isEmpty(), dumper.restoresAtomically(target), created,
+                    !request.safetyBackup(), Map.of()), config.clock().instant()).at(RestoreIntent.Phase.DATABASE,
+                    config.clock().instant());
+            journal.write(intent);
+            CrashPoints.reached(CrashPoints.DATABASE_STARTING);
+        }
+
+        /** A dumper's own way back, written into the intent record before the step that needs it. */
+        private void intentDumperData(String key, String value) {
+            if (intent == null || intent.database().isEmpty()) {
+                return;
+            }
+            RestoreIntent.DatabaseIntent d = intent.database().get();
+            Map<String, String> data = new TreeMap<>(d.dumperData());
+            data.put(key, value);
+            intent = intent.withDatabase(new RestoreIntent.DatabaseIntent(d.dumper(), d.url(), d.engineDataSource(),
+                    d.atomic(), d.createdTables(), d.safetySkipped(), data), config.clock().instant());
+            journal.write(intent);
+        }
+
+        /**
+         * The outcome is in the history: the intent record goes, unless putting the target back failed, in which case
+         * it stays so that {@code recover} tries again from the record.
+         */
+        private void closeIntent() {
+            shared.runningRestores.remove(scope.id);
+            if (intent != null && !rollbackFailed) {
+                try {
+                    journal.remove(intent);
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not remove the intent record of restore {}: {}; the next restore or recover removes it",
+                            scope.id, e.getMessage());
+                }
+            }
+        }
+
+        private boolean rollbackFailed;
 
         /** Puts the touched parts of the target back as they were before the restore, and says how that went. */
         private RestoreFailedException rollback(BackupException failure, Optional<BackupId> safety, boolean db,
@@ -923,6 +1035,7 @@ public final class DefaultBackupEngine implements BackupEngine {
             } catch (RuntimeException | IOException | Error rollbackFailure) {
                 failure.addSuppressed(rollbackFailure);
                 LOG.error("Putting the target back from safety backup {} failed too", safety.get(), rollbackFailure);
+                rollbackFailed = true;
                 return new RestoreFailedException(what + "; putting the target back from safety backup " + safety.get()
                         + " failed too (" + rollbackFailure.getMessage() + "): restore " + safety.get() + " by hand",
                         RestoreFailedException.TargetState.ROLLBACK_FAILED, safety, failure);
@@ -984,8 +1097,7 @@ public final class DefaultBackupEngine implements BackupEngine {
         }
 
         private DatabaseDumper dumperFor(Manifest.DatabasePart db) {
-            return config.dumper().filter(d -> d.name().equals(db.dumper()))
-                    .orElseGet(() -> Providers.dumperNamed(db.dumper(), config.classLoader()));
+            return dumperNamed(db.dumper());
         }
 
         private RestoreContext restoreContext(Manifest source, DataSource target, io.backupkit.api.RestoreMode mode,
@@ -1034,6 +1146,11 @@ public final class DefaultBackupEngine implements BackupEngine {
                 @Override
                 public long objectSize(String path) {
                     return source.object(path).map(Manifest.StoredObject::size).orElse(-1L);
+                }
+
+                @Override
+                public void recordRecoveryData(String key, String value) {
+                    intentDumperData(key, value);
                 }
             };
         }
@@ -1086,11 +1203,89 @@ public final class DefaultBackupEngine implements BackupEngine {
                     new TableSelection(existingTables, List.of()), anyDir ? Optional.of(fsb.build()) : Optional.empty(),
                     // what the safety backup lacks is in its manifest; refusing it would make every restore impossible
                     config.compression(), true);
+            intentSafetyBackup(p.id);
             BackupResult r = DefaultBackupEngine.this.run(scope(Operation.BACKUP, scope.actor, Optional.of(p.id), scope),
                     sc -> takeBackup(sc, p));
             LOG.info("Safety backup {} taken before restoring {}", r.id(), manifest.id());
             return Optional.of(r.id());
         }
+    }
+
+    private DatabaseDumper dumperNamed(String name) {
+        return config.dumper().filter(d -> d.name().equals(name))
+                .orElseGet(() -> Providers.dumperNamed(name, config.classLoader()));
+    }
+
+    // ---------------------------------------------------------------- recovery (RestoreRecovery does the work)
+
+    @Override
+    public List<io.backupkit.api.UnfinishedRestore> unfinishedRestores() {
+        ensureOpen();
+        return recovery().unfinished(config.lock().enabled()).stream()
+                .map(u -> shared.runningRestores.contains(u.operationId()) && !u.running()
+                        ? new io.backupkit.api.UnfinishedRestore(u.operationId(), u.backupId(), u.startedAt(), u.host(),
+                        u.phase(), u.safetyBackup(), u.targets(), true) : u)
+                .toList();
+    }
+
+    @Override
+    public RecoveryReport recover() {
+        return run(scope(Operation.RECOVER, actorOr("unknown"), Optional.empty(), null), sc -> {
+            RecoveryReport report = recovery().recoverAll(sc.id, config.lock().enabled(), databaseWayBack(Optional.empty(), sc));
+            report.recovered().forEach(DefaultBackupEngine::logRecovered);
+            sc.options.put("recovered", Integer.toString(report.recovered().size()));
+            report.recovered().forEach(r -> sc.options.put(r.restore().operationId(), r.outcome().name()));
+            return report;
+        });
+    }
+
+    private RestoreRecovery recovery() {
+        return new RestoreRecovery(storage, shared.history, config.clock(), shared.runningRestores::contains);
+    }
+
+    private static void logRecovered(RecoveryReport.Recovered r) {
+        LOG.warn("Unfinished restore {} of {}: {} ({})", r.restore().operationId(), r.restore().backupId(), r.outcome(),
+                r.message());
+    }
+
+    /** The database side of recovery: the dumpers and data sources only the engine knows. */
+    private RestoreRecovery.DatabaseWayBack databaseWayBack(Optional<DataSource> requestTarget, OperationScope parent) {
+        return new RestoreRecovery.DatabaseWayBack() {
+            @Override
+            public void restoreSafetyBackup(RestoreIntent intent, RestoreIntent.DatabaseIntent db, BackupId safety) {
+                DataSource ds = dataSourceFor(intent, db);
+                dropCreatedTables(intent, db);
+                RestoreRequest back = RestoreRequest.builder(safety).databaseOnly().mode(io.backupkit.api.RestoreMode.REPLACE)
+                        .safetyBackup(false).targetDataSource(ds).actor("recovery").build();
+                DefaultBackupEngine.this.run(scope(Operation.RESTORE, "recovery", Optional.of(safety), parent),
+                        sc -> new RestoreRun(back, sc).run());
+            }
+
+            @Override
+            public void dropCreatedTables(RestoreIntent intent, RestoreIntent.DatabaseIntent db) {
+                if (!db.createdTables().isEmpty()) {
+                    dumperNamed(db.dumper()).dropTables(dataSourceFor(intent, db), db.createdTables());
+                }
+            }
+
+            @Override
+            public void cleanUpAfterKill(RestoreIntent intent, RestoreIntent.DatabaseIntent db) {
+                dumperNamed(db.dumper()).recoverAfterKill(dataSourceFor(intent, db), db.dumperData());
+            }
+
+            private DataSource dataSourceFor(RestoreIntent intent, RestoreIntent.DatabaseIntent db) {
+                if (db.engineDataSource() && config.dataSource().isPresent()) {
+                    return config.dataSource().get();
+                }
+                if (requestTarget.isPresent() && JdbcUrls.of(requestTarget.get()).equals(db.url())) {
+                    return requestTarget.get();
+                }
+                throw new ConfigurationException("restore " + intent.operationId() + " was changing the database " + db.url()
+                        + (db.engineDataSource() ? ", this engine's database, but this engine has no dataSource configured"
+                        : ", not this engine's own") + ": recover it by restoring with targetDataSource set to that database "
+                        + "(the restore recovers it first)");
+            }
+        };
     }
 
     // ---------------------------------------------------------------- retention
@@ -1221,6 +1416,14 @@ public final class DefaultBackupEngine implements BackupEngine {
             problems.add(new HealthReport.Problem(HealthReport.Kind.STORAGE_OVER_LIMIT, "backups occupy " + stored
                     + " bytes, more than the limit of " + policy.maxStoredBytes().getAsLong()
                     + "; tighten the retention policy or raise the limit"));
+        }
+        for (io.backupkit.api.UnfinishedRestore u : unfinishedRestores()) {
+            if (!u.running()) {
+                problems.add(new HealthReport.Problem(HealthReport.Kind.UNFINISHED_RESTORE, "restore " + u.operationId()
+                        + " of " + u.backupId() + " (started " + u.startedAt() + " on " + u.host() + ") stopped in phase "
+                        + u.phase() + " before it finished; its targets " + u.targets() + " may be incomplete: run "
+                        + "'backupkit recover' (BackupEngine.recover()) or the next restore to finish or undo it"));
+            }
         }
         return new HealthReport(now, problems);
     }

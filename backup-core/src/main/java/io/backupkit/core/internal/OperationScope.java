@@ -31,6 +31,8 @@ final class OperationScope {
     volatile Instant startedAt;
     volatile Events.Tracker tracker;
     private volatile boolean cancelRequested;
+    /** Runs once the operation's final history record is written (a restore removes its intent record then). */
+    volatile Runnable afterRecorded = () -> { };
 
     OperationScope(Operation operation, String actor, Instant now, Optional<BackupId> backupId, OperationScope parent) {
         byte[] rnd = new byte[4];
