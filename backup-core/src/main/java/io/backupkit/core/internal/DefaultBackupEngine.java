@@ -532,7 +532,7 @@ public final class DefaultBackupEngine implements BackupEngine {
         Set<String> pinned = pinnedIds();
         List<BackupInfo> out = new ArrayList<>();
         for (String key : manifestKeys()) {
-            readManifest(key).map(BackupInfo::of).filter(query::matches)
+            catalogueLine(key).filter(query::matches)
                     .map(i -> i.withPinned(pinned.contains(i.id().value()))).ifPresent(out::add);
         }
         out.sort(Comparator.comparing(BackupInfo::createdAt).thenComparing(BackupInfo::id).reversed());
@@ -570,15 +570,15 @@ public final class DefaultBackupEngine implements BackupEngine {
         }
     }
 
-    /** A manifest that cannot be read is logged and left out of listings; verify() and restore() report it. */
-    private Optional<Manifest> readManifest(String key) {
+    /** A manifest that cannot be read is listed as DAMAGED, never hidden; verify() and restore() say why. */
+    private Optional<BackupInfo> catalogueLine(String key) {
         try {
-            return Optional.of(loadManifest(key));
+            return Optional.of(BackupInfo.of(loadManifest(key)));
         } catch (BlobNotFoundException e) {
             return Optional.empty();
         } catch (IntegrityException | io.backupkit.api.UnsupportedBackupException e) {
-            LOG.warn("Skipping {} in the listing: {}", key, e.getMessage());
-            return Optional.empty();
+            LOG.warn("Backup {} is DAMAGED: its manifest cannot be read: {}", key, e.getMessage());
+            return DamagedBackups.line(storage, key);
         }
     }
 
@@ -1294,7 +1294,8 @@ public final class DefaultBackupEngine implements BackupEngine {
     public io.backupkit.api.RetentionPlan planRetention(io.backupkit.api.RetentionRules rules) {
         ensureOpen();
         Set<BackupId> pinned = new java.util.HashSet<>();
-        List<BackupInfo> backups = list();
+        // A DAMAGED backup is never planned for deletion: a person decides about it (delete removes it).
+        List<BackupInfo> backups = list().stream().filter(b -> b.status() == BackupStatus.COMPLETED).toList();
         backups.stream().filter(BackupInfo::pinned).forEach(b -> pinned.add(b.id()));
         return RetentionPlanner.plan(backups, rules, pinned, config.clock().instant(), config.clock().getZone());
     }
@@ -1395,7 +1396,8 @@ public final class DefaultBackupEngine implements BackupEngine {
                     + storage.description() + " cannot be read: " + e.getMessage()));
             return new HealthReport(now, problems);
         }
-        Optional<BackupInfo> newest = backups.stream().filter(b -> b.type() != BackupType.SAFETY).findFirst();
+        Optional<BackupInfo> newest = backups.stream().filter(b -> b.type() != BackupType.SAFETY)
+                .filter(b -> b.status() == BackupStatus.COMPLETED).findFirst();
         if (newest.isEmpty()) {
             problems.add(new HealthReport.Problem(HealthReport.Kind.STALE_BACKUP, "there is no successful backup in "
                     + storage.description()));
