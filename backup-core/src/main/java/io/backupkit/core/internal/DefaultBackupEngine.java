@@ -501,7 +501,7 @@ public final class DefaultBackupEngine implements BackupEngine {
         Events.Tracker tracker = scope.tracker;
         String archivePath = "files/" + compression.appendExtension("files.tar");
         String indexPath = "files/" + compression.appendExtension("index.jsonl");
-        FilesArchiver archiver = new FilesArchiver(fileSet, tracker::files, () -> {
+        FilesArchiver archiver = new FilesArchiver(fileSet, storage.localFolder(), tracker::files, () -> {
             ensureOpen();
             scope.checkCancelled();
         });

@@ -150,6 +150,11 @@ public final class LoggingStorageProvider implements StorageProvider {
     }
 
     @Override
+    public java.util.Optional<java.nio.file.Path> localFolder() {
+        return delegate.localFolder();
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

@@ -153,6 +153,11 @@ public final class RetryingStorageProvider implements StorageProvider {
     }
 
     @Override
+    public java.util.Optional<java.nio.file.Path> localFolder() {
+        return delegate.localFolder();
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }
