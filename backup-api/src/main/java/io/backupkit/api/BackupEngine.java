@@ -151,6 +151,23 @@ public interface BackupEngine extends AutoCloseable {
 
     // ------------------------------------------------------------------ background jobs
 
+    /**
+     * Restores that stopped before they finished (their process was killed or lost the storage lock) and are not yet
+     * recovered, oldest first. Read-only: safe to call at any time; a restore that is still running is listed with
+     * {@code running = true}.
+     */
+    List<UnfinishedRestore> unfinishedRestores();
+
+    /**
+     * Completes or rolls back every unfinished restore on this storage (see docs/ARCHITECTURE.md, "Crash safety"):
+     * a restore that had not touched its target is closed as failed, a files swap that was under way is finished or
+     * undone, and a database that was being changed by a non-transactional restore is put back from its safety
+     * backup. Each outcome is recorded in the restore's history record. Holds the storage lock, so a restore that is
+     * still running (it holds the lock) is never touched: this fails with a {@link ConflictException} instead. The
+     * next {@link #restore} does the same before it starts.
+     */
+    RecoveryReport recover();
+
     /** Starts a backup in the background; see {@link #backup(BackupRequest)}. */
     Job<BackupResult> startBackup(BackupRequest request);
 

@@ -31,7 +31,9 @@ public record HealthReport(Instant checkedAt, List<Problem> problems) {
         /** The storage could not be read. */
         STORAGE_UNREACHABLE,
         /** The newest backup was found DAMAGED or with MISSING_OBJECTS by a verify (or a restore's check). */
-        DAMAGED_BACKUP
+        DAMAGED_BACKUP,
+        /** A restore stopped (its process died) before it finished; {@link BackupEngine#recover()} finishes it. */
+        UNFINISHED_RESTORE
     }
 
     /** One problem, with a message a person can act on. */

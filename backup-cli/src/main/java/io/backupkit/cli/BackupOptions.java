@@ -39,6 +39,10 @@ final class BackupOptions {
     @Option(names = "--exclude", paramLabel = "GLOB", description = "Skip files matching (e.g. 'cache/**'); repeatable.")
     List<String> exclude;
 
+    @Option(names = "--one-file-system", description = "Stay on each files directory's file system: leave out "
+            + "directories where another file system is mounted (as tar --one-file-system).")
+    Boolean oneFileSystem;
+
     @Option(names = "--tables", split = ",", paramLabel = "PATTERN",
             description = "Only these tables (schema.table or table, * and ? wildcards).")
     List<String> tables;
@@ -61,6 +65,7 @@ final class BackupOptions {
         f.put("files.dirs --files", files);
         f.put("files.include --include", include);
         f.put("files.exclude --exclude", exclude);
+        f.put("files.one-file-system --one-file-system", oneFileSystem == null ? null : oneFileSystem.toString());
         f.put("tables.include --tables", tables);
         f.put("tables.exclude --exclude-tables", excludeTables);
         f.put("compression.codec --compression", compression);

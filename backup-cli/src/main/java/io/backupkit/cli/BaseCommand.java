@@ -187,6 +187,11 @@ abstract class BaseCommand implements Callable<Integer> {
         }
         fb.include(s.list("files.include").toArray(String[]::new));
         fb.exclude(s.list("files.exclude").toArray(String[]::new));
+        String oneFs = s.get("files.one-file-system").orElse("false").strip().toLowerCase(Locale.ROOT);
+        if (!oneFs.equals("true") && !oneFs.equals("false")) {
+            throw CliException.usage("files.one-file-system is '" + oneFs + "': use true or false");
+        }
+        fb.oneFileSystem(oneFs.equals("true"));
         return fb.build();
     }
 

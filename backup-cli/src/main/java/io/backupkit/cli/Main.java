@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "backupkit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Backs up and restores a database and its media files on local, S3 or Google Drive storage.",
         subcommands = {BackupCommand.class, ListCommand.class, ShowCommand.class, VerifyCommand.class,
-                DeleteCommand.class, PinCommand.Pin.class, PinCommand.Unpin.class, RestoreCommand.class, ExportCommand.class, ImportCommand.class,
+                DeleteCommand.class, PinCommand.Pin.class, PinCommand.Unpin.class, RestoreCommand.class, RecoverCommand.class, ExportCommand.class, ImportCommand.class,
                 CleanupCommand.class, StatsCommand.class, HealthCommand.class, HistoryCommand.class,
                 ScheduleCommand.class, ConfigCommand.class, DemoCommand.class},
         footerHeading = "%nExamples:%n",
@@ -127,7 +127,7 @@ public final class Main implements Runnable {
     }
 
     static String oneLine(String message) {
-        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", "; ");
+        return message == null ? "" : TerminalText.printable(message.strip().replaceAll("\\s*\\R\\s*", "; "));
     }
 
     private static String trace(Throwable t) {

@@ -63,6 +63,11 @@ public abstract class ForwardingStorageProvider implements StorageProvider {
     }
 
     @Override
+    public java.util.Optional<java.nio.file.Path> localFolder() {
+        return delegate.localFolder();
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

@@ -81,6 +81,15 @@ public interface StorageProvider extends AutoCloseable {
         ALL
     }
 
+    /**
+     * The folder on this machine's file system that holds this storage's objects, if it has one (local storage):
+     * a files backup leaves it out when it lies inside one of its roots, so backups never archive earlier backups.
+     * Wrappers return their delegate's. The default: none.
+     */
+    default java.util.Optional<java.nio.file.Path> localFolder() {
+        return java.util.Optional.empty();
+    }
+
     /** Releases connections and threads. The default does nothing. */
     @Override
     default void close() {

@@ -59,7 +59,9 @@ final class CatalogReports {
     static HealthReport health(List<BackupInfo> backups, List<OperationRecord> backupRecords, HealthPolicy policy,
                                Instant now, String storage) {
         List<HealthReport.Problem> problems = new ArrayList<>();
+        // An unreadable manifest (status DAMAGED) is never the newest good backup.
         Optional<BackupInfo> newest = backups.stream().filter(b -> b.type() != BackupType.SAFETY)
+                .filter(b -> b.status() == BackupStatus.COMPLETED)
                 .max(Comparator.comparing(BackupInfo::createdAt).thenComparing(BackupInfo::id));
         if (newest.isEmpty()) {
             problems.add(new HealthReport.Problem(HealthReport.Kind.STALE_BACKUP, "there is no successful backup in "

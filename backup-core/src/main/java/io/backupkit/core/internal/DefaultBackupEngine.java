@@ -15,6 +15,7 @@ import io.backupkit.api.HealthReport;
 import io.backupkit.api.HistoryQuery;
 import io.backupkit.api.Job;
 import io.backupkit.api.OperationRecord;
+import io.backupkit.api.RecoveryReport;
 import io.backupkit.api.BackupType;
 import io.backupkit.api.BlobNotFoundException;
 import io.backupkit.api.CleanupResult;
@@ -85,6 +86,8 @@ public final class DefaultBackupEngine implements BackupEngine {
         final ExecutorService uploads;
         final ExecutorService jobs;
         final Set<BackupId> running = ConcurrentHashMap.newKeySet();
+        /** Operation ids of the restores running in this engine: recovery never touches them. */
+        final Set<String> runningRestores = ConcurrentHashMap.newKeySet();
         final Map<String, JobImpl<?>> jobsById = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, JobImpl<?>> eldest) {
@@ -165,6 +168,7 @@ public final class DefaultBackupEngine implements BackupEngine {
             scope.status = scope.failure == null ? BackupStatus.COMPLETED : BackupStatus.FAILED;
             shared.history.write(scope.record(Optional.of(config.clock().instant()), Optional.ofNullable(scope.failure),
                     shared.hostname));
+            scope.afterRecorded.run();
             scope.tracker.finished();
             return result;
         } catch (Exception | Error e) {
@@ -175,6 +179,7 @@ public final class DefaultBackupEngine implements BackupEngine {
             }
             shared.history.write(scope.record(Optional.of(config.clock().instant()), Optional.of(failure.getMessage()),
                     shared.hostname));
+            scope.afterRecorded.run();
             scope.tracker.failed(failure);
             throw failure;
         } finally {
@@ -191,7 +196,7 @@ public final class DefaultBackupEngine implements BackupEngine {
      */
     private OperationLock lockFor(OperationScope scope) throws InterruptedException {
         boolean mutating = switch (scope.operation) {
-            case BACKUP, RESTORE, DELETE, IMPORT, CLEANUP -> true;
+            case BACKUP, RESTORE, DELETE, IMPORT, CLEANUP, RECOVER -> true;
             default -> false;
         };
         if (!mutating || scope.parent != null) {
@@ -503,7 +508,7 @@ public final class DefaultBackupEngine implements BackupEngine {
         Events.Tracker tracker = scope.tracker;
         String archivePath = "files/" + compression.appendExtension("files.tar");
         String indexPath = "files/" + compression.appendExtension("index.jsonl");
-        FilesArchiver archiver = new FilesArchiver(fileSet, tracker::files, () -> {
+        FilesArchiver archiver = new FilesArchiver(fileSet, storage.localFolder(), tracker::files, () -> {
             ensureOpen();
             scope.checkCancelled();
         });
@@ -534,7 +539,7 @@ public final class DefaultBackupEngine implements BackupEngine {
         Set<String> pinned = pinnedIds();
         List<BackupInfo> out = new ArrayList<>();
         for (String key : manifestKeys()) {
-            readManifest(key).map(m -> BackupInfo.of(m, shared.statuses.read(m))).filter(query::matches)
+            catalogueLine(key).filter(query::matches)
                     .map(i -> i.withPinned(pinned.contains(i.id().value()))).ifPresent(out::add);
         }
         out.sort(Comparator.comparing(BackupInfo::createdAt).thenComparing(BackupInfo::id).reversed());
@@ -578,15 +583,16 @@ public final class DefaultBackupEngine implements BackupEngine {
         }
     }
 
-    /** A manifest that cannot be read is logged and left out of listings; verify() and restore() report it. */
-    private Optional<Manifest> readManifest(String key) {
+    /** A manifest that cannot be read is listed as DAMAGED, never hidden; verify() and restore() say why. */
+    private Optional<BackupInfo> catalogueLine(String key) {
         try {
-            return Optional.of(loadManifest(key));
+            Manifest m = loadManifest(key);
+            return Optional.of(BackupInfo.of(m, shared.statuses.read(m)));
         } catch (BlobNotFoundException e) {
             return Optional.empty();
         } catch (IntegrityException | io.backupkit.api.UnsupportedBackupException e) {
-            LOG.warn("Skipping {} in the listing: {}", key, e.getMessage());
-            return Optional.empty();
+            LOG.warn("Backup {} is DAMAGED: its manifest cannot be read: {}", key, e.getMessage());
+            return DamagedBackups.line(storage, key);
         }
     }
 
@@ -769,6 +775,10 @@ public final class DefaultBackupEngine implements BackupEngine {
         private final Events.Tracker tracker;
         private final Manifest manifest;
 
+        /** The intent record, from the moment the restore is about to touch anything; null for nested restores. */
+        private RestoreIntent intent;
+        private final RestoreJournal journal = new RestoreJournal(storage);
+
         RestoreRun(RestoreRequest request, OperationScope scope) {
             this.request = request;
             this.scope = scope;
@@ -811,6 +821,9 @@ public final class DefaultBackupEngine implements BackupEngine {
             scope.target = (doDb ? manifest.database().get().url() + " (" + request.targetDataSource().map(d -> "other database")
                     .orElse("the application's database") + ")" : "") + (doDb && doFiles ? " + " : "")
                     + (doFiles ? fileTargets.values().toString() : "");
+            if (!request.validateOnly()) {
+                recoverUnfinished(fileTargets.values());
+            }
 
             // 1. Validate everything before touching anything.
             List<Manifest.StoredObject> needed = new ArrayList<>();
@@ -857,6 +870,7 @@ public final class DefaultBackupEngine implements BackupEngine {
                 }
                 return new RestoreResult(manifest.id(), true, Optional.empty(), tablePreview, filesPreview, tracker.elapsed());
             }
+            startIntent(filesRestorer);
 
             // 2. Safety backup of exactly what will be overwritten.
             scope.checkCancelled();
@@ -873,18 +887,25 @@ public final class DefaultBackupEngine implements BackupEngine {
             java.util.concurrent.atomic.AtomicBoolean filesCommitting = new java.util.concurrent.atomic.AtomicBoolean();
             try {
                 if (doDb) {
+                    intentDatabase(dumper, target, tablePreview);
                     dbStarted = true;
                     tables = dumper.restore(restoreContext(manifest, target, request.mode(), request.tables(),
                             request.schemaMapping()));
                     dbDone = true;
+                    intentPhase(RestoreIntent.Phase.DATABASE_DONE);
                 }
                 if (doFiles) {
+                    intentPhase(RestoreIntent.Phase.FILES_STAGING);
                     Manifest.FilesPart f = manifest.files().get();
                     try (InputStream archive = open(f.archive()); InputStream index = open(f.index());
                          InputStream indexForCounts = open(f.index())) {
-                        files = filesRestorer.restore(archive, index, indexForCounts, () -> filesCommitting.set(true));
+                        files = filesRestorer.restore(archive, index, indexForCounts, () -> {
+                            intentPhase(RestoreIntent.Phase.FILES_COMMITTING);
+                            filesCommitting.set(true);
+                        });
                     }
                 }
+                intentPhase(RestoreIntent.Phase.DONE);
             } catch (RuntimeException | IOException | Error e) {
                 BackupException failure = translate(e, "restore of " + manifest.id() + " failed", Kind.RESTORE);
                 boolean dbRolledBackByTransaction = dbStarted && !dbDone && dumper.restoresAtomically(target);
@@ -896,6 +917,98 @@ public final class DefaultBackupEngine implements BackupEngine {
             shared.statuses.update(manifest, s -> s.restored(shared.statuses.now()));
             return new RestoreResult(manifest.id(), false, safety, tables, files, tracker.elapsed());
         }
+
+        /**
+         * Before touching anything: finishes or undoes restores of this storage (and of these file targets) whose
+         * process died. Nested restores (a recovery's own) do not.
+         */
+        private void recoverUnfinished(java.util.Collection<Path> targets) {
+            if (scope.parent != null) {
+                return;
+            }
+            RestoreRecovery recovery = recovery();
+            for (RecoveryReport.Recovered r : recovery.recoverAll(scope.id, config.lock().enabled(),
+                    databaseWayBack(request.targetDataSource(), scope)).recovered()) {
+                logRecovered(r);
+            }
+            for (Path t : targets) {
+                recovery.recoverBeside(t, scope.id, config.lock().enabled(), databaseWayBack(request.targetDataSource(), scope))
+                        .ifPresent(DefaultBackupEngine::logRecovered);
+            }
+        }
+
+        /** Writes the intent record: from here on a crash is recoverable from the record alone. */
+        private void startIntent(FilesRestorer filesRestorer) {
+            if (scope.parent != null) {
+                return;
+            }
+            intent = new RestoreIntent(RestoreIntent.FORMAT, scope.id, manifest.id().value(), scope.actor,
+                    HostFingerprint.local(), ProcessHandle.current().pid(), scope.startedAt, config.clock().instant(),
+                    RestoreIntent.Phase.STARTED, Optional.empty(), Optional.empty(),
+                    filesRestorer == null ? List.of() : filesRestorer.plan());
+            journal.write(intent);
+            shared.runningRestores.add(scope.id);
+            scope.afterRecorded = this::closeIntent;
+            CrashPoints.reached(CrashPoints.INTENT_WRITTEN);
+        }
+
+        private void intentPhase(RestoreIntent.Phase phase) {
+            if (intent != null) {
+                intent = intent.at(phase, config.clock().instant());
+                journal.write(intent);
+            }
+        }
+
+        private void intentSafetyBackup(BackupId id) {
+            if (intent != null) {
+                intent = intent.withSafetyBackup(id.value(), config.clock().instant());
+                journal.write(intent);
+            }
+        }
+
+        private void intentDatabase(DatabaseDumper dumper, DataSource target, List<RestoreResult.TableChange> preview) {
+            if (intent == null) {
+                return;
+            }
+            List<String> created = preview.stream().filter(t -> t.rowsBefore() < 0).map(RestoreResult.TableChange::table).toList();
+            intent = intent.withDatabase(new RestoreIntent.DatabaseIntent(dumper.name(), JdbcUrls.of(target),
+                    request.targetDataSource().isEmpty(), dumper.restoresAtomically(target), created,
+                    !request.safetyBackup(), Map.of()), config.clock().instant()).at(RestoreIntent.Phase.DATABASE,
+                    config.clock().instant());
+            journal.write(intent);
+            CrashPoints.reached(CrashPoints.DATABASE_STARTING);
+        }
+
+        /** A dumper's own way back, written into the intent record before the step that needs it. */
+        private void intentDumperData(String key, String value) {
+            if (intent == null || intent.database().isEmpty()) {
+                return;
+            }
+            RestoreIntent.DatabaseIntent d = intent.database().get();
+            Map<String, String> data = new TreeMap<>(d.dumperData());
+            data.put(key, value);
+            intent = intent.withDatabase(new RestoreIntent.DatabaseIntent(d.dumper(), d.url(), d.engineDataSource(),
+                    d.atomic(), d.createdTables(), d.safetySkipped(), data), config.clock().instant());
+            journal.write(intent);
+        }
+
+        /**
+         * The outcome is in the history: the intent record goes, unless putting the target back failed, in which case
+         * it stays so that {@code recover} tries again from the record.
+         */
+        private void closeIntent() {
+            shared.runningRestores.remove(scope.id);
+            if (intent != null && !rollbackFailed) {
+                try {
+                    journal.remove(intent);
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not remove the intent record of restore {}: {}; the next restore or recover removes it",
+                            scope.id, e.getMessage());
+                }
+            }
+        }
+
+        private boolean rollbackFailed;
 
         /** Puts the touched parts of the target back as they were before the restore, and says how that went. */
         private RestoreFailedException rollback(BackupException failure, Optional<BackupId> safety, boolean db,
@@ -955,6 +1068,7 @@ public final class DefaultBackupEngine implements BackupEngine {
             } catch (RuntimeException | IOException | Error rollbackFailure) {
                 failure.addSuppressed(rollbackFailure);
                 LOG.error("Putting the target back from safety backup {} failed too", safety.get(), rollbackFailure);
+                rollbackFailed = true;
                 return new RestoreFailedException(what + "; putting the target back from safety backup " + safety.get()
                         + " failed too (" + rollbackFailure.getMessage() + "): restore " + safety.get() + " by hand",
                         RestoreFailedException.TargetState.ROLLBACK_FAILED, safety, failure);
@@ -1016,8 +1130,7 @@ public final class DefaultBackupEngine implements BackupEngine {
         }
 
         private DatabaseDumper dumperFor(Manifest.DatabasePart db) {
-            return config.dumper().filter(d -> d.name().equals(db.dumper()))
-                    .orElseGet(() -> Providers.dumperNamed(db.dumper(), config.classLoader()));
+            return dumperNamed(db.dumper());
         }
 
         private RestoreContext restoreContext(Manifest source, DataSource target, io.backupkit.api.RestoreMode mode,
@@ -1066,6 +1179,11 @@ public final class DefaultBackupEngine implements BackupEngine {
                 @Override
                 public long objectSize(String path) {
                     return source.object(path).map(Manifest.StoredObject::size).orElse(-1L);
+                }
+
+                @Override
+                public void recordRecoveryData(String key, String value) {
+                    intentDumperData(key, value);
                 }
             };
         }
@@ -1120,11 +1238,89 @@ public final class DefaultBackupEngine implements BackupEngine {
                     new TableSelection(existingTables, List.of()), anyDir ? Optional.of(fsb.build()) : Optional.empty(),
                     // what the safety backup lacks is in its manifest; refusing it would make every restore impossible
                     config.compression(), true, "safety backup of " + manifest.id());
+            intentSafetyBackup(p.id);
             BackupResult r = DefaultBackupEngine.this.run(scope(Operation.BACKUP, scope.actor, Optional.of(p.id), scope),
                     sc -> takeBackup(sc, p));
             LOG.info("Safety backup {} taken before restoring {}", r.id(), manifest.id());
             return Optional.of(r.id());
         }
+    }
+
+    private DatabaseDumper dumperNamed(String name) {
+        return config.dumper().filter(d -> d.name().equals(name))
+                .orElseGet(() -> Providers.dumperNamed(name, config.classLoader()));
+    }
+
+    // ---------------------------------------------------------------- recovery (RestoreRecovery does the work)
+
+    @Override
+    public List<io.backupkit.api.UnfinishedRestore> unfinishedRestores() {
+        ensureOpen();
+        return recovery().unfinished(config.lock().enabled()).stream()
+                .map(u -> shared.runningRestores.contains(u.operationId()) && !u.running()
+                        ? new io.backupkit.api.UnfinishedRestore(u.operationId(), u.backupId(), u.startedAt(), u.host(),
+                        u.phase(), u.safetyBackup(), u.targets(), true) : u)
+                .toList();
+    }
+
+    @Override
+    public RecoveryReport recover() {
+        return run(scope(Operation.RECOVER, actorOr("unknown"), Optional.empty(), null), sc -> {
+            RecoveryReport report = recovery().recoverAll(sc.id, config.lock().enabled(), databaseWayBack(Optional.empty(), sc));
+            report.recovered().forEach(DefaultBackupEngine::logRecovered);
+            sc.options.put("recovered", Integer.toString(report.recovered().size()));
+            report.recovered().forEach(r -> sc.options.put(r.restore().operationId(), r.outcome().name()));
+            return report;
+        });
+    }
+
+    private RestoreRecovery recovery() {
+        return new RestoreRecovery(storage, shared.history, config.clock(), shared.runningRestores::contains);
+    }
+
+    private static void logRecovered(RecoveryReport.Recovered r) {
+        LOG.warn("Unfinished restore {} of {}: {} ({})", r.restore().operationId(), r.restore().backupId(), r.outcome(),
+                r.message());
+    }
+
+    /** The database side of recovery: the dumpers and data sources only the engine knows. */
+    private RestoreRecovery.DatabaseWayBack databaseWayBack(Optional<DataSource> requestTarget, OperationScope parent) {
+        return new RestoreRecovery.DatabaseWayBack() {
+            @Override
+            public void restoreSafetyBackup(RestoreIntent intent, RestoreIntent.DatabaseIntent db, BackupId safety) {
+                DataSource ds = dataSourceFor(intent, db);
+                dropCreatedTables(intent, db);
+                RestoreRequest back = RestoreRequest.builder(safety).databaseOnly().mode(io.backupkit.api.RestoreMode.REPLACE)
+                        .safetyBackup(false).targetDataSource(ds).actor("recovery").build();
+                DefaultBackupEngine.this.run(scope(Operation.RESTORE, "recovery", Optional.of(safety), parent),
+                        sc -> new RestoreRun(back, sc).run());
+            }
+
+            @Override
+            public void dropCreatedTables(RestoreIntent intent, RestoreIntent.DatabaseIntent db) {
+                if (!db.createdTables().isEmpty()) {
+                    dumperNamed(db.dumper()).dropTables(dataSourceFor(intent, db), db.createdTables());
+                }
+            }
+
+            @Override
+            public void cleanUpAfterKill(RestoreIntent intent, RestoreIntent.DatabaseIntent db) {
+                dumperNamed(db.dumper()).recoverAfterKill(dataSourceFor(intent, db), db.dumperData());
+            }
+
+            private DataSource dataSourceFor(RestoreIntent intent, RestoreIntent.DatabaseIntent db) {
+                if (db.engineDataSource() && config.dataSource().isPresent()) {
+                    return config.dataSource().get();
+                }
+                if (requestTarget.isPresent() && JdbcUrls.of(requestTarget.get()).equals(db.url())) {
+                    return requestTarget.get();
+                }
+                throw new ConfigurationException("restore " + intent.operationId() + " was changing the database " + db.url()
+                        + (db.engineDataSource() ? ", this engine's database, but this engine has no dataSource configured"
+                        : ", not this engine's own") + ": recover it by restoring with targetDataSource set to that database "
+                        + "(the restore recovers it first)");
+            }
+        };
     }
 
     // ---------------------------------------------------------------- retention
@@ -1133,7 +1329,8 @@ public final class DefaultBackupEngine implements BackupEngine {
     public io.backupkit.api.RetentionPlan planRetention(io.backupkit.api.RetentionRules rules) {
         ensureOpen();
         Set<BackupId> pinned = new java.util.HashSet<>();
-        List<BackupInfo> backups = list();
+        // A DAMAGED backup is never planned for deletion: a person decides about it (delete removes it).
+        List<BackupInfo> backups = list().stream().filter(b -> b.status() == BackupStatus.COMPLETED).toList();
         backups.stream().filter(BackupInfo::pinned).forEach(b -> pinned.add(b.id()));
         return RetentionPlanner.plan(backups, rules, pinned, config.clock().instant(), config.clock().getZone());
     }
@@ -1216,7 +1413,18 @@ public final class DefaultBackupEngine implements BackupEngine {
                     HealthReport.Kind.STORAGE_UNREACHABLE, "the storage " + storage.description() + " cannot be read: "
                     + e.getMessage())));
         }
-        return CatalogReports.health(backups, runs, config.healthPolicy(), config.clock().instant(), storage.description());
+        HealthReport report = CatalogReports.health(backups, runs, config.healthPolicy(), config.clock().instant(),
+                storage.description());
+        List<HealthReport.Problem> problems = new ArrayList<>(report.problems());
+        for (io.backupkit.api.UnfinishedRestore u : unfinishedRestores()) {
+            if (!u.running()) {
+                problems.add(new HealthReport.Problem(HealthReport.Kind.UNFINISHED_RESTORE, "restore " + u.operationId()
+                        + " of " + u.backupId() + " (started " + u.startedAt() + " on " + u.host() + ") stopped in phase "
+                        + u.phase() + " before it finished; its targets " + u.targets() + " may be incomplete: run "
+                        + "'backupkit recover' (BackupEngine.recover()) or the next restore to finish or undo it"));
+            }
+        }
+        return new HealthReport(report.checkedAt(), problems);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -13,6 +13,7 @@ public final class Layout {
     public static final String PINS = "pins/";
     public static final String LOCKS = "locks/";
     public static final String SLOTS = LOCKS + "slots/";
+    public static final String INTENTS = LOGS + "intents/";
 
     private Layout() {
     }
@@ -60,6 +61,11 @@ public final class Layout {
     /** {@code locks/<name>.json}: a lease lock ({@link StorageLease}). */
     public static String lockKey(String name) {
         return LOCKS + name + ".json";
+    }
+
+    /** {@code logs/intents/<operation id>.json}: the intent record of a restore that has not finished ({@link RestoreIntent}). */
+    public static String intentKey(String operationId) {
+        return INTENTS + operationId + ".json";
     }
 
     /** {@code locks/slots/<job>/}: the run markers of a scheduled job. */

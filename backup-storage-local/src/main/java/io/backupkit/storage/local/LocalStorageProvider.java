@@ -216,6 +216,11 @@ public final class LocalStorageProvider implements StorageProvider {
     }
 
     @Override
+    public java.util.Optional<Path> localFolder() {
+        return java.util.Optional.of(root);
+    }
+
+    @Override
     public String description() {
         String path = root.toString().replace('\\', '/');
         return "file:" + (path.startsWith("/") ? path : "/" + path);
