@@ -148,10 +148,14 @@ class IntegrityTest {
     }
 
     @Test
-    void aCorruptManifestIsAnIntegrityErrorAndTheBackupIsNotListed() throws IOException {
+    void aCorruptManifestIsAnIntegrityErrorAndTheBackupIsListedAsDamaged() throws IOException {
         Path manifest = store.resolve("backups").resolve(backup.id().value()).resolve("manifest.json");
         Files.writeString(manifest, "{\"format\": 1, \"id\": \"" + backup.id() + "\", \"type\": \"NOPE\"}");
-        assertThat(engine.list()).isEmpty();
+        // never hidden: a backup whose manifest cannot be read is listed as DAMAGED
+        assertThat(engine.list()).singleElement().satisfies(b -> {
+            assertThat(b.id()).isEqualTo(backup.id());
+            assertThat(b.status()).isEqualTo(io.backupkit.api.BackupStatus.DAMAGED);
+        });
         assertThatThrownBy(() -> engine.verify(backup.id())).isInstanceOf(IntegrityException.class)
                 .hasMessageContaining("manifest");
     }

@@ -62,12 +62,13 @@ class KilledBackupTest {
             }
             case DURING_MANIFEST -> {
                 assertThat(stoppedAt).endsWith("/manifest.json");
-                assertThat(objects).hasSize(2).allMatch(k -> k.contains("/files/"));
+                // the two files objects and the status object, written just before the manifest
+                assertThat(objects).hasSize(3).allMatch(k -> k.contains("/files/") || k.endsWith("/status.json"));
                 assertThat(temps).as("the killed manifest put's temporary file").hasSize(1);
                 assertThat(temps.get(0).getParent()).isEqualTo(store.resolve(stoppedAt).getParent());
             }
             case BEFORE_MANIFEST -> {
-                assertThat(objects).hasSize(2).allMatch(k -> k.contains("/files/"));
+                assertThat(objects).hasSize(3).allMatch(k -> k.contains("/files/") || k.endsWith("/status.json"));
                 assertThat(temps).isEmpty();
             }
         }
