@@ -158,7 +158,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                 SchemaJson.write(model, out);
             }
             List<Manifest.TableEntry> entries = dumpTables(snap, model, ctx);
-            Map<String, String> metadata = new LinkedHashMap<>();
+            Map<String, String> metadata = new LinkedHashMap<>(dumpOtherData(main, ctx));
             metadata.put(META_SCHEMA, ctx.objectPath(SCHEMA_OBJECT));
             metadata.put(META_DATA_FORMAT, dataFormat());
             metadata.put("dialect", dialect.name());
@@ -172,7 +172,8 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                 LOG.warn("dump: {}", w);
             }
             return new DumpSummary(meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion(),
-                    JdbcSupport.redactUrl(meta.getURL()), entries, metadata, sortedWarnings);
+                    JdbcSupport.redactUrl(meta.getURL()), entries, metadata, sortedWarnings,
+                    notCapturedObjects(main, model), outsideBackup(main, model));
         } catch (SQLException e) {
             throw new DumpException("reading the database failed: " + e.getMessage(), e);
         } catch (IOException e) {
@@ -204,6 +205,24 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
     /** Warnings beyond {@link Dialect#notCaptured} (e.g. limits of the generic dumper). */
     protected List<String> extraWarnings(Connection c, SchemaModel model) throws SQLException {
         return List.of();
+    }
+
+    /** Objects the dump could not capture (they fail the backup unless it may be incomplete); none by default. */
+    protected List<String> notCapturedObjects(Connection c, SchemaModel model) throws SQLException {
+        return List.of();
+    }
+
+    /** Server-level objects the database refers to (roles, tablespaces ...), with what refers to them. */
+    protected List<String> outsideBackup(Connection c, SchemaModel model) throws SQLException {
+        return List.of();
+    }
+
+    /**
+     * Dumps data that is not a table's rows (PostgreSQL large objects) on the snapshot's main connection, after the
+     * tables; returns the manifest metadata naming its objects. None by default.
+     */
+    protected Map<String, String> dumpOtherData(Connection c, DumpContext ctx) throws SQLException, IOException {
+        return Map.of();
     }
 
     /** Metadata recorded in the manifest besides the schema object (server version, encoding ...). */
@@ -638,9 +657,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                 case REPLACE -> {
                     createSchemas(c, order);
                     dropReplacedObjects(c, plan);
-                    for (TablePlan tp : order) {
-                        JdbcSupport.execute(c, dialect.createTable(tp.target()));
-                    }
+                    createTables(c, plan, order);
                 }
                 case DATA_ONLY -> {
                     for (TablePlan tp : reverse) {
@@ -648,14 +665,12 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                     }
                 }
                 case MERGE -> {
-                    createSchemas(c, order.stream().filter(tp -> tp.existing() == null).toList());
-                    for (TablePlan tp : order) {
-                        if (tp.existing() == null) {
-                            JdbcSupport.execute(c, dialect.createTable(tp.target()));
-                        }
-                    }
+                    List<TablePlan> missing = order.stream().filter(tp -> tp.existing() == null).toList();
+                    createSchemas(c, missing);
+                    createTables(c, plan, missing);
                 }
             }
+            beforeLoad(c, plan);
             if (!oneTransaction) {
                 c.commit();
             }
@@ -668,7 +683,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             if (!oneTransaction) {
                 c.setAutoCommit(false);
             }
-            for (TablePlan tp : order) {
+            for (TablePlan tp : keyOrder(plan)) {
                 if (tp.existing() == null || plan.mode() == RestoreMode.REPLACE) {
                     JdbcSupport.execute(c, dialect.createKeysAndIndexes(tp.target()));
                 }
@@ -688,6 +703,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                     }
                 }
             }
+            afterLoad(c, plan);
             resetCounters(c, plan);
             if (checksOff && !dialect.foreignKeyChecksOutsideTransaction()) {
                 dialect.setForeignKeyChecks(c, true);
@@ -708,6 +724,26 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                 LOG.warn("restoring session settings after the restore failed: {}", e.getMessage());
             }
         }
+    }
+
+    /** Creates the tables (REPLACE: all of them; MERGE: those the target lacks), in the given order by default. */
+    protected void createTables(Connection c, RestorePlan plan, List<TablePlan> tables) throws SQLException {
+        for (TablePlan tp : tables) {
+            JdbcSupport.execute(c, dialect.createTable(tp.target()));
+        }
+    }
+
+    /** Runs after the tables are created or emptied and before the rows are loaded (DATA_ONLY: disable triggers). */
+    protected void beforeLoad(Connection c, RestorePlan plan) throws SQLException {
+    }
+
+    /** Runs after rows, keys, foreign keys and views, before the counters are set (post-data objects). */
+    protected void afterLoad(Connection c, RestorePlan plan) throws SQLException {
+    }
+
+    /** The order the tables' keys and indexes are built in; the plan's by default. */
+    protected List<TablePlan> keyOrder(RestorePlan plan) {
+        return plan.tables();
     }
 
     /**
