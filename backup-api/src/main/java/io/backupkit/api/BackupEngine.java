@@ -37,6 +37,11 @@ public interface BackupEngine extends AutoCloseable {
         return list(BackupQuery.all());
     }
 
+    /** The catalogue line of one backup (with its state and pin), or empty when there is none with this id. */
+    default Optional<BackupInfo> info(BackupId id) {
+        return list().stream().filter(b -> b.id().equals(id)).findFirst();
+    }
+
     /** The manifest of a backup, or empty when there is none with this id. */
     Optional<Manifest> find(BackupId id);
 
@@ -119,6 +124,12 @@ public interface BackupEngine extends AutoCloseable {
      */
     CleanupResult cleanUpInterrupted();
 
+    /**
+     * What {@link #cleanUpInterrupted()} would remove now, deleting nothing: the ids of the folders without a manifest
+     * that no backup of this engine is writing. The dry run of the clean-up.
+     */
+    List<String> interruptedBackups();
+
     // ------------------------------------------------------------------ retention
 
     /**
@@ -139,6 +150,23 @@ public interface BackupEngine extends AutoCloseable {
     }
 
     // ------------------------------------------------------------------ background jobs
+
+    /**
+     * Restores that stopped before they finished (their process was killed or lost the storage lock) and are not yet
+     * recovered, oldest first. Read-only: safe to call at any time; a restore that is still running is listed with
+     * {@code running = true}.
+     */
+    List<UnfinishedRestore> unfinishedRestores();
+
+    /**
+     * Completes or rolls back every unfinished restore on this storage (see docs/ARCHITECTURE.md, "Crash safety"):
+     * a restore that had not touched its target is closed as failed, a files swap that was under way is finished or
+     * undone, and a database that was being changed by a non-transactional restore is put back from its safety
+     * backup. Each outcome is recorded in the restore's history record. Holds the storage lock, so a restore that is
+     * still running (it holds the lock) is never touched: this fails with a {@link ConflictException} instead. The
+     * next {@link #restore} does the same before it starts.
+     */
+    RecoveryReport recover();
 
     /** Starts a backup in the background; see {@link #backup(BackupRequest)}. */
     Job<BackupResult> startBackup(BackupRequest request);

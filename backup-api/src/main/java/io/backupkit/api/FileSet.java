@@ -21,8 +21,15 @@ import java.util.regex.Pattern;
  * @param includes       glob patterns a file must match one of; empty = all files
  * @param excludes       glob patterns that drop a file (or a whole directory)
  * @param followSymlinks store the target's content instead of the link
+ * @param oneFileSystem  stay on the file system of each root: directories that are mount points of other file
+ *                       systems are left out (as {@code tar --one-file-system}, {@code restic --one-file-system})
+ *
+ * <p>Whatever the patterns say, the backup's own storage folder (when it lies inside a root) and BackupKit's
+ * temporary files (restore staging and replaced folders, intent records) are never archived; the manifest's
+ * warnings say so.
  */
-public record FileSet(Map<String, Path> roots, List<String> includes, List<String> excludes, boolean followSymlinks) {
+public record FileSet(Map<String, Path> roots, List<String> includes, List<String> excludes, boolean followSymlinks,
+                      boolean oneFileSystem) {
     private static final Pattern ROOT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     public FileSet {
@@ -42,6 +49,11 @@ public record FileSet(Map<String, Path> roots, List<String> includes, List<Strin
         excludes = List.copyOf(excludes);
         includes.forEach(FileSet::checkPattern);
         excludes.forEach(FileSet::checkPattern);
+    }
+
+    /** A file set that crosses into other file systems (the form before {@code oneFileSystem}). */
+    public FileSet(Map<String, Path> roots, List<String> includes, List<String> excludes, boolean followSymlinks) {
+        this(roots, includes, excludes, followSymlinks, false);
     }
 
     /** A file set of one directory, named after the directory (e.g. {@code /srv/app/media} -> {@code media}). */
@@ -70,6 +82,7 @@ public record FileSet(Map<String, Path> roots, List<String> includes, List<Strin
         private final List<String> includes = new ArrayList<>();
         private final List<String> excludes = new ArrayList<>();
         private boolean followSymlinks;
+        private Boolean oneFileSystem;
 
         private Builder() {
         }
@@ -103,8 +116,17 @@ public record FileSet(Map<String, Path> roots, List<String> includes, List<Strin
             return this;
         }
 
+        /** Leaves out directories that are mount points of other file systems (default false). */
+        public Builder oneFileSystem(boolean stay) {
+            if (oneFileSystem != null) {
+                throw new IllegalStateException("oneFileSystem was already set to " + oneFileSystem);
+            }
+            this.oneFileSystem = stay;
+            return this;
+        }
+
         public FileSet build() {
-            return new FileSet(roots, includes, excludes, followSymlinks);
+            return new FileSet(roots, includes, excludes, followSymlinks, oneFileSystem != null && oneFileSystem);
         }
     }
 }

@@ -29,7 +29,11 @@ public record HealthReport(Instant checkedAt, List<Problem> problems) {
         /** Backups occupy more than the policy allows. */
         STORAGE_OVER_LIMIT,
         /** The storage could not be read. */
-        STORAGE_UNREACHABLE
+        STORAGE_UNREACHABLE,
+        /** The newest backup was found DAMAGED or with MISSING_OBJECTS by a verify (or a restore's check). */
+        DAMAGED_BACKUP,
+        /** A restore stopped (its process died) before it finished; {@link BackupEngine#recover()} finishes it. */
+        UNFINISHED_RESTORE
     }
 
     /** One problem, with a message a person can act on. */

@@ -221,7 +221,8 @@ public record Manifest(int format, BackupId id, BackupType type, String name, St
      *
      * @param name         its top-level folder name in the archive
      * @param originalPath the absolute directory it was read from
-     * @param files        regular files, links and directories recorded
+     * @param files        regular files and symbolic links recorded (directories are not counted; backups made
+     *                     before 0.1 counted them too)
      * @param bytes        total size of the regular files
      */
     public record FileRoot(String name, String originalPath, long files, long bytes) {

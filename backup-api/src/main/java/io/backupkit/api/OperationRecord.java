@@ -43,6 +43,21 @@ public record OperationRecord(String id, Operation operation, BackupStatus statu
         host = host == null ? "" : host;
     }
 
+    /** Whether this was a dry run (a restore with {@code validateOnly}): it changed nothing. */
+    public boolean dryRun() {
+        return "true".equals(options.get("validateOnly"));
+    }
+
+    /** The operation as a person reads it: {@code restore}, {@code restore (dry run)}, {@code verify}, ... */
+    public String label() {
+        return operation.name().toLowerCase(java.util.Locale.ROOT) + (dryRun() ? " (dry run)" : "");
+    }
+
+    /** Whether this is the run of a safety backup, taken by a restore rather than asked for. */
+    public boolean safetyBackupRun() {
+        return operation == Operation.BACKUP && BackupType.SAFETY.name().equals(options.get("type"));
+    }
+
     /** How long it ran (so far, for a running operation: zero). */
     public Duration duration() {
         return finishedAt.map(f -> Duration.between(startedAt, f)).orElse(Duration.ZERO);

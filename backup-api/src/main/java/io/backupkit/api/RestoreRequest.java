@@ -149,6 +149,14 @@ public record RestoreRequest(BackupId backupId, boolean database, boolean files,
         }
 
         public RestoreRequest build() {
+            if (!overwriteExisting && filesMode != FileRestoreMode.MERGE) {
+                throw new ConfigurationException("keeping existing files (overwriteExisting(false)) needs filesMode(MERGE):"
+                        + " a " + filesMode + " restore makes each directory exactly the backup");
+            }
+            if (!files && (filesTarget != null || !filesTargets.isEmpty())) {
+                throw new ConfigurationException("a files target was given for a restore of the database only: drop the"
+                        + " files target, or restore the files too");
+            }
             return new RestoreRequest(backupId, database, files, mode, tables, Optional.ofNullable(targetDataSource),
                     schemaMapping, filesMode, overwriteExisting, Optional.ofNullable(filesTarget), filesTargets,
                     validateOnly, safetyBackup, actor);

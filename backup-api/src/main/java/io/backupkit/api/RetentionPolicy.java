@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Which backups of one kind to keep, with the semantics of restic's {@code forget}: a backup is kept if
+ * Which backups of the kinds it applies to to keep (see {@link RetentionRules} for which are planned together), with the semantics of restic's {@code forget}: a backup is kept if
  * <em>any</em> keep rule keeps it; the caps then remove the oldest of the kept backups that are not
  * protected. Every count is a positive number when set; {@code 0} (and an empty {@code keepWithin}) means the
  * rule is off. Build one with {@link #builder()}.
@@ -27,8 +27,14 @@ import java.util.Optional;
  *
  * A policy with caps but no keep rule keeps every backup the caps allow (e.g. {@code maxCount(10)} alone keeps
  * the ten newest). A policy with no rule at all is rejected: it is almost certainly a mistake, and there is
- * no reading of it that is both safe and useful. Protected backups (pinned ones and the newest successful
- * backup) count towards the caps but are never deleted, so they may leave a cap exceeded.
+ * no reading of it that is both safe and useful. Protected backups (pinned ones, and the newest backup of each
+ * kind, database and files, that restores everything it covers) count towards the caps but are never deleted, so
+ * they may leave a cap exceeded.
+ *
+ * <p>The count-based rules ({@code keepLast}, the GFS counts) are filled only by backups that restore everything
+ * they cover ({@link BackupState#restoresEverything()}): not INCOMPLETE, not DAMAGED, not limited to some tables,
+ * not safety backups. Other backups are kept only by {@code keepWithin} (or a pin). Safety backups follow their own
+ * policy, in which they fill the count slots themselves (unless damaged).
  *
  * @param keepLast      keep the n newest, 0 = off
  * @param keepWithin    keep everything this recent, empty = off

@@ -9,10 +9,16 @@ import java.util.Optional;
  * The retention policy for each kind of backup, e.g. full backups kept by GFS and safety backups kept 7 days.
  * A type with neither its own policy nor a default is never cleaned up.
  *
+ * <p>The types that share a policy are planned together: {@code keepLast 3} with one default policy keeps the three
+ * newest database, files and full backups together, not three of each. Safety backups are always planned on
+ * their own. With {@code perType} every type is planned on its own, as restic does per host/path group.
+ *
  * @param defaultPolicy the policy for types without their own
  * @param byType        policies for particular types
+ * @param perType       plan each type separately (count-based rules count per type)
  */
-public record RetentionRules(Optional<RetentionPolicy> defaultPolicy, Map<BackupType, RetentionPolicy> byType) {
+public record RetentionRules(Optional<RetentionPolicy> defaultPolicy, Map<BackupType, RetentionPolicy> byType,
+                             boolean perType) {
 
     public RetentionRules {
         Objects.requireNonNull(defaultPolicy, "defaultPolicy (use Optional.empty() for none)");
@@ -25,6 +31,16 @@ public record RetentionRules(Optional<RetentionPolicy> defaultPolicy, Map<Backup
         if (defaultPolicy.isEmpty() && byType.isEmpty()) {
             throw new IllegalArgumentException("retention rules need a default policy or a policy for at least one backup type");
         }
+    }
+
+    /** Rules planned across the types that share a policy. */
+    public RetentionRules(Optional<RetentionPolicy> defaultPolicy, Map<BackupType, RetentionPolicy> byType) {
+        this(defaultPolicy, byType, false);
+    }
+
+    /** These rules with each type planned on its own. */
+    public RetentionRules withPerType(boolean separately) {
+        return new RetentionRules(defaultPolicy, byType, separately);
     }
 
     /** The same policy for every type. */
@@ -47,6 +63,7 @@ public record RetentionRules(Optional<RetentionPolicy> defaultPolicy, Map<Backup
     public static final class Builder {
         private RetentionPolicy defaultPolicy;
         private final EnumMap<BackupType, RetentionPolicy> byType = new EnumMap<>(BackupType.class);
+        private boolean perType;
 
         private Builder() {
         }
@@ -67,8 +84,14 @@ public record RetentionRules(Optional<RetentionPolicy> defaultPolicy, Map<Backup
             return this;
         }
 
+        /** Plan each type separately: count-based rules count per type instead of across the types sharing a policy. */
+        public Builder perType(boolean separately) {
+            perType = separately;
+            return this;
+        }
+
         public RetentionRules build() {
-            return new RetentionRules(Optional.ofNullable(defaultPolicy), byType);
+            return new RetentionRules(Optional.ofNullable(defaultPolicy), byType, perType);
         }
     }
 }

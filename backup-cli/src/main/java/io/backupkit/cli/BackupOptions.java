@@ -39,12 +39,20 @@ final class BackupOptions {
     @Option(names = "--exclude", paramLabel = "GLOB", description = "Skip files matching (e.g. 'cache/**'); repeatable.")
     List<String> exclude;
 
+    @Option(names = "--one-file-system", description = "Stay on each files directory's file system: leave out "
+            + "directories where another file system is mounted (as tar --one-file-system).")
+    Boolean oneFileSystem;
+
     @Option(names = "--tables", split = ",", paramLabel = "PATTERN",
             description = "Only these tables (schema.table or table, * and ? wildcards).")
     List<String> tables;
 
     @Option(names = "--exclude-tables", split = ",", paramLabel = "PATTERN", description = "Skip these tables.")
     List<String> excludeTables;
+
+    @Option(names = "--allow-incomplete", description = "Succeed even when the dumper cannot capture some database"
+            + " objects; the backup is marked INCOMPLETE and lists what it lacks.")
+    boolean allowIncomplete;
 
     @Option(names = "--compression", paramLabel = "CODEC", description = "zstd (default), gzip or none.")
     String compression;
@@ -57,10 +65,12 @@ final class BackupOptions {
         f.put("files.dirs --files", files);
         f.put("files.include --include", include);
         f.put("files.exclude --exclude", exclude);
+        f.put("files.one-file-system --one-file-system", oneFileSystem == null ? null : oneFileSystem.toString());
         f.put("tables.include --tables", tables);
         f.put("tables.exclude --exclude-tables", excludeTables);
         f.put("compression.codec --compression", compression);
         f.put("compression.level --level", level);
+        f.put("backup.allow-incomplete --allow-incomplete", allowIncomplete ? "true" : null);
     }
 
     /** The request these options and the configuration describe; fails with a usage error when something is missing. */
@@ -76,12 +86,21 @@ final class BackupOptions {
             throw CliException.usage("a " + t.label() + " backup needs files: pass --files DIR (or set"
                     + " BACKUPKIT_FILES_DIRS / files.dirs)");
         }
-        BackupRequest.Builder request = BackupRequest.builder(t).name(name).notes(notes);
+        BackupRequest.Builder request = BackupRequest.builder(t).name(name).notes(notes)
+                .allowIncomplete(Settings.bool(s, "backup.allow-incomplete"));
+        // --tables on the command line makes this one backup partial; tables.* in the configuration is the normal scope
+        if (fromFlag(s, "tables.include") || fromFlag(s, "tables.exclude")) {
+            request.tables(new io.backupkit.api.TableSelection(s.list("tables.include"), s.list("tables.exclude")));
+        }
         BaseCommand.nonNull(tags).forEach(request::tag);
         if (group != null) {
             request.tag("group=" + group);
         }
         return request.build();
+    }
+
+    private static boolean fromFlag(Settings s, String key) {
+        return s.value(key).map(v -> v.source().startsWith("flag")).orElse(false);
     }
 
     private BackupType type(boolean hasDb, boolean hasFiles) {

@@ -45,6 +45,27 @@ abstract class BaseCommand implements Callable<Integer> {
         return output;
     }
 
+    /** Whether this command starts a local storage that does not exist yet (backup, import, schedule). */
+    boolean createsStorage() {
+        return false;
+    }
+
+    /**
+     * Asks for confirmation on a terminal. Off a terminal (scripts, cron) it refuses: destructive commands need
+     * {@code --force} there. Anything but "yes" cancels.
+     */
+    void confirm(List<String> plan, String prompt, String needsForce, String cancelled) {
+        java.io.Console console = System.console();
+        if (!root.terminal || console == null) {
+            throw CliException.usage(needsForce + ", but stdin is not a terminal: pass --force to go ahead without asking");
+        }
+        plan.forEach(out().err::println);
+        String answer = console.readLine(prompt);
+        if (answer == null || !answer.strip().equalsIgnoreCase("yes")) {
+            throw CliException.declined(cancelled);
+        }
+    }
+
     Settings settings() {
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("storage --storage", root.storage);
@@ -101,6 +122,7 @@ abstract class BaseCommand implements Callable<Integer> {
     Session open(Settings s, Needs needs) {
         String storage = s.get("storage").orElseThrow(() -> CliException.usage("no storage configured: pass --storage"
                 + " URI (e.g. --storage file:./backups), set BACKUPKIT_STORAGE, or put 'storage:' in backupkit.yml"));
+        requireLocalStorage(storage);
         ProgressReporter progress = new ProgressReporter(out());
         BackupKit.Builder b = BackupKit.builder().storage(storage).listener(progress);
         if (needs.database() && s.get("db.url").isPresent()) {
@@ -117,6 +139,28 @@ abstract class BaseCommand implements Callable<Integer> {
         b.healthPolicy(healthPolicy(s));
         String actor = s.get("actor").orElse("cli:" + System.getProperty("user.name", "unknown"));
         return new Session(b.build(), actor, progress);
+    }
+
+    /** A mistyped local storage path must not look like an empty storage. */
+    private void requireLocalStorage(String storage) {
+        if (!storage.startsWith("file:") || createsStorage()) {
+            return;
+        }
+        String path = storage.substring("file:".length());
+        path = path.startsWith("//") ? path.substring(2) : path;
+        int query = path.indexOf('?');
+        Path dir = root.workDir.resolve(query >= 0 ? path.substring(0, query) : path);
+        if (root.create && !Files.exists(dir)) {
+            try {
+                Files.createDirectories(dir);
+            } catch (java.io.IOException e) {
+                throw CliException.storageUnusable("cannot create the storage directory " + dir + ": " + e.getMessage());
+            }
+        }
+        if (!Files.isDirectory(dir)) {
+            throw CliException.storageUnusable("the storage " + storage + " does not exist (" + dir + " is not a"
+                    + " directory): check the path, or pass --create to start a new storage there");
+        }
     }
 
     static FileSet fileSet(Settings s, boolean mustExist) {
@@ -143,6 +187,11 @@ abstract class BaseCommand implements Callable<Integer> {
         }
         fb.include(s.list("files.include").toArray(String[]::new));
         fb.exclude(s.list("files.exclude").toArray(String[]::new));
+        String oneFs = s.get("files.one-file-system").orElse("false").strip().toLowerCase(Locale.ROOT);
+        if (!oneFs.equals("true") && !oneFs.equals("false")) {
+            throw CliException.usage("files.one-file-system is '" + oneFs + "': use true or false");
+        }
+        fb.oneFileSystem(oneFs.equals("true"));
         return fb.build();
     }
 

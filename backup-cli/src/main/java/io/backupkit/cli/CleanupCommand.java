@@ -4,7 +4,6 @@ import io.backupkit.api.BackupType;
 import io.backupkit.api.CleanupResult;
 import io.backupkit.api.RetentionPlan;
 import io.backupkit.api.RetentionRules;
-import java.io.Console;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +12,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "cleanup", mixinStandardHelpOptions = true,
-        description = {"Removes the leftovers of interrupted backups (--interrupted) and applies retention rules",
-                "(restic 'forget' semantics: a backup is kept if any rule keeps it; caps then remove the oldest).",
-                "Retention never deletes the newest successful backup or a pinned one. It prints the plan with the",
-                "reason for every backup; --dry-run stops there. Deleting asks for confirmation unless --force, and",
-                "refuses without --force when stdin is not a terminal."},
+        description = {"Applies retention rules and removes the leftovers of interrupted backups (--interrupted).",
+                "Retention has restic 'forget' semantics: a backup is kept if any rule keeps it; caps then remove the",
+                "oldest. Count-based rules (--keep-last, --keep-daily..., --max-count, --max-size) count across all",
+                "types unless --per-type; safety backups follow their own rules (--type safety). It never deletes a",
+                "pinned backup, nor the newest backup of the database and of the files that restores everything it",
+                "covers (not a safety, table-filtered, INCOMPLETE or DAMAGED one). It prints the plan with the reason",
+                "for every backup; --dry-run stops there. Deleting asks for confirmation unless --force, and refuses",
+                "without --force when stdin is not a terminal."},
         footerHeading = "%nExamples:%n",
         footer = {"  backupkit cleanup --interrupted",
                 "  backupkit cleanup --keep-daily 7 --keep-weekly 4 --keep-monthly 12 --dry-run",
@@ -34,7 +36,10 @@ final class CleanupCommand extends BaseCommand {
             description = "Apply the rules to this type only (${COMPLETION-CANDIDATES}); default: every type.")
     BackupType type;
 
-    @Option(names = "--dry-run", description = "Print what retention would delete, and why; delete nothing.")
+    @Option(names = "--per-type", description = "Apply count-based rules to each backup type separately.")
+    boolean perType;
+
+    @Option(names = "--dry-run", description = "Print what would be deleted, and why; delete nothing.")
     boolean dryRun;
 
     @Option(names = {"-f", "--force"}, description = "Delete without asking for confirmation.")
@@ -46,25 +51,32 @@ final class CleanupCommand extends BaseCommand {
             throw CliException.usage("nothing to clean up: pass --interrupted and/or retention rules such as"
                     + " --keep-last 10 or --keep-daily 7");
         }
-        if (interrupted && dryRun && !retention.any()) {
-            throw CliException.usage("--dry-run applies to retention rules; --interrupted only removes folders"
-                    + " without a manifest that no running backup is writing");
-        }
         if (type != null && !retention.any()) {
             throw CliException.usage("--type selects the backups retention rules apply to: add a rule such as --keep-last 10");
         }
-        RetentionRules rules = retention.any() ? retention.toRules(type) : null;
+        if (perType && !retention.any()) {
+            throw CliException.usage("--per-type changes how retention rules count: add a rule such as --keep-last 10");
+        }
+        RetentionRules rules = retention.any() ? retention.toRules(type).withPerType(perType) : null;
         Map<String, Object> json = new LinkedHashMap<>();
         try (Session session = open(settings(), Needs.STORAGE_ONLY)) {
-            if (interrupted && !dryRun) {
-                CleanupResult r = session.engine.cleanUpInterrupted();
-                json.put("interrupted", Map.of("backups", r.backups(), "objectsDeleted", r.objectsDeleted(),
-                        "bytesFreed", r.bytesFreed()));
-                if (!out().json) {
-                    r.backups().forEach(b -> out().result("removed interrupted backup " + b));
-                    out().result(r.backups().isEmpty() ? "no interrupted backups" : r.backups().size()
-                            + " interrupted backup(s) removed: " + r.objectsDeleted() + " objects, "
-                            + Output.bytes(r.bytesFreed()) + " freed");
+            if (interrupted) {
+                java.util.List<String> found = session.engine.interruptedBackups();
+                if (dryRun || found.isEmpty()) {
+                    json.put("interrupted", Map.of("backups", found, "dryRun", dryRun));
+                    if (!out().json) {
+                        found.forEach(b -> out().result("would remove interrupted backup " + b));
+                        out().result(found.isEmpty() ? "no interrupted backups"
+                                : "dry run: " + found.size() + " interrupted backup(s) would be removed");
+                    }
+                } else {
+                    if (!force) {
+                        confirm(found.stream().map(b -> "  interrupted backup " + b).toList(),
+                                "Remove " + found.size() + " interrupted backup(s)? Type 'yes' to remove: ",
+                                "removing interrupted backups needs confirmation (or --dry-run to list them)",
+                                "clean-up cancelled: nothing was removed");
+                    }
+                    removeInterrupted(session, json);
                 }
             }
             if (rules != null) {
@@ -77,7 +89,9 @@ final class CleanupCommand extends BaseCommand {
                 }
                 if (!dryRun && !plan.deletesNothing()) {
                     if (!force) {
-                        confirm(plan);
+                        confirm(List.of(), "Delete " + plan.delete().size() + " backup(s)? Type 'yes' to delete: ",
+                                "retention would delete " + plan.delete().size() + " backup(s) and needs confirmation"
+                                        + " (or --dry-run to only see the plan)", "clean-up cancelled: nothing was deleted");
                     }
                     CleanupResult r = session.engine.applyRetention(plan);
                     json.put("deleted", r.backups());
@@ -122,16 +136,15 @@ final class CleanupCommand extends BaseCommand {
         }).toList();
     }
 
-    private void confirm(RetentionPlan plan) {
-        Console console = System.console();
-        if (!root.terminal || console == null) {
-            throw CliException.usage("retention would delete " + plan.delete().size() + " backup(s) and needs"
-                    + " confirmation, but stdin is not a terminal: pass --force to delete without asking"
-                    + " (or --dry-run to only see the plan)");
-        }
-        String answer = console.readLine("Delete " + plan.delete().size() + " backup(s)? Type 'yes' to delete: ");
-        if (answer == null || !answer.strip().equalsIgnoreCase("yes")) {
-            throw CliException.usage("clean-up cancelled: nothing was deleted");
+    private void removeInterrupted(Session session, Map<String, Object> json) {
+        CleanupResult r = session.engine.cleanUpInterrupted();
+        json.put("interrupted", Map.of("backups", r.backups(), "objectsDeleted", r.objectsDeleted(),
+                "bytesFreed", r.bytesFreed()));
+        if (!out().json) {
+            r.backups().forEach(b -> out().result("removed interrupted backup " + b));
+            out().result(r.backups().isEmpty() ? "no interrupted backups" : r.backups().size()
+                    + " interrupted backup(s) removed: " + r.objectsDeleted() + " objects, "
+                    + Output.bytes(r.bytesFreed()) + " freed");
         }
     }
 }

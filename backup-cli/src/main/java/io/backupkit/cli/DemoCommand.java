@@ -30,9 +30,10 @@ import picocli.CommandLine.Option;
  * listed, verified, damaged, restored, and compared with what they were — through the same commands a user types.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Runs the main job on a sample: a SQLite shop database (customers, orders, order_items) and a media",
-                "folder under ./backupkit-demo/ (created if absent) are backed up to file:./backupkit-demo/backups, listed,",
-                "verified, changed, restored, and shown to be back. Prints every command it runs, to copy."},
+        description = {"Runs the main job on a sample, printing every command it runs, to copy.",
+                "A SQLite shop database (customers, orders, order_items) and a media folder under ./backupkit-demo/",
+                "(created if absent) are backed up to file:./backupkit-demo/backups, listed, verified, changed,",
+                "restored, and shown to be back."},
         footerHeading = "%nExamples:%n",
         footer = {"  java -jar backup-cli/target/backupkit.jar demo", "  backupkit demo --dir /tmp/try-backupkit"})
 final class DemoCommand extends BaseCommand {

@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "health", mixinStandardHelpOptions = true,
-        description = {"Checks what a monitor should alert on: a stale newest backup, failing runs, storage over a limit,",
-                "unreachable storage. Exits with 0 when healthy, 7 when there are problems."},
+        description = {"Checks what a monitor should alert on; exits with 0 when healthy, 7 when there are problems.",
+                "Problems: a stale or damaged newest backup, failing runs, storage over a limit, unusable storage."},
         footerHeading = "%nExamples:%n",
         footer = {"  backupkit health --max-age 25h --max-size 500GiB",
                 "  backupkit health --json --quiet || notify-oncall"})
@@ -33,17 +33,32 @@ final class HealthCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        try (Session session = open(settings(), Needs.STORAGE_ONLY)) {
-            HealthReport h = session.engine.health();
-            if (out().json) {
-                out().json(Json.health(h));
-            } else if (h.healthy()) {
-                out().result("healthy");
-            } else {
-                out().result("UNHEALTHY: " + h.problems().size() + " problem(s)");
-                h.problems().forEach(p -> out().result("  " + p.kind() + ": " + p.message()));
+        Settings settings = settings();
+        Session opened;
+        try {
+            opened = open(settings, Needs.STORAGE_ONLY);
+        } catch (CliException | io.backupkit.api.StorageException e) {
+            if (e instanceof CliException c && !c.storageUnusable()) {
+                throw e;
             }
-            return h.healthy() ? ExitCode.OK : ExitCode.UNHEALTHY;
+            // a storage that cannot be used is what health is there to report: exit 7, as documented
+            return report(new HealthReport(java.time.Instant.now(), java.util.List.of(new HealthReport.Problem(
+                    HealthReport.Kind.STORAGE_UNREACHABLE, e.getMessage()))));
         }
+        try (Session session = opened) {
+            return report(session.engine.health());
+        }
+    }
+
+    private int report(HealthReport h) {
+        if (out().json) {
+            out().json(Json.health(h));
+        } else if (h.healthy()) {
+            out().result("healthy");
+        } else {
+            out().result("UNHEALTHY: " + h.problems().size() + " problem(s)");
+            h.problems().forEach(p -> out().result("  " + p.kind() + ": " + p.message()));
+        }
+        return h.healthy() ? ExitCode.OK : ExitCode.UNHEALTHY;
     }
 }

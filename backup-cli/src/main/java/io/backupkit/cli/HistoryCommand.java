@@ -71,7 +71,7 @@ final class HistoryCommand extends BaseCommand {
             }
             out().table(List.of("STARTED", "OPERATION", "STATUS", "BACKUP", "ACTOR", "DURATION", "ERROR"),
                     records.stream().map(r -> List.of(Output.time(r.startedAt()),
-                            r.operation().name().toLowerCase(Locale.ROOT), r.status().name().toLowerCase(Locale.ROOT),
+                            r.label(), r.status().name().toLowerCase(Locale.ROOT),
                             r.backupId().map(Object::toString).orElse("-"), r.actor(), Output.duration(r.duration()),
                             r.error().map(Main::oneLine).orElse(""))).toList());
         }

@@ -7,14 +7,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = {"Uploads a backup file made by 'export'. Every object's size and SHA-256, the manifest and every",
-                "path are validated before the backup is registered; on any problem the storage is left as it was."},
+        description = {"Uploads a backup file made by 'export', validated before it is registered.",
+                "Every object's size and SHA-256, the manifest and every path (as a restore checks them) are validated"
+                        + " first; on any problem the storage is left as it was."},
         footerHeading = "%nExamples:%n",
         footer = {"  backupkit import ./backup.tar --storage file:./backups",
                 "  backupkit import app-2026-01-22.tar --storage s3://my-bucket/app?region=eu-central-1"})
 final class ImportCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "FILE", description = "A tar file made by 'backupkit export'.")
     Path file;
+
+    @Override
+    boolean createsStorage() {
+        return true;
+    }
 
     @Override
     public Integer call() {

@@ -87,6 +87,7 @@ final class JdbcDataSource implements DataSource {
     @Override
     public Connection getConnection(String username, String pass) throws SQLException {
         Properties props = new Properties();
+        DriverTimeouts.addDefaults(url, props);
         if (username != null && !username.isEmpty()) {
             props.setProperty("user", username);
         }

@@ -34,6 +34,21 @@ final class Json {
         m.put("files", b.files());
         m.put("tags", b.tags().stream().sorted().toList());
         m.put("pinned", b.pinned());
+        m.put("state", state(b.state()));
+        return m;
+    }
+
+    static Map<String, Object> state(io.backupkit.api.BackupState s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("completeness", s.completeness().name());
+        m.put("lacks", s.lacks());
+        m.put("partial", s.partial().isEmpty() ? null : s.partial());
+        m.put("integrity", s.integrity().name());
+        m.put("checkedAt", s.checkedAt().map(Json::time).orElse(null));
+        m.put("checkedBy", s.checkedBy().isEmpty() ? null : s.checkedBy());
+        m.put("problems", s.problems());
+        m.put("restoreCount", s.restoreCount());
+        m.put("lastRestoredAt", s.lastRestoredAt().map(Json::time).orElse(null));
         return m;
     }
 
@@ -43,7 +58,7 @@ final class Json {
         return m;
     }
 
-    static Map<String, Object> manifest(Manifest mf) {
+    static Map<String, Object> manifest(Manifest mf, io.backupkit.api.BackupState state) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", mf.format());
         m.put("id", mf.id().value());
@@ -71,6 +86,8 @@ final class Json {
                 return tm;
             }).toList());
             db.put("metadata", new TreeMap<>(d.metadata()));
+            db.put("notCaptured", d.notCaptured());
+            db.put("outsideBackup", d.outsideBackup());
             m.put("database", db);
         });
         mf.files().ifPresent(f -> {
@@ -96,6 +113,7 @@ final class Json {
             return om;
         }).toList());
         m.put("warnings", mf.warnings());
+        m.put("state", state(state));
         return m;
     }
 
@@ -136,6 +154,8 @@ final class Json {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", r.id());
         m.put("operation", r.operation().name());
+        m.put("label", r.label());
+        m.put("dryRun", r.dryRun());
         m.put("status", r.status().name());
         m.put("backupId", r.backupId().map(Object::toString).orElse(null));
         m.put("actor", r.actor());
@@ -166,6 +186,10 @@ final class Json {
         m.put("lastFailure", s.lastFailure().map(Json::record).orElse(null));
         m.put("averageDurationMs", s.averageDuration().toMillis());
         m.put("lastDurationMs", s.lastDuration().map(Duration::toMillis).orElse(null));
+        Map<String, Object> byIntegrity = new TreeMap<>();
+        s.backupsByIntegrity().forEach((k, v) -> byIntegrity.put(k.name(), v));
+        m.put("backupsByIntegrity", byIntegrity);
+        m.put("incompleteBackups", s.incompleteBackups().stream().map(Object::toString).toList());
         return m;
     }
 

@@ -59,10 +59,26 @@ final class ListCommand extends BaseCommand {
             }
             out().table(List.of("ID", "TYPE", "NAME", "STATUS", "CREATED", "SIZE", "TABLES", "ROWS", "FILES", "PINNED"),
                     backups.stream().map(b -> List.of(b.id().value(), b.type().label(), b.name(),
-                            b.status().name().toLowerCase(java.util.Locale.ROOT), Output.time(b.createdAt()),
+                            status(b.state()), Output.time(b.createdAt()),
                             Output.bytes(b.storedBytes()), String.valueOf(b.tables()), Output.count(b.rows()),
                             Output.count(b.files()), b.pinned() ? "yes" : "")).toList());
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * The STATUS column: integrity in lower case ({@code unverified}, {@code verified}, {@code DAMAGED},
+     * {@code MISSING_OBJECTS} in capitals as they need attention), {@code INCOMPLETE} and {@code partial} added.
+     */
+    static String status(io.backupkit.api.BackupState s) {
+        StringBuilder sb = new StringBuilder(s.damaged() ? s.integrity().name()
+                : s.integrity().name().toLowerCase(java.util.Locale.ROOT));
+        if (s.completeness() == io.backupkit.api.BackupState.Completeness.INCOMPLETE) {
+            sb.append(",INCOMPLETE");
+        }
+        if (!s.partial().isEmpty()) {
+            sb.append(",partial");
+        }
+        return sb.toString();
     }
 }

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "backupkit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Backs up and restores a database and its media files on local, S3 or Google Drive storage.",
         subcommands = {BackupCommand.class, ListCommand.class, ShowCommand.class, VerifyCommand.class,
-                DeleteCommand.class, PinCommand.Pin.class, PinCommand.Unpin.class, RestoreCommand.class, ExportCommand.class, ImportCommand.class,
+                DeleteCommand.class, PinCommand.Pin.class, PinCommand.Unpin.class, RestoreCommand.class, RecoverCommand.class, ExportCommand.class, ImportCommand.class,
                 CleanupCommand.class, StatsCommand.class, HealthCommand.class, HistoryCommand.class,
                 ScheduleCommand.class, ConfigCommand.class, DemoCommand.class},
         footerHeading = "%nExamples:%n",
@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
                 "",
                 "Configuration: flags > environment (BACKUPKIT_STORAGE, BACKUPKIT_DB_URL, ...) > backupkit.yml; see 'backupkit config'.",
                 "Exit codes: 0 ok, 1 operation failed, 2 usage or configuration error, 3 not found, 4 integrity failure,",
-                "            5 conflict, 6 unsupported, 7 unhealthy (health), 130 cancelled."})
+                "            5 conflict, 6 unsupported, 7 unhealthy (health), 130 cancelled (or 'no' at a prompt)."})
 public final class Main implements Runnable {
     @Spec
     CommandSpec spec;
@@ -41,6 +41,11 @@ public final class Main implements Runnable {
     @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
             description = "Configuration file (.yml or .properties); default ./backupkit.yml if present, or $BACKUPKIT_CONFIG.")
     Path config;
+
+    @Option(names = "--create", scope = ScopeType.INHERIT,
+            description = "Start a new local storage (file:DIR) that does not exist yet; backup, import and schedule"
+                    + " create it anyway.")
+    boolean create;
 
     @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT, description = "Print only results and errors.")
     boolean quiet;
@@ -85,7 +90,7 @@ public final class Main implements Runnable {
                 message = "unknown command '" + u.getUnmatched().get(0) + "': commands are "
                         + String.join(", ", c.getSubcommands().keySet());
             }
-            stderr.println("backupkit: " + oneLine(message) + " (see '" + c.getCommandSpec().qualifiedName()
+            stderr.println("backupkit: error: " + oneLine(message) + " (see '" + c.getCommandSpec().qualifiedName()
                     + " --help')");
             if (verbose) {
                 stderr.print(trace(ex));
@@ -122,7 +127,7 @@ public final class Main implements Runnable {
     }
 
     static String oneLine(String message) {
-        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", "; ");
+        return message == null ? "" : TerminalText.printable(message.strip().replaceAll("\\s*\\R\\s*", "; "));
     }
 
     private static String trace(Throwable t) {

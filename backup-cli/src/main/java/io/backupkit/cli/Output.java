@@ -40,13 +40,13 @@ final class Output {
     /** A message for a person (stderr), unless {@code --quiet}. */
     void info(String message) {
         if (!quiet) {
-            err.println(message);
+            err.println(TerminalText.printable(message));
         }
     }
 
     /** A result line (stdout). */
     void result(String line) {
-        out.println(line);
+        out.println(TerminalText.printable(line));
     }
 
     void json(Object value) {
@@ -61,7 +61,7 @@ final class Output {
     void table(List<String> header, List<List<String>> rows) {
         List<List<String>> all = new ArrayList<>();
         all.add(header);
-        all.addAll(rows);
+        rows.forEach(row -> all.add(row.stream().map(TerminalText::printable).toList()));
         int[] widths = new int[header.size()];
         for (List<String> row : all) {
             for (int i = 0; i < row.size(); i++) {

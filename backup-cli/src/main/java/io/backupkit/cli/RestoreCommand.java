@@ -7,7 +7,6 @@ import io.backupkit.api.RestoreMode;
 import io.backupkit.api.RestoreRequest;
 import io.backupkit.api.RestoreResult;
 import io.backupkit.api.TableSelection;
-import java.io.Console;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,6 +83,14 @@ final class RestoreCommand extends BaseCommand {
         Settings s = settings();
         RestoreMode restoreMode = parseMode();
         FileRestoreMode fm = parseFilesMode();
+        if (keepExisting && fm != FileRestoreMode.MERGE) {
+            throw CliException.usage("--keep-existing keeps files that exist, which only a merge does: add --files-mode"
+                    + " merge (a replace makes the directory exactly the backup)");
+        }
+        if (filesTo != null && "database".equals(part())) {
+            throw CliException.usage("--files-to says where files go, but --only database restores no files: drop one"
+                    + " of them");
+        }
         try (Session session = open(s, new Needs(true, false, false))) {
             Manifest m = session.engine.find(id).orElseThrow(() -> ShowCommand.notFound(id));
             boolean wantDb = m.database().isPresent() && !"files".equals(part());
@@ -120,7 +127,8 @@ final class RestoreCommand extends BaseCommand {
             }
             RestoreRequest request = b.build();
             if (!validateOnly && !force) {
-                confirm(plan(m, request, s));
+                confirm(plan(m, request, s), "Type 'yes' to restore: ", "restore overwrites data and needs confirmation"
+                        + " (or use --validate-only for a dry run)", "restore cancelled: nothing was changed");
             }
             out().info((validateOnly ? "checking what restoring " : "restoring ") + id + " ...");
             RestoreResult result = await(session.engine.startRestore(request));
@@ -184,19 +192,6 @@ final class RestoreCommand extends BaseCommand {
         lines.add(r.safetyBackup() ? "  A safety backup of what is overwritten is taken first."
                 : "  No safety backup will be taken (--no-safety-backup).");
         return lines;
-    }
-
-    private void confirm(List<String> plan) {
-        Console console = System.console();
-        if (!root.terminal || console == null) {
-            throw CliException.usage("restore overwrites data and needs confirmation, but stdin is not a terminal:"
-                    + " pass --force to restore without asking (or --validate-only for a dry run)");
-        }
-        plan.forEach(out().err::println);
-        String answer = console.readLine("Type 'yes' to restore: ");
-        if (answer == null || !answer.strip().equalsIgnoreCase("yes")) {
-            throw CliException.usage("restore cancelled: nothing was changed");
-        }
     }
 
     private void print(RestoreResult r) {

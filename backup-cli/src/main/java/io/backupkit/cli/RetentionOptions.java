@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /** The retention flags of {@code cleanup} and {@code schedule}, validated as they are read. */
 final class RetentionOptions {
-    @Option(names = "--keep-last", paramLabel = "N", description = "Keep the N newest backups.")
+    @Option(names = "--keep-last", paramLabel = "N", description = "Keep the N newest backups (of all types together unless --per-type).")
     Integer keepLast;
 
     @Option(names = "--keep-within", paramLabel = "DURATION", description = "Keep every backup younger than this (e.g. 7d, 36h).")
@@ -26,10 +26,10 @@ final class RetentionOptions {
     @Option(names = "--keep-yearly", paramLabel = "N", description = "Likewise per calendar year.")
     Integer keepYearly;
 
-    @Option(names = "--max-count", paramLabel = "N", description = "Keep at most N backups (oldest unprotected go first).")
+    @Option(names = "--max-count", paramLabel = "N", description = "Keep at most N backups of all types together unless --per-type (oldest unprotected go first).")
     Integer maxCount;
 
-    @Option(names = "--max-size", paramLabel = "SIZE", description = "Keep at most this much stored data (e.g. 200GiB).")
+    @Option(names = "--max-size", paramLabel = "SIZE", description = "Keep at most this much stored data (e.g. 200GiB), all types together unless --per-type.")
     String maxSize;
 
     /** Whether any retention rule was given. */

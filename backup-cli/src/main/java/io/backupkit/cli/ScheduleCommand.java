@@ -17,11 +17,11 @@ import picocli.CommandLine.Option;
 @Command(name = "schedule", mixinStandardHelpOptions = true,
         description = {"Runs backups on a schedule in the foreground, for a service manager (systemd, a container).",
                 "After each successful run the retention rules, if any, are applied. Several instances may run the",
-                "same job (--name) on one storage: each slot runs once among them. Stops on Ctrl-C or SIGTERM,",
+                "same job (--job NAME) on one storage: each slot runs once among them. Stops on Ctrl-C or SIGTERM,",
                 "letting a running backup finish or cancelling it cleanly."},
         footerHeading = "%nExamples:%n",
         footer = {"  backupkit schedule --cron '0 2 * * *' --zone Europe/Berlin --keep-daily 7 --keep-weekly 4 --keep-monthly 12",
-                "  backupkit schedule --every 6h --type database --keep-last 20 --name db-6h",
+                "  backupkit schedule --every 6h --type database --keep-last 20 --job db-6h",
                 "",
                 "systemd unit (configuration in /etc/backupkit.yml):",
                 "  ExecStart=/usr/bin/java -jar /opt/backupkit/backupkit.jar schedule --config /etc/backupkit.yml \\",
@@ -31,7 +31,7 @@ final class ScheduleCommand extends BaseCommand {
     BackupOptions backup = new BackupOptions();
 
     @Option(names = "--cron", paramLabel = "EXPR",
-            description = "Cron expression: 5 fields (minute hour day month weekday) or 6 with seconds first.")
+            description = "Cron expression, 5 fields: minute hour day-of-month month day-of-week (e.g. '0 2 * * *').")
     String cron;
 
     @Option(names = "--every", paramLabel = "DURATION", description = "Fixed interval instead of cron, e.g. 6h, 30m.")
@@ -58,6 +58,11 @@ final class ScheduleCommand extends BaseCommand {
         Map<String, Object> f = new LinkedHashMap<>();
         backup.addTo(f);
         return f;
+    }
+
+    @Override
+    boolean createsStorage() {
+        return true;
     }
 
     @Override

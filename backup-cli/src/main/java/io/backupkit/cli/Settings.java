@@ -31,8 +31,9 @@ final class Settings {
 
     /** Every key a configuration file may use, in the order {@code config} prints them. */
     static final List<String> KEYS = List.of("storage", "db.url", "db.user", "db.password-file", "files.dirs",
-            "files.include", "files.exclude", "tables.include", "tables.exclude", "compression.codec",
-            "compression.level", "health.max-age", "health.max-size", "health.failed-runs", "actor");
+            "files.include", "files.exclude", "files.one-file-system", "tables.include", "tables.exclude",
+            "compression.codec", "compression.level", "health.max-age", "health.max-size", "health.failed-runs",
+            "backup.allow-incomplete", "actor");
     private static final List<String> LIST_KEYS = List.of("files.dirs", "files.include", "files.exclude",
             "tables.include", "tables.exclude");
     private static final Pattern SECRET_IN_URL = Pattern.compile(
@@ -198,6 +199,17 @@ final class Settings {
         return SECRET_IN_URL.matcher(url).replaceAll(m -> m.group(3) != null
                 ? java.util.regex.Matcher.quoteReplacement(m.group(3) + "****@")
                 : java.util.regex.Matcher.quoteReplacement(m.group(1) + "****"));
+    }
+
+    /** A yes/no setting: true, yes, on or 1; false, no, off, 0 or unset; anything else is a usage error. */
+    static boolean bool(Settings s, String key) {
+        String v = s.get(key).orElse("false").strip().toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw CliException.usage(key + " must be true or false, was '" + v + "' ("
+                    + s.value(key).map(Value::source).orElse("") + ")");
+        };
     }
 
     Optional<String> get(String key) {

@@ -18,12 +18,18 @@ final class ShowCommand extends BaseCommand {
     public Integer call() {
         try (Session session = open(settings(), Needs.STORAGE_ONLY)) {
             Manifest m = session.engine.find(id).orElseThrow(() -> notFound(id));
+            io.backupkit.api.BackupState state = session.engine.info(id).map(io.backupkit.api.BackupInfo::state)
+                    .orElseGet(() -> io.backupkit.api.BackupState.initial(m, ""));
             if (out().json) {
-                out().json(Json.manifest(m));
+                out().json(Json.manifest(m, state));
                 return ExitCode.OK;
             }
             out().result("id:        " + m.id());
             out().result("type:      " + m.type().label());
+            out().result("status:    " + ListCommand.status(state) + " — " + state.describe());
+            if (!state.lacks().isEmpty()) {
+                out().result("lacks:     " + String.join(", ", state.lacks()));
+            }
             if (!m.name().isEmpty()) {
                 out().result("name:      " + m.name());
             }
@@ -45,9 +51,9 @@ final class ShowCommand extends BaseCommand {
                         + Output.count(t.rows()) + " rows"));
             });
             m.files().ifPresent(f -> {
-                out().result("files:     " + Output.count(f.fileCount()) + " entries, " + Output.bytes(f.totalBytes()));
+                out().result("files:     " + Output.count(f.fileCount()) + " files, " + Output.bytes(f.totalBytes()));
                 f.roots().forEach(r -> out().result("             " + r.name() + " (from " + r.originalPath() + "): "
-                        + Output.count(r.files()) + " entries, " + Output.bytes(r.bytes())));
+                        + Output.count(r.files()) + " files, " + Output.bytes(r.bytes())));
             });
             out().result("objects:");
             m.objects().forEach(o -> out().result("  " + o.path() + "  " + Output.bytes(o.storedSize()) + "  sha256 "

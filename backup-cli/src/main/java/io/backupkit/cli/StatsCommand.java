@@ -25,6 +25,13 @@ final class StatsCommand extends BaseCommand {
             }
             out().result("backups:          " + s.totalBackups() + " (" + types + ")");
             out().result("stored:           " + Output.bytes(s.totalStoredBytes()));
+            StringBuilder states = new StringBuilder();
+            s.backupsByIntegrity().forEach((k, v) -> states.append(states.length() == 0 ? "" : ", ")
+                    .append(k.name().toLowerCase(Locale.ROOT)).append(' ').append(v));
+            out().result("integrity:        " + (states.length() == 0 ? "-" : states));
+            out().result("incomplete:       " + (s.incompleteBackups().isEmpty() ? "none"
+                    : s.incompleteBackups().size() + " (INCOMPLETE: " + s.incompleteBackups().stream().map(Object::toString)
+                    .collect(java.util.stream.Collectors.joining(", ")) + ")"));
             out().result("oldest:           " + s.oldestBackup().map(Output::time).orElse("-"));
             out().result("newest:           " + s.newestBackup().map(Output::time).orElse("-"));
             StringBuilder runs = new StringBuilder();

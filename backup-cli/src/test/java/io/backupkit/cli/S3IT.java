@@ -87,7 +87,7 @@ class S3IT {
         for (Cli.Result r : List.of(backup, verify, restore, stats)) {
             assertThat(r.out() + r.err()).doesNotContain(SECRET_KEY);
         }
-        cli.ok("delete", id, "--storage", storage);
+        cli.ok("delete", id, "--storage", storage, "--force");
         assertThat(client.listObjectsV2(b -> b.bucket("cli-backups").prefix("app/backups/" + id + "/")).contents()).isEmpty();
     }
 

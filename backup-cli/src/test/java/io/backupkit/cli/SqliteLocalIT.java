@@ -58,7 +58,7 @@ class SqliteLocalIT {
         Cli.Result table = cli.ok("list", "--storage", "file:./backups");
         List<String> lines = table.out().lines().toList();
         assertThat(lines.get(0)).startsWith("ID").contains("TYPE", "NAME", "STATUS", "CREATED", "SIZE");
-        assertThat(table.out()).contains(id).contains("first one").contains("completed");
+        assertThat(table.out()).contains(id).contains("first one").containsPattern(" (un)?verified ");
 
         JsonNode json = cli.ok("list", "--storage", "file:./backups", "--json").json();
         assertThat(json.isArray()).isTrue();
@@ -221,7 +221,7 @@ class SqliteLocalIT {
         String other = cli.ok("backup", "--storage", "file:./delete-storage", "--db", "jdbc:sqlite:shop.db",
                 "--type", "database").out().strip();
         assertThat(other).matches(ID_PATTERN);
-        cli.ok("delete", other, "--storage", "file:./delete-storage");
+        cli.ok("delete", other, "--storage", "file:./delete-storage", "--force");
         assertThat(cli.ok("list", "--storage", "file:./delete-storage", "--json").json()).isEmpty();
         for (String command : List.of("show", "verify", "delete")) {
             Cli.Result r = cli.expect(ExitCode.NOT_FOUND, command, other, "--storage", "file:./delete-storage");
@@ -267,6 +267,7 @@ class SqliteLocalIT {
         assertThat(cli.ok("health", "--storage", "file:./backups").out().strip()).isEqualTo("healthy");
         Cli.Result over = cli.expect(ExitCode.UNHEALTHY, "health", "--storage", "file:./backups", "--max-size", "1KiB");
         assertThat(over.out()).contains("STORAGE_OVER_LIMIT");
+        cli.ok("list", "--storage", "file:./empty-storage", "--create");
         JsonNode unhealthy = cli.expect(ExitCode.UNHEALTHY, "health", "--storage", "file:./empty-storage", "--json").json();
         assertThat(unhealthy.get("healthy").asBoolean()).isFalse();
         assertThat(unhealthy.get("problems").get(0).get("kind").asText()).isEqualTo("STALE_BACKUP");
@@ -279,7 +280,7 @@ class SqliteLocalIT {
         Path interrupted = storage.resolve("backups/20200101T000000Z-full-dead");
         Files.createDirectories(interrupted.resolve("db"));
         Files.writeString(interrupted.resolve("db/customers.jsonl.zst"), "partial");
-        Cli.Result r = cli.ok("cleanup", "--interrupted", "--storage", "file:./cleanup-storage");
+        Cli.Result r = cli.ok("cleanup", "--interrupted", "--storage", "file:./cleanup-storage", "--force");
         assertThat(r.out()).contains("20200101T000000Z-full-dead");
         assertThat(interrupted).doesNotExist();
         assertThat(cli.ok("verify", id, "--storage", "file:./cleanup-storage").out()).startsWith("ok:");

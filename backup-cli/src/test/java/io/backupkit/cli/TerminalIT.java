@@ -45,7 +45,7 @@ class TerminalIT {
         String[] restore = {"restore", id, "--storage", "file:./store", "--db", "jdbc:sqlite:shop.db", "--only", "database"};
 
         Terminal no = onTerminal("no\n", restore);
-        assertThat(no.exit()).as(no.output()).isEqualTo(ExitCode.USAGE);
+        assertThat(no.exit()).as("declined: the documented cancelled code\n" + no.output()).isEqualTo(ExitCode.CANCELLED);
         assertThat(no.output()).contains("Restore backup " + id).contains("Type 'yes' to restore")
                 .contains("restore cancelled: nothing was changed");
         assertThat(Samples.fingerprint("jdbc:sqlite:" + work.resolve("shop.db"))).isEqualTo(changed);

@@ -6,12 +6,15 @@ import io.backupkit.api.Compression;
 import io.backupkit.api.ConfigurationException;
 import io.backupkit.api.FileSet;
 import io.backupkit.api.HealthPolicy;
+import io.backupkit.api.RetryPolicy;
 import io.backupkit.api.TableSelection;
 import io.backupkit.api.spi.DatabaseDumper;
 import io.backupkit.api.spi.StorageProvider;
+import io.backupkit.api.spi.StorageUris;
 import io.backupkit.core.internal.DefaultBackupEngine;
 import io.backupkit.core.internal.EngineConfig;
 import io.backupkit.core.internal.Providers;
+import io.backupkit.core.storage.StorageWrappers;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -36,7 +39,8 @@ import javax.sql.DataSource;
  * }</pre>
  *
  * Storage URIs are resolved by the {@link io.backupkit.api.spi.StorageProviderFactory StorageProviderFactories}
- * on the class path; a provider object passed to {@link Builder#storage(StorageProvider)} always wins. The
+ * on the class path; a provider object passed to {@link Builder#storage(StorageProvider)} always wins. Either way the
+ * engine wraps the provider in its retry and logging wrappers ({@link Builder#retries(RetryPolicy)}). The
  * dumper is chosen from the database's JDBC metadata unless one is passed to {@link Builder#dumper}.
  */
 public final class BackupKit {
@@ -67,6 +71,7 @@ public final class BackupKit {
         private ClassLoader classLoader;
         private HealthPolicy healthPolicy = HealthPolicy.DEFAULT;
         private EngineConfig.LockSettings lock = EngineConfig.LockSettings.DEFAULT;
+        private RetryPolicy retries;
 
         private Builder() {
         }
@@ -205,6 +210,40 @@ public final class BackupKit {
             return this;
         }
 
+        /**
+         * How storage calls that fail transiently are retried (default {@link RetryPolicy#DEFAULT}: 5 attempts in all).
+         * The engine wraps every provider, also one passed to {@link #storage(StorageProvider)}, in a retry wrapper
+         * with this policy; it adds no attempts to what a provider retries itself (an S3 provider's parts; every
+         * call of an S3 provider built on the host's own client, whose SDK retry settings then apply).
+         *
+         * @throws IllegalStateException when retries were already set, or turned off
+         */
+        public Builder retries(RetryPolicy policy) {
+            Objects.requireNonNull(policy, "retries");
+            retriesOnce("retries(" + policy + ")");
+            this.retries = policy;
+            return this;
+        }
+
+        /**
+         * Turns the engine's storage retries off: a transient failure fails the operation at once. Retries a provider
+         * does inside (S3 parts, Drive requests) are set on that provider.
+         *
+         * @throws IllegalStateException when retries were already set
+         */
+        public Builder withoutRetries() {
+            retriesOnce("withoutRetries()");
+            this.retries = RetryPolicy.NONE;
+            return this;
+        }
+
+        private void retriesOnce(String call) {
+            if (retries != null) {
+                throw new IllegalStateException(call + ": storage retries were already set to " + retries
+                        + "; call retries(...) or withoutRetries() once");
+            }
+        }
+
         /** Where storage providers and dumpers are discovered (default: the thread's context class loader). */
         public Builder classLoader(ClassLoader loader) {
             this.classLoader = Objects.requireNonNull(loader, "classLoader");
@@ -226,6 +265,7 @@ public final class BackupKit {
                 URI uri = storageUri != null ? storageUri : parse(storageText);
                 resolved = Providers.storage(uri, loader);
             }
+            resolved = StorageWrappers.install(resolved, retries != null ? retries : RetryPolicy.DEFAULT);
             return new DefaultBackupEngine(new EngineConfig(resolved, Optional.ofNullable(dataSource), Optional.ofNullable(dumper),
                     Optional.ofNullable(fileSet), tables, compression, listeners, clock, maxImportBytes, parallelism, loader, owns, healthPolicy, lock));
         }
@@ -241,8 +281,11 @@ public final class BackupKit {
             try {
                 return new URI(text.strip());
             } catch (URISyntaxException e) {
-                throw new ConfigurationException("storage URI '" + text + "' is malformed (" + e.getReason()
-                        + "): use e.g. file:./backups, file:/var/backups/app or s3://bucket/prefix", e);
+                String shown = StorageUris.redacted(text);
+                String message = "storage URI '" + shown + "' is malformed (" + e.getReason() + " at index " + e.getIndex()
+                        + "): use e.g. file:./backups, file:/var/backups/app or s3://bucket/prefix";
+                // The parser's own message repeats the input: keep it as the cause only when it holds no credential.
+                throw shown.equals(text) ? new ConfigurationException(message, e) : new ConfigurationException(message);
             }
         }
     }

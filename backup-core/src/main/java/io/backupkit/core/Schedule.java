@@ -21,9 +21,9 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>{@link #cron(String, ZoneId)}: five fields, UNIX syntax ({@code minute hour day-of-month month
- *       day-of-week}, e.g. {@code 0 2 * * *}), or six fields, Spring syntax, seconds first ({@code 0 0 2 * * *};
- *       {@code ?}, {@code L}, {@code W} and {@code #} allowed). Days of the week are 0-7 with 0 and 7 Sunday, or
- *       MON-SUN.</li>
+ *       day-of-week}, e.g. {@code 0 2 * * *}). Days of the week are 0-7 with 0 and 7 Sunday, or MON-SUN. Six
+ *       fields are refused: backups are planned in minutes, and a seconds field read as minutes (or the other way
+ *       round) runs a job sixty times too often or too rarely.</li>
  *   <li>{@link #quartz(String, ZoneId)}: Quartz syntax (six or seven fields, {@code ?} in day-of-month or
  *       day-of-week, days of the week 1-7 with 1 Sunday). Separate, because the same digits mean different days
  *       in Quartz and in Spring.</li>
@@ -36,7 +36,6 @@ import java.util.Optional;
  */
 public final class Schedule {
     private static final CronParser UNIX = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
-    private static final CronParser SPRING = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.SPRING53));
     private static final CronParser QUARTZ = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
 
     private final String description;
@@ -54,7 +53,7 @@ public final class Schedule {
     }
 
     /**
-     * A cron schedule: five fields (UNIX) or six with seconds first (Spring).
+     * A cron schedule: five fields, UNIX syntax.
      *
      * @throws IllegalArgumentException if the expression is not valid, saying why
      */
@@ -68,13 +67,11 @@ public final class Schedule {
         if (fields == 5) {
             parser = UNIX;
             syntax = "UNIX";
-        } else if (fields == 6) {
-            parser = SPRING;
-            syntax = "Spring";
         } else {
             throw new IllegalArgumentException("cron expression '" + expression + "' has " + fields + " fields: write five "
-                    + "(minute hour day-of-month month day-of-week, e.g. '0 2 * * *' for 02:00 every day) or six with "
-                    + "seconds first (e.g. '0 0 2 * * *'); for Quartz syntax use Schedule.quartz(...)");
+                    + "(minute hour day-of-month month day-of-week, e.g. '0 2 * * *' for 02:00 every day"
+                    + (fields == 6 ? "; a seconds field is not supported, for every N minutes write '*/N * * * *'" : "")
+                    + ")");
         }
         return parse(parser, syntax, trimmed, zone);
     }

@@ -115,6 +115,50 @@ class ExportImportTest {
     }
 
     @Test
+    void aFileIndexPathThatClimbsOutIsRefusedByImportAndByTheDryRunAsByTheRestore() throws IOException {
+        // A consistent archive (every checksum right) whose files index holds media/../..: only the restore refused it.
+        java.util.Map<String, byte[]> tampered = new LinkedHashMap<>();
+        Path evil = rewrite(entries -> {
+            String indexKey = backup.id() + "/files/index.jsonl.zst";
+            String manifestKey = backup.id() + "/manifest.json";
+            try {
+                String index;
+                try (InputStream z = new com.github.luben.zstd.ZstdInputStream(
+                        new java.io.ByteArrayInputStream(entries.get(indexKey)))) {
+                    index = new String(z.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+                String line = index.lines().skip(1).findFirst().orElseThrow();
+                String path = Json.mapper().readTree(line).get("path").asText();
+                byte[] raw = index.replace("\"" + path + "\"", "\"media/../..\"")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                byte[] stored = com.github.luben.zstd.Zstd.compress(raw, 3);
+                ObjectNode m = (ObjectNode) Json.mapper().readTree(entries.get(manifestKey));
+                for (var o : m.withArray("objects")) {
+                    if (o.get("path").asText().equals("files/index.jsonl.zst")) {
+                        ((ObjectNode) o).put("size", raw.length).put("sha256", io.backupkit.core.internal.Sha256.of(raw))
+                                .put("storedSize", stored.length)
+                                .put("storedSha256", io.backupkit.core.internal.Sha256.of(stored));
+                    }
+                }
+                entries.put(indexKey, stored);
+                entries.put(manifestKey, Json.mapper().writeValueAsBytes(m));
+                tampered.putAll(entries);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertRefused(evil, "unsafe path in the file index");
+
+        // The same backup put into a storage directly: the dry run refuses it too, and names why.
+        tampered.forEach((name, bytes) -> otherStorage.put("backups/" + name,
+                io.backupkit.api.spi.ContentSource.of(bytes)));
+        assertThatThrownBy(() -> other.restore(RestoreRequest.builder(backup.id()).filesTarget(tmp.resolve("dry"))
+                .validateOnly(true).build())).isInstanceOf(io.backupkit.api.IntegrityException.class)
+                .hasMessageContaining("unsafe path in the file index");
+        assertThat(tmp.resolve("dry")).doesNotExist();
+    }
+
+    @Test
     void anAbsoluteEntryIsRefused() throws IOException {
         assertRefused(rewrite(entries -> entries.put("/tmp/evil.txt", "pwned".getBytes())), "absolute path");
     }

@@ -176,6 +176,12 @@ public final class PostgresDumper extends AbstractJdbcDumper {
                 PgLargeObjects.META_COUNT, Integer.toString(oids.size()));
     }
 
+    /** Objects are created interleaved with the tables in pg_depend order (PgObjectRestore). */
+    @Override
+    protected boolean restoresObjectsItself() {
+        return true;
+    }
+
     @Override
     protected void createTables(Connection c, RestorePlan plan, List<TablePlan> tables) throws SQLException {
         objects.createPreData(c, plan, tables);

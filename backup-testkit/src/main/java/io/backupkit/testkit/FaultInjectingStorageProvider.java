@@ -4,6 +4,7 @@ import io.backupkit.api.StorageException;
 import io.backupkit.api.spi.BlobInfo;
 import io.backupkit.api.spi.ByteRange;
 import io.backupkit.api.spi.ContentSource;
+import io.backupkit.api.spi.ForwardingStorageProvider;
 import io.backupkit.api.spi.StorageKeys;
 import io.backupkit.api.spi.StorageProvider;
 import java.io.FilterInputStream;
@@ -42,14 +43,13 @@ import java.util.stream.Stream;
  * {@link Builder#retryable(boolean) configured} otherwise, with a message starting {@code "injected fault: "}.
  * A failed put consumes the bytes it read (as a dropped upload does) and is passed through the wrapped
  * provider, so the wrapped provider's own clean-up of a failed put is exercised. Every call is counted, faulty or
- * not. Thread-safe.
+ * not. The wrapped provider is {@link #delegate()} (to inspect the real state, e.g. leftovers). Thread-safe.
  */
-public final class FaultInjectingStorageProvider implements StorageProvider {
+public final class FaultInjectingStorageProvider extends ForwardingStorageProvider {
 
     /** The storage verbs, for counting and targeting calls. A ranged get is a {@link #GET}. */
     public enum Verb { PUT, GET, STAT, LIST, DELETE }
 
-    private final StorageProvider delegate;
     private final List<Fault> faults;
     private final long putFailsAfterBytes;
     private final Predicate<String> putFailsAfterBytesFor;
@@ -67,7 +67,7 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
     private final AtomicLong bytesAccepted = new AtomicLong();
 
     private FaultInjectingStorageProvider(Builder builder) {
-        this.delegate = builder.delegate;
+        super(builder.delegate);
         this.faults = List.copyOf(builder.faults);
         this.putFailsAfterBytes = builder.putFailsAfterBytes;
         this.putFailsAfterBytesFor = builder.putFailsAfterBytesFor;
@@ -107,11 +107,6 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
         return faultsInjected.get();
     }
 
-    /** The wrapped provider (to inspect the real state, e.g. leftovers). */
-    public StorageProvider delegate() {
-        return delegate;
-    }
-
     // ------------------------------------------------------------------ verbs
 
     @Override
@@ -121,12 +116,12 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
         Objects.requireNonNull(source, "source");
         maybeFail(Verb.PUT, call, key);
         if (healed.get() || !limitsBytes(key)) {
-            delegate.put(key, source);
+            super.put(key, source);
             return;
         }
         CuttingSource cutting = new CuttingSource(source, key);
         try {
-            delegate.put(key, cutting);
+            super.put(key, cutting);
         } catch (RuntimeException e) {
             if (cutting.cut.get()) {
                 throw new StorageException("injected fault: put of '" + key + "' failed after " + cutting.read.get()
@@ -141,7 +136,7 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
         int call = calls.get(Verb.GET).incrementAndGet();
         StorageKeys.requireKey(key);
         maybeFail(Verb.GET, call, key);
-        return cut(key, slow(delegate.get(key)));
+        return cut(key, slow(super.get(key)));
     }
 
     @Override
@@ -149,7 +144,7 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
         int call = calls.get(Verb.GET).incrementAndGet();
         StorageKeys.requireKey(key);
         maybeFail(Verb.GET, call, key);
-        return cut(key, slow(delegate.get(key, range)));
+        return cut(key, slow(super.get(key, range)));
     }
 
     @Override
@@ -157,7 +152,7 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
         int call = calls.get(Verb.STAT).incrementAndGet();
         StorageKeys.requireKey(key);
         maybeFail(Verb.STAT, call, key);
-        return delegate.stat(key);
+        return super.stat(key);
     }
 
     @Override
@@ -165,7 +160,7 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
         int call = calls.get(Verb.LIST).incrementAndGet();
         StorageKeys.requirePrefix(prefix);
         maybeFail(Verb.LIST, call, prefix);
-        return delegate.list(prefix);
+        return super.list(prefix);
     }
 
     @Override
@@ -173,22 +168,12 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
         int call = calls.get(Verb.DELETE).incrementAndGet();
         StorageKeys.requireKey(key);
         maybeFail(Verb.DELETE, call, key);
-        delegate.delete(key);
-    }
-
-    @Override
-    public String description() {
-        return delegate.description();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
+        super.delete(key);
     }
 
     @Override
     public String toString() {
-        return "FaultInjectingStorageProvider[" + delegate + (healed.get() ? ", healed" : "") + "]";
+        return "FaultInjectingStorageProvider[" + delegate() + (healed.get() ? ", healed" : "") + "]";
     }
 
     // ------------------------------------------------------------------ faults

@@ -56,4 +56,14 @@ public interface DatabaseDumper {
         throw new UnsupportedOperationException(name() + " cannot drop tables, so a failed restore that created new "
                 + "tables cannot be undone completely");
     }
+
+    /**
+     * Removes what a restore of this dumper left in {@code target} when its process was killed (a staging schema,
+     * tables moved aside), and finishes or undoes anything it recorded as its own way back. The engine calls it
+     * during recovery, only once the killed restore is known to be dead, with every entry the restore reported
+     * through {@link RestoreContext#recordRecoveryData}. The default does nothing: a restore that is one
+     * transaction needs nothing, the server rolled it back when the connection died.
+     */
+    default void recoverAfterKill(DataSource target, java.util.Map<String, String> recoveryData) {
+    }
 }

@@ -52,4 +52,12 @@ public interface RestoreContext {
 
     /** Throws {@link io.backupkit.api.CancelledException} when the caller cancelled. */
     void checkCancelled();
+
+    /**
+     * Records part of this restore's own way back (a staging schema's name, the names tables were moved aside to)
+     * in the restore's intent record <em>before</em> the step that needs it, so that a recovery after a kill can
+     * finish or undo it ({@link DatabaseDumper#recoverAfterKill}). Written to storage before this returns.
+     */
+    default void recordRecoveryData(String key, String value) {
+    }
 }

@@ -31,7 +31,9 @@ import java.util.stream.Stream;
  *       Concurrent puts to the same key end with one of the values, whole.</li>
  * </ul>
  *
- * Retries, rate limits and logging are wrappers around a provider, not part of each one.
+ * Retries, rate limits and logging are wrappers around a provider, not part of each one (see
+ * {@link ForwardingStorageProvider}); the engine installs its retry and logging wrappers around every provider. A
+ * provider retries inside only what a wrapper cannot repeat, and says so with {@link #internalRetries()}.
  */
 public interface StorageProvider extends AutoCloseable {
 
@@ -55,6 +57,38 @@ public interface StorageProvider extends AutoCloseable {
 
     /** A human description of where the data lives, without credentials (e.g. {@code file:/var/backups/app}). */
     String description();
+
+    /**
+     * Which calls this provider already retries itself (with the same {@link io.backupkit.api.RetryPolicy} meaning),
+     * so that the engine's retry wrapper adds no attempts on top of them. The default, {@link InternalRetries#NONE},
+     * suits a provider that reports transient failures as {@linkplain StorageException#retryable() retryable} and
+     * leaves retrying to the wrapper.
+     */
+    default InternalRetries internalRetries() {
+        return InternalRetries.NONE;
+    }
+
+    /** What a provider retries inside; see {@link #internalRetries()}. */
+    enum InternalRetries {
+        /** Nothing: the engine's wrapper retries every call. */
+        NONE,
+        /**
+         * {@code put}: its content is consumed as it is sent, so only the provider can send a failed part again (S3's
+         * parts, a resumable upload's chunks); the wrapper retries the other verbs.
+         */
+        PUT,
+        /** Every call (e.g. through the retry settings of a client the host passed in): the wrapper retries nothing. */
+        ALL
+    }
+
+    /**
+     * The folder on this machine's file system that holds this storage's objects, if it has one (local storage):
+     * a files backup leaves it out when it lies inside one of its roots, so backups never archive earlier backups.
+     * Wrappers return their delegate's. The default: none.
+     */
+    default java.util.Optional<java.nio.file.Path> localFolder() {
+        return java.util.Optional.empty();
+    }
 
     /** Releases connections and threads. The default does nothing. */
     @Override

@@ -70,7 +70,7 @@ public final class ArchivePaths {
         return Integer.compare(x.length, y.length);
     }
 
-    static String printable(String s) {
+    public static String printable(String s) {
         StringBuilder sb = new StringBuilder();
         s.codePoints().limit(200).forEach(cp -> {
             if (Character.isISOControl(cp)) {

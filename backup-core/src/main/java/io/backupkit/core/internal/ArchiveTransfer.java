@@ -259,10 +259,28 @@ public final class ArchiveTransfer {
                         + "; nothing was imported");
             }
         }
+        if (manifest.files().isPresent()) {
+            checkFilesPart(manifest, manifest.files().get());
+        }
         String manifestKey = Layout.manifestKey(id);
         written.add(manifestKey);
         storage.put(manifestKey, ContentSource.of(manifestBytes));
         return manifest;
+    }
+
+    /** A files part a restore would refuse (unsafe paths, archive and index that disagree) is refused here already. */
+    private void checkFilesPart(Manifest manifest, Manifest.FilesPart files) throws IOException {
+        Manifest.StoredObject archive = manifest.object(files.archive()).orElseThrow(() -> new InvalidArchiveException(
+                "the manifest names the files archive " + files.archive() + " but does not list it; nothing was imported"));
+        Manifest.StoredObject index = manifest.object(files.index()).orElseThrow(() -> new InvalidArchiveException(
+                "the manifest names the file index " + files.index() + " but does not list it; nothing was imported"));
+        try (InputStream a = VerifiedObjectStream.open(storage, manifest.id(), archive);
+             InputStream i = VerifiedObjectStream.open(storage, manifest.id(), index)) {
+            FilesRestorer.checkArchive(a, i);
+        } catch (IntegrityException e) {
+            throw new InvalidArchiveException("the import file holds a files part a restore would refuse: "
+                    + e.getMessage() + "; nothing was imported", e);
+        }
     }
 
     /** One tar entry's bytes for the storage, checked against the manifest; never closes the tar. */

@@ -15,6 +15,7 @@ import io.backupkit.api.HealthReport;
 import io.backupkit.api.HistoryQuery;
 import io.backupkit.api.Job;
 import io.backupkit.api.OperationRecord;
+import io.backupkit.api.RecoveryReport;
 import io.backupkit.api.BackupType;
 import io.backupkit.api.BlobNotFoundException;
 import io.backupkit.api.CleanupResult;
@@ -85,6 +86,8 @@ public final class DefaultBackupEngine implements BackupEngine {
         final ExecutorService uploads;
         final ExecutorService jobs;
         final Set<BackupId> running = ConcurrentHashMap.newKeySet();
+        /** Operation ids of the restores running in this engine: recovery never touches them. */
+        final Set<String> runningRestores = ConcurrentHashMap.newKeySet();
         final Map<String, JobImpl<?>> jobsById = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, JobImpl<?>> eldest) {
@@ -92,6 +95,7 @@ public final class DefaultBackupEngine implements BackupEngine {
             }
         });
         final HistoryLog history;
+        final BackupStatusStore statuses;
         /** Mutating operations of this engine queue here before they take the storage-wide lease. */
         final java.util.concurrent.Semaphore operationPermit = new java.util.concurrent.Semaphore(1, true);
         final String hostname = hostname();
@@ -102,6 +106,7 @@ public final class DefaultBackupEngine implements BackupEngine {
             this.uploads = Executors.newCachedThreadPool(daemon("backupkit-upload-"));
             this.jobs = Executors.newCachedThreadPool(daemon("backupkit-job-"));
             this.history = new HistoryLog(config.storage());
+            this.statuses = new BackupStatusStore(config.storage(), config.clock());
         }
 
         private static java.util.concurrent.ThreadFactory daemon(String prefix) {
@@ -160,8 +165,10 @@ public final class DefaultBackupEngine implements BackupEngine {
             scope.checkCancelled();
             lock = lockFor(scope);
             T result = body.run(scope);
-            scope.status = BackupStatus.COMPLETED;
-            shared.history.write(scope.record(Optional.of(config.clock().instant()), Optional.empty(), shared.hostname));
+            scope.status = scope.failure == null ? BackupStatus.COMPLETED : BackupStatus.FAILED;
+            shared.history.write(scope.record(Optional.of(config.clock().instant()), Optional.ofNullable(scope.failure),
+                    shared.hostname));
+            scope.afterRecorded.run();
             scope.tracker.finished();
             return result;
         } catch (Exception | Error e) {
@@ -172,6 +179,7 @@ public final class DefaultBackupEngine implements BackupEngine {
             }
             shared.history.write(scope.record(Optional.of(config.clock().instant()), Optional.of(failure.getMessage()),
                     shared.hostname));
+            scope.afterRecorded.run();
             scope.tracker.failed(failure);
             throw failure;
         } finally {
@@ -188,7 +196,7 @@ public final class DefaultBackupEngine implements BackupEngine {
      */
     private OperationLock lockFor(OperationScope scope) throws InterruptedException {
         boolean mutating = switch (scope.operation) {
-            case BACKUP, RESTORE, DELETE, IMPORT, CLEANUP -> true;
+            case BACKUP, RESTORE, DELETE, IMPORT, CLEANUP, RECOVER -> true;
             default -> false;
         };
         if (!mutating || scope.parent != null) {
@@ -342,7 +350,7 @@ public final class DefaultBackupEngine implements BackupEngine {
     /** A backup request resolved against the engine's configuration and checked before anything is written. */
     private record Prepared(BackupId id, BackupType type, String name, String notes, Set<String> tags,
                             Optional<DataSource> dataSource, TableSelection tables, Optional<FileSet> files,
-                            Compression compression, boolean allowIncomplete) {
+                            Compression compression, boolean allowIncomplete, String partial) {
     }
 
     private Prepared prepare(BackupRequest request) {
@@ -353,9 +361,12 @@ public final class DefaultBackupEngine implements BackupEngine {
                 new ConfigurationException("a " + type + " backup needs media files: configure them with files(...) on the "
                         + "engine builder or on the BackupRequest"))) : Optional.empty();
         files.ifPresent(FilesArchiver::checkRoots);
+        // A table filter on the request makes a partial backup; the engine's configured selection is its normal scope.
+        String partial = request.tables().filter(t -> !t.equals(TableSelection.ALL))
+                .map(t -> "tables: " + describe(t)).orElse("");
         return new Prepared(newId(type), type, request.name(), request.notes(), request.tags(), ds,
                 request.tables().orElse(config.tables()), files, request.compression().orElse(config.compression()),
-                request.allowIncomplete());
+                request.allowIncomplete(), partial);
     }
 
     @Override
@@ -397,6 +408,7 @@ public final class DefaultBackupEngine implements BackupEngine {
             Manifest manifest = new Manifest(Manifest.CURRENT_FORMAT, id, p.type, p.name, p.notes, p.tags,
                     scope.startedAt, config.clock().instant(), new Manifest.SourceInfo(shared.hostname, VERSION),
                     writer.objects(), db, filesPart, warnings);
+            writer.putSmall(Layout.STATUS, BackupStatusStore.encode(manifest, p.partial, config.clock()));
             writer.putSmall(Layout.MANIFEST, ManifestCodec.write(manifest));
             LOG.info("Backup {} ({}) complete: {} objects, {} bytes stored, {} warnings", id, p.type,
                     manifest.objects().size(), manifest.storedBytes(), warnings.size());
@@ -496,7 +508,7 @@ public final class DefaultBackupEngine implements BackupEngine {
         Events.Tracker tracker = scope.tracker;
         String archivePath = "files/" + compression.appendExtension("files.tar");
         String indexPath = "files/" + compression.appendExtension("index.jsonl");
-        FilesArchiver archiver = new FilesArchiver(fileSet, tracker::files, () -> {
+        FilesArchiver archiver = new FilesArchiver(fileSet, storage.localFolder(), tracker::files, () -> {
             ensureOpen();
             scope.checkCancelled();
         });
@@ -527,11 +539,17 @@ public final class DefaultBackupEngine implements BackupEngine {
         Set<String> pinned = pinnedIds();
         List<BackupInfo> out = new ArrayList<>();
         for (String key : manifestKeys()) {
-            readManifest(key).map(BackupInfo::of).filter(query::matches)
+            catalogueLine(key).filter(query::matches)
                     .map(i -> i.withPinned(pinned.contains(i.id().value()))).ifPresent(out::add);
         }
         out.sort(Comparator.comparing(BackupInfo::createdAt).thenComparing(BackupInfo::id).reversed());
         return query.limit() > 0 && out.size() > query.limit() ? List.copyOf(out.subList(0, query.limit())) : out;
+    }
+
+    @Override
+    public Optional<BackupInfo> info(BackupId id) {
+        return find(id).map(m -> BackupInfo.of(m, shared.statuses.read(m))
+                .withPinned(storage.stat(Layout.pinKey(id)).isPresent()));
     }
 
     private Set<String> pinnedIds() {
@@ -565,15 +583,16 @@ public final class DefaultBackupEngine implements BackupEngine {
         }
     }
 
-    /** A manifest that cannot be read is logged and left out of listings; verify() and restore() report it. */
-    private Optional<Manifest> readManifest(String key) {
+    /** A manifest that cannot be read is listed as DAMAGED, never hidden; verify() and restore() say why. */
+    private Optional<BackupInfo> catalogueLine(String key) {
         try {
-            return Optional.of(loadManifest(key));
+            Manifest m = loadManifest(key);
+            return Optional.of(BackupInfo.of(m, shared.statuses.read(m)));
         } catch (BlobNotFoundException e) {
             return Optional.empty();
         } catch (IntegrityException | io.backupkit.api.UnsupportedBackupException e) {
-            LOG.warn("Skipping {} in the listing: {}", key, e.getMessage());
-            return Optional.empty();
+            LOG.warn("Backup {} is DAMAGED: its manifest cannot be read: {}", key, e.getMessage());
+            return DamagedBackups.line(storage, key);
         }
     }
 
@@ -622,6 +641,11 @@ public final class DefaultBackupEngine implements BackupEngine {
         VerifyReport report = new VerifyReport(id, checks, scope.tracker.elapsed());
         report.problems().forEach(p -> LOG.warn("Backup {}: {} {}", id, p.status(), p.detail()));
         scope.options.put("result", report.ok() ? "intact" : report.problems().size() + " damaged object(s)");
+        io.backupkit.api.BackupState state = shared.statuses.update(m,
+                s -> s.checked(shared.statuses.now(), scope.actor, report.problems()));
+        if (!report.ok()) {
+            scope.failure = "backup " + id + " is " + state.integrity() + ": " + String.join("; ", state.problems());
+        }
         return report;
     }
 
@@ -658,28 +682,32 @@ public final class DefaultBackupEngine implements BackupEngine {
     public CleanupResult cleanUpInterrupted() {
         return run(scope(Operation.CLEANUP, actorOr("unknown"), Optional.empty(), null), sc -> {
             sc.options.put("kind", "interrupted backups");
-            Map<String, Boolean> hasManifest = new TreeMap<>();
-            try (Stream<BlobInfo> all = storage.list(Layout.BACKUPS)) {
-                all.forEach(b -> Layout.idOf(b.key()).ifPresent(id ->
-                        hasManifest.merge(id, Layout.isManifest(b.key()), Boolean::logicalOr)));
-            }
             List<String> removed = new ArrayList<>();
             long objects = 0;
             long bytes = 0;
-            for (var e : hasManifest.entrySet()) {
-                if (e.getValue() || isRunning(e.getKey())) {
-                    continue;
-                }
-                long[] d = deleteFolder(Layout.BACKUPS + e.getKey() + "/");
+            for (String id : interruptedBackups()) {
+                long[] d = deleteFolder(Layout.BACKUPS + id + "/");
                 objects += d[0];
                 bytes += d[1];
-                removed.add(e.getKey());
-                LOG.info("Removed interrupted backup {} ({} objects, {} bytes)", e.getKey(), d[0], d[1]);
+                removed.add(id);
+                LOG.info("Removed interrupted backup {} ({} objects, {} bytes)", id, d[0], d[1]);
             }
             markInterruptedRuns(removed);
             sc.options.put("removed", String.join(",", removed));
             return new CleanupResult(removed, objects, bytes);
         });
+    }
+
+    @Override
+    public List<String> interruptedBackups() {
+        ensureOpen();
+        Map<String, Boolean> hasManifest = new TreeMap<>();
+        try (Stream<BlobInfo> all = storage.list(Layout.BACKUPS)) {
+            all.forEach(b -> Layout.idOf(b.key()).ifPresent(id ->
+                    hasManifest.merge(id, Layout.isManifest(b.key()), Boolean::logicalOr)));
+        }
+        return hasManifest.entrySet().stream().filter(e -> !e.getValue() && !isRunning(e.getKey())).map(Map.Entry::getKey)
+                .toList();
     }
 
     /** History records of backups whose process died still say RUNNING: close them as FAILED. */
@@ -725,6 +753,8 @@ public final class DefaultBackupEngine implements BackupEngine {
         return run(scope(Operation.IMPORT, actorOr("unknown"), Optional.empty(), null), sc -> {
             Manifest m = new ArchiveTransfer(storage).importArchive(in, config.maxImportBytes(), sc.tracker::bytes);
             sc.backupId = Optional.of(m.id());
+            // The import checked every object: the copy in this storage starts out verified.
+            shared.statuses.update(m, s -> s.checked(shared.statuses.now(), "import by " + sc.actor, List.of()));
             LOG.info("Imported backup {} ({} objects, {} bytes)", m.id(), m.objects().size(), m.storedBytes());
             return m;
         });
@@ -744,6 +774,10 @@ public final class DefaultBackupEngine implements BackupEngine {
         private final OperationScope scope;
         private final Events.Tracker tracker;
         private final Manifest manifest;
+
+        /** The intent record, from the moment the restore is about to touch anything; null for nested restores. */
+        private RestoreIntent intent;
+        private final RestoreJournal journal = new RestoreJournal(storage);
 
         RestoreRun(RestoreRequest request, OperationScope scope) {
             this.request = request;
@@ -787,6 +821,9 @@ public final class DefaultBackupEngine implements BackupEngine {
             scope.target = (doDb ? manifest.database().get().url() + " (" + request.targetDataSource().map(d -> "other database")
                     .orElse("the application's database") + ")" : "") + (doDb && doFiles ? " + " : "")
                     + (doFiles ? fileTargets.values().toString() : "");
+            if (!request.validateOnly()) {
+                recoverUnfinished(fileTargets.values());
+            }
 
             // 1. Validate everything before touching anything.
             List<Manifest.StoredObject> needed = new ArrayList<>();
@@ -803,6 +840,7 @@ public final class DefaultBackupEngine implements BackupEngine {
                 scope.checkCancelled();
                 VerifyReport.ObjectCheck check = VerifiedObjectStream.checkStored(storage, manifest.id(), o);
                 if (check.status() != VerifyReport.CheckStatus.OK) {
+                    shared.statuses.update(manifest, s -> s.checked(shared.statuses.now(), scope.actor, List.of(check)));
                     throw new IntegrityException("backup " + manifest.id() + " cannot be restored: " + check.detail()
                             + "; nothing was changed");
                 }
@@ -824,8 +862,15 @@ public final class DefaultBackupEngine implements BackupEngine {
                 }
             }
             if (request.validateOnly()) {
+                if (doFiles) {
+                    // what the restore checks while extracting, the dry run checks without writing
+                    try (InputStream archive = open(manifest.files().get().archive()); InputStream index = openFilesIndex()) {
+                        FilesRestorer.checkArchive(archive, index);
+                    }
+                }
                 return new RestoreResult(manifest.id(), true, Optional.empty(), tablePreview, filesPreview, tracker.elapsed());
             }
+            startIntent(filesRestorer);
 
             // 2. Safety backup of exactly what will be overwritten.
             scope.checkCancelled();
@@ -842,18 +887,25 @@ public final class DefaultBackupEngine implements BackupEngine {
             java.util.concurrent.atomic.AtomicBoolean filesCommitting = new java.util.concurrent.atomic.AtomicBoolean();
             try {
                 if (doDb) {
+                    intentDatabase(dumper, target, tablePreview);
                     dbStarted = true;
                     tables = dumper.restore(restoreContext(manifest, target, request.mode(), request.tables(),
                             request.schemaMapping()));
                     dbDone = true;
+                    intentPhase(RestoreIntent.Phase.DATABASE_DONE);
                 }
                 if (doFiles) {
+                    intentPhase(RestoreIntent.Phase.FILES_STAGING);
                     Manifest.FilesPart f = manifest.files().get();
                     try (InputStream archive = open(f.archive()); InputStream index = open(f.index());
                          InputStream indexForCounts = open(f.index())) {
-                        files = filesRestorer.restore(archive, index, indexForCounts, () -> filesCommitting.set(true));
+                        files = filesRestorer.restore(archive, index, indexForCounts, () -> {
+                            intentPhase(RestoreIntent.Phase.FILES_COMMITTING);
+                            filesCommitting.set(true);
+                        });
                     }
                 }
+                intentPhase(RestoreIntent.Phase.DONE);
             } catch (RuntimeException | IOException | Error e) {
                 BackupException failure = translate(e, "restore of " + manifest.id() + " failed", Kind.RESTORE);
                 boolean dbRolledBackByTransaction = dbStarted && !dbDone && dumper.restoresAtomically(target);
@@ -862,8 +914,101 @@ public final class DefaultBackupEngine implements BackupEngine {
                         target, dumper, tablePreview, fileTargets);
             }
             LOG.info("Restored backup {}: {} tables, {} file roots", manifest.id(), tables.size(), files.size());
+            shared.statuses.update(manifest, s -> s.restored(shared.statuses.now()));
             return new RestoreResult(manifest.id(), false, safety, tables, files, tracker.elapsed());
         }
+
+        /**
+         * Before touching anything: finishes or undoes restores of this storage (and of these file targets) whose
+         * process died. Nested restores (a recovery's own) do not.
+         */
+        private void recoverUnfinished(java.util.Collection<Path> targets) {
+            if (scope.parent != null) {
+                return;
+            }
+            RestoreRecovery recovery = recovery();
+            for (RecoveryReport.Recovered r : recovery.recoverAll(scope.id, config.lock().enabled(),
+                    databaseWayBack(request.targetDataSource(), scope)).recovered()) {
+                logRecovered(r);
+            }
+            for (Path t : targets) {
+                recovery.recoverBeside(t, scope.id, config.lock().enabled(), databaseWayBack(request.targetDataSource(), scope))
+                        .ifPresent(DefaultBackupEngine::logRecovered);
+            }
+        }
+
+        /** Writes the intent record: from here on a crash is recoverable from the record alone. */
+        private void startIntent(FilesRestorer filesRestorer) {
+            if (scope.parent != null) {
+                return;
+            }
+            intent = new RestoreIntent(RestoreIntent.FORMAT, scope.id, manifest.id().value(), scope.actor,
+                    HostFingerprint.local(), ProcessHandle.current().pid(), scope.startedAt, config.clock().instant(),
+                    RestoreIntent.Phase.STARTED, Optional.empty(), Optional.empty(),
+                    filesRestorer == null ? List.of() : filesRestorer.plan());
+            journal.write(intent);
+            shared.runningRestores.add(scope.id);
+            scope.afterRecorded = this::closeIntent;
+            CrashPoints.reached(CrashPoints.INTENT_WRITTEN);
+        }
+
+        private void intentPhase(RestoreIntent.Phase phase) {
+            if (intent != null) {
+                intent = intent.at(phase, config.clock().instant());
+                journal.write(intent);
+            }
+        }
+
+        private void intentSafetyBackup(BackupId id) {
+            if (intent != null) {
+                intent = intent.withSafetyBackup(id.value(), config.clock().instant());
+                journal.write(intent);
+            }
+        }
+
+        private void intentDatabase(DatabaseDumper dumper, DataSource target, List<RestoreResult.TableChange> preview) {
+            if (intent == null) {
+                return;
+            }
+            List<String> created = preview.stream().filter(t -> t.rowsBefore() < 0).map(RestoreResult.TableChange::table).toList();
+            intent = intent.withDatabase(new RestoreIntent.DatabaseIntent(dumper.name(), JdbcUrls.of(target),
+                    request.targetDataSource().isEmpty(), dumper.restoresAtomically(target), created,
+                    !request.safetyBackup(), Map.of()), config.clock().instant()).at(RestoreIntent.Phase.DATABASE,
+                    config.clock().instant());
+            journal.write(intent);
+            CrashPoints.reached(CrashPoints.DATABASE_STARTING);
+        }
+
+        /** A dumper's own way back, written into the intent record before the step that needs it. */
+        private void intentDumperData(String key, String value) {
+            if (intent == null || intent.database().isEmpty()) {
+                return;
+            }
+            RestoreIntent.DatabaseIntent d = intent.database().get();
+            Map<String, String> data = new TreeMap<>(d.dumperData());
+            data.put(key, value);
+            intent = intent.withDatabase(new RestoreIntent.DatabaseIntent(d.dumper(), d.url(), d.engineDataSource(),
+                    d.atomic(), d.createdTables(), d.safetySkipped(), data), config.clock().instant());
+            journal.write(intent);
+        }
+
+        /**
+         * The outcome is in the history: the intent record goes, unless putting the target back failed, in which case
+         * it stays so that {@code recover} tries again from the record.
+         */
+        private void closeIntent() {
+            shared.runningRestores.remove(scope.id);
+            if (intent != null && !rollbackFailed) {
+                try {
+                    journal.remove(intent);
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not remove the intent record of restore {}: {}; the next restore or recover removes it",
+                            scope.id, e.getMessage());
+                }
+            }
+        }
+
+        private boolean rollbackFailed;
 
         /** Puts the touched parts of the target back as they were before the restore, and says how that went. */
         private RestoreFailedException rollback(BackupException failure, Optional<BackupId> safety, boolean db,
@@ -923,6 +1068,7 @@ public final class DefaultBackupEngine implements BackupEngine {
             } catch (RuntimeException | IOException | Error rollbackFailure) {
                 failure.addSuppressed(rollbackFailure);
                 LOG.error("Putting the target back from safety backup {} failed too", safety.get(), rollbackFailure);
+                rollbackFailed = true;
                 return new RestoreFailedException(what + "; putting the target back from safety backup " + safety.get()
                         + " failed too (" + rollbackFailure.getMessage() + "): restore " + safety.get() + " by hand",
                         RestoreFailedException.TargetState.ROLLBACK_FAILED, safety, failure);
@@ -984,8 +1130,7 @@ public final class DefaultBackupEngine implements BackupEngine {
         }
 
         private DatabaseDumper dumperFor(Manifest.DatabasePart db) {
-            return config.dumper().filter(d -> d.name().equals(db.dumper()))
-                    .orElseGet(() -> Providers.dumperNamed(db.dumper(), config.classLoader()));
+            return dumperNamed(db.dumper());
         }
 
         private RestoreContext restoreContext(Manifest source, DataSource target, io.backupkit.api.RestoreMode mode,
@@ -1035,6 +1180,11 @@ public final class DefaultBackupEngine implements BackupEngine {
                 public long objectSize(String path) {
                     return source.object(path).map(Manifest.StoredObject::size).orElse(-1L);
                 }
+
+                @Override
+                public void recordRecoveryData(String key, String value) {
+                    intentDumperData(key, value);
+                }
             };
         }
 
@@ -1080,17 +1230,97 @@ public final class DefaultBackupEngine implements BackupEngine {
             if (!db && !anyDir) {
                 return Optional.empty();
             }
-            Prepared p = new Prepared(newId(BackupType.SAFETY), BackupType.SAFETY, "before restore of " + manifest.id(),
+            Prepared p = new Prepared(newId(BackupType.SAFETY), BackupType.SAFETY,
+                    // the source's id stays out of the name, so that 'list --name full' does not match safety backups
+                    "before restore",
                     "taken automatically before restoring " + manifest.id() + " (actor: " + scope.actor + ")",
                     Set.of("safety"), db ? Optional.of(target) : Optional.empty(),
                     new TableSelection(existingTables, List.of()), anyDir ? Optional.of(fsb.build()) : Optional.empty(),
                     // what the safety backup lacks is in its manifest; refusing it would make every restore impossible
-                    config.compression(), true);
+                    config.compression(), true, "safety backup of " + manifest.id());
+            intentSafetyBackup(p.id);
             BackupResult r = DefaultBackupEngine.this.run(scope(Operation.BACKUP, scope.actor, Optional.of(p.id), scope),
                     sc -> takeBackup(sc, p));
             LOG.info("Safety backup {} taken before restoring {}", r.id(), manifest.id());
             return Optional.of(r.id());
         }
+    }
+
+    private DatabaseDumper dumperNamed(String name) {
+        return config.dumper().filter(d -> d.name().equals(name))
+                .orElseGet(() -> Providers.dumperNamed(name, config.classLoader()));
+    }
+
+    // ---------------------------------------------------------------- recovery (RestoreRecovery does the work)
+
+    @Override
+    public List<io.backupkit.api.UnfinishedRestore> unfinishedRestores() {
+        ensureOpen();
+        return recovery().unfinished(config.lock().enabled()).stream()
+                .map(u -> shared.runningRestores.contains(u.operationId()) && !u.running()
+                        ? new io.backupkit.api.UnfinishedRestore(u.operationId(), u.backupId(), u.startedAt(), u.host(),
+                        u.phase(), u.safetyBackup(), u.targets(), true) : u)
+                .toList();
+    }
+
+    @Override
+    public RecoveryReport recover() {
+        return run(scope(Operation.RECOVER, actorOr("unknown"), Optional.empty(), null), sc -> {
+            RecoveryReport report = recovery().recoverAll(sc.id, config.lock().enabled(), databaseWayBack(Optional.empty(), sc));
+            report.recovered().forEach(DefaultBackupEngine::logRecovered);
+            sc.options.put("recovered", Integer.toString(report.recovered().size()));
+            report.recovered().forEach(r -> sc.options.put(r.restore().operationId(), r.outcome().name()));
+            return report;
+        });
+    }
+
+    private RestoreRecovery recovery() {
+        return new RestoreRecovery(storage, shared.history, config.clock(), shared.runningRestores::contains);
+    }
+
+    private static void logRecovered(RecoveryReport.Recovered r) {
+        LOG.warn("Unfinished restore {} of {}: {} ({})", r.restore().operationId(), r.restore().backupId(), r.outcome(),
+                r.message());
+    }
+
+    /** The database side of recovery: the dumpers and data sources only the engine knows. */
+    private RestoreRecovery.DatabaseWayBack databaseWayBack(Optional<DataSource> requestTarget, OperationScope parent) {
+        return new RestoreRecovery.DatabaseWayBack() {
+            @Override
+            public void restoreSafetyBackup(RestoreIntent intent, RestoreIntent.DatabaseIntent db, BackupId safety) {
+                DataSource ds = dataSourceFor(intent, db);
+                dropCreatedTables(intent, db);
+                RestoreRequest back = RestoreRequest.builder(safety).databaseOnly().mode(io.backupkit.api.RestoreMode.REPLACE)
+                        .safetyBackup(false).targetDataSource(ds).actor("recovery").build();
+                DefaultBackupEngine.this.run(scope(Operation.RESTORE, "recovery", Optional.of(safety), parent),
+                        sc -> new RestoreRun(back, sc).run());
+            }
+
+            @Override
+            public void dropCreatedTables(RestoreIntent intent, RestoreIntent.DatabaseIntent db) {
+                if (!db.createdTables().isEmpty()) {
+                    dumperNamed(db.dumper()).dropTables(dataSourceFor(intent, db), db.createdTables());
+                }
+            }
+
+            @Override
+            public void cleanUpAfterKill(RestoreIntent intent, RestoreIntent.DatabaseIntent db) {
+                dumperNamed(db.dumper()).recoverAfterKill(dataSourceFor(intent, db), db.dumperData());
+            }
+
+            private DataSource dataSourceFor(RestoreIntent intent, RestoreIntent.DatabaseIntent db) {
+                if (db.engineDataSource() && config.dataSource().isPresent()) {
+                    return config.dataSource().get();
+                }
+                if (requestTarget.isPresent() && JdbcUrls.of(requestTarget.get()).equals(db.url())) {
+                    return requestTarget.get();
+                }
+                throw new ConfigurationException("restore " + intent.operationId() + " was changing the database " + db.url()
+                        + (db.engineDataSource() ? ", this engine's database, but this engine has no dataSource configured"
+                        : ", not this engine's own") + ": recover it by restoring with targetDataSource set to that database "
+                        + "(the restore recovers it first)");
+            }
+        };
     }
 
     // ---------------------------------------------------------------- retention
@@ -1099,7 +1329,8 @@ public final class DefaultBackupEngine implements BackupEngine {
     public io.backupkit.api.RetentionPlan planRetention(io.backupkit.api.RetentionRules rules) {
         ensureOpen();
         Set<BackupId> pinned = new java.util.HashSet<>();
-        List<BackupInfo> backups = list();
+        // A DAMAGED backup is never planned for deletion: a person decides about it (delete removes it).
+        List<BackupInfo> backups = list().stream().filter(b -> b.status() == BackupStatus.COMPLETED).toList();
         backups.stream().filter(BackupInfo::pinned).forEach(b -> pinned.add(b.id()));
         return RetentionPlanner.plan(backups, rules, pinned, config.clock().instant(), config.clock().getZone());
     }
@@ -1167,62 +1398,33 @@ public final class DefaultBackupEngine implements BackupEngine {
 
     @Override
     public BackupStats stats() {
-        List<BackupInfo> backups = list();
-        Map<BackupType, Long> byType = new java.util.EnumMap<>(BackupType.class);
-        backups.forEach(b -> byType.merge(b.type(), 1L, Long::sum));
-        List<OperationRecord> runs = shared.history.query(HistoryQuery.all().withOperation(Operation.BACKUP));
-        Map<BackupStatus, Long> byStatus = new java.util.EnumMap<>(BackupStatus.class);
-        runs.forEach(r -> byStatus.merge(r.status(), 1L, Long::sum));
-        List<OperationRecord> completed = runs.stream().filter(r -> r.status() == BackupStatus.COMPLETED).toList();
-        java.time.Duration average = completed.isEmpty() ? java.time.Duration.ZERO
-                : completed.stream().map(OperationRecord::duration).reduce(java.time.Duration.ZERO, java.time.Duration::plus)
-                .dividedBy(completed.size());
-        return new BackupStats(byType, byStatus, backups.stream().mapToLong(BackupInfo::storedBytes).sum(),
-                backups.stream().map(BackupInfo::createdAt).min(Comparator.naturalOrder()),
-                backups.stream().map(BackupInfo::createdAt).max(Comparator.naturalOrder()),
-                completed.stream().findFirst(),
-                runs.stream().filter(r -> r.status() == BackupStatus.FAILED).findFirst(),
-                average, completed.stream().findFirst().map(OperationRecord::duration));
+        return CatalogReports.stats(list(), shared.history.query(HistoryQuery.all().withOperation(Operation.BACKUP)));
     }
 
     @Override
     public HealthReport health() {
-        Instant now = config.clock().instant();
-        HealthPolicy policy = config.healthPolicy();
-        List<HealthReport.Problem> problems = new ArrayList<>();
         List<BackupInfo> backups;
         List<OperationRecord> runs;
         try {
             backups = list();
             runs = shared.history.query(HistoryQuery.all().withOperation(Operation.BACKUP));
         } catch (RuntimeException e) {
-            problems.add(new HealthReport.Problem(HealthReport.Kind.STORAGE_UNREACHABLE, "the storage "
-                    + storage.description() + " cannot be read: " + e.getMessage()));
-            return new HealthReport(now, problems);
+            return new HealthReport(config.clock().instant(), List.of(new HealthReport.Problem(
+                    HealthReport.Kind.STORAGE_UNREACHABLE, "the storage " + storage.description() + " cannot be read: "
+                    + e.getMessage())));
         }
-        Optional<BackupInfo> newest = backups.stream().filter(b -> b.type() != BackupType.SAFETY).findFirst();
-        if (newest.isEmpty()) {
-            problems.add(new HealthReport.Problem(HealthReport.Kind.STALE_BACKUP, "there is no successful backup in "
-                    + storage.description()));
-        } else if (newest.get().createdAt().isBefore(now.minus(policy.maxBackupAge()))) {
-            problems.add(new HealthReport.Problem(HealthReport.Kind.STALE_BACKUP, "the newest successful backup, "
-                    + newest.get().id() + ", is from " + newest.get().createdAt() + ", older than "
-                    + policy.maxBackupAge().toHours() + " hours"));
+        HealthReport report = CatalogReports.health(backups, runs, config.healthPolicy(), config.clock().instant(),
+                storage.description());
+        List<HealthReport.Problem> problems = new ArrayList<>(report.problems());
+        for (io.backupkit.api.UnfinishedRestore u : unfinishedRestores()) {
+            if (!u.running()) {
+                problems.add(new HealthReport.Problem(HealthReport.Kind.UNFINISHED_RESTORE, "restore " + u.operationId()
+                        + " of " + u.backupId() + " (started " + u.startedAt() + " on " + u.host() + ") stopped in phase "
+                        + u.phase() + " before it finished; its targets " + u.targets() + " may be incomplete: run "
+                        + "'backupkit recover' (BackupEngine.recover()) or the next restore to finish or undo it"));
+            }
         }
-        List<OperationRecord> finished = runs.stream().filter(r -> r.status() != BackupStatus.RUNNING
-                && r.status() != BackupStatus.PENDING).toList();
-        if (finished.size() >= policy.failedRunsInARow() && finished.subList(0, policy.failedRunsInARow()).stream()
-                .allMatch(r -> r.status() == BackupStatus.FAILED)) {
-            problems.add(new HealthReport.Problem(HealthReport.Kind.FAILING_RUNS, "the last " + policy.failedRunsInARow()
-                    + " backup runs failed; the latest: " + finished.get(0).error().orElse("(no message)")));
-        }
-        long stored = backups.stream().mapToLong(BackupInfo::storedBytes).sum();
-        if (policy.maxStoredBytes().isPresent() && stored > policy.maxStoredBytes().getAsLong()) {
-            problems.add(new HealthReport.Problem(HealthReport.Kind.STORAGE_OVER_LIMIT, "backups occupy " + stored
-                    + " bytes, more than the limit of " + policy.maxStoredBytes().getAsLong()
-                    + "; tighten the retention policy or raise the limit"));
-        }
-        return new HealthReport(now, problems);
+        return new HealthReport(report.checkedAt(), problems);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -45,8 +45,30 @@ public final class FilesArchiver {
     private final Runnable cancelCheck;
     private final byte[] buffer = new byte[COPY_BUFFER];
 
+    /** Names of BackupKit's own temporary files and folders beside or inside a restore target. */
+    private static final java.util.regex.Pattern OWN_TEMPORARY = java.util.regex.Pattern.compile(
+            "\\..*\\.backupkit-(restore|old)-[0-9a-f]{8}|\\.backupkit-old-[0-9a-f]{8}|\\..*\\.backupkit-intent\\.json(\\.tmp)?");
+
+    /** The storage's folder (its file key), never archived even when it lies inside a root. */
+    private Object storageFolderKey;
+    private Path storageFolder;
+
     public FilesArchiver(FileSet fileSet, LongConsumer filesDone, Runnable cancelCheck) {
+        this(fileSet, java.util.Optional.empty(), filesDone, cancelCheck);
+    }
+
+    /** @param storageFolder the backup storage's local folder, if it has one: left out of the archive */
+    public FilesArchiver(FileSet fileSet, java.util.Optional<Path> storageFolder, LongConsumer filesDone,
+                         Runnable cancelCheck) {
         this.fileSet = fileSet;
+        storageFolder.filter(Files::isDirectory).ifPresent(f -> {
+            try {
+                this.storageFolderKey = Files.readAttributes(f, BasicFileAttributes.class).fileKey();
+                this.storageFolder = f;
+            } catch (IOException e) {
+                // unreadable: it cannot be archived either
+            }
+        });
         this.includes = matchers(fileSet.includes());
         this.excludes = matchers(fileSet.excludes());
         this.dirExcludes = matchers(fileSet.excludes().stream()
@@ -112,8 +134,11 @@ public final class FilesArchiver {
             this.index = index;
         }
 
+        private Object rootDevice;
+
         void writeRoot() throws IOException {
             BasicFileAttributes attrs = readAttributes(dir, true);
+            rootDevice = fileSet.oneFileSystem() ? device(dir) : null;
             pending.push(new PendingDir(name, dir, attrs));
             flushPendingDirs();
             walk(dir, "");
@@ -138,8 +163,22 @@ public final class FilesArchiver {
                 } catch (NoSuchFileException e) {
                     continue; // deleted while we walked: not part of the backup
                 }
+                if (OWN_TEMPORARY.matcher(childName).matches()) {
+                    warnings.add("left out " + child + ": a temporary file of BackupKit (an unfinished restore's; "
+                            + "'backupkit recover' removes it)");
+                    continue;
+                }
                 if (attrs.isDirectory()) {
                     if (excluded(rel) || excludedDir(rel)) {
+                        continue;
+                    }
+                    if (storageFolderKey != null && storageFolderKey.equals(attrs.fileKey())) {
+                        warnings.add("left out " + child + ": it is the folder of the backup storage "
+                                + storageFolder + " (backups never contain earlier backups)");
+                        continue;
+                    }
+                    if (rootDevice != null && !rootDevice.equals(device(child))) {
+                        warnings.add("left out " + child + ": another file system is mounted there (oneFileSystem)");
                         continue;
                     }
                     pending.push(new PendingDir(name + "/" + rel, child, attrs));
@@ -182,8 +221,8 @@ public final class FilesArchiver {
             e.setLastModifiedTime(attrs.lastModifiedTime());
             tar.putArchiveEntry(e);
             tar.closeArchiveEntry();
+            // Directories are in the index but not counted: the count is of files a user has (regular files, links).
             index(new FileEntry(entryName, FileEntry.DIR, 0, attrs.lastModifiedTime().toInstant(), mode, null, null));
-            entries++;
         }
 
         private void writeSymlink(String entryName, Path link, BasicFileAttributes attrs) throws IOException {
@@ -282,6 +321,15 @@ public final class FilesArchiver {
             }
         }
         return out;
+    }
+
+    /** The device a directory is on (unix:dev); where the platform cannot say, its file store. */
+    private static Object device(Path p) throws IOException {
+        try {
+            return Files.getAttribute(p, "unix:dev");
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return Files.getFileStore(p).name();
+        }
     }
 
     private static BasicFileAttributes readAttributes(Path p, boolean follow) throws IOException {

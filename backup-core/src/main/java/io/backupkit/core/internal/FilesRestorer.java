@@ -51,6 +51,8 @@ public final class FilesRestorer {
     private final boolean overwriteExisting;
     private final LongConsumer filesDone;
     private final Runnable cancelCheck;
+    /** Root name to the unique suffix of its staging and replaced-content directories, chosen up front. */
+    private final Map<String, String> suffixes = new LinkedHashMap<>();
 
     /**
      * @param targets root name to target directory, for every root to restore
@@ -63,6 +65,33 @@ public final class FilesRestorer {
         this.overwriteExisting = overwriteExisting;
         this.filesDone = filesDone;
         this.cancelCheck = cancelCheck;
+        this.targets.keySet().forEach(root -> suffixes.put(root, shortId()));
+    }
+
+    /**
+     * Where each root will be staged and where a REPLACE will move its target aside: fixed before anything is
+     * written, so the restore's intent record can name them and a recovery can find them after a crash.
+     */
+    public List<RestoreIntent.FilesIntent> plan() {
+        List<RestoreIntent.FilesIntent> out = new ArrayList<>();
+        targets.forEach((root, target) -> out.add(new RestoreIntent.FilesIntent(root, target.toString(),
+                stageOf(target, suffixes.get(root)).toString(), oldOf(target, suffixes.get(root)).toString(), mode.name(),
+                overwriteExisting)));
+        return out;
+    }
+
+    private static Path stageOf(Path target, String suffix) {
+        return target.resolveSibling("." + target.getFileName() + ".backupkit-restore-" + suffix);
+    }
+
+    private static Path oldOf(Path target, String suffix) {
+        return target.resolveSibling("." + target.getFileName() + ".backupkit-old-" + suffix);
+    }
+
+    /** Where a REPLACE that cannot rename the target (a mount point) moves its entries aside, inside it. */
+    private static Path innerOldOf(Path target, Path old) {
+        String name = old.getFileName().toString();
+        return target.resolve(name.substring(name.indexOf(".backupkit-old-")));
     }
 
     /** What a restore would change, computed from the index and the targets; touches nothing. */
@@ -138,7 +167,7 @@ public final class FilesRestorer {
                     throw new RestoreException("restore target " + target + " exists and is not a directory: "
                             + "remove it or choose another target");
                 }
-                Path stage = parent.resolve("." + target.getFileName() + ".backupkit-restore-" + shortId());
+                Path stage = stageOf(target, suffixes.get(e.getKey()));
                 Files.createDirectory(stage);
                 staging.put(e.getKey(), stage);
             }
@@ -146,7 +175,7 @@ public final class FilesRestorer {
             List<RestoreResult.FilesChange> changes = diffAll(indexForCounts, bytesWritten);
             beforeCommit.run();
             for (var e : targets.entrySet()) {
-                commit(staging.get(e.getKey()), e.getValue());
+                commit(staging.get(e.getKey()), e.getValue(), oldOf(e.getValue(), suffixes.get(e.getKey())));
             }
             return changes;
         } finally {
@@ -167,6 +196,7 @@ public final class FilesRestorer {
         TarArchiveEntry te;
         while ((te = tar.getNextEntry()) != null) {
             cancelCheck.run();
+            CrashPoints.reached(CrashPoints.FILE_STAGED);
             String name = te.getName().endsWith("/") ? te.getName().substring(0, te.getName().length() - 1) : te.getName();
             if (!entries.hasNext()) {
                 throw new IntegrityException("archive entry " + name + " is not in the file index");
@@ -175,12 +205,7 @@ public final class FilesRestorer {
             if (!fe.path().equals(name)) {
                 throw new IntegrityException("archive and file index disagree: archive has " + name + ", index has " + fe.path());
             }
-            List<String> segs;
-            try {
-                segs = ArchivePaths.segments(name);
-            } catch (IllegalArgumentException e) {
-                throw new IntegrityException("unsafe path in archive: " + e.getMessage());
-            }
+            List<String> segs = safeSegments(name);
             String root = segs.get(0);
             Path stage = staging.get(root);
             if (stage == null) {
@@ -244,6 +269,48 @@ public final class FilesRestorer {
         return bytes;
     }
 
+    private static List<String> safeSegments(String name) {
+        try {
+            return ArchivePaths.segments(name);
+        } catch (IllegalArgumentException e) {
+            throw new IntegrityException("unsafe path in archive: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Checks, without writing anything, what a restore checks of a files part before it commits: every index path is
+     * safe, the archive and the index list the same entries in the same order with the same types and sizes. Import
+     * and dry runs use it, so they refuse everything a restore would refuse.
+     */
+    public static void checkArchive(InputStream archive, InputStream index) throws IOException {
+        IndexReader entries = new IndexReader(index);
+        TarArchiveInputStream tar = new TarArchiveInputStream(archive, StandardCharsets.UTF_8.name());
+        byte[] buf = new byte[64 * 1024];
+        TarArchiveEntry te;
+        while ((te = tar.getNextEntry()) != null) {
+            String name = te.getName().endsWith("/") ? te.getName().substring(0, te.getName().length() - 1) : te.getName();
+            safeSegments(name);
+            if (!entries.hasNext()) {
+                throw new IntegrityException("archive entry " + ArchivePaths.printable(name) + " is not in the file index");
+            }
+            FileEntry fe = entries.next();
+            if (!fe.path().equals(name)) {
+                throw new IntegrityException("archive and file index disagree: archive has " + ArchivePaths.printable(name)
+                        + ", index has " + ArchivePaths.printable(fe.path()));
+            }
+            boolean sameType = fe.isDir() ? te.isDirectory() : fe.isSymlink() ? te.isSymbolicLink() : te.isFile();
+            if (!sameType || fe.isFile() && te.getSize() != fe.size()) {
+                throw new IntegrityException("archive and file index disagree on the type or size of "
+                        + ArchivePaths.printable(name));
+            }
+            skipEntry(tar, buf);
+        }
+        if (entries.hasNext()) {
+            throw new IntegrityException("the file index lists " + ArchivePaths.printable(entries.next().path())
+                    + " which the archive lacks");
+        }
+    }
+
     private static void skipEntry(TarArchiveInputStream tar, byte[] buf) throws IOException {
         while (tar.read(buf) >= 0) {
             // not restored
@@ -259,9 +326,9 @@ public final class FilesRestorer {
         }
     }
 
-    private void commit(Path stage, Path target) throws IOException {
+    private void commit(Path stage, Path target, Path old) throws IOException {
         if (mode == FileRestoreMode.REPLACE) {
-            replace(stage, target);
+            replace(stage, target, old);
         } else {
             Files.createDirectories(target);
             DirMetadata root = DirMetadata.of(stage);
@@ -270,26 +337,27 @@ public final class FilesRestorer {
         }
     }
 
-    private void replace(Path stage, Path target) throws IOException {
+    private void replace(Path stage, Path target, Path old) throws IOException {
         if (!Files.exists(target, NOFOLLOW)) {
             Files.move(stage, target, StandardCopyOption.ATOMIC_MOVE);
             return;
         }
-        Path old = target.resolveSibling("." + target.getFileName() + ".backupkit-old-" + shortId());
         try {
             Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             // A mount point or a busy directory cannot be renamed: swap its contents instead.
             LOG.debug("Could not rename {} ({}); replacing its contents", target, e.toString());
-            replaceContents(stage, target);
+            replaceContents(stage, target, innerOldOf(target, old));
             return;
         }
+        CrashPoints.reached(CrashPoints.BETWEEN_RENAMES);
         try {
             Files.move(stage, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
             throw e;
         }
+        CrashPoints.reached(CrashPoints.SWAPPED);
         removeReplaced(old);
     }
 
@@ -303,19 +371,83 @@ public final class FilesRestorer {
         }
     }
 
-    private void replaceContents(Path stage, Path target) throws IOException {
+    /**
+     * Moves the target's entries into {@code old} (inside it), then the staged entries in. A marker in {@code old}
+     * says the first step is complete, so a recovery after a crash knows which of the target's entries are new.
+     */
+    private void replaceContents(Path stage, Path target, Path old) throws IOException {
         DirMetadata meta = DirMetadata.of(stage);
-        Path old = Files.createDirectory(target.resolve(".backupkit-old-" + shortId()));
-        for (Path child : children(target)) {
-            if (!child.equals(old)) {
-                Files.move(child, old.resolve(child.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+        if (!Files.exists(old, NOFOLLOW)) {
+            Files.createDirectory(old);
+        }
+        Path moved = old.resolve(CONTENTS_MOVED);
+        if (!Files.exists(moved, NOFOLLOW)) {
+            for (Path child : children(target)) {
+                if (!child.equals(old)) {
+                    Files.move(child, old.resolve(child.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+                }
             }
+            Files.createFile(moved);
         }
         for (Path child : children(stage)) {
             Files.move(child, target.resolve(child.getFileName()), StandardCopyOption.ATOMIC_MOVE);
         }
         removeReplaced(old);
         meta.applyTo(target);
+    }
+
+    private static final String CONTENTS_MOVED = ".backupkit-contents-moved";
+
+    /**
+     * Recovery after a crash while this root was being committed (every staged file had been verified): finishes
+     * the swap or merge from wherever it stopped. Idempotent: a crash during recovery is recovered the same way.
+     */
+    static void finishCommit(RestoreIntent.FilesIntent plan) throws IOException {
+        Path target = Path.of(plan.target());
+        Path stage = Path.of(plan.stage());
+        Path old = Path.of(plan.old());
+        FileRestoreMode mode = FileRestoreMode.valueOf(plan.mode());
+        FilesRestorer r = new FilesRestorer(Map.of(plan.root(), target), mode, plan.overwriteExisting(), n -> { }, () -> { });
+        if (!Files.exists(stage, NOFOLLOW)) {
+            // the staged directory was moved in: only the replaced content may be left
+            deleteTree(old);
+            deleteTree(innerOldOf(target, old));
+            return;
+        }
+        if (mode == FileRestoreMode.MERGE) {
+            Files.createDirectories(target);
+            r.merge(stage, target, target.toRealPath());
+            deleteTree(stage);
+            return;
+        }
+        if (Files.exists(innerOldOf(target, old), NOFOLLOW)) {
+            r.replaceContents(stage, target, innerOldOf(target, old));
+            deleteTree(stage);
+            return;
+        }
+        if (Files.exists(target, NOFOLLOW) && Files.exists(old, NOFOLLOW)) {
+            throw new RestoreException("cannot finish the restore of " + target + ": both it and " + old + " exist beside "
+                    + "the staged " + stage + "; compare them and keep the right one by hand");
+        }
+        r.replace(stage, target, old);
+        deleteTree(old); // killed between the renames: the target was missing, replace() only moved the stage in
+    }
+
+    /**
+     * Recovery after a crash before this root was committed: the target was not touched; removes the staging
+     * directory (and puts the target back should it have been moved aside, which only a commit does).
+     */
+    static void discardStage(RestoreIntent.FilesIntent plan) {
+        Path target = Path.of(plan.target());
+        Path old = Path.of(plan.old());
+        try {
+            if (!Files.exists(target, NOFOLLOW) && Files.exists(old, NOFOLLOW)) {
+                Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not move " + old + " back to " + target + ": " + e.getMessage(), e);
+        }
+        deleteTree(Path.of(plan.stage()));
     }
 
     private void merge(Path stageDir, Path targetDir, Path targetRoot) throws IOException {
@@ -525,6 +657,11 @@ public final class FilesRestorer {
                     } while (line != null && line.isEmpty());
                     if (line != null) {
                         next = Json.compact().readValue(line, FileEntry.class);
+                        try {
+                            ArchivePaths.segments(next.path());
+                        } catch (IllegalArgumentException e) {
+                            throw new IntegrityException("unsafe path in the file index: " + e.getMessage());
+                        }
                     }
                 } catch (IOException e) {
                     throw new IntegrityException("the file index cannot be read: " + e.getMessage(), e);

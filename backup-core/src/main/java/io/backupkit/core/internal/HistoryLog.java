@@ -42,6 +42,18 @@ public final class HistoryLog {
         }
     }
 
+    /** The record of one operation, if there is a readable one. */
+    public java.util.Optional<OperationRecord> find(String operationId) {
+        try (InputStream in = storage.get(key(operationId))) {
+            return java.util.Optional.of(Json.compact().readValue(in.readNBytes(4 * 1024 * 1024), OperationRecord.class));
+        } catch (BlobNotFoundException e) {
+            return java.util.Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Unreadable history record of {}: {}", operationId, e.getMessage());
+            return java.util.Optional.empty();
+        }
+    }
+
     /** Records matching the query, newest first. Unreadable records are logged and skipped. */
     public List<OperationRecord> query(HistoryQuery query) {
         List<OperationRecord> out = new ArrayList<>();

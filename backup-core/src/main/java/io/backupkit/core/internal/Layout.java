@@ -7,10 +7,13 @@ import java.util.Optional;
 public final class Layout {
     public static final String BACKUPS = "backups/";
     public static final String MANIFEST = "manifest.json";
+    /** The backup's status object, next to its manifest ({@link BackupStatusStore}). */
+    public static final String STATUS = "status.json";
     public static final String LOGS = "logs/";
     public static final String PINS = "pins/";
     public static final String LOCKS = "locks/";
     public static final String SLOTS = LOCKS + "slots/";
+    public static final String INTENTS = LOGS + "intents/";
 
     private Layout() {
     }
@@ -23,6 +26,11 @@ public final class Layout {
     /** {@code backups/<id>/manifest.json} */
     public static String manifestKey(BackupId id) {
         return folder(id) + MANIFEST;
+    }
+
+    /** {@code backups/<id>/status.json} */
+    public static String statusKey(BackupId id) {
+        return folder(id) + STATUS;
     }
 
     /** {@code backups/<id>/<path>} */
@@ -53,6 +61,11 @@ public final class Layout {
     /** {@code locks/<name>.json}: a lease lock ({@link StorageLease}). */
     public static String lockKey(String name) {
         return LOCKS + name + ".json";
+    }
+
+    /** {@code logs/intents/<operation id>.json}: the intent record of a restore that has not finished ({@link RestoreIntent}). */
+    public static String intentKey(String operationId) {
+        return INTENTS + operationId + ".json";
     }
 
     /** {@code locks/slots/<job>/}: the run markers of a scheduled job. */

@@ -30,7 +30,11 @@ final class OperationScope {
     volatile String target = "";
     volatile Instant startedAt;
     volatile Events.Tracker tracker;
+    /** Set by an operation that ends without an exception but found a problem (a verify that found damage): FAILED. */
+    volatile String failure;
     private volatile boolean cancelRequested;
+    /** Runs once the operation's final history record is written (a restore removes its intent record then). */
+    volatile Runnable afterRecorded = () -> { };
 
     OperationScope(Operation operation, String actor, Instant now, Optional<BackupId> backupId, OperationScope parent) {
         byte[] rnd = new byte[4];

@@ -6,6 +6,7 @@ import io.backupkit.api.spi.DatabaseDumper;
 import io.backupkit.api.spi.DatabaseDumperFactory;
 import io.backupkit.api.spi.StorageProvider;
 import io.backupkit.api.spi.StorageProviderFactory;
+import io.backupkit.api.spi.StorageUris;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -31,7 +32,7 @@ public final class Providers {
     public static StorageProvider storage(URI uri, ClassLoader loader) {
         String scheme = uri.getScheme();
         if (scheme == null) {
-            throw new ConfigurationException("storage URI '" + uri + "' has no scheme: write it like file:./backups, "
+            throw new ConfigurationException("storage URI '" + StorageUris.redacted(uri) + "' has no scheme: write it like file:./backups, "
                     + "file:/var/backups/app, s3://bucket/prefix or gdrive://<folder-id>");
         }
         String wanted = scheme.toLowerCase(Locale.ROOT);

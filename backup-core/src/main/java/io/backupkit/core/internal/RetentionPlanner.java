@@ -15,7 +15,6 @@ import java.time.temporal.IsoFields;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,23 +28,32 @@ import java.util.function.Function;
  * Computes a {@link RetentionPlan}: a pure function of the backups, the rules, the pinned ids, the time and the
  * time zone, so a dry run and the real clean-up agree exactly.
  *
- * <p>How a plan is made, for each backup type separately with that type's policy:
+ * <p>How a plan is made:
  * <ol>
  *   <li>Only {@link BackupStatus#COMPLETED} backups take part. Any other (running, pending, failed) is kept,
  *       untouched and uncounted: removing those is {@code cleanUpInterrupted()}'s job, not retention's.</li>
- *   <li>The keep rules of {@link RetentionPolicy} run over the completed backups newest first (ties broken by
- *       id, newest id first); a backup is kept if any rule keeps it, with every rule that keeps it as a reason.
- *       Without a keep rule every backup is kept, and only the caps delete.</li>
- *   <li>Pinned backups and the newest completed backup of all types ("newest successful backup") are kept
- *       whatever the rules say: they are <em>protected</em>.</li>
- *   <li>{@code maxCount}, then {@code maxTotalBytes}: while the kept completed backups of the type exceed the
- *       cap, the oldest kept one that is not protected moves to the delete list. Protected backups count
- *       towards the cap but never move.</li>
+ *   <li>Backups are planned in groups: the types that share a policy form one group (so {@code keepLast 3} keeps
+ *       three backups, not three of each type), safety backups always form their own group, and with
+ *       {@link RetentionRules#perType()} every type is its own group.</li>
+ *   <li>In each group the keep rules run over the backups newest first (ties broken by id, newest id first); a
+ *       backup is kept if any rule keeps it, with every rule that keeps it as a reason. The count-based rules
+ *       ({@code keepLast}, daily, weekly, monthly, yearly) count only backups that restore everything they cover
+ *       ({@link io.backupkit.api.BackupState#restoresEverything()}); in the safety group, every undamaged safety
+ *       backup. {@code keepWithin} keeps whatever is recent. Without a keep rule every backup is kept, and only the
+ *       caps delete.</li>
+ *   <li>Pinned backups, the newest backup covering the database and the newest covering files that restore
+ *       everything they cover (never a safety backup, a table-filtered, INCOMPLETE or DAMAGED one) are kept whatever
+ *       the rules say: they are <em>protected</em>.</li>
+ *   <li>{@code maxCount}, then {@code maxTotalBytes}: while the kept completed backups of the group exceed the
+ *       cap, the oldest kept one that is not protected moves to the delete list. Protected backups count towards
+ *       the cap but never move.</li>
  * </ol>
  * A type with no policy (and no default) keeps all its backups.
  */
 public final class RetentionPlanner {
     static final String NEWEST = "newest successful backup";
+    static final String NEWEST_DATABASE = "newest successful database backup";
+    static final String NEWEST_FILES = "newest successful files backup";
     static final String PINNED = "pinned";
     static final String NO_RULE = "no rule keeps it";
 
@@ -85,45 +93,77 @@ public final class RetentionPlanner {
                 throw new IllegalArgumentException("backup " + b.id() + " appears twice in the list to plan retention for");
             }
         }
-        Optional<BackupId> newest = backups.stream().filter(b -> b.status() == BackupStatus.COMPLETED)
-                .sorted(NEWEST_FIRST).map(BackupInfo::id).findFirst();
+        Map<BackupId, String> newest = newestProtected(backups);
 
-        Map<BackupType, List<BackupInfo>> byType = new EnumMap<>(BackupType.class);
-        for (BackupInfo b : backups) {
-            byType.computeIfAbsent(b.type(), t -> new ArrayList<>()).add(b);
-        }
         List<Decision> keep = new ArrayList<>();
         List<Decision> delete = new ArrayList<>();
-        byType.forEach((type, list) -> planType(type, list, rules.policyFor(type), pinned, newest, now, zone, keep, delete));
+        Map<Object, List<BackupInfo>> groups = new LinkedHashMap<>();
+        Map<Object, Optional<RetentionPolicy>> groupPolicy = new LinkedHashMap<>();
+        for (BackupInfo b : backups) {
+            if (b.status() != BackupStatus.COMPLETED) {
+                keep.add(new Decision(b, List.of("status " + b.status() + ": retention only deletes completed backups")));
+                continue;
+            }
+            Optional<RetentionPolicy> policy = rules.policyFor(b.type());
+            if (policy.isEmpty()) {
+                keep.add(new Decision(b, List.of("no retention policy for " + b.type().label() + " backups")));
+                continue;
+            }
+            // Identity of the policy object: the default shared by several types is one group.
+            Object key = rules.perType() || b.type() == BackupType.SAFETY ? b.type()
+                    : new IdentityKey(policy.get());
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(b);
+            groupPolicy.put(key, policy);
+        }
+        groups.forEach((key, list) -> planGroup(key == BackupType.SAFETY, list, groupPolicy.get(key).get(), pinned,
+                newest, now, zone, keep, delete));
         Comparator<Decision> order = Comparator.comparing(Decision::backup, NEWEST_FIRST);
         keep.sort(order);
         delete.sort(order);
         return new RetentionPlan(keep, delete);
     }
 
-    private static void planType(BackupType type, List<BackupInfo> backups, Optional<RetentionPolicy> maybePolicy,
-                                 Set<BackupId> pinned, Optional<BackupId> newest, Instant now, ZoneId zone,
-                                 List<Decision> keep, List<Decision> delete) {
-        List<BackupInfo> completed = new ArrayList<>();
-        for (BackupInfo b : backups) {
-            if (b.status() == BackupStatus.COMPLETED) {
-                completed.add(b);
-            } else {
-                keep.add(new Decision(b, List.of("status " + b.status() + ": retention only deletes completed backups")));
-            }
+    /** A map key comparing policies by identity, so two types that merely have equal policies still share a group. */
+    private record IdentityKey(RetentionPolicy policy) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof IdentityKey k && k.policy == policy;
         }
-        if (maybePolicy.isEmpty()) {
-            completed.forEach(b -> keep.add(new Decision(b, List.of("no retention policy for " + type.label() + " backups"))));
-            return;
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(policy);
         }
-        RetentionPolicy policy = maybePolicy.get();
+    }
+
+    /** The newest backup covering the database and the newest covering files that can restore all they cover. */
+    private static Map<BackupId, String> newestProtected(Collection<BackupInfo> backups) {
+        List<BackupInfo> usable = backups.stream().filter(b -> b.status() == BackupStatus.COMPLETED
+                && b.type() != BackupType.SAFETY && b.state().restoresEverything()).sorted(NEWEST_FIRST).toList();
+        Optional<BackupId> db = usable.stream().filter(BackupInfo::coversDatabase).map(BackupInfo::id).findFirst();
+        Optional<BackupId> files = usable.stream().filter(BackupInfo::coversFiles).map(BackupInfo::id).findFirst();
+        Map<BackupId, String> out = new LinkedHashMap<>();
+        if (db.isPresent() && db.equals(files)) {
+            out.put(db.get(), NEWEST);
+            return out;
+        }
+        db.ifPresent(id -> out.put(id, NEWEST_DATABASE));
+        files.ifPresent(id -> out.put(id, NEWEST_FILES));
+        return out;
+    }
+
+    private static void planGroup(boolean safetyGroup, List<BackupInfo> completed, RetentionPolicy policy,
+                                  Set<BackupId> pinned, Map<BackupId, String> newest, Instant now, ZoneId zone,
+                                  List<Decision> keep, List<Decision> delete) {
         completed.sort(NEWEST_FIRST);
 
         // LinkedHashMap keeps newest-first order for the caps below.
         Map<BackupInfo, List<String>> reasons = new LinkedHashMap<>();
         completed.forEach(b -> reasons.put(b, new ArrayList<>()));
         if (policy.hasKeepRule()) {
-            applyKeepRules(policy, completed, reasons, now, zone);
+            List<BackupInfo> counted = completed.stream().filter(b -> safetyGroup ? !b.state().damaged()
+                    : b.state().restoresEverything() && b.type() != BackupType.SAFETY).toList();
+            applyKeepRules(policy, completed, counted, reasons, now, zone);
         } else {
             reasons.values().forEach(r -> r.add("within caps"));
         }
@@ -131,21 +171,21 @@ public final class RetentionPlanner {
             if (pinned.contains(b.id())) {
                 reasons.get(b).add(PINNED);
             }
-            if (newest.isPresent() && newest.get().equals(b.id())) {
-                reasons.get(b).add(NEWEST);
+            if (newest.containsKey(b.id())) {
+                reasons.get(b).add(newest.get(b.id()));
             }
         }
 
         List<BackupInfo> kept = new ArrayList<>();
         for (BackupInfo b : completed) {
             if (reasons.get(b).isEmpty()) {
-                delete.add(new Decision(b, List.of(NO_RULE)));
+                delete.add(new Decision(b, List.of(noRule(b, safetyGroup))));
             } else {
                 kept.add(b);
             }
         }
         Set<BackupId> protectedIds = new HashSet<>(pinned);
-        newest.ifPresent(protectedIds::add);
+        protectedIds.addAll(newest.keySet());
         if (policy.maxCount() > 0) {
             String why = "over max count " + policy.maxCount();
             cap(kept, reasons, protectedIds, delete, List::size, policy.maxCount(), why);
@@ -156,6 +196,18 @@ public final class RetentionPlanner {
                     l -> l.stream().mapToLong(BackupInfo::storedBytes).sum(), policy.maxTotalBytes(), why);
         }
         kept.forEach(b -> keep.add(new Decision(b, reasons.get(b))));
+    }
+
+    /** Why nothing keeps a backup; says so when it was not counted by the count-based rules. */
+    private static String noRule(BackupInfo b, boolean safetyGroup) {
+        if (b.state().damaged()) {
+            return NO_RULE + " (" + b.state().integrity() + ": not counted by count-based rules)";
+        }
+        if (!safetyGroup && !b.state().restoresEverything()) {
+            return NO_RULE + " (" + (b.state().completeness() == io.backupkit.api.BackupState.Completeness.INCOMPLETE
+                    ? "INCOMPLETE" : "partial: " + b.state().partial()) + ", not counted by count-based rules)";
+        }
+        return NO_RULE;
     }
 
     /** Moves the oldest unprotected kept backups to the delete list while {@code measure(kept) > limit}. */
@@ -170,7 +222,8 @@ public final class RetentionPlanner {
         }
     }
 
-    private static void applyKeepRules(RetentionPolicy p, List<BackupInfo> newestFirst,
+    /** {@code counted}: the backups (newest first) that fill count-based slots; {@code keepWithin} looks at all. */
+    private static void applyKeepRules(RetentionPolicy p, List<BackupInfo> all, List<BackupInfo> newestFirst,
                                        Map<BackupInfo, List<String>> reasons, Instant now, ZoneId zone) {
         for (int i = 0; i < Math.min(p.keepLast(), newestFirst.size()); i++) {
             reasons.get(newestFirst.get(i)).add("last " + p.keepLast());
@@ -178,7 +231,7 @@ public final class RetentionPlanner {
         p.keepWithin().ifPresent(d -> {
             Instant cutoff = now.minus(d);
             String why = "within " + RetentionPolicy.formatDuration(d);
-            newestFirst.stream().filter(b -> !b.createdAt().isBefore(cutoff)).forEach(b -> reasons.get(b).add(why));
+            all.stream().filter(b -> !b.createdAt().isBefore(cutoff)).forEach(b -> reasons.get(b).add(why));
         });
         bucket(newestFirst, reasons, p.keepDaily(), "daily", t -> t.toLocalDate().toString(), zone);
         bucket(newestFirst, reasons, p.keepWeekly(), "weekly",

@@ -3,6 +3,7 @@ package io.backupkit.core.storage;
 import io.backupkit.api.spi.BlobInfo;
 import io.backupkit.api.spi.ByteRange;
 import io.backupkit.api.spi.ContentSource;
+import io.backupkit.api.spi.ForwardingStorageProvider;
 import io.backupkit.api.spi.StorageProvider;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -23,13 +24,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Reads and listings are logged when their stream is closed, with the bytes read or objects returned.
  */
-public final class LoggingStorageProvider implements StorageProvider {
-    private final StorageProvider delegate;
+public final class LoggingStorageProvider extends ForwardingStorageProvider {
     private final Logger log;
     private final String where;
 
     private LoggingStorageProvider(StorageProvider delegate, Logger log) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        super(delegate);
         this.log = Objects.requireNonNull(log, "log");
         this.where = delegate.description();
     }
@@ -47,13 +47,13 @@ public final class LoggingStorageProvider implements StorageProvider {
     @Override
     public void put(String key, ContentSource source) {
         if (!log.isDebugEnabled()) {
-            delegate.put(key, source);
+            super.put(key, source);
             return;
         }
         long start = System.nanoTime();
         CountingSource counting = source == null ? null : new CountingSource(source);
         try {
-            delegate.put(key, counting);
+            super.put(key, counting);
         } catch (RuntimeException e) {
             log.debug("{}: put '{}' failed after {} bytes in {} ms: {}", where, key,
                     counting == null ? 0 : counting.bytes.get(), millisSince(start), e.toString());
@@ -74,13 +74,13 @@ public final class LoggingStorageProvider implements StorageProvider {
 
     private InputStream logGet(String key, ByteRange range) {
         if (!log.isDebugEnabled()) {
-            return range == null ? delegate.get(key) : delegate.get(key, range);
+            return range == null ? super.get(key) : super.get(key, range);
         }
         long start = System.nanoTime();
         String what = range == null ? "get '" + key + "'" : "get '" + key + "' " + describe(range);
         InputStream in;
         try {
-            in = range == null ? delegate.get(key) : delegate.get(key, range);
+            in = range == null ? super.get(key) : super.get(key, range);
         } catch (RuntimeException e) {
             log.debug("{}: {} failed in {} ms: {}", where, what, millisSince(start), e.toString());
             throw e;
@@ -91,12 +91,12 @@ public final class LoggingStorageProvider implements StorageProvider {
     @Override
     public Optional<BlobInfo> stat(String key) {
         if (!log.isDebugEnabled()) {
-            return delegate.stat(key);
+            return super.stat(key);
         }
         long start = System.nanoTime();
         Optional<BlobInfo> info;
         try {
-            info = delegate.stat(key);
+            info = super.stat(key);
         } catch (RuntimeException e) {
             log.debug("{}: stat '{}' failed in {} ms: {}", where, key, millisSince(start), e.toString());
             throw e;
@@ -109,12 +109,12 @@ public final class LoggingStorageProvider implements StorageProvider {
     @Override
     public Stream<BlobInfo> list(String prefix) {
         if (!log.isDebugEnabled()) {
-            return delegate.list(prefix);
+            return super.list(prefix);
         }
         long start = System.nanoTime();
         Stream<BlobInfo> stream;
         try {
-            stream = delegate.list(prefix);
+            stream = super.list(prefix);
         } catch (RuntimeException e) {
             log.debug("{}: list '{}' failed in {} ms: {}", where, prefix, millisSince(start), e.toString());
             throw e;
@@ -131,32 +131,17 @@ public final class LoggingStorageProvider implements StorageProvider {
     @Override
     public void delete(String key) {
         if (!log.isDebugEnabled()) {
-            delegate.delete(key);
+            super.delete(key);
             return;
         }
         long start = System.nanoTime();
         try {
-            delegate.delete(key);
+            super.delete(key);
         } catch (RuntimeException e) {
             log.debug("{}: delete '{}' failed in {} ms: {}", where, key, millisSince(start), e.toString());
             throw e;
         }
         log.debug("{}: delete '{}' in {} ms", where, key, millisSince(start));
-    }
-
-    @Override
-    public String description() {
-        return delegate.description();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
-    }
-
-    @Override
-    public String toString() {
-        return "LoggingStorageProvider[" + delegate + "]";
     }
 
     private static long millisSince(long startNanos) {

@@ -1,10 +1,12 @@
 package io.backupkit.core.storage;
 
 import io.backupkit.api.CancelledException;
+import io.backupkit.api.RetryPolicy;
 import io.backupkit.api.StorageException;
 import io.backupkit.api.spi.BlobInfo;
 import io.backupkit.api.spi.ByteRange;
 import io.backupkit.api.spi.ContentSource;
+import io.backupkit.api.spi.ForwardingStorageProvider;
 import io.backupkit.api.spi.StorageKeys;
 import io.backupkit.api.spi.StorageProvider;
 import java.io.IOException;
@@ -27,9 +29,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A wrapper that retries the calls of another {@link StorageProvider} which fail with a
- * {@linkplain StorageException#retryable() retryable} {@link StorageException}, waiting between attempts with
- * exponential backoff and jitter. Public so an application can compose it, but a wrapper, not a backend: the engine
- * puts it around whatever provider it is given.
+ * {@linkplain StorageException#retryable() retryable} {@link StorageException}, as often and with the waits its
+ * {@link RetryPolicy} says. {@code BackupKit.build()} puts one around every provider (outside the
+ * {@link LoggingStorageProvider}, so each attempt is logged on its own); an application using a provider on its own
+ * can compose it the same way.
  *
  * <p>What is retried, and why only that:
  * <ul>
@@ -40,32 +43,45 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code list}: until the first object (or the end) is known; a failure in a later page is passed on, as a
  *       retry there could repeat or skip objects.</li>
  *   <li>{@code stat} and {@code delete}: always (both are idempotent).</li>
+ *   <li>Nothing the wrapped provider retries itself ({@link StorageProvider#internalRetries()}): a {@code put} of a
+ *       provider that retries its parts inside, every call of one that retries everything (an S3 provider over a
+ *       host's client): attempts are never multiplied.</li>
  * </ul>
  * When the attempts are used up, the last failure is thrown inside a {@link StorageException} that says how many
  * attempts were made, with the earlier failures attached as suppressed exceptions.
  */
-public final class RetryingStorageProvider implements StorageProvider {
+public final class RetryingStorageProvider extends ForwardingStorageProvider {
     private static final Logger LOG = LoggerFactory.getLogger(RetryingStorageProvider.class);
 
-    private final StorageProvider delegate;
-    private final int maxAttempts;
-    private final Duration baseDelay;
-    private final Duration maxDelay;
+    private final RetryPolicy policy;
+    private final boolean retriesPut;
+    private final boolean retriesReads;
     private final Sleeper sleeper;
     private final DoubleSupplier random;
 
     private RetryingStorageProvider(Builder builder) {
-        this.delegate = builder.delegate;
-        this.maxAttempts = builder.maxAttempts;
-        this.baseDelay = builder.baseDelay;
-        this.maxDelay = builder.maxDelay;
+        super(builder.delegate);
+        this.policy = builder.policy;
+        InternalRetries inside = builder.delegate.internalRetries();
+        this.retriesPut = inside == InternalRetries.NONE;
+        this.retriesReads = inside != InternalRetries.ALL;
         this.sleeper = builder.sleeper;
         this.random = builder.random;
     }
 
-    /** Starts configuring retries around {@code delegate}; defaults: 5 attempts, 200 ms base delay, 10 s max delay. */
+    /** Retries around {@code delegate} as {@code policy} says. */
+    public static RetryingStorageProvider wrap(StorageProvider delegate, RetryPolicy policy) {
+        return wrap(delegate).policy(policy).build();
+    }
+
+    /** Starts configuring retries around {@code delegate}; by default with {@link RetryPolicy#DEFAULT}. */
     public static Builder wrap(StorageProvider delegate) {
         return new Builder(delegate);
+    }
+
+    /** The policy in effect. */
+    public RetryPolicy policy() {
+        return policy;
     }
 
     /** Waits between attempts; replaceable so tests need not wait. */
@@ -80,9 +96,13 @@ public final class RetryingStorageProvider implements StorageProvider {
     public void put(String key, ContentSource source) {
         StorageKeys.requireKey(key);
         Objects.requireNonNull(source, "source");
+        if (!retriesPut) {
+            super.put(key, source);
+            return;
+        }
         if (source.repeatable()) {
             retry("put", key, () -> {
-                delegate.put(key, source);
+                super.put(key, source);
                 return null;
             });
             return;
@@ -90,7 +110,7 @@ public final class RetryingStorageProvider implements StorageProvider {
         // A one-shot source can be retried only while no attempt has opened it.
         OpenTracking tracking = new OpenTracking(source);
         retry("put", key, () -> {
-            delegate.put(key, tracking);
+            super.put(key, tracking);
             return null;
         }, () -> !tracking.opened.get());
     }
@@ -103,7 +123,10 @@ public final class RetryingStorageProvider implements StorageProvider {
     @Override
     public InputStream get(String key, ByteRange range) {
         StorageKeys.requireKey(key);
-        Supplier<InputStream> open = range == null ? () -> delegate.get(key) : () -> delegate.get(key, range);
+        Supplier<InputStream> open = range == null ? () -> super.get(key) : () -> super.get(key, range);
+        if (!retriesReads) {
+            return open.get();
+        }
         Attempts attempts = new Attempts("get", key);
         InputStream first = attempts.run(open, () -> true);
         return new RetryBeforeFirstByte(first, open, attempts);
@@ -112,15 +135,18 @@ public final class RetryingStorageProvider implements StorageProvider {
     @Override
     public Optional<BlobInfo> stat(String key) {
         StorageKeys.requireKey(key);
-        return retry("stat", key, () -> delegate.stat(key));
+        return retry("stat", key, () -> super.stat(key));
     }
 
     @Override
     public Stream<BlobInfo> list(String prefix) {
         StorageKeys.requirePrefix(prefix);
+        if (!retriesReads) {
+            return super.list(prefix);
+        }
         // Open the stream and fetch up to its first object inside the retry: lazy backends fail there, not in list().
         FirstPage page = retry("list", prefix, () -> {
-            Stream<BlobInfo> stream = delegate.list(prefix);
+            Stream<BlobInfo> stream = super.list(prefix);
             try {
                 Iterator<BlobInfo> iterator = stream.iterator();
                 iterator.hasNext();
@@ -142,34 +168,30 @@ public final class RetryingStorageProvider implements StorageProvider {
     public void delete(String key) {
         StorageKeys.requireKey(key);
         retry("delete", key, () -> {
-            delegate.delete(key);
+            super.delete(key);
             return null;
         });
     }
 
+    /** Everything this wrapper could retry is retried here: a second retry wrapper outside adds nothing. */
     @Override
-    public String description() {
-        return delegate.description();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
+    public InternalRetries internalRetries() {
+        return InternalRetries.ALL;
     }
 
     @Override
     public String toString() {
-        return "RetryingStorageProvider[" + delegate + ", " + maxAttempts + " attempts]";
+        return "RetryingStorageProvider[" + delegate() + ", " + policy + "]";
     }
 
     // ------------------------------------------------------------------ retry loop
 
     private <T> T retry(String verb, String key, Supplier<T> action) {
-        return new Attempts(verb, key).run(action, () -> true);
+        return retry(verb, key, action, () -> true);
     }
 
     private <T> T retry(String verb, String key, Supplier<T> action, Supplier<Boolean> mayRetry) {
-        return new Attempts(verb, key).run(action, mayRetry);
+        return retriesReads ? new Attempts(verb, key).run(action, mayRetry) : action.get();
     }
 
     /** The attempts of one call; shared by a get and the reopenings of its stream. */
@@ -204,7 +226,7 @@ public final class RetryingStorageProvider implements StorageProvider {
                 }
                 throw e;
             }
-            if (made >= maxAttempts) {
+            if (made >= policy.maxAttempts()) {
                 throw exhausted(e);
             }
             if (first == null) {
@@ -213,7 +235,7 @@ public final class RetryingStorageProvider implements StorageProvider {
                 first.addSuppressed(e);
             }
             Duration delay = delay(made);
-            LOG.debug("{} '{}' failed (attempt {} of {}), retrying in {} ms: {}", verb, key, made, maxAttempts,
+            LOG.debug("{} '{}' failed (attempt {} of {}), retrying in {} ms: {}", verb, key, made, policy.maxAttempts(),
                     delay.toMillis(), e.getMessage());
             try {
                 sleeper.sleep(delay);
@@ -239,11 +261,9 @@ public final class RetryingStorageProvider implements StorageProvider {
         }
     }
 
-    /** Exponential backoff with "equal jitter": half the step fixed, half random, capped at the maximum. */
+    /** The wait after failed attempt {@code attempt}: the policy's backoff, with this wrapper's jitter source. */
     Duration delay(int attempt) {
-        double step = baseDelay.toNanos() * Math.pow(2, Math.min(attempt - 1, 62));
-        double capped = Math.min(step, maxDelay.toNanos());
-        return Duration.ofNanos((long) (capped / 2 + capped / 2 * random.getAsDouble()));
+        return policy.delayAfterAttempt(attempt, random.getAsDouble());
     }
 
     private record FirstPage(Stream<BlobInfo> stream, Iterator<BlobInfo> iterator) {
@@ -349,65 +369,61 @@ public final class RetryingStorageProvider implements StorageProvider {
         }
     }
 
-    /** Configures retries. */
+    /**
+     * Configures retries. Each setter may be called once ({@link IllegalStateException} otherwise) and checks its
+     * argument at once.
+     */
     public static final class Builder {
         private final StorageProvider delegate;
-        private int maxAttempts = 5;
-        private Duration baseDelay = Duration.ofMillis(200);
-        private Duration maxDelay = Duration.ofSeconds(10);
-        private Sleeper sleeper = duration -> Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
-        private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+        private RetryPolicy policy;
+        private Sleeper sleeper;
+        private DoubleSupplier random;
 
         private Builder(StorageProvider delegate) {
             this.delegate = Objects.requireNonNull(delegate, "delegate");
         }
 
-        /** How many times a call is tried in all, at least 1 (1 = no retries); default 5. */
-        public Builder maxAttempts(int maxAttempts) {
-            if (maxAttempts < 1) {
-                throw new IllegalArgumentException("maxAttempts must be at least 1 (1 means no retry), was " + maxAttempts);
-            }
-            this.maxAttempts = maxAttempts;
-            return this;
-        }
-
-        /** The wait before the first retry (doubling for each further one, with jitter); default 200 ms. */
-        public Builder baseDelay(Duration baseDelay) {
-            Objects.requireNonNull(baseDelay, "baseDelay");
-            if (baseDelay.isNegative()) {
-                throw new IllegalArgumentException("baseDelay must not be negative, was " + baseDelay);
-            }
-            this.baseDelay = baseDelay;
-            return this;
-        }
-
-        /** The longest wait between two attempts; default 10 s. */
-        public Builder maxDelay(Duration maxDelay) {
-            Objects.requireNonNull(maxDelay, "maxDelay");
-            if (maxDelay.isNegative()) {
-                throw new IllegalArgumentException("maxDelay must not be negative, was " + maxDelay);
-            }
-            this.maxDelay = maxDelay;
+        /** How often and how patiently to retry; default {@link RetryPolicy#DEFAULT}. */
+        public Builder policy(RetryPolicy policy) {
+            Objects.requireNonNull(policy, "policy");
+            once(this.policy, "policy");
+            this.policy = policy;
             return this;
         }
 
         /** How to wait (tests pass one that records instead of sleeping); default {@link Thread#sleep}. */
         public Builder sleeper(Sleeper sleeper) {
-            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            Objects.requireNonNull(sleeper, "sleeper");
+            once(this.sleeper, "sleeper");
+            this.sleeper = sleeper;
             return this;
         }
 
         /** The jitter source, values in [0, 1); default a thread-local random. */
         public Builder jitter(DoubleSupplier random) {
-            this.random = Objects.requireNonNull(random, "random");
+            Objects.requireNonNull(random, "random");
+            once(this.random, "jitter");
+            this.random = random;
             return this;
         }
 
         public RetryingStorageProvider build() {
-            if (maxDelay.compareTo(baseDelay) < 0) {
-                throw new IllegalArgumentException("maxDelay (" + maxDelay + ") must not be shorter than baseDelay (" + baseDelay + ")");
+            if (policy == null) {
+                policy = RetryPolicy.DEFAULT;
+            }
+            if (sleeper == null) {
+                sleeper = duration -> Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
+            }
+            if (random == null) {
+                random = () -> ThreadLocalRandom.current().nextDouble();
             }
             return new RetryingStorageProvider(this);
+        }
+
+        private static void once(Object current, String setting) {
+            if (current != null) {
+                throw new IllegalStateException("the retry wrapper's " + setting + " was already set: set it once");
+            }
         }
     }
 }

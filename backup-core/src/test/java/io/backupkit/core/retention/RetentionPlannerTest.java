@@ -255,8 +255,9 @@ class RetentionPlannerTest {
     }
 
     @Test
-    void newestSuccessfulBackupSurvivesEvenWhenNoRuleKeepsIt() {
-        // Safety backups kept 7 days; the last one is 30 days old and is the newest completed backup of all.
+    void safetyBackupsAreNeverTheProtectedNewestBackup() {
+        // Safety backups kept 7 days; the last one is 30 days old and is the newest completed backup of all, but a
+        // safety backup holds only what one restore overwrote: its own policy alone decides.
         List<BackupInfo> backups = new ArrayList<>();
         backups.add(History.backup(BackupType.SAFETY, java.time.LocalDateTime.parse("2026-02-01T10:00"), 10));
         backups.add(History.backup(BackupType.SAFETY, java.time.LocalDateTime.parse("2026-02-08T10:00"), 10));
@@ -269,12 +270,11 @@ class RetentionPlannerTest {
                 .build();
         RetentionPlan plan = RetentionPlanner.plan(backups, rules, Set.of(), NOW, BERLIN);
         assertThat(labels(plan.keep().stream().map(Decision::backup).toList(), b -> true))
-                .containsExactlyInAnyOrder("2026-02-08 10:00", "2026-03-09 02:00", "2026-03-10 02:00");
-        assertThat(plan.keep().stream().filter(d -> d.backup().type() == BackupType.SAFETY).findFirst().orElseThrow().reasons())
-                .containsExactly("newest successful backup");
+                .containsExactlyInAnyOrder("2026-03-09 02:00", "2026-03-10 02:00");
         assertThat(plan.keep()).filteredOn(d -> d.backup().status() == BackupStatus.RUNNING)
                 .singleElement().satisfies(d -> assertThat(d.reasons()).containsExactly("status RUNNING: retention only deletes completed backups"));
-        assertThat(labels(plan.delete().stream().map(Decision::backup).toList(), b -> true)).containsExactly("2026-02-01 10:00");
+        assertThat(labels(plan.delete().stream().map(Decision::backup).toList(), b -> true))
+                .containsExactlyInAnyOrder("2026-02-01 10:00", "2026-02-08 10:00");
     }
 
     @Test

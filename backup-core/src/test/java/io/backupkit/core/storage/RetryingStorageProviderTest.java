@@ -6,10 +6,14 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.backupkit.api.BlobNotFoundException;
 import io.backupkit.api.CancelledException;
+import io.backupkit.api.RetryPolicy;
 import io.backupkit.api.StorageException;
 import io.backupkit.api.spi.BlobInfo;
 import io.backupkit.api.spi.ByteRange;
 import io.backupkit.api.spi.ContentSource;
+import io.backupkit.api.spi.ForwardingStorageProvider;
+import io.backupkit.api.spi.StorageProvider;
+import io.backupkit.api.spi.StorageProvider.InternalRetries;
 import io.backupkit.testkit.FaultInjectingStorageProvider;
 import io.backupkit.testkit.FaultInjectingStorageProvider.Verb;
 import io.backupkit.testkit.InMemoryStorageProvider;
@@ -28,9 +32,15 @@ class RetryingStorageProviderTest {
     private final InMemoryStorageProvider memory = new InMemoryStorageProvider();
     private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
 
-    private RetryingStorageProvider.Builder retrying(FaultInjectingStorageProvider faulty) {
+    private static final RetryPolicy FIVE = new RetryPolicy(5, Duration.ofMillis(100), Duration.ofSeconds(1));
+
+    private RetryingStorageProvider.Builder retrying(StorageProvider faulty) {
+        return retrying(faulty, FIVE.maxAttempts());
+    }
+
+    private RetryingStorageProvider.Builder retrying(StorageProvider faulty, int attempts) {
         return RetryingStorageProvider.wrap(faulty).sleeper(sleeps::add)
-                .baseDelay(Duration.ofMillis(100)).maxDelay(Duration.ofSeconds(1));
+                .policy(new RetryPolicy(attempts, FIVE.initialDelay(), FIVE.maxDelay()));
     }
 
     @AfterEach
@@ -51,7 +61,7 @@ class RetryingStorageProviderTest {
     @Test
     void givesUpAfterMaxAttemptsSayingHowManyWereMade() {
         FaultInjectingStorageProvider faulty = FaultInjectingStorageProvider.wrap(memory).failFromNthCall(Verb.DELETE, 1).build();
-        RetryingStorageProvider storage = retrying(faulty).maxAttempts(4).build();
+        RetryingStorageProvider storage = retrying(faulty, 4).build();
         Throwable thrown = catchThrowable(() -> storage.delete("k"));
         assertThat(thrown).isInstanceOf(StorageException.class)
                 .hasMessageStartingWith("delete 'k' failed after 4 attempts: injected fault")
@@ -103,7 +113,7 @@ class RetryingStorageProviderTest {
     void delaysGrowExponentiallyWithJitterUpToTheMaximum() {
         FaultInjectingStorageProvider faulty = FaultInjectingStorageProvider.wrap(memory).failFromNthCall(Verb.STAT, 1).build();
         java.util.Random random = new java.util.Random(42);
-        RetryingStorageProvider storage = retrying(faulty).maxAttempts(8).jitter(random::nextDouble).build();
+        RetryingStorageProvider storage = retrying(faulty, 8).jitter(random::nextDouble).build();
         assertThatThrownBy(() -> storage.stat("k")).isInstanceOf(StorageException.class);
         assertThat(sleeps).hasSize(7);
         long[] steps = {100, 200, 400, 800, 1000, 1000, 1000};
@@ -116,10 +126,8 @@ class RetryingStorageProviderTest {
 
     @Test
     void jitterBoundsAreExact() {
-        RetryingStorageProvider low = RetryingStorageProvider.wrap(memory).baseDelay(Duration.ofMillis(100))
-                .maxDelay(Duration.ofSeconds(1)).jitter(() -> 0.0).build();
-        RetryingStorageProvider high = RetryingStorageProvider.wrap(memory).baseDelay(Duration.ofMillis(100))
-                .maxDelay(Duration.ofSeconds(1)).jitter(() -> 0.999999).build();
+        RetryingStorageProvider low = RetryingStorageProvider.wrap(memory).policy(FIVE).jitter(() -> 0.0).build();
+        RetryingStorageProvider high = RetryingStorageProvider.wrap(memory).policy(FIVE).jitter(() -> 0.999999).build();
         assertThat(low.delay(1)).isEqualTo(Duration.ofMillis(50));
         assertThat(low.delay(3)).isEqualTo(Duration.ofMillis(200));
         assertThat(low.delay(60)).isEqualTo(Duration.ofMillis(500));
@@ -214,21 +222,64 @@ class RetryingStorageProviderTest {
     }
 
     @Test
-    void builderRejectsNonsenseWithPreciseMessages() {
-        RetryingStorageProvider.Builder builder = RetryingStorageProvider.wrap(memory);
-        assertThatThrownBy(() -> builder.maxAttempts(0)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("at least 1");
-        assertThatThrownBy(() -> builder.baseDelay(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> RetryingStorageProvider.wrap(memory).baseDelay(Duration.ofSeconds(5))
-                .maxDelay(Duration.ofSeconds(1)).build()).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("must not be shorter than baseDelay");
+    void builderTakesEachSettingOnce() {
+        RetryingStorageProvider.Builder builder = RetryingStorageProvider.wrap(memory).policy(FIVE);
+        assertThatThrownBy(() -> builder.policy(RetryPolicy.DEFAULT)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("policy was already set");
+        assertThatThrownBy(() -> builder.policy(null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> RetryingStorageProvider.wrap(null)).isInstanceOf(NullPointerException.class);
+        assertThat(RetryingStorageProvider.wrap(memory).build().policy()).isEqualTo(RetryPolicy.DEFAULT);
+    }
+
+    @Test
+    void aPutTheProviderRetriesInsideIsNotRetriedAgainButItsReadsAre() {
+        FaultInjectingStorageProvider faulty = FaultInjectingStorageProvider.wrap(memory)
+                .failFirstCalls(Verb.PUT, 1).failFirstCalls(Verb.STAT, 1).build();
+        RetryingStorageProvider storage = retrying(new RetriesInside(faulty, InternalRetries.PUT)).build();
+        assertThatThrownBy(() -> storage.put("k", ContentSource.of(new byte[3]))).isInstanceOf(StorageException.class)
+                .hasMessageStartingWith("injected fault");
+        assertThat(faulty.calls(Verb.PUT)).as("the provider's own retries were spent already").isEqualTo(1);
+        assertThat(storage.stat("k")).isEmpty();
+        assertThat(faulty.calls(Verb.STAT)).isEqualTo(2);
+    }
+
+    @Test
+    void aProviderThatRetriesEverythingItselfGetsNoAttemptOnTop() {
+        FaultInjectingStorageProvider faulty = FaultInjectingStorageProvider.wrap(memory)
+                .failFromNthCall(Verb.STAT, 1).failFromNthCall(Verb.GET, 1).failFromNthCall(Verb.LIST, 1)
+                .failFromNthCall(Verb.DELETE, 1).build();
+        RetryingStorageProvider storage = retrying(new RetriesInside(faulty, InternalRetries.ALL)).build();
+        assertThatThrownBy(() -> storage.stat("k")).hasMessageStartingWith("injected fault");
+        assertThatThrownBy(() -> storage.get("k")).hasMessageStartingWith("injected fault");
+        assertThatThrownBy(() -> storage.list("").close()).hasMessageStartingWith("injected fault");
+        assertThatThrownBy(() -> storage.delete("k")).hasMessageStartingWith("injected fault");
+        for (Verb verb : new Verb[] {Verb.STAT, Verb.GET, Verb.LIST, Verb.DELETE}) {
+            assertThat(faulty.calls(verb)).as(verb.name()).isEqualTo(1);
+        }
+        assertThat(sleeps).isEmpty();
+        assertThat(storage.internalRetries()).as("a wrapper outside this one adds nothing either")
+                .isEqualTo(InternalRetries.ALL);
+    }
+
+    /** A provider that declares what it retries itself (as S3 does), delegating the rest. */
+    private static final class RetriesInside extends ForwardingStorageProvider {
+        private final InternalRetries inside;
+
+        RetriesInside(StorageProvider delegate, InternalRetries inside) {
+            super(delegate);
+            this.inside = inside;
+        }
+
+        @Override
+        public InternalRetries internalRetries() {
+            return inside;
+        }
     }
 
     @Test
     void oneAttemptMeansNoRetry() {
         FaultInjectingStorageProvider faulty = FaultInjectingStorageProvider.wrap(memory).failFirstCalls(Verb.STAT, 1).build();
-        RetryingStorageProvider storage = retrying(faulty).maxAttempts(1).build();
+        RetryingStorageProvider storage = retrying(faulty, 1).build();
         assertThatThrownBy(() -> storage.stat("k")).isInstanceOf(StorageException.class).hasMessageStartingWith("injected fault");
         assertThat(sleeps).isEmpty();
     }

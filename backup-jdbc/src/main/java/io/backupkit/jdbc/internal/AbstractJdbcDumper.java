@@ -154,6 +154,8 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             List<String> schemas = model.tables().stream().map(Table::schema).distinct().toList();
             warnings.addAll(dialect.notCaptured(main, schemas));
             warnings.addAll(extraWarnings(main, model));
+            List<String> notCaptured = dialect.uncapturable(main, model);
+            List<String> outsideBackup = dialect.outsideBackup(main, model);
             try (OutputStream out = ctx.createObject(SCHEMA_OBJECT, Manifest.ObjectKind.SCHEMA)) {
                 SchemaJson.write(model, out);
             }
@@ -173,7 +175,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             }
             return new DumpSummary(meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion(),
                     JdbcSupport.redactUrl(meta.getURL()), entries, metadata, sortedWarnings,
-                    notCapturedObjects(main, model), outsideBackup(main, model));
+                    concat(notCaptured, notCapturedObjects(main, model)), concat(outsideBackup, outsideBackup(main, model)));
         } catch (SQLException e) {
             throw new DumpException("reading the database failed: " + e.getMessage(), e);
         } catch (IOException e) {
@@ -638,7 +640,16 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
     /** Carries out a checked plan. */
     protected void execute(RestoreContext ctx, Connection c, RestorePlan plan) throws SQLException {
         ctx.checkCancelled(); // last moment a cancel leaves the target untouched
+        boolean generic = !restoresObjectsItself();
+        if (generic) {
+            new OutsideReferences(dialect).check(ctx, c, plan);
+        }
         boolean oneTransaction = dialect.transactionalDdl();
+        Set<String> restoredTables = plan.tables().stream().map(tp -> tp.backup().qualifiedName()).collect(Collectors.toSet());
+        List<SchemaModel.DbObject> objects = generic && plan.mode() == RestoreMode.REPLACE
+                ? DbObjects.restored(plan.model().objects(), restoredTables, ctx.tables().isAll()) : List.of();
+        List<SchemaModel.DbObject> suspended = generic && plan.mode() == RestoreMode.DATA_ONLY
+                ? suspendedTriggers(c, plan) : List.of();
         dialect.prepareRestoreConnection(c);
         boolean checksOff;
         if (dialect.foreignKeyChecksOutsideTransaction()) {
@@ -656,10 +667,21 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             switch (plan.mode()) {
                 case REPLACE -> {
                     createSchemas(c, order);
+                    List<SchemaModel.DbObject> dropOrder = new ArrayList<>(objects);
+                    Collections.reverse(dropOrder);
+                    for (SchemaModel.DbObject o : dropOrder) {
+                        dialect.dropObject(c, o);
+                    }
                     dropReplacedObjects(c, plan);
+                    for (SchemaModel.DbObject o : DbObjects.inPhase(objects, SchemaModel.Phase.PRE_DATA)) {
+                        dialect.createObject(c, o);
+                    }
                     createTables(c, plan, order);
                 }
                 case DATA_ONLY -> {
+                    for (SchemaModel.DbObject o : suspended) {
+                        dialect.dropObject(c, o);
+                    }
                     for (TablePlan tp : reverse) {
                         JdbcSupport.execute(c, dialect.emptyTable(tp.target()));
                     }
@@ -703,6 +725,11 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                     }
                 }
             }
+            for (SchemaModel.DbObject o : DbObjects.inPhase(objects, SchemaModel.Phase.POST_DATA)) {
+                dialect.createObject(c, o);
+            }
+            recreate(c, suspended);
+            suspended = List.of();
             afterLoad(c, plan);
             resetCounters(c, plan);
             if (checksOff && !dialect.foreignKeyChecksOutsideTransaction()) {
@@ -711,6 +738,13 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             c.commit();
         } catch (SQLException | RuntimeException e) {
             rollbackAfterFailure(c, e, oneTransaction);
+            if (!oneTransaction && !suspended.isEmpty()) {
+                try {
+                    recreate(c, suspended); // committed as they go: put the suspended triggers back at least
+                } catch (SQLException | RuntimeException re) {
+                    e.addSuppressed(re);
+                }
+            }
             throw e;
         } finally {
             try {
@@ -733,6 +767,18 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
         }
     }
 
+    /**
+     * Whether this dumper restores the model's {@link SchemaModel#objects()} and keeps other tables' foreign keys
+     * itself, through {@link #createTables}, {@link #beforeLoad} and {@link #afterLoad} (PostgreSQL interleaves objects
+     * with the tables in {@code pg_depend} order, disables triggers instead of dropping them, and re-creates and
+     * validates other tables' foreign keys in its transaction). By default the shared code drops and creates objects
+     * by phase, for DATA_ONLY drops the loaded tables' triggers for the load and re-creates them after it, and checks
+     * before any change that a selective restore orphans no row of another table.
+     */
+    protected boolean restoresObjectsItself() {
+        return false;
+    }
+
     /** Runs after the tables are created or emptied and before the rows are loaded (DATA_ONLY: disable triggers). */
     protected void beforeLoad(Connection c, RestorePlan plan) throws SQLException {
     }
@@ -744,6 +790,32 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
     /** The order the tables' keys and indexes are built in; the plan's by default. */
     protected List<TablePlan> keyOrder(RestorePlan plan) {
         return plan.tables();
+    }
+
+    /**
+     * DATA_ONLY: the target's triggers on the tables loaded. Engines without a way to switch a trigger off drop them
+     * for the load and re-create them after it (in the same transaction where DDL is transactional), so loading the
+     * backup's rows does not fire them.
+     */
+    private List<SchemaModel.DbObject> suspendedTriggers(Connection c, RestorePlan plan) throws SQLException {
+        List<Table> targets = plan.tables().stream().map(TablePlan::target).toList();
+        Set<String> names = targets.stream().map(Table::qualifiedName).collect(Collectors.toSet());
+        List<String> schemas = targets.stream().map(Table::schema).distinct().toList();
+        List<SchemaModel.DbObject> triggers = dialect.readObjects(c, targets, schemas).stream()
+                .filter(o -> o.kind().equals("trigger") && names.contains(o.table())).toList();
+        if (!triggers.isEmpty()) {
+            LOG.warn("DATA_ONLY: {} cannot switch triggers off, so the triggers {} of the loaded tables are dropped for "
+                    + "the load and re-created after it{}", dialect.name(),
+                    triggers.stream().map(SchemaModel.DbObject::name).collect(Collectors.joining(", ")),
+                    dialect.transactionalDdl() ? ", in the restore's transaction" : "");
+        }
+        return triggers;
+    }
+
+    private void recreate(Connection c, List<SchemaModel.DbObject> suspended) throws SQLException {
+        for (SchemaModel.DbObject o : suspended) {
+            dialect.createObject(c, o);
+        }
     }
 
     /**
@@ -1034,4 +1106,13 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
 
     // ==================================================================== helpers
 
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
 }

@@ -556,6 +556,59 @@ public abstract class Dialect {
         return Optional.empty();
     }
 
+    // ---------------------------------------------------------------- database objects (schema model format 2)
+
+    /**
+     * The database objects beyond tables, sequences and views (triggers, routines, events, pragmas, ...) of the
+     * dumped schemas, as {@link SchemaModel.DbObject}s in the dump's order; none by default.
+     *
+     * @param tables the tables read (objects of other tables are left out)
+     */
+    public List<SchemaModel.DbObject> readObjects(Connection c, List<Table> tables, List<String> schemas)
+            throws SQLException {
+        return List.of();
+    }
+
+    /**
+     * Objects of the dumped schemas this dialect cannot capture, one entry naming each and why; a non-empty list
+     * fails the backup unless it may be incomplete ({@link io.backupkit.api.spi.DumpSummary#notCaptured()}).
+     */
+    public List<String> uncapturable(Connection c, SchemaModel model) throws SQLException {
+        return List.of();
+    }
+
+    /**
+     * Server-level objects the dumped database references (users, server settings), each with what references
+     * it ({@link io.backupkit.api.spi.DumpSummary#outsideBackup()}).
+     */
+    public List<String> outsideBackup(Connection c, SchemaModel model) throws SQLException {
+        return List.of();
+    }
+
+    /**
+     * Runs the statements that create an object; engines whose objects depend on session settings restore them
+     * around it.
+     */
+    public void createObject(Connection c, SchemaModel.DbObject o) throws SQLException {
+        JdbcSupport.execute(c, o.create());
+    }
+
+    /** Drops an object if it exists (REPLACE, and the triggers a DATA_ONLY load suspends). */
+    public void dropObject(Connection c, SchemaModel.DbObject o) throws SQLException {
+        if (o.drop() != null) {
+            JdbcSupport.execute(c, o.drop());
+        }
+    }
+
+    /**
+     * A CREATE TEMPORARY TABLE statement for an empty session-private table with the columns (and their types) of
+     * {@code columns} of {@code source}: the selective-restore check loads the restored table's keys into it.
+     */
+    public String createKeyTable(String name, Table source, List<String> columns) {
+        return "CREATE TEMPORARY TABLE " + quote(name) + " AS SELECT " + columns(columns) + " FROM " + qualify(source)
+                + " WHERE 1 = 0";
+    }
+
     /**
      * Objects of the dumped schemas the model does not capture (triggers, routines, ...), one message per object,
      * e.g. {@code trigger app.audit_ins not captured}.

@@ -46,7 +46,7 @@ public final class JdbcSchemaReader {
         }
         return new SchemaModel(SchemaModel.FORMAT, meta.getDatabaseProductName(), meta.getDatabaseProductVersion(),
                 dialect.currentSchema(c), TableOrder.loadOrder(tables), dialect.readSequences(c, schemas),
-                dialect.readViews(c, schemas, warnings), List.of());
+                dialect.readViews(c, schemas, warnings), List.of(), dialect.readObjects(c, tables, schemas));
     }
 
     /** Base tables of a schema, sorted by name. */

@@ -4,7 +4,6 @@ import io.backupkit.jdbc.internal.SchemaModel.Column;
 import io.backupkit.jdbc.internal.SchemaModel.Identity;
 import io.backupkit.jdbc.internal.SchemaModel.Key;
 import io.backupkit.jdbc.internal.SchemaModel.Table;
-import io.backupkit.jdbc.internal.SchemaModel.View;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -65,13 +64,67 @@ public final class MariaDbDialect extends Dialect {
 
     @Override
     public SchemaModel readSchema(Connection c, Predicate<String[]> tableFilter, List<String> warnings) throws SQLException {
-        SchemaModel generic = new JdbcSchemaReader(this).read(c, tableFilter, warnings);
+        List<String> sequences = MariaDbObjects.sequences(c, currentSchema(c));
+        SchemaModel generic = new JdbcSchemaReader(this).read(c, st -> !sequences.contains(st[1]) && tableFilter.test(st),
+                warnings);
         List<Table> tables = new ArrayList<>();
         for (Table t : generic.tables()) {
             tables.add(refine(c, t, warnings));
         }
         return new SchemaModel(SchemaModel.FORMAT, generic.product(), generic.productVersion(), generic.defaultSchema(),
-                TableOrder.loadOrder(tables), List.of(), generic.views(), List.of());
+                TableOrder.loadOrder(tables), List.of(), generic.views(), List.of(), generic.objects());
+    }
+
+    @Override
+    public List<SchemaModel.DbObject> readObjects(Connection c, List<Table> tables, List<String> schemas) throws SQLException {
+        List<SchemaModel.DbObject> out = new ArrayList<>();
+        for (String db : schemas) {
+            out.addAll(new MariaDbObjects(this).read(c, tables.stream().filter(t -> t.schema().equals(db)).toList(), db));
+        }
+        return out;
+    }
+
+    @Override
+    public List<String> uncapturable(Connection c, SchemaModel model) throws SQLException {
+        return new MariaDbObjects(this).uncapturable(c, model.defaultSchema());
+    }
+
+    @Override
+    public List<String> outsideBackup(Connection c, SchemaModel model) throws SQLException {
+        return new MariaDbObjects(this).outsideBackup(c, model.defaultSchema());
+    }
+
+    /**
+     * The server's own CREATE TABLE (charsets, collations, partitioning, CHECK constraints, JSON checks, generated
+     * columns, table options and the AUTO_INCREMENT position exactly as mariadb-dump shows them), split in two: the
+     * table with its primary key and checks, created before the rows are loaded; its other keys (unique, plain,
+     * FULLTEXT, SPATIAL), added in one ALTER TABLE after the load. Foreign keys come from the model, after all
+     * tables are loaded.
+     */
+    static Map<String, String> splitCreateTable(String create) {
+        int open = create.indexOf("(\n");
+        int close = create.lastIndexOf("\n)");
+        if (open < 0 || close < open) {
+            return Map.of("sql", create);
+        }
+        String[] parts = create.substring(open + 2, close).split(",\n");
+        List<String> kept = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        for (String part : parts) {
+            String trimmed = part.strip();
+            if (trimmed.startsWith("KEY ") || trimmed.startsWith("UNIQUE KEY ") || trimmed.startsWith("FULLTEXT KEY ")
+                    || trimmed.startsWith("SPATIAL KEY ")) {
+                keys.add(trimmed);
+            } else if (!(trimmed.startsWith("CONSTRAINT ") && trimmed.contains(" FOREIGN KEY ("))) {
+                kept.add(part);
+            }
+        }
+        Map<String, String> out = new HashMap<>();
+        out.put("sql", create.substring(0, open + 2) + String.join(",\n", kept) + create.substring(close));
+        if (!keys.isEmpty()) {
+            out.put("keys", String.join("\n", keys));
+        }
+        return out;
     }
 
     private Table refine(Connection c, Table t, List<String> warnings) throws SQLException {
@@ -166,6 +219,12 @@ public final class MariaDbDialect extends Dialect {
             fks.add(r == null ? fk : new SchemaModel.ForeignKey(fk.name(), fk.columns(), fk.referencedSchema(),
                     fk.referencedTable(), fk.referencedColumns(), action(r[0]), action(r[1]), false));
         }
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW CREATE TABLE " + qualify(t))) {
+            if (rs.next()) {
+                // Unqualified (a DEFAULT nextval(`db`.`seq`)), the table follows into a differently named database.
+                options.putAll(splitCreateTable(rs.getString(2).replace(quote(t.schema()) + ".`", "`")));
+            }
+        }
         return new Table(t.schema(), t.name(), cols, t.primaryKey(), t.uniqueKeys(), fks, t.indexes(), checks,
                 autoIncrement, options);
     }
@@ -192,6 +251,9 @@ public final class MariaDbDialect extends Dialect {
             case "float" -> ValueType.FLOAT;
             case "double", "real" -> ValueType.DOUBLE;
             case "binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob" -> ValueType.BYTES;
+            // the server's internal format (SRID + WKB), as mariadb-dump --hex-blob carries it
+            case "geometry", "point", "linestring", "polygon", "multipoint", "multilinestring", "multipolygon",
+                 "geometrycollection" -> ValueType.BYTES;
             default -> ValueType.STRING; // char types, text, enum, set, json, date/time types as text, inet, uuid
         };
     }
@@ -275,6 +337,11 @@ public final class MariaDbDialect extends Dialect {
 
     @Override
     public List<String> createTable(Table t) {
+        String verbatim = t.options().get("sql");
+        if (verbatim != null && verbatim.startsWith("CREATE TABLE ")) {
+            int paren = verbatim.indexOf(" (\n");
+            return List.of("CREATE TABLE " + qualify(t) + verbatim.substring(paren));
+        }
         List<String> sql = super.createTable(t);
         String create = sql.get(0);
         for (Column c : t.columns()) {
@@ -284,6 +351,16 @@ public final class MariaDbDialect extends Dialect {
             }
         }
         return List.of(create);
+    }
+
+    @Override
+    public List<String> createKeysAndIndexes(Table t) {
+        if (t.options().get("sql") == null) {
+            return super.createKeysAndIndexes(t); // a backup made before the server's CREATE TABLE was kept
+        }
+        String keys = t.options().get("keys");
+        return keys == null ? List.of() : List.of("ALTER TABLE " + qualify(t) + " ADD "
+                + String.join(", ADD ", keys.split("\n")));
     }
 
     @Override
@@ -322,30 +399,6 @@ public final class MariaDbDialect extends Dialect {
     }
 
     @Override
-    public List<View> readViews(Connection c, List<String> schemas, List<String> warnings) throws SQLException {
-        List<View> out = new ArrayList<>();
-        for (String schema : schemas) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS "
-                    + "WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME")) {
-                ps.setString(1, schema);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String def = rs.getString(2);
-                        if (def == null || def.isEmpty()) {
-                            warnings.add("view " + schema + "." + rs.getString(1)
-                                    + " not captured: its definition is not readable (SHOW VIEW privilege?)");
-                        } else {
-                            // Unqualified, the view follows the tables into a differently named database.
-                            out.add(new View(schema, rs.getString(1), def.replace(quote(schema) + ".", ""), false));
-                        }
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
-    @Override
     public String upsert(Table t, List<Column> cols, Key key) {
         List<String> updates = cols.stream().filter(c -> !key.columns().contains(c.name()))
                 .map(c -> quote(c.name()) + " = VALUES(" + quote(c.name()) + ")").collect(Collectors.toList());
@@ -376,37 +429,5 @@ public final class MariaDbDialect extends Dialect {
                     + target.nativeType() + " in the target");
         }
         return super.cannotHold(backup, target);
-    }
-
-    @Override
-    public List<String> notCaptured(Connection c, List<String> schemas) throws SQLException {
-        List<String> out = new ArrayList<>();
-        for (String schema : schemas) {
-            list(c, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?", schema, "trigger", out);
-            list(c, "SELECT CONCAT(LOWER(ROUTINE_TYPE), ' ', ROUTINE_NAME) FROM information_schema.ROUTINES "
-                    + "WHERE ROUTINE_SCHEMA = ?", schema, null, out);
-            list(c, "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?", schema, "event", out);
-            list(c, "SELECT DISTINCT TABLE_NAME FROM information_schema.PARTITIONS WHERE TABLE_SCHEMA = ? "
-                    + "AND PARTITION_NAME IS NOT NULL", schema, "partitioning of table", out);
-            list(c, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'SEQUENCE'",
-                    schema, "sequence", out);
-        }
-        out.add("grants and users not captured (they belong to the server, not the database)");
-        return out;
-    }
-
-    private static void list(Connection c, String sql, String schema, String kind, List<String> out) {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add((kind == null ? "" : kind + " ") + (kind == null ? rs.getString(1).replaceFirst(" ", " " + schema + ".")
-                            : schema + "." + rs.getString(1)) + " not captured");
-                }
-            }
-        } catch (SQLException e) {
-            out.add("could not list " + (kind == null ? "routines" : kind + "s") + " of " + schema + " (" + e.getMessage()
-                    + "): there may be objects not captured");
-        }
     }
 }

@@ -4,13 +4,14 @@ import io.backupkit.jdbc.internal.SchemaModel.Column;
 import io.backupkit.jdbc.internal.SchemaModel.Index;
 import io.backupkit.jdbc.internal.SchemaModel.Key;
 import io.backupkit.jdbc.internal.SchemaModel.Table;
-import io.backupkit.jdbc.internal.SchemaModel.View;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,7 +54,6 @@ public final class SqliteDialect extends Dialect {
                 st -> !st[1].toLowerCase(Locale.ROOT).startsWith("sqlite_") && tableFilter.test(st), warnings);
         Map<String, String> tableSql = new HashMap<>();
         Map<String, List<Index>> indexes = new HashMap<>();
-        List<View> views = new ArrayList<>();
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY rowid")) {
             while (rs.next()) {
@@ -68,7 +68,6 @@ public final class SqliteDialect extends Dialect {
                                             List.of(), sql));
                         }
                     }
-                    case "view" -> views.add(new View("", rs.getString(2), sql, false));
                     default -> {
                     }
                 }
@@ -82,8 +81,13 @@ public final class SqliteDialect extends Dialect {
                 }
             }
         }
+        Map<String, Map<String, String>> generatedColumns = new HashMap<>();
+        for (Table t : generic.tables()) {
+            generatedColumns.put(t.name(), generatedColumns(c, t.name()));
+        }
         List<Table> tables = new ArrayList<>();
         for (Table t : generic.tables()) {
+            Map<String, String> generated = generatedColumns.get(t.name());
             String sql = tableSql.get(t.name());
             boolean autoinc = sql != null && AUTOINCREMENT.matcher(sql).find();
             List<Column> cols = t.columns().stream().map(col -> {
@@ -91,7 +95,7 @@ public final class SqliteDialect extends Dialect {
                 return new Column(col.name(), col.nativeType(), col.jdbcType(), col.size(), col.scale(), col.nullable(),
                         isRowidAlias ? null : col.defaultValue(),
                         isRowidAlias ? SchemaModel.Identity.AUTO_INCREMENT : SchemaModel.Identity.NONE,
-                        col.generated(), ValueType.DYNAMIC);
+                        generated.containsKey(col.name()) ? generated.get(col.name()) : col.generated(), ValueType.DYNAMIC);
             }).toList();
             Map<String, String> options = new HashMap<>(t.options());
             if (sql != null) {
@@ -102,7 +106,98 @@ public final class SqliteDialect extends Dialect {
                     indexes.getOrDefault(t.name(), List.of()), t.checks(), next, options));
         }
         return new SchemaModel(SchemaModel.FORMAT, generic.product(), generic.productVersion(), "",
-                TableOrder.loadOrder(tables), List.of(), views, List.of());
+                TableOrder.loadOrder(tables), List.of(), List.of(), List.of(), generic.objects());
+    }
+
+    /**
+     * The generated columns of a table ({@code PRAGMA table_xinfo} marks them hidden 2 or 3), by name; the value is
+     * a marker only, the column's definition stays in the table's own CREATE TABLE text.
+     */
+    private Map<String, String> generatedColumns(Connection c, String table) throws SQLException {
+        Map<String, String> out = new HashMap<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("PRAGMA table_xinfo(" + quote(table) + ")")) {
+            while (rs.next()) {
+                int hidden = rs.getInt("hidden");
+                if (hidden == 2 || hidden == 3) {
+                    out.put(rs.getString("name"), hidden == 2 ? "VIRTUAL" : "STORED");
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Triggers and views from {@code sqlite_master} (their own SQL text, in the order SQLite created them: each
+     * after what it uses), and {@code PRAGMA user_version} / {@code application_id} (migration tools read them).
+     * A view depends on the tables and views its text names; a trigger belongs to its table.
+     */
+    @Override
+    public List<SchemaModel.DbObject> readObjects(Connection c, List<Table> tables, List<String> schemas)
+            throws SQLException {
+        Set<String> tableNames = new HashSet<>();
+        tables.forEach(t -> tableNames.add(t.name()));
+        List<String[]> rows = new ArrayList<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT type, name, tbl_name, sql FROM sqlite_master "
+                     + "WHERE type IN ('table', 'view', 'trigger') AND sql IS NOT NULL ORDER BY rowid")) {
+            while (rs.next()) {
+                rows.add(new String[]{rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
+            }
+        }
+        List<SchemaModel.DbObject> out = new ArrayList<>();
+        for (String[] r : rows) {
+            if (r[0].equals("trigger") && tableNames.contains(r[2])) {
+                out.add(new SchemaModel.DbObject("trigger", "", r[1], r[2], List.of(r[3]),
+                        "DROP TRIGGER IF EXISTS " + quote(r[1]), List.of(DbObjects.tableKey(r[2])), SchemaModel.Phase.POST_DATA));
+            } else if (r[0].equals("trigger") && rows.stream().anyMatch(v -> v[0].equals("view") && v[1].equals(r[2]))) {
+                // INSTEAD OF trigger: belongs to its view, comes and goes with it
+                out.add(new SchemaModel.DbObject("trigger", "", r[1], null, List.of(r[3]),
+                        "DROP TRIGGER IF EXISTS " + quote(r[1]), List.of("view " + r[2]), SchemaModel.Phase.POST_DATA));
+            } else if (r[0].equals("view")) {
+                List<String> deps = new ArrayList<>();
+                for (String[] other : rows) {
+                    if (!other[0].equals("trigger") && !other[1].equals(r[1]) && names(r[3], other[1])) {
+                        deps.add(other[0].equals("view") ? "view " + other[1] : DbObjects.tableKey(other[1]));
+                    }
+                }
+                out.add(new SchemaModel.DbObject("view", "", r[1], null, List.of(r[3]), "DROP VIEW IF EXISTS " + quote(r[1]),
+                        deps, SchemaModel.Phase.POST_DATA));
+            }
+        }
+        for (String pragma : List.of("user_version", "application_id")) {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA " + pragma)) {
+                rs.next();
+                out.add(new SchemaModel.DbObject("pragma", "", pragma, null, List.of("PRAGMA " + pragma + " = " + rs.getLong(1)),
+                        null, List.of(), SchemaModel.Phase.POST_DATA));
+            }
+        }
+        return out;
+    }
+
+    /** Whether SQL text names an object: as a quoted identifier or as a bare word. */
+    private static boolean names(String sql, String name) {
+        String lower = sql.toLowerCase(Locale.ROOT);
+        String n = name.toLowerCase(Locale.ROOT);
+        return lower.contains("\"" + n.replace("\"", "\"\"") + "\"") || lower.contains("`" + n + "`")
+                || lower.contains("[" + n + "]") || Pattern.compile("(?<![\\w$])" + Pattern.quote(n) + "(?![\\w$])").matcher(lower).find();
+    }
+
+    /**
+     * Virtual tables: their rows live in the module's shadow tables (or outside the file), which this dumper copies
+     * as plain tables; they are reported rather than restored as something else.
+     */
+    @Override
+    public List<String> uncapturable(Connection c, SchemaModel model) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' "
+                     + "AND sql LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name")) {
+            while (rs.next()) {
+                out.add("virtual table " + rs.getString(1) + ": the rows of a virtual table are not captured");
+            }
+        }
+        return out;
     }
 
     @Override
@@ -194,7 +289,7 @@ public final class SqliteDialect extends Dialect {
     }
 
     @Override
-    public List<String> createView(View v) {
+    public List<String> createView(SchemaModel.View v) {
         return List.of(v.definition());
     }
 
@@ -238,17 +333,5 @@ public final class SqliteDialect extends Dialect {
     @Override
     public Optional<String> cannotHold(Column backup, Column target) {
         return Optional.empty(); // SQLite stores any value in any column (type affinity); STRICT tables are rare
-    }
-
-    @Override
-    public List<String> notCaptured(Connection c, List<String> schemas) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT type, name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")) {
-            while (rs.next()) {
-                out.add("trigger " + rs.getString(2) + " not captured");
-            }
-        }
-        return out;
     }
 }

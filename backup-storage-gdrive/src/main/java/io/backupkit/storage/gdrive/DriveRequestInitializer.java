@@ -2,6 +2,7 @@ package io.backupkit.storage.gdrive;
 
 import com.google.api.client.http.HttpRequest;
 import com.google.api.client.http.HttpRequestInitializer;
+import io.backupkit.api.RetryPolicy;
 import java.io.IOException;
 import java.time.Duration;
 
@@ -32,7 +33,7 @@ final class DriveRequestInitializer implements HttpRequestInitializer {
         request.setUnsuccessfulResponseHandler(handler);
         request.setIOExceptionHandler(handler);
         // The handler counts its own retries; this only has to leave room for them and one token refresh.
-        request.setNumberOfRetries(retryPolicy.maxRetries() + 2);
+        request.setNumberOfRetries(retryPolicy.maxAttempts() + 1);
         if (request.getUrl() != null && request.getUrl().containsKey("upload_id")) {
             // A 308 of a resumable session means "resume incomplete", and a Location on it is the session's new
             // URL, which the uploader takes itself: never a redirect to follow with the chunk again.

@@ -7,6 +7,7 @@ import com.google.api.client.http.HttpResponse;
 import com.google.api.client.http.HttpUnsuccessfulResponseHandler;
 import com.google.api.client.json.GenericJson;
 import com.google.api.client.json.gson.GsonFactory;
+import io.backupkit.api.RetryPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>429, 408, 5xx, and 403 with reason {@code rateLimitExceeded} / {@code userRateLimitExceeded} are
- *       retried with exponential backoff and jitter ({@link RetryPolicy}); a {@code Retry-After} header is
- *       honoured up to the maximum delay;</li>
+ *       retried as the {@link RetryPolicy} says ({@code maxAttempts} requests in all, its backoff between them); a
+ *       {@code Retry-After} header is honoured up to the maximum delay;</li>
  *   <li>a connection failure (I/O exception) is retried the same way;</li>
  *   <li>a 401 is handed once to the credentials' handler, which refreshes the access token;</li>
  *   <li>when a chunk of a resumable upload is retried, the request is first turned into a status query
@@ -75,15 +76,15 @@ final class DriveRetryHandler implements HttpUnsuccessfulResponseHandler, HttpIO
         ErrorBody error = ErrorBody.read(response);
         boolean transientFailure = status == 429 || status == 408 || status >= 500
                 || status == 403 && RATE_LIMIT_REASONS.contains(error.reason());
-        if (transientFailure && supportsRetry && retries < policy.maxRetries()) {
-            long delay = policy.delayMillis(retries);
+        if (transientFailure && supportsRetry && retries < policy.maxAttempts() - 1) {
+            long delay = policy.delayAfterAttempt(retries + 1).toMillis();
             Long retryAfter = retryAfterMillis(response);
             if (retryAfter != null) {
                 delay = Math.min(Math.max(delay, retryAfter), policy.maxDelay().toMillis());
             }
             retries++;
             LOG.debug("Drive answered {} {} to {} {}; retry {} of {} in {} ms", status, error.reason(),
-                    request.getRequestMethod(), request.getUrl().getRawPath(), retries, policy.maxRetries(), delay);
+                    request.getRequestMethod(), request.getUrl().getRawPath(), retries, policy.maxAttempts() - 1, delay);
             sleep(delay);
             turnChunkIntoStatusQuery(request);
             return true;
@@ -93,13 +94,13 @@ final class DriveRetryHandler implements HttpUnsuccessfulResponseHandler, HttpIO
 
     @Override
     public boolean handleIOException(HttpRequest request, boolean supportsRetry) throws IOException {
-        if (!supportsRetry || retries >= policy.maxRetries()) {
+        if (!supportsRetry || retries >= policy.maxAttempts() - 1) {
             return false;
         }
-        long delay = policy.delayMillis(retries);
+        long delay = policy.delayAfterAttempt(retries + 1).toMillis();
         retries++;
         LOG.debug("connection to Drive failed during {} {}; retry {} of {} in {} ms",
-                request.getRequestMethod(), request.getUrl().getRawPath(), retries, policy.maxRetries(), delay);
+                request.getRequestMethod(), request.getUrl().getRawPath(), retries, policy.maxAttempts() - 1, delay);
         sleep(delay);
         turnChunkIntoStatusQuery(request);
         return true;

@@ -19,6 +19,7 @@ import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.google.auth.oauth2.UserCredentials;
 import io.backupkit.api.BlobNotFoundException;
 import io.backupkit.api.ConfigurationException;
+import io.backupkit.api.RetryPolicy;
 import io.backupkit.api.StorageException;
 import io.backupkit.api.spi.BlobInfo;
 import io.backupkit.api.spi.ByteRange;
@@ -120,6 +121,7 @@ public final class DriveStorageProvider implements StorageProvider {
     private final int listPageSize;
     private final boolean deleteToTrash;
     private final int downloadResumes;
+    private final RetryPolicy retries;
     private final String description;
     /** Folder path below the root ("a/b", "" for the root itself) to folder id. */
     private final ConcurrentHashMap<String, String> folderIds = new ConcurrentHashMap<>();
@@ -136,10 +138,21 @@ public final class DriveStorageProvider implements StorageProvider {
         this.simpleUploadThreshold = b.simpleUploadThreshold < 0 ? Math.min(DEFAULT_SIMPLE_UPLOAD_THRESHOLD, b.chunkSize) : b.simpleUploadThreshold;
         this.listPageSize = b.listPageSize;
         this.deleteToTrash = b.deleteToTrash;
-        this.downloadResumes = b.retryPolicy.maxRetries();
+        this.downloadResumes = b.retryPolicy.maxAttempts() - 1;
+        this.retries = b.retryPolicy;
         this.description = "gdrive://" + rootFolderId + (basePath.isEmpty() ? "" : "/" + b.basePath)
                 + (configuredDriveId == null ? "" : "?driveId=" + configuredDriveId);
         folderIds.put("", rootFolderId);
+    }
+
+    /** For tests in this package: the chunk size in effect. */
+    int chunkSize() {
+        return chunkSize;
+    }
+
+    /** For tests in this package: the retries in effect. */
+    RetryPolicy retries() {
+        return retries;
     }
 
     /** A builder; {@link Builder#rootFolderId} and one way of authenticating are required. */
@@ -253,6 +266,15 @@ public final class DriveStorageProvider implements StorageProvider {
             LOG.debug("a concurrent put of {} in {} won; removing this put's file {}", name, description, stored.id());
             remove(stored);
         }
+    }
+
+    /**
+     * {@code ALL}: every Drive request is retried where it is made ({@link Builder#retries}), so the engine's retry
+     * wrapper adds no attempts on top.
+     */
+    @Override
+    public InternalRetries internalRetries() {
+        return InternalRetries.ALL;
     }
 
     // ---------------------------------------------------------------------------------------------- get
@@ -636,6 +658,11 @@ public final class DriveStorageProvider implements StorageProvider {
      * {@link #applicationDefaultCredentials}.
      */
     public static final class Builder {
+        /**
+         * Drive's default retries: 9 requests in all, waits from 0.5 s doubling up to 32 s, the backoff Google asks
+         * for on its per-user rate limits (longer than {@link RetryPolicy#DEFAULT}, which suits S3).
+         */
+        public static final RetryPolicy DEFAULT_RETRIES = new RetryPolicy(9, Duration.ofMillis(500), Duration.ofSeconds(32));
         private String rootFolderId;
         private String driveId;
         private String basePath;
@@ -656,7 +683,7 @@ public final class DriveStorageProvider implements StorageProvider {
         private int simpleUploadThreshold = -1;
         private int listPageSize = 1000;
         private boolean deleteToTrash;
-        private RetryPolicy retryPolicy = RetryPolicy.defaults();
+        private RetryPolicy retryPolicy;
         private Duration connectTimeout = Duration.ofSeconds(20);
         private Duration readTimeout = Duration.ofSeconds(60);
 
@@ -757,9 +784,18 @@ public final class DriveStorageProvider implements StorageProvider {
             return this;
         }
 
-        /** Resumable upload chunk size: a multiple of 256 KiB; default 8 MiB. Memory per upload is one chunk. */
-        public Builder chunkSize(int bytes) {
-            this.chunkSize = bytes;
+        /**
+         * Resumable upload chunk size; default 8 MiB. Memory per upload is one chunk. Drive takes chunks in multiples
+         * of 256 KiB, so the size is rounded down to one ({@code 8MB} = 8,000,000 bytes gives 7.5 MiB chunks).
+         *
+         * @throws IllegalArgumentException when smaller than 256 KiB
+         */
+        public Builder chunkSize(long bytes) {
+            if (bytes < CHUNK_GRANULARITY || bytes > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("Google Drive chunk size must be at least 256 KiB (262144 bytes) and"
+                        + " below 2 GiB, was " + bytes);
+            }
+            this.chunkSize = (int) (bytes - bytes % CHUNK_GRANULARITY);
             return this;
         }
 
@@ -781,13 +817,21 @@ public final class DriveStorageProvider implements StorageProvider {
             return this;
         }
 
-        /** Retries of throttled, failed or dropped requests: at most {@code maxRetries}, backoff from initial to max. */
-        public Builder retries(int maxRetries, Duration initialDelay, Duration maxDelay) {
-            try {
-                this.retryPolicy = new RetryPolicy(maxRetries, initialDelay, maxDelay);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigurationException("Google Drive storage: " + e.getMessage(), e);
+        /**
+         * How throttled, failed or dropped requests are retried; default {@link #DEFAULT_RETRIES}. The numbers mean
+         * what they mean everywhere ({@code maxAttempts} counts the first request). Every Drive request is retried
+         * here, where it is made (a put is a sequence of requests over content consumed as it is sent, and a broken
+         * chunk of a resumable upload is recovered from the offset the server reports), so the engine's retry wrapper
+         * adds no attempts on top. A broken download resumes from its last byte up to {@code maxAttempts - 1} times.
+         *
+         * @throws IllegalStateException when set twice
+         */
+        public Builder retries(RetryPolicy policy) {
+            Objects.requireNonNull(policy, "retries");
+            if (retryPolicy != null) {
+                throw new IllegalStateException("Google Drive retries were already set (to " + retryPolicy + "): set them once");
             }
+            this.retryPolicy = policy;
             return this;
         }
 
@@ -798,6 +842,9 @@ public final class DriveStorageProvider implements StorageProvider {
         }
 
         public DriveStorageProvider build() {
+            if (retryPolicy == null) {
+                retryPolicy = DEFAULT_RETRIES;
+            }
             validate();
             HttpTransport ownTransport = null;
             Drive client;
@@ -865,9 +912,6 @@ public final class DriveStorageProvider implements StorageProvider {
             if (drive != null && (impersonatedUser != null || tokenServerUri != null || rootUrl != null || transport != null)) {
                 throw new ConfigurationException("with an existing Drive client, impersonate/tokenServerUri/rootUrl/transport "
                         + "cannot be set: configure them on that client");
-            }
-            if (chunkSize < CHUNK_GRANULARITY || chunkSize % CHUNK_GRANULARITY != 0) {
-                throw new ConfigurationException("Google Drive chunk size must be a positive multiple of 256 KiB (262144 bytes), was " + chunkSize);
             }
             if (simpleUploadThreshold > chunkSize) {
                 throw new ConfigurationException("Google Drive simple upload threshold (" + simpleUploadThreshold

@@ -1,6 +1,8 @@
 package io.backupkit.storage.gdrive;
 
 import io.backupkit.api.ConfigurationException;
+import io.backupkit.api.DataSize;
+import io.backupkit.api.RetryPolicy;
 import io.backupkit.api.StorageException;
 import io.backupkit.api.spi.StorageProvider;
 import io.backupkit.api.spi.StorageProviderFactory;
@@ -31,7 +33,10 @@ import java.util.function.UnaryOperator;
  *   <li>{@code impersonate=<user@domain>}: with a service account, act as that user (domain-wide delegation);</li>
  *   <li>{@code driveId=<id>}: the shared drive the folder is on;</li>
  *   <li>{@code trash=true}: deleted and replaced files go to the trash instead of being deleted;</li>
- *   <li>{@code chunkSize=<bytes>} (suffix KiB or MiB allowed; a multiple of 256 KiB);</li>
+ *   <li>{@code chunkSize=<size>}: a {@link DataSize} ({@code 8MiB}, {@code 8MB} = 8,000,000 bytes), rounded down
+ *       to a multiple of 256 KiB as Drive requires;</li>
+ *   <li>{@code maxAttempts=<n>}: the {@link RetryPolicy#maxAttempts() attempts} of each request, the first included
+ *       (default 9);</li>
  *   <li>{@code rootUrl=<url>}, {@code tokenUri=<url>}: for emulators and tests.</li>
  * </ul>
  * Client secrets, refresh tokens, keys and passwords in the URI are refused, so they cannot end up in
@@ -41,7 +46,7 @@ public final class DriveStorageProviderFactory implements StorageProviderFactory
     /** The URI scheme. */
     public static final String SCHEME = "gdrive";
     private static final Set<String> PARAMETERS = Set.of("credentials", "credentialsEnv", "impersonate", "driveId", "trash",
-            "chunkSize", "rootUrl", "tokenUri");
+            "chunkSize", "maxAttempts", "rootUrl", "tokenUri");
     private static final Set<String> SECRET_PARAMETERS = Set.of("client_secret", "clientsecret", "secret", "refresh_token",
             "refreshtoken", "access_token", "accesstoken", "token", "private_key", "privatekey", "key", "password", "client_id", "clientid");
     static final String DEFAULT_CREDENTIALS_VARIABLE = "GOOGLE_APPLICATION_CREDENTIALS";
@@ -137,7 +142,20 @@ public final class DriveStorageProviderFactory implements StorageProviderFactory
             builder.deleteToTrash(parseBoolean("trash", params.get("trash")));
         }
         if (params.containsKey("chunkSize")) {
-            builder.chunkSize(parseSize("chunkSize", params.get("chunkSize")));
+            try {
+                builder.chunkSize(parseSize("chunkSize", params.get("chunkSize")));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("gdrive URI parameter chunkSize: " + e.getMessage(), e);
+            }
+        }
+        if (params.containsKey("maxAttempts")) {
+            try {
+                builder.retries(RetryPolicy.builder().maxAttempts(parseInt("maxAttempts", params.get("maxAttempts")))
+                        .initialDelay(DriveStorageProvider.Builder.DEFAULT_RETRIES.initialDelay())
+                        .maxDelay(DriveStorageProvider.Builder.DEFAULT_RETRIES.maxDelay()).build());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("gdrive URI parameter maxAttempts: " + e.getMessage(), e);
+            }
         }
         if (params.containsKey("rootUrl")) {
             builder.rootUrl(params.get("rootUrl"));
@@ -179,6 +197,14 @@ public final class DriveStorageProviderFactory implements StorageProviderFactory
         return params;
     }
 
+    private static int parseInt(String name, String value) {
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException("gdrive URI parameter " + name + " must be a whole number, was '" + value + "'", e);
+        }
+    }
+
     private static boolean parseBoolean(String name, String value) {
         if ("true".equalsIgnoreCase(value) || value.isEmpty()) {
             return true;
@@ -189,25 +215,12 @@ public final class DriveStorageProviderFactory implements StorageProviderFactory
         throw new ConfigurationException("gdrive URI parameter " + name + " must be true or false, was '" + value + "'");
     }
 
-    static int parseSize(String name, String value) {
-        String v = value.strip();
-        long factor = 1;
-        String lower = v.toLowerCase(Locale.ROOT);
-        if (lower.endsWith("mib") || lower.endsWith("m")) {
-            factor = 1024 * 1024;
-            v = v.substring(0, v.length() - (lower.endsWith("mib") ? 3 : 1));
-        } else if (lower.endsWith("kib") || lower.endsWith("k")) {
-            factor = 1024;
-            v = v.substring(0, v.length() - (lower.endsWith("kib") ? 3 : 1));
-        }
+    /** A size in the one syntax of {@link DataSize} (8MB = 8,000,000 bytes, 8MiB = 8,388,608). */
+    static long parseSize(String name, String value) {
         try {
-            long bytes = Long.parseLong(v.strip()) * factor;
-            if (bytes <= 0 || bytes > Integer.MAX_VALUE) {
-                throw new NumberFormatException("out of range");
-            }
-            return (int) bytes;
-        } catch (NumberFormatException e) {
-            throw new ConfigurationException("gdrive URI parameter " + name + " must be a size in bytes (e.g. 8MiB, 262144), was '" + value + "'", e);
+            return DataSize.parse(value).bytes();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("gdrive URI parameter " + name + ": " + e.getMessage(), e);
         }
     }
 

@@ -147,9 +147,27 @@ class DriveStorageProviderFactoryTest {
     }
 
     @Test
-    void sizesAcceptBinarySuffixes() {
+    void sizesFollowTheOneSizeSyntax() {
         assertThat(DriveStorageProviderFactory.parseSize("chunkSize", "8MiB")).isEqualTo(8 * 1024 * 1024);
-        assertThat(DriveStorageProviderFactory.parseSize("chunkSize", "256k")).isEqualTo(256 * 1024);
+        assertThat(DriveStorageProviderFactory.parseSize("chunkSize", "8MB")).isEqualTo(8_000_000);
+        assertThat(DriveStorageProviderFactory.parseSize("chunkSize", "256KiB")).isEqualTo(256 * 1024);
         assertThat(DriveStorageProviderFactory.parseSize("chunkSize", "262144")).isEqualTo(262144);
+        assertThatThrownBy(() -> DriveStorageProviderFactory.parseSize("chunkSize", "256k"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("gdrive URI parameter chunkSize")
+                .hasMessageContaining("write KB (1000) or KiB (1024)");
+    }
+
+    @Test
+    void chunkSizeOf8MBIsAcceptedAndRoundedToDrivesGranularity() {
+        Path credentials = ServiceAccountKeys.userCredentialsFile(dir, FakeDrive.CLIENT_ID, FakeDrive.CLIENT_SECRET, FakeDrive.REFRESH_TOKEN);
+        DriveStorageProviderFactory factory = new DriveStorageProviderFactory(name -> null);
+        try (DriveStorageProvider p = factory.builderFor(URI.create("gdrive://" + fake.rootFolderId + "?credentials="
+                + enc(credentials) + "&chunkSize=8MB&maxAttempts=3&" + testEndpoints())).build()) {
+            assertThat(p.chunkSize()).isEqualTo(30 * 256 * 1024); // 8,000,000 rounded down to a multiple of 256 KiB
+            assertThat(p.retries()).isEqualTo(new io.backupkit.api.RetryPolicy(3,
+                    DriveStorageProvider.Builder.DEFAULT_RETRIES.initialDelay(), DriveStorageProvider.Builder.DEFAULT_RETRIES.maxDelay()));
+        }
+        assertThatThrownBy(() -> factory.builderFor(URI.create("gdrive://abc?maxAttempts=0")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("maxAttempts").hasMessageContaining("including the first");
     }
 }

@@ -15,6 +15,7 @@ import io.backupkit.api.StorageException;
 import io.backupkit.api.spi.BlobInfo;
 import io.backupkit.api.spi.ByteRange;
 import io.backupkit.api.spi.ContentSource;
+import io.backupkit.api.spi.StorageProvider;
 import io.backupkit.storage.gdrive.FakeDriveServer.DropFault;
 import io.backupkit.storage.gdrive.FakeDriveServer.DropResponseFault;
 import io.backupkit.storage.gdrive.FakeDriveServer.ErrorFault;
@@ -511,9 +512,11 @@ class DriveStorageProviderTest {
         }
 
         @Test
-        void persistentServerErrorsFailAsRetryableAfterTheConfiguredRetries() {
+        void persistentServerErrorsFailAsRetryableAfterMaxAttemptsRequestsCountingTheFirst() {
             server.inject(FakeDriveServer.listRequests(), 100, new ErrorFault(500, "backendError", "Backend Error"));
-            try (DriveStorageProvider p = fake.builder().retries(3, java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(5)).build()) {
+            // maxAttempts means what it means for S3 (S3RetriesTest) and the engine's wrapper: 4 requests in all.
+            try (DriveStorageProvider p = fake.builder(new io.backupkit.api.RetryPolicy(4, java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(5))).build()) {
+                assertThat(p.internalRetries()).as("so the engine's wrapper adds none").isEqualTo(StorageProvider.InternalRetries.ALL);
                 StorageException e = catchThrowableOfType(StorageException.class, () -> p.stat("a/b"));
                 assertThat(e.retryable()).isTrue();
                 assertThat(e).hasMessageContaining("'a/b'").hasMessageContaining("500").hasMessageContaining("Backend Error");
@@ -676,7 +679,7 @@ class DriveStorageProviderTest {
                     .setRootUrl(server.rootUrl()).setApplicationName("host-app").build();
             server.inject(FakeDriveServer.listRequests(), 2, new ErrorFault(429, "rateLimitExceeded", "Rate Limit Exceeded"));
             try (DriveStorageProvider p = DriveStorageProvider.builder().rootFolderId(fake.rootFolderId).drive(drive)
-                    .retries(4, java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(5)).build()) {
+                    .retries(new io.backupkit.api.RetryPolicy(5, java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(5))).build()) {
                 p.put("x.bin", ContentSource.of(bytes(10, 1)));
                 server.expireAccessTokens();
                 assertThat(read(p.get("x.bin"))).isEqualTo(bytes(10, 1));
@@ -726,8 +729,13 @@ class DriveStorageProviderTest {
         void aMissingCredentialIsAConfigurationError() {
             assertThatThrownBy(() -> DriveStorageProvider.builder().rootFolderId("abc").build())
                     .isInstanceOf(ConfigurationException.class).hasMessageContaining("credentials");
-            assertThatThrownBy(() -> fake.builder().chunkSize(300_000).build())
-                    .isInstanceOf(ConfigurationException.class).hasMessageContaining("multiple of 256 KiB");
+            assertThatThrownBy(() -> fake.builder().chunkSize(200_000))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 256 KiB");
+            try (DriveStorageProvider p = fake.builder().chunkSize(300_000).build()) {
+                assertThat(p.chunkSize()).as("rounded down to Drive's 256 KiB granularity").isEqualTo(262_144);
+            }
+            assertThatThrownBy(() -> fake.builder().retries(io.backupkit.api.RetryPolicy.DEFAULT))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("retries were already set");
             assertThatThrownBy(() -> fake.builder().rootFolderId("a/b").build())
                     .isInstanceOf(ConfigurationException.class).hasMessageContaining("folder id");
         }

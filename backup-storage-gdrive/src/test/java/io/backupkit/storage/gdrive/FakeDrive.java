@@ -1,5 +1,6 @@
 package io.backupkit.storage.gdrive;
 
+import io.backupkit.api.RetryPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -25,20 +26,32 @@ final class FakeDrive implements AutoCloseable {
         rootFolderId = server.createRootFolder("backups");
     }
 
+    /** Retries without real waits: 7 requests in all. */
+    static final RetryPolicy FAST_RETRIES = new RetryPolicy(7, Duration.ofMillis(1), Duration.ofMillis(20));
+
     /** A builder with user credentials, fast retries and small chunks (256 KiB). */
     DriveStorageProvider.Builder builder() {
-        return baseBuilder().userCredentials(CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN);
+        return builder(FAST_RETRIES);
+    }
+
+    /** Like {@link #builder()}, with these retries. */
+    DriveStorageProvider.Builder builder(RetryPolicy retries) {
+        return baseBuilder(retries).userCredentials(CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN);
     }
 
     /** Like {@link #builder()} but without credentials. */
     DriveStorageProvider.Builder baseBuilder() {
+        return baseBuilder(FAST_RETRIES);
+    }
+
+    private DriveStorageProvider.Builder baseBuilder(RetryPolicy retries) {
         return DriveStorageProvider.builder()
                 .rootFolderId(rootFolderId)
                 .tokenServerUri(server.tokenUri())
                 .rootUrl(server.rootUrl())
                 .chunkSize(256 * 1024)
                 .simpleUploadThreshold(64 * 1024)
-                .retries(6, Duration.ofMillis(1), Duration.ofMillis(20));
+                .retries(retries);
     }
 
     DriveStorageProvider provider() {

@@ -18,6 +18,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -26,6 +27,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -37,6 +41,7 @@ import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalLong;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -67,6 +72,10 @@ import org.slf4j.LoggerFactory;
  *       default {@link #DEFAULT_STALE_TEMP_GRACE 24 hours}). A put in progress, in this process or in any running
  *       one on this host, is never touched. The walk also removes empty folders it passes (left by a process killed
  *       between creating a folder and its file); a put that finds its folder gone creates it again.</li>
+ *   <li><b>Private by default:</b> object files are created {@code rw-------} (0600) and folders {@code rwx------}
+ *       (0700), so other local users cannot read backups; {@link Builder#filePermissions} and
+ *       {@link Builder#folderPermissions} change that (the process umask can narrow it further). The root folder,
+ *       when it already exists, is left as it is. Ignored on file systems without POSIX permissions.</li>
  *   <li>The root folder is created on first use. {@link #at(Path)} checks up front that it can be created and
  *       written, and fails with a {@link ConfigurationException} naming the path otherwise.</li>
  * </ul>
@@ -80,13 +89,26 @@ public final class LocalStorageProvider implements StorageProvider {
     private static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
     /** How long a temporary file whose writer cannot be checked is kept after its last modification. */
     public static final Duration DEFAULT_STALE_TEMP_GRACE = Duration.ofHours(24);
+    /** Mode of the object files this provider creates unless configured: {@code rw-------}. */
+    public static final Set<PosixFilePermission> DEFAULT_FILE_PERMISSIONS = PosixFilePermissions.fromString("rw-------");
+    /** Mode of the folders this provider creates unless configured: {@code rwx------}. */
+    public static final Set<PosixFilePermission> DEFAULT_FOLDER_PERMISSIONS = PosixFilePermissions.fromString("rwx------");
 
     private final Path root;
     private final Duration staleTempGrace;
+    /** Empty where the file system has no POSIX permissions. */
+    private final FileAttribute<?>[] fileAttributes;
+    private final FileAttribute<?>[] folderAttributes;
 
-    private LocalStorageProvider(Path root, Duration staleTempGrace) {
+    private LocalStorageProvider(Path root, Duration staleTempGrace, Set<PosixFilePermission> filePermissions,
+                                 Set<PosixFilePermission> folderPermissions) {
         this.root = root;
         this.staleTempGrace = staleTempGrace;
+        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+        this.fileAttributes = posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(filePermissions)}
+                : new FileAttribute<?>[0];
+        this.folderAttributes = posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(folderPermissions)}
+                : new FileAttribute<?>[0];
     }
 
     /**
@@ -108,6 +130,8 @@ public final class LocalStorageProvider implements StorageProvider {
     public static final class Builder {
         private final Path root;
         private Duration staleTempGrace = DEFAULT_STALE_TEMP_GRACE;
+        private Set<PosixFilePermission> filePermissions;
+        private Set<PosixFilePermission> folderPermissions;
 
         private Builder(Path root) {
             this.root = root;
@@ -132,6 +156,47 @@ public final class LocalStorageProvider implements StorageProvider {
         }
 
         /**
+         * The mode of the object files the storage creates (default {@link LocalStorageProvider#DEFAULT_FILE_PERMISSIONS}, 0600), e.g.
+         * {@code PosixFilePermissions.fromString("rw-r-----")} for a backup group.
+         *
+         * @throws IllegalArgumentException if the owner could not read and write the files
+         * @throws IllegalStateException    if already set
+         */
+        public Builder filePermissions(Set<PosixFilePermission> permissions) {
+            this.filePermissions = checkPermissions("filePermissions", this.filePermissions, permissions,
+                    Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+            return this;
+        }
+
+        /**
+         * The mode of the folders the storage creates (default {@link LocalStorageProvider#DEFAULT_FOLDER_PERMISSIONS}, 0700).
+         *
+         * @throws IllegalArgumentException if the owner could not list, enter and write the folders
+         * @throws IllegalStateException    if already set
+         */
+        public Builder folderPermissions(Set<PosixFilePermission> permissions) {
+            this.folderPermissions = checkPermissions("folderPermissions", this.folderPermissions, permissions,
+                    Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
+            return this;
+        }
+
+        private static Set<PosixFilePermission> checkPermissions(String setting, Set<PosixFilePermission> current,
+                                                                 Set<PosixFilePermission> wanted,
+                                                                 Set<PosixFilePermission> ownerNeeds) {
+            Objects.requireNonNull(wanted, setting);
+            if (current != null) {
+                throw new IllegalStateException(setting + " was already set to "
+                        + PosixFilePermissions.toString(current));
+            }
+            if (!wanted.containsAll(ownerNeeds)) {
+                throw new IllegalArgumentException(setting + " " + PosixFilePermissions.toString(wanted)
+                        + " would lock the storage out of its own objects: the owner needs at least "
+                        + PosixFilePermissions.toString(ownerNeeds));
+            }
+            return Set.copyOf(wanted);
+        }
+
+        /**
          * The storage.
          *
          * @throws ConfigurationException if the folder cannot be created or written, saying why and what to do
@@ -139,13 +204,20 @@ public final class LocalStorageProvider implements StorageProvider {
         public LocalStorageProvider build() {
             Path absolute = root.toAbsolutePath().normalize();
             checkUsable(absolute);
-            return new LocalStorageProvider(absolute, staleTempGrace);
+            return new LocalStorageProvider(absolute, staleTempGrace,
+                    filePermissions != null ? filePermissions : DEFAULT_FILE_PERMISSIONS,
+                    folderPermissions != null ? folderPermissions : DEFAULT_FOLDER_PERMISSIONS);
         }
     }
 
     /** The absolute root folder. */
     public Path root() {
         return root;
+    }
+
+    @Override
+    public java.util.Optional<Path> localFolder() {
+        return java.util.Optional.of(root);
     }
 
     @Override
@@ -175,7 +247,8 @@ public final class LocalStorageProvider implements StorageProvider {
                 try {
                     createFolders(key, folder, createdFolders);
                     temp = folder.resolve(PutTempFiles.newName());
-                    channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                            fileAttributes);
                     break;
                 } catch (NoSuchFileException e) {
                     // A concurrent delete removed a folder we just created because it was empty: create it again.
@@ -264,7 +337,7 @@ public final class LocalStorageProvider implements StorageProvider {
             return;
         }
         if (!Files.isDirectory(root)) {
-            Files.createDirectories(root); // first use; never removed again, so no race with tidy deletes
+            Files.createDirectories(root, folderAttributes); // first use; never removed again, so no race with tidy deletes
         }
         Deque<Path> missing = new ArrayDeque<>();
         for (Path p = folder; p != null && !Files.isDirectory(p); p = p.getParent()) {
@@ -275,7 +348,7 @@ public final class LocalStorageProvider implements StorageProvider {
         }
         for (Path p : missing) {
             try {
-                Files.createDirectory(p);
+                Files.createDirectory(p, folderAttributes);
                 created.add(p);
             } catch (FileAlreadyExistsException e) {
                 if (!Files.isDirectory(p)) {

@@ -3,6 +3,7 @@ package io.backupkit.storage.local;
 import io.backupkit.api.ConfigurationException;
 import io.backupkit.api.spi.StorageProvider;
 import io.backupkit.api.spi.StorageProviderFactory;
+import io.backupkit.api.spi.StorageUris;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -33,7 +34,7 @@ public final class LocalStorageProviderFactory implements StorageProviderFactory
     /** The folder a {@code file:} URI names, absolute. */
     static Path toPath(URI uri) {
         Objects.requireNonNull(uri, "uri");
-        String shown = uri.toString();
+        String shown = StorageUris.redacted(uri);
         if (uri.getScheme() == null || !uri.getScheme().toLowerCase(Locale.ROOT).equals("file")) {
             throw new ConfigurationException("storage URI '" + shown + "' is not a file: URI. " + ACCEPTED_FORMS);
         }
@@ -54,8 +55,8 @@ public final class LocalStorageProviderFactory implements StorageProviderFactory
                 throw queryNotAllowed(shown);
             }
             if (uri.getRawAuthority() != null) {
-                throw new ConfigurationException("storage URI '" + shown + "' names a host ('" + uri.getRawAuthority()
-                        + "'): local storage is a folder on this machine; for a network share, mount it and use its"
+                throw new ConfigurationException("storage URI '" + shown + "' names a host ('"
+                        + uri.getRawAuthority().substring(uri.getRawAuthority().lastIndexOf('@') + 1) + "'): local storage is a folder on this machine; for a network share, mount it and use its"
                         + " local path. " + ACCEPTED_FORMS);
             }
             path = uri.getPath();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.backupkit.api.ConfigurationException;
 import io.backupkit.api.spi.StorageProvider;
 import io.backupkit.api.spi.StorageProviderFactory;
+import io.backupkit.api.spi.StorageUris;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
@@ -65,7 +66,7 @@ class LocalStorageProviderFactoryTest {
         assertThatThrownBy(() -> new LocalStorageProviderFactory().create(URI.create(uri)))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("names a host")
-                .hasMessageContaining(uri)
+                .hasMessageContaining(StorageUris.redacted(uri))
                 .hasMessageContaining("file:<relative/path>")
                 .hasMessageContaining("file:/absolute/path");
     }

@@ -1,33 +1,32 @@
 package io.backupkit.storage.s3;
 
 import io.backupkit.api.CancelledException;
+import io.backupkit.api.RetryPolicy;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * Repeats an S3 call that failed transiently (throttling, 5xx, timeouts, connection resets), waiting an
- * exponentially growing, jittered time between attempts. Permanent failures are rethrown at once; the last
+ * Repeats an S3 request of a write (PutObject, and the requests of a multipart upload: each part on its own) that
+ * failed transiently (throttling, 5xx, timeouts, connection resets), as the {@link RetryPolicy} says. Only writes
+ * are retried here: their content is consumed as it is sent, so nothing outside the provider can send a part again;
+ * every other call is retried by the engine's retry wrapper (except {@code abortStaleUploads}, which callers run on the
+ * provider itself, so it retries here too). Permanent failures are rethrown at once; the last
  * transient failure is rethrown when the attempts are used up.
  */
 final class Retrier {
     private static final Logger LOG = LoggerFactory.getLogger(Retrier.class);
 
-    private final int maxAttempts;
-    private final long baseDelayMillis;
-    private final long maxDelayMillis;
+    private final RetryPolicy policy;
 
-    Retrier(int maxAttempts, Duration baseDelay, Duration maxDelay) {
-        this.maxAttempts = maxAttempts;
-        this.baseDelayMillis = baseDelay.toMillis();
-        this.maxDelayMillis = maxDelay.toMillis();
+    Retrier(RetryPolicy policy) {
+        this.policy = policy;
     }
 
-    int maxAttempts() {
-        return maxAttempts;
+    RetryPolicy policy() {
+        return policy;
     }
 
     /**
@@ -40,12 +39,12 @@ final class Retrier {
             try {
                 return call.get();
             } catch (SdkException e) {
-                if (attempt >= maxAttempts || !S3Errors.isRetryable(e) || Thread.currentThread().isInterrupted()) {
+                if (attempt >= policy.maxAttempts() || !S3Errors.isRetryable(e) || Thread.currentThread().isInterrupted()) {
                     throw e;
                 }
-                long delay = delayBeforeAttempt(attempt + 1);
+                Duration delay = policy.delayAfterAttempt(attempt);
                 LOG.warn("{} failed ({}), attempt {} of {}; retrying in {} ms", what, S3Errors.describeBriefly(e),
-                        attempt, maxAttempts, delay);
+                        attempt, policy.maxAttempts(), delay.toMillis());
                 sleep(delay, what, e);
             }
         }
@@ -58,16 +57,9 @@ final class Retrier {
         });
     }
 
-    /** Jittered exponential backoff: between half and all of min(max, base x 2^(attempt-2)), so writers spread out. */
-    long delayBeforeAttempt(int attempt) {
-        long ceiling = baseDelayMillis << Math.min(20, attempt - 2);
-        ceiling = Math.min(maxDelayMillis, Math.max(baseDelayMillis, ceiling));
-        return ceiling <= 0 ? 0 : ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1);
-    }
-
-    private static void sleep(long millis, String what, SdkException lastFailure) {
+    private static void sleep(Duration delay, String what, SdkException lastFailure) {
         try {
-            Thread.sleep(millis);
+            Thread.sleep(delay.toMillis(), delay.toNanosPart() % 1_000_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             CancelledException cancelled = new CancelledException("interrupted while waiting to retry " + what, e);

@@ -2,6 +2,7 @@ package io.backupkit.storage.s3;
 
 import io.backupkit.api.BlobNotFoundException;
 import io.backupkit.api.ConfigurationException;
+import io.backupkit.api.RetryPolicy;
 import io.backupkit.api.StorageException;
 import io.backupkit.api.spi.BlobInfo;
 import io.backupkit.api.spi.ByteRange;
@@ -68,10 +69,18 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
  *
  * <p>Writes stream: content of any length is sent as a multipart upload whose memory use is bounded by
  * {@linkplain Builder#partSize part size} x {@linkplain Builder#partsInFlight parts in flight}; parts go up in
- * parallel, each with a CRC32C checksum that S3 verifies, each retried with backoff on throttling, 5xx and broken
- * connections. A failed upload is aborted, so neither an object nor orphan parts remain; content shorter than
+ * parallel, each with a CRC32C checksum that S3 verifies, each retried on throttling, 5xx and broken connections
+ * as the {@linkplain Builder#retries(RetryPolicy) retry policy} says. A failed upload is aborted, so neither an object nor orphan parts remain; content shorter than
  * one part is a single PutObject. Either way the object appears only when complete. {@link #abortStaleUploads}
  * removes uploads left behind by a crashed process.
+ *
+ * <p>Retries: the requests of a write (PutObject, each part of a multipart upload) are retried here, because their
+ * content is consumed as it is sent; every other call makes one request and reports a transient failure as
+ * {@linkplain StorageException#retryable() retryable}, for the engine's retry wrapper (installed by
+ * {@code BackupKit.build()}) to retry. The S3 client this provider builds has the SDK's own retries off, so those are
+ * the only retries. A client the host passes in ({@link Builder#client}) keeps its own retry settings, which then
+ * govern every request, and neither this provider nor the engine's wrapper adds attempts on top
+ * ({@link #internalRetries()} is {@code ALL}).
  *
  * <p>Failures are {@link StorageException}s that name the bucket, key and action and say what to do (missing
  * bucket, wrong region, access denied, bad credentials), with the SDK exception as cause. Credentials never
@@ -96,12 +105,15 @@ public final class S3StorageProvider implements StorageProvider {
     private final MultipartWriter writer;
     private final ExecutorService uploadPool;
     private final String description;
+    private final InternalRetries internalRetries;
     private volatile boolean bucketConfirmed;
 
-    private S3StorageProvider(S3Settings settings, S3Calls s3, Retrier retrier, String regionName, URI endpoint) {
+    private S3StorageProvider(S3Settings settings, S3Calls s3, Retrier retrier, InternalRetries internalRetries,
+                              String regionName, URI endpoint) {
         this.settings = settings;
         this.s3 = s3;
         this.retrier = retrier;
+        this.internalRetries = internalRetries;
         this.errors = new S3Errors(settings.bucket(), regionName, endpoint == null ? null : endpoint.toString());
         this.uploadPool = Executors.newCachedThreadPool(new UploadThreads());
         this.writer = new MultipartWriter(settings, s3, retrier, errors, uploadPool);
@@ -163,8 +175,7 @@ public final class S3StorageProvider implements StorageProvider {
         GetObjectRequest request = GetObjectRequest.builder().bucket(settings.bucket()).key(objectKey)
                 .range(rangeHeader).build();
         try {
-            ResponseInputStream<GetObjectResponse> response = retrier.call("GetObject of " + target(objectKey),
-                    () -> s3.getObject(request));
+            ResponseInputStream<GetObjectResponse> response = s3.getObject(request);
             return new ObjectInputStream(response);
         } catch (NoSuchKeyException e) {
             throw new BlobNotFoundException(key, e);
@@ -186,7 +197,7 @@ public final class S3StorageProvider implements StorageProvider {
         String objectKey = objectKey(key);
         HeadObjectRequest request = HeadObjectRequest.builder().bucket(settings.bucket()).key(objectKey).build();
         try {
-            HeadObjectResponse head = retrier.call("HeadObject of " + target(objectKey), () -> s3.headObject(request));
+            HeadObjectResponse head = s3.headObject(request);
             return Optional.of(new BlobInfo(key, head.contentLength(), head.lastModified()));
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
@@ -205,8 +216,7 @@ public final class S3StorageProvider implements StorageProvider {
             return;
         }
         try {
-            retrier.run("HeadBucket of " + settings.bucket(),
-                    () -> s3.headBucket(HeadBucketRequest.builder().bucket(settings.bucket()).build()));
+            s3.headBucket(HeadBucketRequest.builder().bucket(settings.bucket()).build());
             bucketConfirmed = true;
         } catch (S3Exception e) {
             if (e.statusCode() == 403) {
@@ -271,7 +281,7 @@ public final class S3StorageProvider implements StorageProvider {
                     .prefix(fullPrefix.isEmpty() ? null : fullPrefix).continuationToken(continuationToken).build();
             ListObjectsV2Response response;
             try {
-                response = retrier.call("ListObjectsV2 of " + target(fullPrefix), () -> s3.listObjectsV2(request));
+                response = s3.listObjectsV2(request);
             } catch (SdkException e) {
                 throw errors.translate(e, "ListObjectsV2", fullPrefix.isEmpty() ? null : fullPrefix);
             }
@@ -286,7 +296,7 @@ public final class S3StorageProvider implements StorageProvider {
         String objectKey = objectKey(key);
         DeleteObjectRequest request = DeleteObjectRequest.builder().bucket(settings.bucket()).key(objectKey).build();
         try {
-            retrier.run("DeleteObject of " + target(objectKey), () -> s3.deleteObject(request));
+            s3.deleteObject(request);
         } catch (NoSuchKeyException e) {
             LOG.trace("delete of missing {}: nothing to do", target(objectKey));
         } catch (SdkException e) {
@@ -352,6 +362,15 @@ public final class S3StorageProvider implements StorageProvider {
     @Override
     public String description() {
         return description;
+    }
+
+    /**
+     * {@code PUT} with a client this provider built (its write requests are retried here, the rest by the engine's
+     * wrapper); {@code ALL} with the host's client, whose own retry settings apply to every request.
+     */
+    @Override
+    public InternalRetries internalRetries() {
+        return internalRetries;
     }
 
     @Override
@@ -420,9 +439,7 @@ public final class S3StorageProvider implements StorageProvider {
         private StorageClass storageClass;
         private int partSize = DEFAULT_PART_SIZE;
         private int partsInFlight = DEFAULT_PARTS_IN_FLIGHT;
-        private int maxAttempts = 5;
-        private Duration retryBaseDelay = Duration.ofMillis(200);
-        private Duration retryMaxDelay = Duration.ofSeconds(20);
+        private RetryPolicy retries;
         private S3Client client;
         private S3AsyncClient asyncClient;
         private boolean verifyPartEtags = true;
@@ -583,23 +600,30 @@ public final class S3StorageProvider implements StorageProvider {
         }
 
         /**
-         * Attempts per S3 call (each part separately) before a transient failure is given up, and the backoff
-         * between them: between half and all of {@code baseDelay x 2^n}, at most {@code maxDelay}.
+         * How the requests of a write are retried: PutObject, and each part of a multipart upload on its own (with
+         * its CreateMultipartUpload, CompleteMultipartUpload and AbortMultipartUpload); default
+         * {@link RetryPolicy#DEFAULT}. The numbers mean what they mean everywhere ({@code maxAttempts} counts the
+         * first attempt). Other calls are retried by the engine's retry wrapper, with the engine's policy.
+         *
+         * @throws IllegalStateException when set twice, or when the host's client was given (its own retry
+         *                               settings apply: configure them on that client)
          */
-        public Builder retries(int maxAttempts, Duration baseDelay, Duration maxDelay) {
-            if (maxAttempts < 1 || maxAttempts > 50) {
-                throw new ConfigurationException("S3 max attempts must be between 1 and 50, was " + maxAttempts);
+        public Builder retries(RetryPolicy policy) {
+            Objects.requireNonNull(policy, "retries");
+            if (retries != null) {
+                throw new IllegalStateException("S3 retries were already set (to " + retries + "): set them once");
             }
-            Objects.requireNonNull(baseDelay, "baseDelay");
-            Objects.requireNonNull(maxDelay, "maxDelay");
-            if (baseDelay.isNegative() || maxDelay.compareTo(baseDelay) < 0) {
-                throw new ConfigurationException("S3 retry delays must satisfy 0 <= baseDelay <= maxDelay, were "
-                        + baseDelay + " and " + maxDelay);
+            if (client != null || asyncClient != null) {
+                throw hostClientRetries();
             }
-            this.maxAttempts = maxAttempts;
-            this.retryBaseDelay = baseDelay;
-            this.retryMaxDelay = maxDelay;
+            this.retries = policy;
             return this;
+        }
+
+        private static IllegalStateException hostClientRetries() {
+            return new IllegalStateException("retries(...) and client(...) conflict: a host-supplied S3 client keeps its"
+                    + " own retry settings (configure them on that client's RetryStrategy), and BackupKit adds no"
+                    + " attempts on top");
         }
 
         /**
@@ -613,17 +637,26 @@ public final class S3StorageProvider implements StorageProvider {
         }
 
         /**
-         * Uses the host's client, whose region, endpoint, credentials and SDK retries apply; it is not closed by
-         * {@link S3StorageProvider#close()}. The provider's own per-call retries come on top.
+         * Uses the host's client, whose region, endpoint, credentials and SDK retry settings apply; it is not closed
+         * by {@link S3StorageProvider#close()}. Its retry settings govern every request, parts included: neither this
+         * provider nor the engine's retry wrapper adds attempts on top (so {@link #retries} cannot be set too).
          */
         public Builder client(S3Client client) {
-            this.client = Objects.requireNonNull(client, "client");
+            Objects.requireNonNull(client, "client");
+            if (retries != null) {
+                throw hostClientRetries();
+            }
+            this.client = client;
             return this;
         }
 
         /** Uses the host's asynchronous client, like {@link #client(S3Client)}. */
         public Builder asyncClient(S3AsyncClient client) {
-            this.asyncClient = Objects.requireNonNull(client, "client");
+            Objects.requireNonNull(client, "client");
+            if (retries != null) {
+                throw hostClientRetries();
+            }
+            this.asyncClient = client;
             return this;
         }
 
@@ -634,7 +667,6 @@ public final class S3StorageProvider implements StorageProvider {
             }
             S3Settings settings = new S3Settings(bucket, keyPrefix, partSize, partsInFlight, encryption, kmsKeyId,
                     storageClass, verifyPartEtags);
-            Retrier retrier = new Retrier(maxAttempts, retryBaseDelay, retryMaxDelay);
             if (client != null || asyncClient != null) {
                 if (client != null && asyncClient != null) {
                     throw new ConfigurationException("pass either an S3Client or an S3AsyncClient, not both");
@@ -646,7 +678,9 @@ public final class S3StorageProvider implements StorageProvider {
                 S3Calls calls = client != null ? S3Calls.of(client, false) : S3Calls.of(asyncClient, false);
                 URI clientEndpoint = client != null ? client.serviceClientConfiguration().endpointOverride().orElse(null)
                         : asyncClient.serviceClientConfiguration().endpointOverride().orElse(null);
-                return new S3StorageProvider(settings, calls, retrier, calls.region().id(), clientEndpoint);
+                // The host's client retries every request its own way: add nothing, here or in the engine's wrapper.
+                return new S3StorageProvider(settings, calls, new Retrier(RetryPolicy.NONE), InternalRetries.ALL,
+                        calls.region().id(), clientEndpoint);
             }
             Region resolvedRegion = resolveRegion();
             S3Client built;
@@ -662,13 +696,15 @@ public final class S3StorageProvider implements StorageProvider {
                         .httpClientBuilder(Apache5HttpClient.builder().socketTimeout(SOCKET_TIMEOUT)
                                 .connectionTimeout(Duration.ofSeconds(10))
                                 .maxConnections(Math.max(50, 2 * partsInFlight + 8)))
-                        // Retries are the provider's (per part, with backoff): the SDK's would multiply them.
+                        // Retries are the provider's (per part) and the engine's wrapper's: the SDK's would multiply them.
                         .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                         .build();
             } catch (SdkException e) {
                 throw new ConfigurationException("cannot create the S3 client: " + e.getMessage(), e);
             }
-            return new S3StorageProvider(settings, S3Calls.of(built, true), retrier, resolvedRegion.id(), endpoint);
+            return new S3StorageProvider(settings, S3Calls.of(built, true),
+                    new Retrier(retries != null ? retries : RetryPolicy.DEFAULT), InternalRetries.PUT, resolvedRegion.id(),
+                    endpoint);
         }
 
         private Region resolveRegion() {
@@ -698,6 +734,11 @@ public final class S3StorageProvider implements StorageProvider {
             return "S3StorageProvider.Builder[bucket=" + bucket + ", keyPrefix=" + keyPrefix + ", region=" + region
                     + ", endpoint=" + endpoint + ", partSize=" + partSize + ", partsInFlight=" + partsInFlight + "]";
         }
+    }
+
+    /** For tests in this package: how write requests are retried here. */
+    RetryPolicy writeRetries() {
+        return retrier.policy();
     }
 
     /** For tests in this package: the settings in effect. */

@@ -1,13 +1,14 @@
 package io.backupkit.storage.s3;
 
 import io.backupkit.api.ConfigurationException;
+import io.backupkit.api.DataSize;
+import io.backupkit.api.RetryPolicy;
 import io.backupkit.api.StorageException;
 import io.backupkit.api.spi.StorageProvider;
 import io.backupkit.api.spi.StorageProviderFactory;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -22,6 +23,8 @@ import org.slf4j.LoggerFactory;
  *      &amp;profile=backup&amp;sse=AES256|aws:kms&amp;kmsKeyId=...&amp;storageClass=STANDARD_IA
  *      &amp;partSize=16MiB&amp;partsInFlight=4&amp;maxAttempts=5&amp;check=false]
  * </pre>
+ * {@code partSize} is a {@link DataSize} ({@code 16MiB} = 16,777,216 bytes, {@code 16MB} = 16,000,000);
+ * {@code maxAttempts} is the {@link RetryPolicy#maxAttempts() attempts} of each write request, the first included.
  * Credentials never go in the URI (it ends up in logs and configuration files): they come from the SDK's default
  * chain or the named {@code profile}. Unless {@code check=false}, the bucket is checked once (HeadBucket): a
  * missing bucket, a wrong region or rejected credentials fail here with a {@link ConfigurationException}.
@@ -114,8 +117,7 @@ public final class S3StorageProviderFactory implements StorageProviderFactory {
                 case "storageClass" -> builder.storageClass(value);
                 case "partSize" -> builder.partSize(parseSize(name, value));
                 case "partsInFlight" -> builder.partsInFlight(parseInt(name, value));
-                case "maxAttempts" -> builder.retries(parseInt(name, value), Duration.ofMillis(200),
-                        Duration.ofSeconds(20));
+                case "maxAttempts" -> builder.retries(parseRetries(name, value));
                 case "check" -> parseBoolean(name, value);
                 default -> throw new IllegalStateException("unhandled parameter " + name);
             }
@@ -152,6 +154,16 @@ public final class S3StorageProviderFactory implements StorageProviderFactory {
         return parameters;
     }
 
+    /** {@code maxAttempts=N}: the attempts of each write request, the first included, with the default backoff. */
+    private static RetryPolicy parseRetries(String name, String value) {
+        int attempts = parseInt(name, value);
+        try {
+            return RetryPolicy.builder().maxAttempts(attempts).build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("parameter '" + name + "' in the s3: URI: " + e.getMessage(), e);
+        }
+    }
+
     private static URI parseEndpoint(String value) {
         try {
             return URI.create(value);
@@ -180,24 +192,12 @@ public final class S3StorageProviderFactory implements StorageProviderFactory {
         }
     }
 
-    /** Bytes, optionally with a binary unit: 16777216, 16MiB, 16MB (taken as MiB), 1GiB. */
+    /** A size in the one syntax of {@link DataSize} (8MB = 8,000,000 bytes, 8MiB = 8,388,608). */
     static long parseSize(String name, String value) {
-        String text = value.trim().toUpperCase(Locale.ROOT);
-        long unit = 1;
-        for (String[] suffix : new String[][] {{"GIB", "1073741824"}, {"GB", "1073741824"}, {"G", "1073741824"},
-                {"MIB", "1048576"}, {"MB", "1048576"}, {"M", "1048576"}, {"KIB", "1024"}, {"KB", "1024"},
-                {"K", "1024"}, {"B", "1"}}) {
-            if (text.endsWith(suffix[0])) {
-                unit = Long.parseLong(suffix[1]);
-                text = text.substring(0, text.length() - suffix[0].length()).trim();
-                break;
-            }
-        }
         try {
-            return Math.multiplyExact(Long.parseLong(text), unit);
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new ConfigurationException("parameter '" + name + "' in the s3: URI must be a size like 16MiB,"
-                    + " was '" + value + "'", e);
+            return DataSize.parse(value).bytes();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("parameter '" + name + "' in the s3: URI: " + e.getMessage(), e);
         }
     }
 }

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupkit.api.BlobNotFoundException;
 import io.backupkit.api.ConfigurationException;
+import io.backupkit.api.RetryPolicy;
 import io.backupkit.api.StorageException;
 import io.backupkit.api.spi.ContentSource;
+import io.backupkit.api.spi.StorageProvider;
+import io.backupkit.core.storage.RetryingStorageProvider;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -35,7 +38,7 @@ class S3ErrorMessagesTest {
     void setUp() throws IOException {
         proxy = new FaultProxy(server.endpoint());
         bucket = server.newBucket();
-        storage = S3TestServer.provider(bucket, proxy.endpoint()).retries(3, Duration.ofMillis(1), Duration.ofMillis(5))
+        storage = S3TestServer.provider(bucket, proxy.endpoint()).retries(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5)))
                 .build();
     }
 
@@ -168,11 +171,19 @@ class S3ErrorMessagesTest {
     @Test
     void throttlingIsRetryableWhenItDoesNotStop() {
         proxy.plan(request -> FaultProxy.ErrorAnswer.of(503, "SlowDown", "Please reduce your request rate."));
-        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> storage.get("a/b"));
-        assertThat(thrown).isInstanceOf(StorageException.class).hasMessageContaining("503 SlowDown")
+        Throwable alone = org.assertj.core.api.Assertions.catchThrowable(() -> storage.get("a/b"));
+        assertThat(alone).isInstanceOf(StorageException.class).hasMessageContaining("503 SlowDown")
                 .hasMessageContaining("transient");
+        assertThat(((StorageException) alone).retryable()).isTrue();
+        assertThat(proxy.log()).as("a read is one request: the engine's retry wrapper retries it").hasSize(1);
+
+        StorageProvider wrapped = RetryingStorageProvider.wrap(storage, new RetryPolicy(3, Duration.ofMillis(1),
+                Duration.ofMillis(5)));
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> wrapped.get("a/b"));
+        assertThat(thrown).isInstanceOf(StorageException.class).hasMessageContaining("failed after 3 attempts")
+                .hasMessageContaining("503 SlowDown");
         assertThat(((StorageException) thrown).retryable()).isTrue();
-        assertThat(proxy.log()).hasSize(3);
+        assertThat(proxy.log()).hasSize(1 + 3);
     }
 
     @Test
@@ -183,7 +194,7 @@ class S3ErrorMessagesTest {
         }
         URI nowhere = URI.create("http://127.0.0.1:" + closedPort);
         try (S3StorageProvider unreachable = S3TestServer.provider(bucket, nowhere)
-                .retries(2, Duration.ofMillis(1), Duration.ofMillis(2)).build()) {
+                .retries(new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(2))).build()) {
             Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> unreachable.stat("a/b"));
             assertThat(thrown).isInstanceOf(StorageException.class)
                     .hasMessageContaining("could not talk to S3 at " + nowhere)

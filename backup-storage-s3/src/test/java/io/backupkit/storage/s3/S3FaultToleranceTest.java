@@ -3,6 +3,7 @@ package io.backupkit.storage.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.backupkit.api.RetryPolicy;
 import io.backupkit.api.StorageException;
 import io.backupkit.api.spi.BlobInfo;
 import io.backupkit.api.spi.ContentSource;
@@ -42,7 +43,7 @@ class S3FaultToleranceTest {
         proxy = new FaultProxy(server.endpoint());
         bucket = server.newBucket();
         storage = S3TestServer.provider(bucket, proxy.endpoint()).partSize(PART).partsInFlight(3)
-                .retries(6, Duration.ofMillis(5), Duration.ofMillis(50)).build();
+                .retries(new RetryPolicy(6, Duration.ofMillis(5), Duration.ofMillis(50))).build();
     }
 
     @AfterEach

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupkit.api.ConfigurationException;
+import io.backupkit.api.RetryPolicy;
 import io.backupkit.api.spi.ContentSource;
 import io.backupkit.api.spi.StorageProvider;
 import io.backupkit.api.spi.StorageProviderFactory;
@@ -78,6 +79,7 @@ class S3StorageProviderFactoryTest {
             assertThat(settings.storageClass()).isEqualTo(StorageClass.STANDARD_IA);
             assertThat(settings.partSize()).isEqualTo(32 * 1024 * 1024);
             assertThat(settings.partsInFlight()).isEqualTo(6);
+            assertThat(provider.writeRetries()).isEqualTo(RetryPolicy.builder().maxAttempts(9).build());
             assertThat(provider.description()).isEqualTo("s3://my-bucket/a/b/ (region eu-central-1, endpoint"
                     + " http://127.0.0.1:9000)");
         }
@@ -138,11 +140,30 @@ class S3StorageProviderFactoryTest {
     }
 
     @Test
-    void sizesAcceptBinaryUnits() {
+    void sizesFollowTheOneSizeSyntax() {
         assertThat(S3StorageProviderFactory.parseSize("partSize", "16MiB")).isEqualTo(16L << 20);
+        assertThat(S3StorageProviderFactory.parseSize("partSize", "16MB")).isEqualTo(16_000_000L);
         assertThat(S3StorageProviderFactory.parseSize("partSize", "1GiB")).isEqualTo(1L << 30);
         assertThat(S3StorageProviderFactory.parseSize("partSize", "5242880")).isEqualTo(5242880L);
         assertThatThrownBy(() -> S3StorageProviderFactory.parseSize("partSize", "lots"))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("a size like 16MiB");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("parameter 'partSize' in the s3: URI")
+                .hasMessageContaining("KB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024)");
+        assertThatThrownBy(() -> S3StorageProviderFactory.parseSize("partSize", "16M"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("write MB (1000) or MiB (1024)");
+        try (S3StorageProvider provider = S3StorageProviderFactory.builderFor(URI.create(
+                "s3://my-bucket/?region=eu-central-1&partSize=8MB")).build()) {
+            assertThat(provider.settings().partSize()).isEqualTo(8_000_000);
+        }
+    }
+
+    @Test
+    void maxAttemptsMeansWhatItMeansEverywhere() {
+        assertThatThrownBy(() -> S3StorageProviderFactory.builderFor(URI.create("s3://my-bucket/?maxAttempts=0")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("parameter 'maxAttempts'")
+                .hasMessageContaining("including the first");
+        try (S3StorageProvider provider = S3StorageProviderFactory.builderFor(URI.create(
+                "s3://my-bucket/?region=eu-central-1")).build()) {
+            assertThat(provider.writeRetries()).isEqualTo(RetryPolicy.DEFAULT);
+        }
     }
 }

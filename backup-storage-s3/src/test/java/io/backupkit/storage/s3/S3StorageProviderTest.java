@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupkit.api.BlobNotFoundException;
 import io.backupkit.api.ConfigurationException;
+import io.backupkit.api.RetryPolicy;
 import io.backupkit.api.spi.BlobInfo;
 import io.backupkit.api.spi.ByteRange;
 import io.backupkit.api.spi.ContentSource;
@@ -229,8 +230,12 @@ class S3StorageProviderTest {
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("invalid S3 endpoint");
         assertThatThrownBy(() -> S3StorageProvider.builder().staticCredentials("AKIA", " "))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("secret access key is empty");
-        assertThatThrownBy(() -> S3StorageProvider.builder().retries(0, Duration.ZERO, Duration.ZERO))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("max attempts");
+        assertThatThrownBy(() -> S3StorageProvider.builder().retries(RetryPolicy.DEFAULT).retries(RetryPolicy.NONE))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("S3 retries were already set");
+        assertThatThrownBy(() -> S3StorageProvider.builder().retries(RetryPolicy.DEFAULT).client(server.client()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("keeps its own retry settings");
+        assertThatThrownBy(() -> S3StorageProvider.builder().client(server.client()).retries(RetryPolicy.DEFAULT))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("retries(...) and client(...) conflict");
         assertThatThrownBy(() -> S3StorageProvider.builder().bucket("b-1").client(server.client()).region("us-east-1")
                 .build()).isInstanceOf(ConfigurationException.class).hasMessageContaining("configure them on that client");
     }

@@ -1,0 +1,84 @@
+package io.backupkit.cli;
+
+import io.backupkit.api.RecoveryReport;
+import io.backupkit.api.UnfinishedRestore;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "recover", mixinStandardHelpOptions = true,
+        description = {"Finishes or undoes restores whose process died (kill -9, power loss) before they finished:",
+                "a files swap under way is completed, a database changed by a non-transactional restore is put back",
+                "from its safety backup, and each outcome is written to the history. A restore that is still running",
+                "is never touched (it holds the storage lock: this command then fails with exit code 5).",
+                "The next 'backupkit restore' does the same before it starts. Exits with 1 when a restore could not",
+                "be recovered (see its message)."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  backupkit recover --list",
+                "  backupkit recover --db jdbc:mariadb://localhost/app --db-user app"})
+final class RecoverCommand extends BaseCommand {
+    @Mixin
+    DbOptions db = new DbOptions();
+
+    @Option(names = "--list", description = "Only list the unfinished restores; change nothing.")
+    boolean list;
+
+    @Override
+    Map<String, Object> flags() {
+        Map<String, Object> f = new LinkedHashMap<>();
+        db.addTo(f);
+        return f;
+    }
+
+    @Override
+    public Integer call() {
+        try (Session session = open(settings(), new Needs(true, true, false))) {
+            if (list) {
+                List<UnfinishedRestore> found = session.engine.unfinishedRestores();
+                if (out().json) {
+                    out().json(found.stream().map(RecoverCommand::json).toList());
+                } else if (found.isEmpty()) {
+                    out().result("no unfinished restore");
+                } else {
+                    out().table(List.of("RESTORE", "BACKUP", "STARTED", "PHASE", "STATE", "TARGETS"), found.stream()
+                            .map(u -> List.of(u.operationId(), u.backupId().value(), Output.time(u.startedAt()), u.phase(),
+                                    u.running() ? "running" : "stopped", String.join(", ", u.targets()))).toList());
+                }
+                return ExitCode.OK;
+            }
+            RecoveryReport report = session.engine.recover();
+            if (out().json) {
+                out().json(report.recovered().stream().map(r -> {
+                    Map<String, Object> m = json(r.restore());
+                    m.put("outcome", r.outcome().name());
+                    m.put("message", r.message());
+                    return m;
+                }).toList());
+            } else if (report.recovered().isEmpty()) {
+                out().result("no unfinished restore");
+            } else {
+                report.recovered().forEach(r -> out().result(r.outcome() + "  restore " + r.restore().operationId() + " of "
+                        + r.restore().backupId() + ": " + r.message()));
+            }
+            boolean left = report.recovered().stream().anyMatch(r -> r.outcome() == RecoveryReport.Outcome.SKIPPED
+                    || r.outcome() == RecoveryReport.Outcome.LEFT_PARTIAL);
+            return left ? ExitCode.FAILED : ExitCode.OK;
+        }
+    }
+
+    private static Map<String, Object> json(UnfinishedRestore u) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("operationId", u.operationId());
+        m.put("backupId", u.backupId().value());
+        m.put("startedAt", u.startedAt().toString());
+        m.put("host", u.host());
+        m.put("phase", u.phase());
+        m.put("safetyBackup", u.safetyBackup().map(Object::toString).orElse(null));
+        m.put("targets", u.targets());
+        m.put("running", u.running());
+        return m;
+    }
+}
