@@ -13,6 +13,9 @@ import io.backupkit.jdbc.internal.SchemaModel.Column;
 import io.backupkit.jdbc.internal.SchemaModel.Table;
 import io.backupkit.jdbc.internal.PostgresDialect;
 import io.backupkit.jdbc.internal.PostgresStagedRestore;
+import io.backupkit.jdbc.internal.PgLargeObjects;
+import io.backupkit.jdbc.internal.PgObjectRestore;
+import io.backupkit.jdbc.internal.JdbcSupport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -57,15 +60,31 @@ public final class PostgresDumper extends AbstractJdbcDumper {
             + " target is as it was";
 
     private final PostgresSupport support;
+    private final boolean binaryCopy;
+    private final boolean restoreOwners;
+    private final boolean restorePrivileges;
+    private final PgObjectRestore objects;
+    /** Per running DATA_ONLY restore: the triggers it disabled, to enable again as they were. */
+    private final Map<RestorePlan, List<String>> disabledTriggers = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per running REPLACE restore: the foreign keys of tables left alone that reference replaced tables. */
+    private final Map<RestorePlan, List<PgObjectRestore.OutsideKey>> outsideKeys =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per running restore: its context (large objects are read from it after the tables). */
+    private final Map<RestorePlan, RestoreContext> contexts = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private PostgresDumper(JdbcDumperOptions options, boolean binaryCopy) {
+    private PostgresDumper(JdbcDumperOptions options, boolean binaryCopy, boolean restoreOwners,
+                           boolean restorePrivileges) {
         super(PostgresDialect.INSTANCE, options);
         this.support = new PostgresSupport(PostgresDialect.INSTANCE, binaryCopy);
+        this.binaryCopy = binaryCopy;
+        this.restoreOwners = restoreOwners;
+        this.restorePrivileges = restorePrivileges;
+        this.objects = new PgObjectRestore(PostgresDialect.INSTANCE, support, restoreOwners, restorePrivileges);
     }
 
     /** A dumper with default options: binary COPY where it is exact. */
     public static PostgresDumper create() {
-        return new PostgresDumper(JdbcDumperOptions.DEFAULTS, true);
+        return new PostgresDumper(JdbcDumperOptions.DEFAULTS, true, true, true);
     }
 
     /**
@@ -75,7 +94,21 @@ public final class PostgresDumper extends AbstractJdbcDumper {
      *                   readable with standard tools; slower)
      */
     public static PostgresDumper create(JdbcDumperOptions options, boolean binaryCopy) {
-        return new PostgresDumper(options, binaryCopy);
+        return new PostgresDumper(java.util.Objects.requireNonNull(options, "options"), binaryCopy, true, true);
+    }
+
+    /**
+     * This dumper, restoring ownership ({@code ALTER ... OWNER TO}) or not, like pg_restore's {@code --no-owner}.
+     * Objects owned by the role that took the backup always go to the restoring role; with owners, an owner role
+     * the target cluster lacks is skipped and logged.
+     */
+    public PostgresDumper restoreOwners(boolean owners) {
+        return new PostgresDumper(options, binaryCopy, owners, restorePrivileges);
+    }
+
+    /** This dumper, restoring GRANTs or not, like pg_restore's {@code --no-privileges}. */
+    public PostgresDumper restorePrivileges(boolean privileges) {
+        return new PostgresDumper(options, binaryCopy, restoreOwners, privileges);
     }
 
     @Override
@@ -96,6 +129,9 @@ public final class PostgresDumper extends AbstractJdbcDumper {
 
     @Override
     protected long dumpTable(Connection c, Table t, OutputStream out, DumpContext ctx) throws SQLException, IOException {
+        if (PostgresDialect.isPartitioned(t)) {
+            return 0; // its rows are in its partitions, each dumped as a table
+        }
         long rows = support.copyOut(c, t, dumpedColumns(t), out, ctx::checkCancelled);
         ctx.addRows(rows);
         return rows;
@@ -117,6 +153,93 @@ public final class PostgresDumper extends AbstractJdbcDumper {
     }
 
     @Override
+    protected List<String> notCapturedObjects(Connection c, SchemaModel model) throws SQLException {
+        return support.notCaptured(c);
+    }
+
+    @Override
+    protected List<String> outsideBackup(Connection c, SchemaModel model) throws SQLException {
+        return support.outsideBackup(c);
+    }
+
+    /** Large objects, streamed into one object after the tables. */
+    @Override
+    protected Map<String, String> dumpOtherData(Connection c, DumpContext ctx) throws SQLException, IOException {
+        List<Long> oids = PgLargeObjects.list(c);
+        if (oids.isEmpty()) {
+            return Map.of();
+        }
+        try (OutputStream out = ctx.createObject(PgLargeObjects.OBJECT, io.backupkit.api.Manifest.ObjectKind.TABLE_DATA)) {
+            PgLargeObjects.dump(c, oids, out, ctx::checkCancelled);
+        }
+        return Map.of(PgLargeObjects.META_OBJECT, ctx.objectPath(PgLargeObjects.OBJECT),
+                PgLargeObjects.META_COUNT, Integer.toString(oids.size()));
+    }
+
+    /** Objects are created interleaved with the tables in pg_depend order (PgObjectRestore). */
+    @Override
+    protected boolean restoresObjectsItself() {
+        return true;
+    }
+
+    @Override
+    protected void createTables(Connection c, RestorePlan plan, List<TablePlan> tables) throws SQLException {
+        objects.createPreData(c, plan, tables);
+    }
+
+    /** DATA_ONLY: the tables' user triggers are disabled for the load (as the table owner may). */
+    @Override
+    protected void beforeLoad(Connection c, RestorePlan plan) throws SQLException {
+        if (plan.mode() == io.backupkit.api.RestoreMode.DATA_ONLY) {
+            disabledTriggers.put(plan, support.disableUserTriggers(c, plan));
+        }
+    }
+
+    @Override
+    protected void afterLoad(Connection c, RestorePlan plan) throws SQLException {
+        List<String> enable = disabledTriggers.remove(plan);
+        if (enable != null) {
+            JdbcSupport.execute(c, enable);
+        }
+        List<PgObjectRestore.OutsideKey> keys = outsideKeys.remove(plan);
+        if (keys != null) {
+            objects.recreate(c, keys);
+        }
+        RestoreContext ctx = contexts.get(plan);
+        String lo = ctx == null ? null : ctx.database().metadata().get(PgLargeObjects.META_OBJECT);
+        if (lo != null && plan.mode() != io.backupkit.api.RestoreMode.MERGE && plan.tables().size()
+                == plan.model().tables().size()) {
+            try (InputStream in = ctx.openObject(lo)) {
+                PgLargeObjects.restore(c, in, ctx::checkCancelled);
+            } catch (IOException e) {
+                throw new RestoreException("reading the backup's large objects failed: " + e.getMessage(), e);
+            }
+        }
+        objects.createPostData(c, plan);
+    }
+
+    /** Partitions before the tables they belong to: a partitioned table's index then attaches theirs. */
+    @Override
+    protected List<TablePlan> keyOrder(RestorePlan plan) {
+        Map<String, TablePlan> byName = new java.util.HashMap<>();
+        for (TablePlan tp : plan.tables()) {
+            byName.put(PostgresDialect.catalogName(tp.target()), tp);
+        }
+        Map<TablePlan, Integer> depth = new java.util.HashMap<>();
+        for (TablePlan tp : plan.tables()) {
+            int d = 0;
+            for (TablePlan p = tp; p != null && d < 100; d++) {
+                String parent = PostgresDialect.partitionParent(p.target());
+                p = parent == null ? null : byName.get(parent);
+            }
+            depth.put(tp, d);
+        }
+        List<TablePlan> out = new java.util.ArrayList<>(plan.tables());
+        out.sort(java.util.Comparator.comparingInt((TablePlan tp) -> depth.get(tp)).reversed());
+        return out;
+    }
+
+    @Override
     protected RestorePlan plan(RestoreContext ctx, Connection c) throws SQLException {
         RestorePlan plan = super.plan(ctx, c);
         return support.remapSchemas(plan, ctx, c);
@@ -124,6 +247,18 @@ public final class PostgresDumper extends AbstractJdbcDumper {
 
     @Override
     protected void execute(RestoreContext ctx, Connection c, RestorePlan plan) throws SQLException {
+        contexts.put(plan, ctx);
+        try {
+            outsideKeys.put(plan, objects.outsideForeignKeys(c, plan));
+            executePlan(ctx, c, plan);
+        } finally {
+            contexts.remove(plan);
+            outsideKeys.remove(plan);
+            disabledTriggers.remove(plan);
+        }
+    }
+
+    private void executePlan(RestoreContext ctx, Connection c, RestorePlan plan) throws SQLException {
         if (PostgresStagedRestore.applies(ctx, plan)) {
             try {
                 new PostgresStagedRestore(this, PostgresDialect.INSTANCE, support).restore(ctx, c, plan);
@@ -159,6 +294,9 @@ public final class PostgresDumper extends AbstractJdbcDumper {
             throws SQLException, IOException {
         // the target's definitions of the backup's columns: schemas remapped, generated columns left out
         List<Column> columns = dumpedColumns(tp.target());
+        if (PostgresDialect.isPartitioned(tp.target())) {
+            return 0; // rows are loaded into the partitions
+        }
         long rows;
         try {
             if (load == Load.UPSERT) {

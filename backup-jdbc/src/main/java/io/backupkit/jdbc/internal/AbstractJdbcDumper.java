@@ -160,7 +160,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                 SchemaJson.write(model, out);
             }
             List<Manifest.TableEntry> entries = dumpTables(snap, model, ctx);
-            Map<String, String> metadata = new LinkedHashMap<>();
+            Map<String, String> metadata = new LinkedHashMap<>(dumpOtherData(main, ctx));
             metadata.put(META_SCHEMA, ctx.objectPath(SCHEMA_OBJECT));
             metadata.put(META_DATA_FORMAT, dataFormat());
             metadata.put("dialect", dialect.name());
@@ -174,7 +174,8 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                 LOG.warn("dump: {}", w);
             }
             return new DumpSummary(meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion(),
-                    JdbcSupport.redactUrl(meta.getURL()), entries, metadata, sortedWarnings, notCaptured, outsideBackup);
+                    JdbcSupport.redactUrl(meta.getURL()), entries, metadata, sortedWarnings,
+                    concat(notCaptured, notCapturedObjects(main, model)), concat(outsideBackup, outsideBackup(main, model)));
         } catch (SQLException e) {
             throw new DumpException("reading the database failed: " + e.getMessage(), e);
         } catch (IOException e) {
@@ -206,6 +207,24 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
     /** Warnings beyond {@link Dialect#notCaptured} (e.g. limits of the generic dumper). */
     protected List<String> extraWarnings(Connection c, SchemaModel model) throws SQLException {
         return List.of();
+    }
+
+    /** Objects the dump could not capture (they fail the backup unless it may be incomplete); none by default. */
+    protected List<String> notCapturedObjects(Connection c, SchemaModel model) throws SQLException {
+        return List.of();
+    }
+
+    /** Server-level objects the database refers to (roles, tablespaces ...), with what refers to them. */
+    protected List<String> outsideBackup(Connection c, SchemaModel model) throws SQLException {
+        return List.of();
+    }
+
+    /**
+     * Dumps data that is not a table's rows (PostgreSQL large objects) on the snapshot's main connection, after the
+     * tables; returns the manifest metadata naming its objects. None by default.
+     */
+    protected Map<String, String> dumpOtherData(Connection c, DumpContext ctx) throws SQLException, IOException {
+        return Map.of();
     }
 
     /** Metadata recorded in the manifest besides the schema object (server version, encoding ...). */
@@ -621,12 +640,16 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
     /** Carries out a checked plan. */
     protected void execute(RestoreContext ctx, Connection c, RestorePlan plan) throws SQLException {
         ctx.checkCancelled(); // last moment a cancel leaves the target untouched
-        new OutsideReferences(dialect).check(ctx, c, plan);
+        boolean generic = !restoresObjectsItself();
+        if (generic) {
+            new OutsideReferences(dialect).check(ctx, c, plan);
+        }
         boolean oneTransaction = dialect.transactionalDdl();
         Set<String> restoredTables = plan.tables().stream().map(tp -> tp.backup().qualifiedName()).collect(Collectors.toSet());
-        List<SchemaModel.DbObject> objects = plan.mode() == RestoreMode.REPLACE
+        List<SchemaModel.DbObject> objects = generic && plan.mode() == RestoreMode.REPLACE
                 ? DbObjects.restored(plan.model().objects(), restoredTables, ctx.tables().isAll()) : List.of();
-        List<SchemaModel.DbObject> suspended = plan.mode() == RestoreMode.DATA_ONLY ? suspendedTriggers(c, plan) : List.of();
+        List<SchemaModel.DbObject> suspended = generic && plan.mode() == RestoreMode.DATA_ONLY
+                ? suspendedTriggers(c, plan) : List.of();
         dialect.prepareRestoreConnection(c);
         boolean checksOff;
         if (dialect.foreignKeyChecksOutsideTransaction()) {
@@ -653,9 +676,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                     for (SchemaModel.DbObject o : DbObjects.inPhase(objects, SchemaModel.Phase.PRE_DATA)) {
                         dialect.createObject(c, o);
                     }
-                    for (TablePlan tp : order) {
-                        JdbcSupport.execute(c, dialect.createTable(tp.target()));
-                    }
+                    createTables(c, plan, order);
                 }
                 case DATA_ONLY -> {
                     for (SchemaModel.DbObject o : suspended) {
@@ -666,14 +687,12 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                     }
                 }
                 case MERGE -> {
-                    createSchemas(c, order.stream().filter(tp -> tp.existing() == null).toList());
-                    for (TablePlan tp : order) {
-                        if (tp.existing() == null) {
-                            JdbcSupport.execute(c, dialect.createTable(tp.target()));
-                        }
-                    }
+                    List<TablePlan> missing = order.stream().filter(tp -> tp.existing() == null).toList();
+                    createSchemas(c, missing);
+                    createTables(c, plan, missing);
                 }
             }
+            beforeLoad(c, plan);
             if (!oneTransaction) {
                 c.commit();
             }
@@ -686,7 +705,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             if (!oneTransaction) {
                 c.setAutoCommit(false);
             }
-            for (TablePlan tp : order) {
+            for (TablePlan tp : keyOrder(plan)) {
                 if (tp.existing() == null || plan.mode() == RestoreMode.REPLACE) {
                     JdbcSupport.execute(c, dialect.createKeysAndIndexes(tp.target()));
                 }
@@ -711,6 +730,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             }
             recreate(c, suspended);
             suspended = List.of();
+            afterLoad(c, plan);
             resetCounters(c, plan);
             if (checksOff && !dialect.foreignKeyChecksOutsideTransaction()) {
                 dialect.setForeignKeyChecks(c, true);
@@ -738,6 +758,38 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                 LOG.warn("restoring session settings after the restore failed: {}", e.getMessage());
             }
         }
+    }
+
+    /** Creates the tables (REPLACE: all of them; MERGE: those the target lacks), in the given order by default. */
+    protected void createTables(Connection c, RestorePlan plan, List<TablePlan> tables) throws SQLException {
+        for (TablePlan tp : tables) {
+            JdbcSupport.execute(c, dialect.createTable(tp.target()));
+        }
+    }
+
+    /**
+     * Whether this dumper restores the model's {@link SchemaModel#objects()} and keeps other tables' foreign keys
+     * itself, through {@link #createTables}, {@link #beforeLoad} and {@link #afterLoad} (PostgreSQL interleaves objects
+     * with the tables in {@code pg_depend} order, disables triggers instead of dropping them, and re-creates and
+     * validates other tables' foreign keys in its transaction). By default the shared code drops and creates objects
+     * by phase, for DATA_ONLY drops the loaded tables' triggers for the load and re-creates them after it, and checks
+     * before any change that a selective restore orphans no row of another table.
+     */
+    protected boolean restoresObjectsItself() {
+        return false;
+    }
+
+    /** Runs after the tables are created or emptied and before the rows are loaded (DATA_ONLY: disable triggers). */
+    protected void beforeLoad(Connection c, RestorePlan plan) throws SQLException {
+    }
+
+    /** Runs after rows, keys, foreign keys and views, before the counters are set (post-data objects). */
+    protected void afterLoad(Connection c, RestorePlan plan) throws SQLException {
+    }
+
+    /** The order the tables' keys and indexes are built in; the plan's by default. */
+    protected List<TablePlan> keyOrder(RestorePlan plan) {
+        return plan.tables();
     }
 
     /**
@@ -1054,4 +1106,13 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
 
     // ==================================================================== helpers
 
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
 }

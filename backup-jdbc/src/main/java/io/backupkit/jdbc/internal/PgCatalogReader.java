@@ -40,6 +40,28 @@ final class PgCatalogReader {
     static final String OPTION_SIZE = "sizeBytes";
     /** Table option: the table was UNLOGGED. */
     static final String OPTION_UNLOGGED = "unlogged";
+    /** Table option: {@code PARTITION BY} clause of a partitioned table ({@code pg_get_partkeydef}). */
+    static final String OPTION_PARTITION_KEY = "partitionKey";
+    /** Table option: the partitioned table (quoted, qualified) a partition belongs to. */
+    static final String OPTION_PARTITION_OF = "partitionOf";
+    /** Table option: a partition's bound ({@code FOR VALUES ...} or {@code DEFAULT}). */
+    static final String OPTION_PARTITION_BOUND = "partitionBound";
+    /** Table option: the inheritance parents (quoted, qualified, comma-separated, in order). */
+    static final String OPTION_INHERITS = "inherits";
+    /** Table option: storage parameters ({@code fillfactor=80, ...}). */
+    static final String OPTION_RELOPTIONS = "reloptions";
+    /** Table option prefix {@code col.<name>.}: {@code inherited}, {@code collation}, {@code storage}, {@code statistics}, {@code identity}. */
+    static final String OPTION_COLUMN = "col.";
+    /** Table option prefix {@code constraint.<name>}: the constraint's {@code pg_get_constraintdef}. */
+    static final String OPTION_CONSTRAINT = "constraint.";
+    /**
+     * SQL condition: sequence {@code s} (namespace {@code n}) is the one {@code serial} made for column {@code a} of
+     * table {@code tc}: named {@code <table>_<column>_seq} and the column's default is its {@code nextval}.
+     */
+    static final String SERIAL_SEQUENCE = "(s.relname = left(tc.relname || '_' || a.attname, 59) || '_seq' AND EXISTS"
+            + " (SELECT 1 FROM pg_attrdef ad WHERE ad.adrelid = tc.oid AND ad.adnum = a.attnum AND pg_get_expr(ad.adbin,"
+            + " ad.adrelid) = 'nextval(' || quote_literal(quote_ident(n.nspname) || '.' || quote_ident(s.relname))"
+            + " || '::regclass)'))";
     /** First OID of user-created objects; types below are built in. */
     static final long FIRST_NORMAL_OID = 16384;
 
@@ -58,6 +80,20 @@ final class PgCatalogReader {
 
     SchemaModel read(Connection c, Predicate<String[]> tableFilter, List<String> warnings) throws SQLException {
         String defaultSchema = currentSchema(c);
+        return withEmptySearchPath(c, () -> read(c, tableFilter, defaultSchema));
+    }
+
+
+    /** What the catalog queries run under: every name they print schema-qualified. */
+    interface CatalogRead<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs the read with {@code search_path = ''} and sets the connection's search path back after it. On a failure
+     * the search path stays empty: the dump's transaction rolls it back with everything else.
+     */
+    static <T> T withEmptySearchPath(Connection c, CatalogRead<T> read) throws SQLException {
         String searchPath;
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW search_path")) {
             rs.next();
@@ -66,30 +102,43 @@ final class PgCatalogReader {
         try (Statement st = c.createStatement()) {
             st.execute("SET search_path = ''");
         }
-        // On a failure the search path stays empty: the dump's transaction rolls it back with everything else.
-        SchemaModel model = read(c, tableFilter, defaultSchema);
+        T result = read.run();
         try (PreparedStatement ps = c.prepareStatement("SELECT set_config('search_path', ?, false)")) {
             ps.setString(1, searchPath);
             ps.execute();
         }
-        return model;
+        return result;
     }
 
     private SchemaModel read(Connection c, Predicate<String[]> tableFilter, String defaultSchema) throws SQLException {
         TypeInfo types = c.unwrap(BaseConnection.class).getTypeInfo();
         List<Table> tables = new ArrayList<>();
         List<String> schemas = new ArrayList<>();
+        PgObjectReader objectReader = new PgObjectReader(c);
+        List<SchemaModel.DbObject> objects = objectReader.read();
+        Map<String, java.util.Set<String>> deps;
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT c.oid, n.nspname, c.relname, c.relpersistence, pg_total_relation_size(c.oid)"
+                "SELECT c.oid, n.nspname, c.relname, c.relpersistence, pg_total_relation_size(c.oid),"
+                        + " CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,"
+                        + " CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,"
+                        + " (SELECT string_agg(quote_ident(pn.nspname) || '.' || quote_ident(pc.relname), ', '"
+                        + "   ORDER BY i.inhseqno) FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent"
+                        + "   JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = c.oid),"
+                        + " array_to_string(c.reloptions, ', ')"
                         + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                        + " WHERE c.relkind = 'r' AND NOT c.relispartition AND " + userSchema("n.nspname")
+                        + " WHERE c.relkind IN ('r', 'p') AND " + userSchema("n.nspname")
                         + " AND " + notExtensionMember("pg_class", "c.oid")
                         + " ORDER BY n.nspname, c.relname");
              ResultSet rs = ps.executeQuery()) {
             List<Object[]> rows = new ArrayList<>();
             while (rs.next()) {
-                rows.add(new Object[]{rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5)});
+                rows.add(new Object[]{rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+                        rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9)});
             }
+            for (Object[] r : rows) {
+                objectReader.registerTable((Long) r[0], (String) r[1], (String) r[2]);
+            }
+            deps = objectReader.dependencies();
             for (Object[] r : rows) {
                 String schema = (String) r[1];
                 String name = (String) r[2];
@@ -99,7 +148,18 @@ final class PgCatalogReader {
                 if (!schemas.contains(schema)) {
                     schemas.add(schema);
                 }
-                tables.add(readTable(c, types, (Long) r[0], schema, name, "u".equals(r[3]), (Long) r[4]));
+                Table t = readTable(c, types, (Long) r[0], schema, name, "u".equals(r[3]), (Long) r[4]);
+                Map<String, String> options = new LinkedHashMap<>(t.options());
+                putIfSet(options, OPTION_PARTITION_KEY, (String) r[5]);
+                putIfSet(options, OPTION_PARTITION_BOUND, (String) r[6]);
+                putIfSet(options, r[6] != null ? OPTION_PARTITION_OF : OPTION_INHERITS, (String) r[7]);
+                putIfSet(options, OPTION_RELOPTIONS, (String) r[8]);
+                java.util.Set<String> needs = deps.get(PgObjectReader.tableKey(schema, name));
+                if (needs != null) {
+                    options.put(PgObjectReader.OPTION_DEPENDS_ON, String.join("\n", needs));
+                }
+                tables.add(new Table(t.schema(), t.name(), t.columns(), t.primaryKey(), t.uniqueKeys(), t.foreignKeys(),
+                        t.indexes(), t.checks(), t.autoIncrementNext(), options));
             }
         }
         String version;
@@ -107,9 +167,24 @@ final class PgCatalogReader {
             rs.next();
             version = rs.getString(1);
         }
+        for (int i = 0; i < objects.size(); i++) {
+            SchemaModel.DbObject o = objects.get(i);
+            java.util.Set<String> needs = deps.get(o.key());
+            if (needs != null) {
+                List<String> all = new ArrayList<>(o.dependsOn());
+                needs.stream().filter(k -> !all.contains(k)).forEach(all::add);
+                objects.set(i, new SchemaModel.DbObject(o.kind(), o.schema(), o.name(), o.table(), o.create(), o.drop(),
+                        all, o.phase()));
+            }
+        }
         return new SchemaModel(SchemaModel.FORMAT, "PostgreSQL", version, defaultSchema,
-                TableOrder.loadOrder(tables), readSequences(c, schemas), readViews(c, schemas),
-                readTypes(c, schemas));
+                TableOrder.loadOrder(tables), readSequences(c, schemas), List.of(), List.of(), objects);
+    }
+
+    private static void putIfSet(Map<String, String> options, String key, String value) {
+        if (value != null && !value.isEmpty()) {
+            options.put(key, value);
+        }
     }
 
     static String userSchema(String column) {
@@ -126,14 +201,30 @@ final class PgCatalogReader {
                             long size) throws SQLException {
         List<Column> columns = new ArrayList<>();
         Map<Integer, String> attNames = new LinkedHashMap<>();
+        Map<String, String> columnOptions = new LinkedHashMap<>();
         boolean binarySafe = true;
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.atttypid, a.atttypmod,"
                         + " a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,"
                         + " t.typtype, t.typelem, t.typbasetype, t.typname,"
                         + " EXISTS (SELECT 1 FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'"
+                        + "   JOIN pg_namespace n ON n.oid = s.relnamespace JOIN pg_class tc ON tc.oid = a.attrelid"
                         + "   WHERE d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'a'"
-                        + "   AND d.classid = 'pg_class'::regclass) AS owns_sequence"
+                        + "   AND d.classid = 'pg_class'::regclass AND " + SERIAL_SEQUENCE + ") AS owns_sequence,"
+                        + " a.attislocal,"
+                        + " CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN"
+                        + "   (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname) FROM pg_collation co"
+                        + "   JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) END,"
+                        + " CASE WHEN a.attstorage <> t.typstorage THEN CASE a.attstorage WHEN 'p' THEN 'PLAIN'"
+                        + "   WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END END,"
+                        + " CASE WHEN a.attstattarget >= 0 THEN a.attstattarget END,"
+                        + " (SELECT 'SEQUENCE NAME ' || quote_ident(n.nspname) || '.' || quote_ident(s.relname)"
+                        + "   || ' START WITH ' || q.seqstart || ' INCREMENT BY ' || q.seqincrement || ' MINVALUE '"
+                        + "   || q.seqmin || ' MAXVALUE ' || q.seqmax || ' CACHE ' || q.seqcache"
+                        + "   || CASE WHEN q.seqcycle THEN ' CYCLE' ELSE '' END FROM pg_depend d JOIN pg_class s"
+                        + "   ON s.oid = d.objid JOIN pg_sequence q ON q.seqrelid = s.oid"
+                        + "   JOIN pg_namespace n ON n.oid = s.relnamespace WHERE d.classid = 'pg_class'::regclass"
+                        + "   AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i')"
                         + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
                         + " LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum"
                         + " WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
@@ -152,6 +243,14 @@ final class PgCatalogReader {
                     long elem = rs.getLong(11);
                     long base = rs.getLong(12);
                     boolean ownsSequence = rs.getBoolean(14);
+                    String prefix = OPTION_COLUMN + col + ".";
+                    if (!rs.getBoolean(15)) {
+                        columnOptions.put(prefix + "inherited", "true");
+                    }
+                    putIfSet(columnOptions, prefix + "collation", rs.getString(16));
+                    putIfSet(columnOptions, prefix + "storage", rs.getString(17));
+                    putIfSet(columnOptions, prefix + "statistics", rs.getString(18));
+                    putIfSet(columnOptions, prefix + "identity", rs.getString(19));
                     int jdbcType = types.getSQLType(typeOid);
                     Integer precision = types.getPrecision(typeOid, typmod);
                     Integer scale = types.getScale(typeOid, typmod);
@@ -182,23 +281,31 @@ final class PgCatalogReader {
         List<Check> checks = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT con.conname, con.contype, con.condeferrable, con.confupdtype, con.confdeltype,"
-                        + " con.conkey, fn.nspname, fc.relname, con.confkey, con.confrelid, pg_get_constraintdef(con.oid)"
+                        + " con.conkey, fn.nspname, fc.relname, con.confkey, con.confrelid, pg_get_constraintdef(con.oid),"
+                        + " con.convalidated"
                         + " FROM pg_constraint con LEFT JOIN pg_class fc ON fc.oid = con.confrelid"
                         + " LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace"
-                        + " WHERE con.conrelid = ? AND con.contype IN ('p', 'u', 'f', 'c') ORDER BY con.conname")) {
+                        + " WHERE con.conrelid = ? AND con.contype IN ('p', 'u', 'f', 'c', 'x')"
+                        + " AND (con.contype <> 'f' OR con.conparentid = 0) AND (con.contype <> 'c' OR con.conislocal)"
+                        + " ORDER BY con.conname")) {
             ps.setLong(1, oid);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String conName = rs.getString(1);
                     List<String> cols = attributeNames(rs.getArray(6), attNames);
+                    columnOptions.put(OPTION_CONSTRAINT + conName, rs.getString(11));
                     switch (rs.getString(2)) {
                         case "p" -> pk = new Key(conName, cols);
                         case "u" -> uniques.add(new Key(conName, cols));
                         case "f" -> fks.add(new ForeignKey(conName, cols, rs.getString(7), rs.getString(8),
                                 referencedColumns(c, rs.getLong(10), rs.getArray(9)), action(rs.getString(4)),
                                 action(rs.getString(5)), rs.getBoolean(3)));
+                        case "x" -> { }
                         case "c" -> {
                             String def = rs.getString(11);
+                            if (!rs.getBoolean(12)) {
+                                continue; // NOT VALID: added after the load, from its definition
+                            }
                             checks.add(new Check(conName, def.startsWith("CHECK ") ? def.substring(6) : def));
                         }
                         default -> throw new IllegalStateException("unexpected constraint type");
@@ -212,6 +319,7 @@ final class PgCatalogReader {
         if (unlogged) {
             options.put(OPTION_UNLOGGED, "true");
         }
+        options.putAll(columnOptions);
         return new Table(schema, name, columns, pk, uniques, fks, indexes, checks, null, options);
     }
 
@@ -310,7 +418,9 @@ final class PgCatalogReader {
                         + "   JOIN pg_class tc ON tc.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = tc.relnamespace"
                         + "   JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid"
                         + "   WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid"
-                        + "   AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1)"
+                        + "   AND d.refclassid = 'pg_class'::regclass AND (d.deptype = 'i' OR d.deptype = 'a' AND"
+                        + "   EXISTS (SELECT 1 FROM pg_class s, pg_namespace n WHERE s.oid = c.oid AND n.oid = s.relnamespace"
+                        + "   AND " + SERIAL_SEQUENCE.replace("a.attname", "a.attname").replace("tc.", "tc.") + ")) LIMIT 1)"
                         + " FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid"
                         + " JOIN pg_namespace n ON n.oid = c.relnamespace"
                         + " WHERE n.nspname = ANY (?) AND " + notExtensionMember("pg_class", "c.oid")
@@ -340,59 +450,6 @@ final class PgCatalogReader {
             }
             out.add(new Sequence(f[0], f[1], f[2], Long.parseLong(f[3]), increment, Long.parseLong(f[5]),
                     Long.parseLong(f[6]), "t".equals(f[7]) || "true".equals(f[7]), last, f[8]));
-        }
-        return out;
-    }
-
-    private static List<View> readViews(Connection c, List<String> schemas) throws SQLException {
-        List<View> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT n.nspname, c.relname, pg_get_viewdef(c.oid) FROM pg_class c"
-                        + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                        + " WHERE c.relkind = 'v' AND n.nspname = ANY (?) AND " + notExtensionMember("pg_class", "c.oid")
-                        + " ORDER BY c.oid")) {
-            ps.setArray(1, c.createArrayOf("text", schemas.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String def = rs.getString(3).strip();
-                    if (def.endsWith(";")) {
-                        def = def.substring(0, def.length() - 1);
-                    }
-                    out.add(new View(rs.getString(1), rs.getString(2), def, false));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static List<UserType> readTypes(Connection c, List<String> schemas) throws SQLException {
-        List<UserType> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT n.nspname, t.typname, t.typtype,"
-                        + " ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder),"
-                        + " CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END, t.typnotnull,"
-                        + " t.typdefault,"
-                        + " ARRAY(SELECT pg_get_constraintdef(con.oid) FROM pg_constraint con WHERE con.contypid = t.oid"
-                        + "   ORDER BY con.conname)"
-                        + " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
-                        + " WHERE t.typtype IN ('e', 'd') AND n.nspname = ANY (?) AND "
-                        + notExtensionMember("pg_type", "t.oid") + " ORDER BY t.oid")) {
-            ps.setArray(1, c.createArrayOf("text", schemas.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    boolean isEnum = "e".equals(rs.getString(3));
-                    List<String> labels = new ArrayList<>();
-                    for (Object o : toList(rs.getArray(4))) {
-                        labels.add((String) o);
-                    }
-                    List<String> checks = new ArrayList<>();
-                    for (Object o : toList(rs.getArray(8))) {
-                        checks.add((String) o);
-                    }
-                    out.add(new UserType(rs.getString(1), rs.getString(2), isEnum ? "ENUM" : "DOMAIN",
-                            isEnum ? labels : List.of(), rs.getString(5), rs.getBoolean(6), rs.getString(7), checks));
-                }
-            }
         }
         return out;
     }

@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -94,13 +95,168 @@ public final class PostgresDialect extends Dialect {
         return true;
     }
 
+    /**
+     * CREATE TABLE as pg_dump writes it: a partition as {@code PARTITION OF} its parent with its bound, an
+     * inheritance child with its own columns only and {@code INHERITS}, {@code PARTITION BY}, storage parameters,
+     * column collations, identity sequence options; then column storage, statistics targets and the defaults of
+     * inherited columns.
+     */
     @Override
     public List<String> createTable(Table t) {
-        List<String> sql = super.createTable(t);
-        if ("true".equals(t.options().get(PgCatalogReader.OPTION_UNLOGGED))) {
-            return sql.stream().map(s -> s.replaceFirst("^CREATE TABLE ", "CREATE UNLOGGED TABLE ")).toList();
+        Map<String, String> o = t.options();
+        String head = "CREATE " + ("true".equals(o.get(PgCatalogReader.OPTION_UNLOGGED)) ? "UNLOGGED " : "") + "TABLE "
+                + qualify(t);
+        String partitionOf = o.get(PgCatalogReader.OPTION_PARTITION_OF);
+        List<String> sql = new ArrayList<>();
+        StringBuilder create = new StringBuilder(head);
+        List<String> after = new ArrayList<>();
+        if (partitionOf != null) {
+            create.append(" PARTITION OF ").append(partitionOf);
+            List<String> checks = checkClauses(t);
+            if (!checks.isEmpty()) {
+                create.append(" (\n  ").append(String.join(",\n  ", checks)).append("\n)");
+            }
+            create.append(' ').append(o.get(PgCatalogReader.OPTION_PARTITION_BOUND));
+        } else {
+            List<String> parts = new ArrayList<>();
+            for (Column c : t.columns()) {
+                String prefix = PgCatalogReader.OPTION_COLUMN + c.name() + ".";
+                if ("true".equals(o.get(prefix + "inherited"))) {
+                    if (c.defaultValue() != null) {
+                        after.add("ALTER TABLE ONLY " + qualify(t) + " ALTER COLUMN " + quote(c.name()) + " SET DEFAULT "
+                                + c.defaultValue());
+                    }
+                    continue;
+                }
+                parts.add(columnDefinition(t, c));
+            }
+            parts.addAll(checkClauses(t));
+            create.append(" (\n  ").append(String.join(",\n  ", parts)).append("\n)");
+            if (o.containsKey(PgCatalogReader.OPTION_INHERITS)) {
+                create.append(" INHERITS (").append(o.get(PgCatalogReader.OPTION_INHERITS)).append(')');
+            }
+        }
+        if (o.containsKey(PgCatalogReader.OPTION_PARTITION_KEY)) {
+            create.append(" PARTITION BY ").append(o.get(PgCatalogReader.OPTION_PARTITION_KEY));
+        }
+        if (o.containsKey(PgCatalogReader.OPTION_RELOPTIONS)) {
+            create.append(" WITH (").append(o.get(PgCatalogReader.OPTION_RELOPTIONS)).append(')');
+        }
+        sql.add(create.toString());
+        for (Column c : t.columns()) {
+            String prefix = PgCatalogReader.OPTION_COLUMN + c.name() + ".";
+            if (o.containsKey(prefix + "storage")) {
+                sql.add("ALTER TABLE ONLY " + qualify(t) + " ALTER COLUMN " + quote(c.name()) + " SET STORAGE "
+                        + o.get(prefix + "storage"));
+            }
+            if (o.containsKey(prefix + "statistics")) {
+                sql.add("ALTER TABLE ONLY " + qualify(t) + " ALTER COLUMN " + quote(c.name()) + " SET STATISTICS "
+                        + o.get(prefix + "statistics"));
+            }
+        }
+        sql.addAll(after);
+        return sql;
+    }
+
+    private List<String> checkClauses(Table t) {
+        List<String> out = new ArrayList<>();
+        for (SchemaModel.Check ck : t.checks()) {
+            String def = t.options().get(PgCatalogReader.OPTION_CONSTRAINT + ck.name());
+            out.add(constraintName(ck.name()) + (def != null ? def : "CHECK (" + ck.expression() + ")"));
+        }
+        return out;
+    }
+
+    private String columnDefinition(Table t, Column c) {
+        String prefix = PgCatalogReader.OPTION_COLUMN + c.name() + ".";
+        String collation = t.options().get(prefix + "collation");
+        String identity = t.options().get(prefix + "identity");
+        if (collation == null && identity == null) {
+            return columnDefinition(c);
+        }
+        Column plain = new Column(c.name(), c.nativeType() + (collation == null ? "" : " COLLATE " + collation),
+                c.jdbcType(), c.size(), c.scale(), c.nullable(), c.defaultValue(), c.identity(), c.generated(),
+                c.valueType());
+        String def = columnDefinition(plain);
+        return identity == null ? def : def.replaceFirst(" AS IDENTITY", " AS IDENTITY (" + identity + ")");
+    }
+
+    /** The table's name as the catalog texts spell it ({@code quote_ident} of schema and name). */
+    public static String catalogName(Table t) {
+        return PostgresSupport.quoteIdentLikePostgres(t.schema()) + "." + PostgresSupport.quoteIdentLikePostgres(t.name());
+    }
+
+    /** The partitioned table a partition belongs to, as {@link #catalogName} spells it; null for other tables. */
+    public static String partitionParent(Table t) {
+        return t.options().get(PgCatalogReader.OPTION_PARTITION_OF);
+    }
+
+    /** Whether the table is partitioned (holds no rows itself). */
+    public static boolean isPartitioned(Table t) {
+        return t.options().containsKey(PgCatalogReader.OPTION_PARTITION_KEY);
+    }
+
+    /** Depth in the partition tree (0 for a table that is no partition), from the plan's tables. */
+    public static boolean isPartition(Table t) {
+        return t.options().containsKey(PgCatalogReader.OPTION_PARTITION_OF);
+    }
+
+    /**
+     * Keys and indexes from their definitions (deferrable, exclusion, INCLUDE, NOT VALID checks): on a
+     * partitioned table without ONLY, so that the partitions' indexes, created first, are attached to it.
+     */
+    @Override
+    public List<String> createKeysAndIndexes(Table t) {
+        List<String> sql = new ArrayList<>();
+        String table = (isPartitioned(t) ? "" : "ONLY ") + qualify(t);
+        List<String> names = new ArrayList<>();
+        if (t.primaryKey() != null) {
+            names.add(t.primaryKey().name());
+        }
+        t.uniqueKeys().forEach(k -> names.add(k.name()));
+        for (Map.Entry<String, String> e : t.options().entrySet()) {
+            String def = e.getValue();
+            if (e.getKey().startsWith(PgCatalogReader.OPTION_CONSTRAINT)
+                    && (def.startsWith("EXCLUDE ") || def.startsWith("CHECK ") && def.endsWith(" NOT VALID"))) {
+                names.add(e.getKey().substring(PgCatalogReader.OPTION_CONSTRAINT.length()));
+            }
+        }
+        boolean fromDefinitions = true;
+        for (String name : names) {
+            String def = name == null ? null : t.options().get(PgCatalogReader.OPTION_CONSTRAINT + name);
+            if (def == null) {
+                fromDefinitions = false;
+                break;
+            }
+            sql.add("ALTER TABLE " + table + " ADD CONSTRAINT " + quote(name) + " " + def);
+        }
+        if (!fromDefinitions) {
+            return super.createKeysAndIndexes(t); // a model written before the definitions were recorded
+        }
+        for (Index ix : t.indexes()) {
+            sql.add(createIndex(t, ix));
         }
         return sql;
+    }
+
+    @Override
+    public List<String> addForeignKeys(Table t) {
+        List<String> sql = new ArrayList<>();
+        for (SchemaModel.ForeignKey fk : t.foreignKeys()) {
+            String def = t.options().get(PgCatalogReader.OPTION_CONSTRAINT + fk.name());
+            sql.add("ALTER TABLE " + (isPartitioned(t) ? "" : "ONLY ") + qualify(t) + " ADD "
+                    + (def == null ? foreignKeyClause(fk) : constraintName(fk.name()) + def));
+        }
+        return sql;
+    }
+
+    @Override
+    public List<String> createSequence(SchemaModel.Sequence s) {
+        List<String> sql = super.createSequence(s);
+        if (s.dataType() == null || s.dataType().equals("bigint")) {
+            return sql;
+        }
+        return List.of(sql.get(0).replaceFirst("^CREATE SEQUENCE (\\S+) ", "CREATE SEQUENCE $1 AS " + s.dataType() + " "));
     }
 
     /** The index as {@code pg_get_indexdef} gave it, moved onto the target table; the generic form otherwise. */
@@ -113,8 +269,9 @@ public final class PostgresDialect extends Dialect {
         if (!m.matches()) {
             return super.createIndex(t, ix);
         }
+        // no ONLY: an index on a partitioned table attaches the partitions' matching indexes, created before it
         return "CREATE " + (m.group(1) == null ? "" : m.group(1)) + "INDEX " + quote(ix.name()) + " ON "
-                + (m.group(2) == null ? "" : m.group(2)) + qualify(t) + " USING " + m.group(4);
+                + qualify(t) + " USING " + m.group(4);
     }
 
     @Override
@@ -192,71 +349,10 @@ public final class PostgresDialect extends Dialect {
         return List.of(sb.toString());
     }
 
-    /**
-     * Objects in the dumped schemas the model does not capture, by name: functions, procedures, aggregates,
-     * triggers, policies and row-level security, partitioned tables and partitions, materialized views, foreign
-     * tables, rules, other user types, exclusion constraints, grants; and database-wide extensions and event
-     * triggers.
-     */
+    /** None as warnings: the objects the reader cannot capture go to the dump summary's not-captured list. */
     @Override
-    public List<String> notCaptured(Connection c, List<String> schemas) throws SQLException {
-        List<String> out = new ArrayList<>();
-        Object[] names = schemas.toArray();
-        query(c, "SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN"
-                + " 'window function' ELSE 'function' END || ' ' || n.nspname || '.' || p.proname || '('"
-                + " || pg_get_function_identity_arguments(p.oid) || ') not captured'"
-                + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ANY (?) AND "
-                + PgCatalogReader.notExtensionMember("pg_proc", "p.oid") + " ORDER BY 1", names, out);
-        query(c, "SELECT 'trigger ' || t.tgname || ' on ' || n.nspname || '.' || c.relname || ' not captured'"
-                + " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE NOT t.tgisinternal AND n.nspname = ANY (?) ORDER BY 1", names, out);
-        query(c, "SELECT 'policy ' || p.polname || ' on ' || n.nspname || '.' || c.relname || ' not captured'"
-                + " FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE n.nspname = ANY (?) ORDER BY 1", names, out);
-        query(c, "SELECT 'row level security on ' || n.nspname || '.' || c.relname || ' not captured'"
-                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE c.relrowsecurity AND n.nspname = ANY (?) ORDER BY 1", names, out);
-        query(c, "SELECT CASE WHEN c.relkind = 'p' THEN 'partitioned table ' WHEN c.relispartition THEN 'partition '"
-                + " WHEN c.relkind = 'm' THEN 'materialized view ' WHEN c.relkind = 'f' THEN 'foreign table ' END"
-                + " || n.nspname || '.' || c.relname || ' not captured (no data dumped)'"
-                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE (c.relkind IN ('p', 'm', 'f') OR c.relispartition) AND n.nspname = ANY (?) AND "
-                + PgCatalogReader.notExtensionMember("pg_class", "c.oid") + " ORDER BY 1", names, out);
-        query(c, "SELECT 'rule ' || r.rulename || ' on ' || n.nspname || '.' || c.relname || ' not captured'"
-                + " FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE r.rulename <> '_RETURN' AND n.nspname = ANY (?) ORDER BY 1", names, out);
-        query(c, "SELECT 'type ' || n.nspname || '.' || t.typname || ' (' || CASE t.typtype WHEN 'c' THEN 'composite'"
-                + " WHEN 'r' THEN 'range' WHEN 'm' THEN 'multirange' WHEN 'b' THEN 'base' ELSE t.typtype::text END"
-                + " || ') not captured' FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
-                + " LEFT JOIN pg_class c ON c.oid = t.typrelid"
-                + " WHERE t.typtype IN ('c', 'r', 'm', 'b') AND (t.typtype <> 'c' OR c.relkind = 'c')"
-                + " AND t.typelem = 0 AND n.nspname = ANY (?) AND "
-                + PgCatalogReader.notExtensionMember("pg_type", "t.oid") + " ORDER BY 1", names, out);
-        query(c, "SELECT 'exclusion constraint ' || con.conname || ' on ' || n.nspname || '.' || c.relname"
-                + " || ' not captured' FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid"
-                + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE con.contype = 'x' AND n.nspname = ANY (?) ORDER BY 1", names, out);
-        query(c, "SELECT 'grants on ' || CASE c.relkind WHEN 'S' THEN 'sequence ' WHEN 'v' THEN 'view ' ELSE 'table '"
-                + " END || n.nspname || '.' || c.relname || ' not captured'"
-                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE c.relacl IS NOT NULL AND c.relkind IN ('r', 'v', 'S') AND n.nspname = ANY (?) ORDER BY 1",
-                names, out);
-        query(c, "SELECT 'extension ' || extname || ' not captured' FROM pg_extension WHERE extname <> 'plpgsql'"
-                + " ORDER BY 1", null, out);
-        query(c, "SELECT 'event trigger ' || evtname || ' not captured' FROM pg_event_trigger ORDER BY 1", null, out);
-        return out;
+    public List<String> notCaptured(Connection c, List<String> schemas) {
+        return List.of(); // PgObjectReader reports them, as DumpSummary.notCaptured
     }
 
-    private static void query(Connection c, String sql, Object[] schemas, List<String> out) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            if (schemas != null) {
-                ps.setArray(1, c.createArrayOf("text", schemas));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        }
-    }
 }

@@ -71,8 +71,19 @@ public final class PostgresStagedRestore {
     public static boolean applies(RestoreContext ctx, RestorePlan plan) {
         return plan.mode() == RestoreMode.REPLACE && ctx.parallelism() > 1
                 && plan.tables().stream().filter(tp -> tp.entry().rows() > 0).count() > 1
-                && plan.model().types().isEmpty();
+                && plan.model().types().isEmpty()
+                && plan.model().objects().stream().allMatch(o -> o.phase() == SchemaModel.Phase.POST_DATA
+                        || STAGED_AFTER_TABLES.contains(o.kind()))
+                && plan.tables().stream().noneMatch(tp -> PostgresDialect.isPartition(tp.target())
+                        || PostgresDialect.isPartitioned(tp.target())
+                        || tp.target().options().containsKey(PgCatalogReader.OPTION_INHERITS)
+                        || java.util.Arrays.stream(tp.target().options().getOrDefault(PgObjectReader.OPTION_DEPENDS_ON, "")
+                        .split("\n")).anyMatch(k -> !k.isEmpty() && !k.startsWith("schema ")));
     }
+
+    /** Pre-data objects the final transaction creates after the tables moved in (nothing staged needs them). */
+    private static final java.util.Set<String> STAGED_AFTER_TABLES = java.util.Set.of("view", "materialized view",
+            "schema");
 
     /** Restores the plan; on failure the target is as it was and the exception says so. */
     public void restore(RestoreContext ctx, Connection c, RestorePlan plan) throws SQLException {
@@ -106,8 +117,13 @@ public final class PostgresStagedRestore {
             columns.add(keepsDefault(col) ? col : new Column(col.name(), col.nativeType(), col.jdbcType(), col.size(),
                     col.scale(), col.nullable(), null, col.identity(), col.generated(), col.valueType()));
         }
+        // an identity's sequence is created in the staging schema too and moves with the table
+        Map<String, String> options = new LinkedHashMap<>();
+        String from = "SEQUENCE NAME " + PostgresSupport.quoteIdentLikePostgres(t.schema()) + ".";
+        t.options().forEach((k, v) -> options.put(k, k.endsWith(".identity") && v.startsWith(from)
+                ? "SEQUENCE NAME " + dialect.quote(schema) + "." + v.substring(from.length()) : v));
         return new Table(schema, t.name(), columns, t.primaryKey(), t.uniqueKeys(), List.of(), t.indexes(), t.checks(),
-                t.autoIncrementNext(), t.options());
+                t.autoIncrementNext(), options);
     }
 
     /**
@@ -248,6 +264,8 @@ public final class PostgresStagedRestore {
             for (SchemaModel.View v : plan.views()) {
                 JdbcSupport.execute(c, dialect.createView(v));
             }
+            dumper.createTables(c, plan, List.of()); // the backup's views and other objects, around the tables
+            dumper.afterLoad(c, plan); // triggers, policies, comments, grants, large objects ...
             support.resetSequences(c, plan);
             for (String schema : staging.values()) {
                 JdbcSupport.execute(c, "DROP SCHEMA " + dialect.quote(schema));

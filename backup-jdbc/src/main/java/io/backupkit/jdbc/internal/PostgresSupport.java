@@ -179,6 +179,20 @@ public final class PostgresSupport {
         return out;
     }
 
+    /** Objects of the database the builtin dumper cannot capture, each naming kind and object. */
+    public List<String> notCaptured(Connection c) throws SQLException {
+        return PgCatalogReader.withEmptySearchPath(c, () -> new PgObjectReader(c).notCaptured());
+    }
+
+    /** Server-level objects (roles, tablespaces, event triggers) the database refers to, with what refers to them. */
+    public List<String> outsideBackup(Connection c) throws SQLException {
+        return PgCatalogReader.withEmptySearchPath(c, () -> {
+            PgObjectReader reader = new PgObjectReader(c);
+            reader.read();
+            return reader.outsideBackup();
+        });
+    }
+
     // ------------------------------------------------------------------ restore
 
     /**
@@ -282,6 +296,43 @@ public final class PostgresSupport {
         return out;
     }
 
+    /**
+     * DATA_ONLY: disables the user triggers of the loaded tables ({@code ALTER TABLE ... DISABLE TRIGGER USER},
+     * which the table owner may do, inside the restore's transaction, as pg_restore's {@code --disable-triggers}
+     * does with superuser rights) and returns the statements that enable each again as it was.
+     */
+    public List<String> disableUserTriggers(Connection c, RestorePlan plan) throws SQLException {
+        List<String> enable = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT t.tgname, t.tgenabled FROM pg_trigger t"
+                + " WHERE t.tgrelid = ?::regclass AND NOT t.tgisinternal AND t.tgparentid = 0 ORDER BY t.tgname")) {
+            for (TablePlan tp : plan.tables()) {
+                String table = dialect.qualify(tp.target());
+                List<String> names = new ArrayList<>();
+                ps.setString(1, table);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String how = switch (rs.getString(2)) {
+                            case "D" -> null;
+                            case "R" -> "ENABLE REPLICA TRIGGER ";
+                            case "A" -> "ENABLE ALWAYS TRIGGER ";
+                            default -> "ENABLE TRIGGER ";
+                        };
+                        if (how != null) {
+                            names.add("ALTER TABLE " + table + " " + how + dialect.quote(rs.getString(1)));
+                        }
+                    }
+                }
+                if (!names.isEmpty()) {
+                    JdbcSupport.execute(c, "ALTER TABLE " + table + " DISABLE TRIGGER USER");
+                    org.slf4j.LoggerFactory.getLogger(PostgresSupport.class).info(
+                            "DATA_ONLY: {} trigger(s) of {} disabled for the load", names.size(), table);
+                    enable.addAll(names);
+                }
+            }
+        }
+        return enable;
+    }
+
     /** The line of the COPY input a server error points at (the row number), or -1. */
     public static long failedLine(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -371,8 +422,10 @@ public final class PostgresSupport {
                     .toList();
             List<Index> indexes = t.indexes().stream().map(ix -> new Index(ix.name(), ix.unique(), ix.columns(),
                     ix.definition() == null ? null : rename(ix.definition(), map))).toList();
+            Map<String, String> options = new LinkedHashMap<>();
+            t.options().forEach((k, v) -> options.put(k, rename(v, map)));
             Table target = new Table(t.schema(), t.name(), cols, t.primaryKey(), t.uniqueKeys(), t.foreignKeys(),
-                    indexes, checks, t.autoIncrementNext(), t.options());
+                    indexes, checks, t.autoIncrementNext(), options);
             tables.add(new TablePlan(tp.backup(), target, tp.existing(), tp.entry(), tp.rowsBefore()));
         }
         List<View> views = plan.views().stream().map(v -> new View(v.schema(), v.name(), rename(v.definition(), map),
