@@ -9,12 +9,13 @@ import picocli.CommandLine.Parameters;
         footerHeading = "%nExamples:%n",
         footer = {"  backupkit delete 20260122T020000Z-full-7f3a"})
 final class DeleteCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "ID", description = "The backup id.")
-    BackupId id;
+    @Parameters(index = "0", paramLabel = "ID", description = BackupRef.DESCRIPTION)
+    BackupRef backup;
 
     @Override
     public Integer call() {
         try (Session session = open(settings(), Needs.STORAGE_ONLY)) {
+            BackupId id = backup.resolve(session.engine);
             session.engine.delete(id);
             if (out().json) {
                 out().json(java.util.Map.of("deleted", id.value()));

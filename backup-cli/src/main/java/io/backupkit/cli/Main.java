@@ -77,6 +77,13 @@ public final class Main implements Runnable {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setAbbreviatedOptionsAllowed(false);
         cl.registerConverter(io.backupkit.api.BackupId.class, Main::backupId);
+        cl.registerConverter(BackupRef.class, text -> {
+            try {
+                return BackupRef.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        });
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
             String message = ex.getMessage();

@@ -29,8 +29,8 @@ import picocli.CommandLine.Parameters;
                 "      --mode merge --tables 'public.orders*' --force",
                 "  backupkit restore ID --only files --files-to /tmp/restored-media --force"})
 final class RestoreCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "ID", description = "The backup id.")
-    BackupId id;
+    @Parameters(index = "0", paramLabel = "ID", description = BackupRef.DESCRIPTION)
+    BackupRef backup;
 
     @Mixin
     DbOptions db = new DbOptions();
@@ -85,6 +85,7 @@ final class RestoreCommand extends BaseCommand {
         RestoreMode restoreMode = parseMode();
         FileRestoreMode fm = parseFilesMode();
         try (Session session = open(s, new Needs(true, false, false))) {
+            BackupId id = backup.resolve(session.engine);
             Manifest m = session.engine.find(id).orElseThrow(() -> ShowCommand.notFound(id));
             boolean wantDb = m.database().isPresent() && !"files".equals(part());
             boolean wantFiles = m.files().isPresent() && !"database".equals(part());
