@@ -45,6 +45,14 @@ abstract class BaseCommand implements Callable<Integer> {
         return output;
     }
 
+    /**
+     * Whether this command runs long enough to report progress (backup, restore, verify, export, import): under
+     * {@code --json} it then streams JSON lines instead of printing one document.
+     */
+    boolean longOperation() {
+        return false;
+    }
+
     Settings settings() {
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("storage --storage", root.storage);
@@ -102,7 +110,7 @@ abstract class BaseCommand implements Callable<Integer> {
     Session open(Settings s, Needs needs) {
         String storage = s.get("storage").orElseThrow(() -> CliException.usage("no storage configured: pass --storage"
                 + " URI (e.g. --storage file:./backups), set BACKUPKIT_STORAGE, or put 'storage:' in backupkit.yml"));
-        ProgressReporter progress = new ProgressReporter(out());
+        ProgressReporter progress = new ProgressReporter(out(), longOperation() ? out().streamJsonLines() : null);
         BackupKit.Builder b = BackupKit.builder().storage(storage).listener(progress);
         if (needs.database()) {
             s.databaseUrl().ifPresent(db -> b.dataSource(JdbcDataSource.of(db.jdbcUrl(), s.databaseUser().orElse(null),

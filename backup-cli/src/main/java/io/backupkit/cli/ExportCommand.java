@@ -24,6 +24,11 @@ final class ExportCommand extends BaseCommand {
     boolean force;
 
     @Override
+    boolean longOperation() {
+        return true;
+    }
+
+    @Override
     public Integer call() {
         Path target = file.toAbsolutePath().normalize();
         if (Files.isDirectory(target)) {

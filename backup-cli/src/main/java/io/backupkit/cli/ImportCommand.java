@@ -17,6 +17,11 @@ final class ImportCommand extends BaseCommand {
     Path file;
 
     @Override
+    boolean longOperation() {
+        return true;
+    }
+
+    @Override
     public Integer call() {
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw CliException.usage("cannot read " + file + ": "

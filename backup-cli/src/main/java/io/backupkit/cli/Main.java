@@ -57,7 +57,7 @@ public final class Main implements Runnable {
     PrintStream stderr = System.err;
     Map<String, String> environment = System.getenv();
     Path workDir = Path.of("").toAbsolutePath();
-    boolean terminal = System.console() != null;
+    boolean terminal = Terminal.isInteractive(environment);
 
     @Override
     public void run() {

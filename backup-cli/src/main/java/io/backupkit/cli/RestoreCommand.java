@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
         description = {"Restores a backup after verifying every object, taking a safety backup of what it overwrites first.",
                 "Asks for confirmation unless --force; refuses without --force when stdin is not a terminal."},
         footerHeading = "%nExamples:%n",
-        footer = {"  backupkit restore 20260122T020000Z-full-7f3a --validate-only          # dry run: what would change",
+        footer = {"  backupkit restore latest --dry-run                                     # what would change",
                 "  backupkit restore 20260122T020000Z-full-7f3a --db jdbc:sqlite:copy.db --only database",
                 "  BACKUPKIT_DB_PASSWORD=... backupkit restore ID --db jdbc:postgresql://localhost/staging --db-user app \\",
                 "      --mode merge --tables 'public.orders*' --force",
@@ -63,7 +63,8 @@ final class RestoreCommand extends BaseCommand {
     @Option(names = "--keep-existing", description = "With --files-mode merge: keep files that exist instead of overwriting them.")
     boolean keepExisting;
 
-    @Option(names = "--validate-only", description = "Dry run: check everything and report what would change; touch nothing.")
+    @Option(names = {"--dry-run", "--validate-only"},
+            description = "Check everything and report what would change; touch nothing (--validate-only: the old name).")
     boolean validateOnly;
 
     @Option(names = "--no-safety-backup", description = "Do not take a safety backup of what the restore overwrites.")
@@ -77,6 +78,11 @@ final class RestoreCommand extends BaseCommand {
         Map<String, Object> f = new LinkedHashMap<>();
         db.addTo(f);
         return f;
+    }
+
+    @Override
+    boolean longOperation() {
+        return true;
     }
 
     @Override
@@ -191,7 +197,7 @@ final class RestoreCommand extends BaseCommand {
         Console console = System.console();
         if (!root.terminal || console == null) {
             throw CliException.usage("restore overwrites data and needs confirmation, but stdin is not a terminal:"
-                    + " pass --force to restore without asking (or --validate-only for a dry run)");
+                    + " pass --force to restore without asking (or --dry-run to see what would change)");
         }
         plan.forEach(out().err::println);
         String answer = console.readLine("Type 'yes' to restore: ");

@@ -16,6 +16,11 @@ final class VerifyCommand extends BaseCommand {
     BackupRef backup;
 
     @Override
+    boolean longOperation() {
+        return true;
+    }
+
+    @Override
     public Integer call() {
         try (Session session = open(settings(), Needs.STORAGE_ONLY)) {
             BackupId id = backup.resolve(session.engine);

@@ -101,7 +101,7 @@ class SqliteLocalIT {
     void verifyPassesAndDetectsDamage() throws IOException {
         Cli.Result ok = cli.ok("verify", id, "--storage", "file:./backups");
         assertThat(ok.out()).startsWith("ok: " + id);
-        assertThat(cli.ok("verify", id, "--storage", "file:./backups", "--json").json().get("ok").asBoolean()).isTrue();
+        assertThat(cli.ok("verify", id, "--storage", "file:./backups", "--json").summary().get("ok").asBoolean()).isTrue();
 
         Path copy = work.resolve("damaged-copy");
         copyTree(work.resolve("backups"), copy);
@@ -171,7 +171,7 @@ class SqliteLocalIT {
 
         Cli.Result json = cli.ok("restore", id, "--storage", "file:./restore-storage", "--db", "jdbc:sqlite:changed.db",
                 "--only", "database", "--validate-only", "--json");
-        assertThat(json.json().get("validateOnly").asBoolean()).isTrue();
+        assertThat(json.summary().get("validateOnly").asBoolean()).isTrue();
         assertThat(Samples.fingerprint("jdbc:sqlite:" + db)).isEqualTo(changed);
     }
 
