@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         subcommands = {BackupCommand.class, ListCommand.class, ShowCommand.class, VerifyCommand.class,
                 DeleteCommand.class, PinCommand.Pin.class, PinCommand.Unpin.class, RestoreCommand.class, ExportCommand.class, ImportCommand.class,
                 CleanupCommand.class, StatsCommand.class, HealthCommand.class, HistoryCommand.class,
-                ScheduleCommand.class, ConfigCommand.class, DemoCommand.class},
+                ScheduleCommand.class, ConfigCommand.class, DemoCommand.class, CompletionCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {"  backupkit demo",
                 "  backupkit backup --storage file:./backups --db jdbc:sqlite:app.db --files ./media --type full",
@@ -65,6 +65,11 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // Start-up: the version needs neither picocli's model of every command nor logging.
+            System.out.println(new Version().getVersion()[0]);
+            return;
+        }
         configureLogging(List.of(args));
         System.exit(new Main().execute(args));
     }
