@@ -51,6 +51,7 @@ class DistributionIT {
         Run demo = run(work, Map.of("XDG_CACHE_HOME", work.resolve("cache").toString()), launcher(), "demo");
         assertThat(demo.exit()).as(demo.toString()).isZero();
         assertThat(demo.out() + demo.err()).contains("Data and files are back");
+        assertThat(demo.out()).as("the hint names the launcher").contains("Next: " + launcher() + " show ");
         assertThat(work.resolve("backupkit-demo/shop.db")).isRegularFile();
         // the first real command left a class-data-sharing archive for the next start
         try (var cached = Files.list(work.resolve("cache/backupkit"))) {
