@@ -78,6 +78,15 @@ final class BackupRef {
 
     /** The id this names in the engine's storage, or a not-found / ambiguity error that says what exists. */
     BackupId resolve(BackupEngine engine) {
+        return resolve(engine, false);
+    }
+
+    /** As {@link #resolve(BackupEngine)}, but an id is taken as given when no backup has it any more (history). */
+    BackupId resolveAllowingDeleted(BackupEngine engine) {
+        return resolve(engine, true);
+    }
+
+    private BackupId resolve(BackupEngine engine, boolean allowDeleted) {
         if (id.isPresent() && engine.find(id.get()).isPresent()) {
             return id.get();   // an id wins over a name
         }
@@ -91,6 +100,9 @@ final class BackupRef {
         }
         List<BackupInfo> named = engine.list().stream().filter(b -> b.name().equals(text)).toList();
         if (named.isEmpty() && id.isPresent()) {
+            if (allowDeleted) {
+                return id.get();
+            }
             throw ShowCommand.notFound(id.get());
         }
         if (named.isEmpty()) {

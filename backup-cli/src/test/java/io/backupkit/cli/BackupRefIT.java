@@ -42,6 +42,14 @@ class BackupRefIT {
         assertThat(cli.ok("show", "latest:database", "--storage", "file:./backups", "--json").json()
                 .get("id").asText()).isEqualTo(database);
 
+        // history by name, and of a deleted backup by its id
+        assertThat(cli.ok("history", "--backup", "before upgrade", "--storage", "file:./backups", "--json").json())
+                .anySatisfy(r -> assertThat(r.get("operation").asText()).isEqualToIgnoringCase("restore"));
+        cli.ok("delete", files, "--storage", "file:./backups");
+        assertThat(cli.ok("history", "--backup", files, "--storage", "file:./backups", "--json").json())
+                .anySatisfy(r -> assertThat(r.get("operation").asText()).isEqualToIgnoringCase("delete"));
+        files = backup(cli, "--type", "files", "--files", "media", "--name", "nightly");
+
         // a name two backups share is refused, naming both
         String second = backup(cli, "--type", "files", "--files", "media", "--name", "nightly");
         Cli.Result ambiguous = cli.expect(ExitCode.USAGE, "restore", "nightly", "--storage", "file:./backups",
