@@ -19,9 +19,10 @@ import java.util.Optional;
  * @param password the password in the URL, if any (accepted only where {@link Settings} allows it)
  */
 record DatabaseUrl(String jdbcUrl, Optional<String> user, Optional<String> password) {
+    /** The schemes of Heroku, Django's dj-database-url and Rails (mysql2, postgis) for the databases BackupKit dumps. */
     private static final Map<String, String> SCHEMES = Map.of(
-            "postgres", "jdbc:postgresql:", "postgresql", "jdbc:postgresql:",
-            "mysql", "jdbc:mysql:", "mariadb", "jdbc:mariadb:");
+            "postgres", "jdbc:postgresql:", "postgresql", "jdbc:postgresql:", "pgsql", "jdbc:postgresql:",
+            "postgis", "jdbc:postgresql:", "mysql", "jdbc:mysql:", "mysql2", "jdbc:mysql:", "mariadb", "jdbc:mariadb:");
     private static final String FORMS = "jdbc:postgresql://host:5432/app, postgres://user@host:5432/app,"
             + " mysql://user@host:3306/app, mariadb://user@host/app, sqlite:///app.db (relative),"
             + " sqlite:////var/lib/app.db (absolute), jdbc:sqlite:app.db, jdbc:h2:./app";

@@ -24,6 +24,8 @@ class DatabaseUrlTest {
         assertThat(DatabaseUrl.parse("postgresql://localhost/shop").jdbcUrl()).isEqualTo("jdbc:postgresql://localhost/shop");
         assertThat(DatabaseUrl.parse("mysql://root@127.0.0.1:3306/shop").jdbcUrl()).isEqualTo("jdbc:mysql://127.0.0.1:3306/shop");
         assertThat(DatabaseUrl.parse("mariadb://u@h/shop").jdbcUrl()).isEqualTo("jdbc:mariadb://h/shop");
+        assertThat(DatabaseUrl.parse("mysql2://u@h/shop").jdbcUrl()).isEqualTo("jdbc:mysql://h/shop");      // Rails
+        assertThat(DatabaseUrl.parse("postgis://u@h/geo").jdbcUrl()).isEqualTo("jdbc:postgresql://h/geo"); // Django
         assertThat(DatabaseUrl.parse("postgres://u@[::1]:5432/shop").jdbcUrl()).isEqualTo("jdbc:postgresql://[::1]:5432/shop");
         assertThat(DatabaseUrl.parse("sqlite:///data/app.db").jdbcUrl()).isEqualTo("jdbc:sqlite:data/app.db");
         assertThat(DatabaseUrl.parse("sqlite:////var/lib/app.db").jdbcUrl()).isEqualTo("jdbc:sqlite:/var/lib/app.db");
