@@ -35,6 +35,11 @@ final class BackupCommand extends BaseCommand {
     }
 
     @Override
+    boolean longOperation() {
+        return true;
+    }
+
+    @Override
     public Integer call() {
         Settings s = settings();
         BackupRequest built = backup.request(s);

@@ -66,6 +66,14 @@ abstract class BaseCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Whether this command runs long enough to report progress (backup, restore, verify, export, import): under
+     * {@code --json} it then streams JSON lines instead of printing one document.
+     */
+    boolean longOperation() {
+        return false;
+    }
+
     Settings settings() {
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("storage --storage", root.storage);
@@ -75,9 +83,10 @@ abstract class BaseCommand implements Callable<Integer> {
 
     /** The database options that commands touching a database share. */
     static final class DbOptions {
-        @Option(names = "--db", paramLabel = "JDBC-URL",
-                description = "The database, e.g. jdbc:postgresql://localhost:5432/app, jdbc:mariadb://host/app, "
-                        + "jdbc:sqlite:app.db, jdbc:h2:./app. Never put the password in it.")
+        @Option(names = "--db", paramLabel = "URL",
+                description = "The database: postgres://user@host:5432/app, mysql://user@host/app, mariadb://..., "
+                        + "sqlite:///app.db, or a JDBC URL (jdbc:postgresql://..., jdbc:sqlite:app.db, jdbc:h2:./app). "
+                        + "Default: $BACKUPKIT_DB_URL, then $DATABASE_URL. Never put the password in --db.")
         String url;
 
         @Option(names = "--db-user", paramLabel = "USER", description = "Database user.")
@@ -123,11 +132,11 @@ abstract class BaseCommand implements Callable<Integer> {
         String storage = s.get("storage").orElseThrow(() -> CliException.usage("no storage configured: pass --storage"
                 + " URI (e.g. --storage file:./backups), set BACKUPKIT_STORAGE, or put 'storage:' in backupkit.yml"));
         requireLocalStorage(storage);
-        ProgressReporter progress = new ProgressReporter(out());
+        ProgressReporter progress = new ProgressReporter(out(), longOperation() ? out().streamJsonLines() : null);
         BackupKit.Builder b = BackupKit.builder().storage(storage).listener(progress);
-        if (needs.database() && s.get("db.url").isPresent()) {
-            b.dataSource(JdbcDataSource.of(s.get("db.url").get(), s.get("db.user").orElse(null),
-                    s.password().map(Settings.Secret::value).orElse(null), needs.databaseMustExist()));
+        if (needs.database()) {
+            s.databaseUrl().ifPresent(db -> b.dataSource(JdbcDataSource.of(db.jdbcUrl(), s.databaseUser().orElse(null),
+                    s.password().map(Settings.Secret::value).orElse(null), needs.databaseMustExist())));
         }
         if (needs.files() && !s.list("files.dirs").isEmpty()) {
             b.files(fileSet(s, needs.databaseMustExist()));

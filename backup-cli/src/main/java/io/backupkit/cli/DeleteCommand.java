@@ -11,8 +11,12 @@ import picocli.CommandLine.Parameters;
         footerHeading = "%nExamples:%n",
         footer = {"  backupkit delete 20260122T020000Z-full-7f3a", "  backupkit delete 20260122T020000Z-full-7f3a --force"})
 final class DeleteCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "ID", description = "The backup id.")
-    BackupId id;
+    @Parameters(index = "0", paramLabel = "ID", description = BackupRef.DESCRIPTION)
+    BackupRef backup;
+
+    @picocli.CommandLine.Option(names = {"--dry-run", "--validate-only"},
+            description = "Check the backup exists and say what would be deleted; delete nothing.")
+    boolean dryRun;
 
     @Option(names = {"-f", "--force"}, description = "Do not ask for confirmation.")
     boolean force;
@@ -20,7 +24,18 @@ final class DeleteCommand extends BaseCommand {
     @Override
     public Integer call() {
         try (Session session = open(settings(), Needs.STORAGE_ONLY)) {
+            BackupId id = backup.resolve(session.engine);
             io.backupkit.api.BackupInfo b = session.engine.info(id).orElseThrow(() -> ShowCommand.notFound(id));
+            if (dryRun) {
+                if (out().json) {
+                    out().json(java.util.Map.of("id", id.value(), "deleted", false, "dryRun", true,
+                            "size", b.storedBytes()));
+                } else {
+                    out().result("would delete " + id + " (" + b.type().label() + ", " + Output.bytes(b.storedBytes())
+                            + (b.pinned() ? ", pinned" : "") + "); nothing was deleted (--dry-run)");
+                }
+                return ExitCode.OK;
+            }
             if (!force) {
                 confirm(java.util.List.of("Delete backup " + id + " (" + b.type().label() + ", " + Output.time(b.createdAt())
                         + ", " + Output.bytes(b.storedBytes()) + (b.pinned() ? ", pinned" : "") + ")?"),

@@ -108,6 +108,10 @@ final class DemoCommand extends BaseCommand {
 
     /** How this jar was started, relative to the working directory when possible, for commands to copy. */
     private static String selfCommand() {
+        String launcher = System.getProperty("backupkit.launcher");   // set by bin/backupkit
+        if (launcher != null && !launcher.isBlank()) {
+            return launcher;
+        }
         try {
             Path jar = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             if (Files.isRegularFile(jar)) {

@@ -14,8 +14,8 @@ import picocli.CommandLine.Parameters;
         footer = {"  backupkit export 20260122T020000Z-full-7f3a ./backup.tar",
                 "  backupkit export 20260122T020000Z-full-7f3a /mnt/offsite/app-2026-01-22.tar --force"})
 final class ExportCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "ID", description = "The backup id.")
-    BackupId id;
+    @Parameters(index = "0", paramLabel = "ID", description = BackupRef.DESCRIPTION)
+    BackupRef backup;
 
     @Parameters(index = "1", paramLabel = "FILE", description = "The tar file to write (written to FILE.part, then renamed).")
     Path file;
@@ -24,11 +24,16 @@ final class ExportCommand extends BaseCommand {
     boolean force;
 
     @Override
+    boolean longOperation() {
+        return true;
+    }
+
+    @Override
     public Integer call() {
         Path target = file.toAbsolutePath().normalize();
         if (Files.isDirectory(target)) {
             throw CliException.usage(file + " is a directory: give the path of the tar file to write, e.g. "
-                    + file.resolve(id + ".tar"));
+                    + file.resolve(backup + ".tar"));
         }
         Path parent = target.getParent();
         if (parent == null || !Files.isDirectory(parent) || !Files.isWritable(parent)) {
@@ -40,6 +45,7 @@ final class ExportCommand extends BaseCommand {
                     + " choose another file name");
         }
         try (Session session = open(settings(), Needs.STORAGE_ONLY)) {
+            BackupId id = backup.resolve(session.engine);
             if (session.engine.find(id).isEmpty()) {
                 throw ShowCommand.notFound(id);
             }

@@ -1,6 +1,5 @@
 package io.backupkit.cli;
 
-import io.backupkit.api.BackupId;
 import io.backupkit.api.BackupStatus;
 import io.backupkit.api.HistoryQuery;
 import io.backupkit.api.Operation;
@@ -28,8 +27,9 @@ final class HistoryCommand extends BaseCommand {
     @Option(names = "--status", paramLabel = "STATUS", description = "Only this status: ${COMPLETION-CANDIDATES}.")
     BackupStatus status;
 
-    @Option(names = "--backup", paramLabel = "ID", description = "Only operations on this backup.")
-    BackupId backup;
+    @Option(names = "--backup", paramLabel = "ID",
+            description = "Only operations on this backup: an id (also of a deleted backup), latest, latest:TYPE or a name.")
+    BackupRef backup;
 
     @Option(names = "--limit", paramLabel = "N", description = "At most N records.")
     int limit;
@@ -46,10 +46,10 @@ final class HistoryCommand extends BaseCommand {
         if (status != null) {
             q = q.withStatus(status);
         }
-        if (backup != null) {
-            q = q.withBackup(backup);
-        }
         try (Session session = open(settings(), Needs.STORAGE_ONLY)) {
+            if (backup != null) {
+                q = q.withBackup(backup.resolveAllowingDeleted(session.engine));
+            }
             if (csv) {
                 Writer w = new OutputStreamWriter(out().out, StandardCharsets.UTF_8);
                 session.engine.exportHistoryCsv(q, w);

@@ -23,6 +23,11 @@ final class ImportCommand extends BaseCommand {
     }
 
     @Override
+    boolean longOperation() {
+        return true;
+    }
+
+    @Override
     public Integer call() {
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw CliException.usage("cannot read " + file + ": "

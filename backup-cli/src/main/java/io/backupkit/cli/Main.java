@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         subcommands = {BackupCommand.class, ListCommand.class, ShowCommand.class, VerifyCommand.class,
                 DeleteCommand.class, PinCommand.Pin.class, PinCommand.Unpin.class, RestoreCommand.class, RecoverCommand.class, ExportCommand.class, ImportCommand.class,
                 CleanupCommand.class, StatsCommand.class, HealthCommand.class, HistoryCommand.class,
-                ScheduleCommand.class, ConfigCommand.class, DemoCommand.class},
+                ScheduleCommand.class, ConfigCommand.class, DemoCommand.class, CompletionCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {"  backupkit demo",
                 "  backupkit backup --storage file:./backups --db jdbc:sqlite:app.db --files ./media --type full",
@@ -62,7 +62,7 @@ public final class Main implements Runnable {
     PrintStream stderr = System.err;
     Map<String, String> environment = System.getenv();
     Path workDir = Path.of("").toAbsolutePath();
-    boolean terminal = System.console() != null;
+    boolean terminal = Terminal.isInteractive(environment);
 
     @Override
     public void run() {
@@ -70,6 +70,11 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // Start-up: the version needs neither picocli's model of every command nor logging.
+            System.out.println(new Version().getVersion()[0]);
+            return;
+        }
         configureLogging(List.of(args));
         System.exit(new Main().execute(args));
     }
@@ -82,6 +87,13 @@ public final class Main implements Runnable {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setAbbreviatedOptionsAllowed(false);
         cl.registerConverter(io.backupkit.api.BackupId.class, Main::backupId);
+        cl.registerConverter(BackupRef.class, text -> {
+            try {
+                return BackupRef.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        });
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
             String message = ex.getMessage();

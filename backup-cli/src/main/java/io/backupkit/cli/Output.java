@@ -14,7 +14,8 @@ import java.util.Locale;
 
 /**
  * Where a command writes: results to stdout (a table, plain lines or JSON), messages and progress to stderr.
- * {@code --quiet} silences messages, never results or errors; {@code --json} makes stdout one JSON document.
+ * {@code --quiet} silences messages, never results or errors; {@code --json} makes stdout one JSON document, or
+ * for a long operation JSON lines ({@link JsonLinesProgress}).
  */
 final class Output {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -27,6 +28,8 @@ final class Output {
     final boolean json;
     final boolean verbose;
     final boolean terminal;
+    /** Set for a long operation under {@code --json}: progress and the result as JSON lines. */
+    private JsonLinesProgress jsonLines;
 
     Output(PrintStream out, PrintStream err, boolean quiet, boolean json, boolean verbose, boolean terminal) {
         this.out = out;
@@ -49,7 +52,19 @@ final class Output {
         out.println(TerminalText.printable(line));
     }
 
+    /** Makes this a long operation's output: with {@code --json}, status lines, then the result as the summary. */
+    JsonLinesProgress streamJsonLines() {
+        if (json && jsonLines == null) {
+            jsonLines = new JsonLinesProgress(out, quiet);
+        }
+        return jsonLines;
+    }
+
     void json(Object value) {
+        if (jsonLines != null) {
+            jsonLines.write(JsonLinesProgress.summary(value));
+            return;
+        }
         try {
             out.println(JSON.writeValueAsString(value));
         } catch (JsonProcessingException e) {

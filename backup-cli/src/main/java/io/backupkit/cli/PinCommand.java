@@ -15,8 +15,8 @@ final class PinCommand {
             footerHeading = "%nExamples:%n",
             footer = {"  backupkit pin 20260122T020000Z-full-7f3a        # keep the pre-upgrade backup for good"})
     static final class Pin extends BaseCommand {
-        @Parameters(paramLabel = "ID", arity = "1..*", description = "Backup ids.")
-        List<BackupId> ids;
+        @Parameters(paramLabel = "ID", arity = "1..*", description = BackupRef.DESCRIPTION)
+        List<BackupRef> ids;
 
         @Override
         public Integer call() {
@@ -29,8 +29,8 @@ final class PinCommand {
             footerHeading = "%nExamples:%n",
             footer = {"  backupkit unpin 20260122T020000Z-full-7f3a"})
     static final class Unpin extends BaseCommand {
-        @Parameters(paramLabel = "ID", arity = "1..*", description = "Backup ids.")
-        List<BackupId> ids;
+        @Parameters(paramLabel = "ID", arity = "1..*", description = BackupRef.DESCRIPTION)
+        List<BackupRef> ids;
 
         @Override
         public Integer call() {
@@ -38,8 +38,9 @@ final class PinCommand {
         }
     }
 
-    private static int apply(BaseCommand command, List<BackupId> ids, boolean pin) {
+    private static int apply(BaseCommand command, List<BackupRef> refs, boolean pin) {
         try (BaseCommand.Session session = command.open(command.settings(), BaseCommand.Needs.STORAGE_ONLY)) {
+            List<BackupId> ids = refs.stream().map(r -> r.resolve(session.engine)).toList();
             for (BackupId id : ids) {
                 if (session.engine.find(id).isEmpty()) {
                     throw ShowCommand.notFound(id);

@@ -18,17 +18,24 @@ final class ProgressReporter implements BackupListener {
     private final PrintStream err;
     private final boolean terminal;
     private final boolean enabled;
+    /** Under --json on a long operation, progress goes to stdout as JSON lines instead of a bar. */
+    private final JsonLinesProgress jsonLines;
     private long lastDraw;
     private int lastWidth;
 
-    ProgressReporter(Output output) {
+    ProgressReporter(Output output, JsonLinesProgress jsonLines) {
         this.err = output.err;
         this.terminal = output.terminal;
         this.enabled = !output.quiet;
+        this.jsonLines = jsonLines;
     }
 
     @Override
     public synchronized void onEvent(BackupEvent event) {
+        if (jsonLines != null) {
+            jsonLines.onEvent(event);
+            return;
+        }
         if (!enabled) {
             return;
         }

@@ -22,14 +22,14 @@ import picocli.CommandLine.Parameters;
         description = {"Restores a backup after verifying every object, taking a safety backup of what it overwrites first.",
                 "Asks for confirmation unless --force; refuses without --force when stdin is not a terminal."},
         footerHeading = "%nExamples:%n",
-        footer = {"  backupkit restore 20260122T020000Z-full-7f3a --validate-only          # dry run: what would change",
+        footer = {"  backupkit restore latest --dry-run                                     # what would change",
                 "  backupkit restore 20260122T020000Z-full-7f3a --db jdbc:sqlite:copy.db --only database",
                 "  BACKUPKIT_DB_PASSWORD=... backupkit restore ID --db jdbc:postgresql://localhost/staging --db-user app \\",
                 "      --mode merge --tables 'public.orders*' --force",
                 "  backupkit restore ID --only files --files-to /tmp/restored-media --force"})
 final class RestoreCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "ID", description = "The backup id.")
-    BackupId id;
+    @Parameters(index = "0", paramLabel = "ID", description = BackupRef.DESCRIPTION)
+    BackupRef backup;
 
     @Mixin
     DbOptions db = new DbOptions();
@@ -62,7 +62,8 @@ final class RestoreCommand extends BaseCommand {
     @Option(names = "--keep-existing", description = "With --files-mode merge: keep files that exist instead of overwriting them.")
     boolean keepExisting;
 
-    @Option(names = "--validate-only", description = "Dry run: check everything and report what would change; touch nothing.")
+    @Option(names = {"--dry-run", "--validate-only"},
+            description = "Check everything and report what would change; touch nothing (--validate-only: the old name).")
     boolean validateOnly;
 
     @Option(names = "--no-safety-backup", description = "Do not take a safety backup of what the restore overwrites.")
@@ -79,6 +80,11 @@ final class RestoreCommand extends BaseCommand {
     }
 
     @Override
+    boolean longOperation() {
+        return true;
+    }
+
+    @Override
     public Integer call() {
         Settings s = settings();
         RestoreMode restoreMode = parseMode();
@@ -92,6 +98,7 @@ final class RestoreCommand extends BaseCommand {
                     + " of them");
         }
         try (Session session = open(s, new Needs(true, false, false))) {
+            BackupId id = backup.resolve(session.engine);
             Manifest m = session.engine.find(id).orElseThrow(() -> ShowCommand.notFound(id));
             boolean wantDb = m.database().isPresent() && !"files".equals(part());
             boolean wantFiles = m.files().isPresent() && !"database".equals(part());

@@ -20,14 +20,17 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The effective configuration of one command: defaults, then a configuration file ({@code backupkit.yml},
- * {@code .yaml} or {@code .properties}), then environment variables ({@code BACKUPKIT_DB_URL} for {@code db.url}),
- * then command-line flags; a later source wins. Each value remembers where it came from, for {@code config}.
+ * {@code .yaml} or {@code .properties}), then {@code DATABASE_URL}, then environment variables ({@code BACKUPKIT_DB_URL}
+ * for {@code db.url}), then command-line flags; a later source wins. Each value remembers where it came from, for {@code config}.
  * The database password is never a setting with a value here: it is read from {@code db.password-file} or the
  * environment variable {@code BACKUPKIT_DB_PASSWORD}, and only ever printed masked.
  */
 final class Settings {
     static final String PASSWORD_ENV = "BACKUPKIT_DB_PASSWORD";
     static final String CONFIG_ENV = "BACKUPKIT_CONFIG";
+    /** The Heroku / Django / Rails convention; below BACKUPKIT_DB_URL, above the configuration file. */
+    static final String DATABASE_URL_ENV = "DATABASE_URL";
+    private static final String DATABASE_URL_SOURCE = "env " + DATABASE_URL_ENV;
 
     /** Every key a configuration file may use, in the order {@code config} prints them. */
     static final List<String> KEYS = List.of("storage", "db.url", "db.user", "db.password-file", "files.dirs",
@@ -73,6 +76,10 @@ final class Settings {
 
         Optional<Path> file = findConfigFile(explicitConfig, environment, workDir);
         file.ifPresent(f -> readFile(f).forEach((k, v) -> values.put(k, new Value(v, "file " + f))));
+        String databaseUrl = environment.get(DATABASE_URL_ENV);
+        if (databaseUrl != null && !databaseUrl.isBlank()) {
+            values.put("db.url", new Value(List.of(databaseUrl.strip()), DATABASE_URL_SOURCE));
+        }
 
         for (String key : KEYS) {
             String name = envName(key);
@@ -92,7 +99,8 @@ final class Settings {
             }
         });
         Value url = values.get("db.url");
-        if (url != null && containsSecret(url.single())) {
+        // An environment variable is not seen by other users (a process argument is): DATABASE_URL may hold one.
+        if (url != null && !url.source().equals(DATABASE_URL_SOURCE) && containsSecret(url.single())) {
             throw CliException.usage("the database URL (" + url.source() + ") contains a password: remove it and give"
                     + " the password with --db-password-file FILE or the environment variable " + PASSWORD_ENV);
         }
@@ -230,6 +238,23 @@ final class Settings {
         return configFile;
     }
 
+    /** The database to use ({@code db.url} in any of the forms {@link DatabaseUrl} reads), if one is set. */
+    Optional<DatabaseUrl> databaseUrl() {
+        return get("db.url").map(DatabaseUrl::parse);
+    }
+
+    /** The database user: {@code db.user} (--db-user, BACKUPKIT_DB_USER, the file) or the user in the URL. */
+    Optional<String> databaseUser() {
+        Optional<String> inUrl = databaseUrl().flatMap(DatabaseUrl::user);
+        Optional<String> setting = get("db.user");
+        if (setting.isPresent() && inUrl.isPresent() && !setting.get().equals(inUrl.get())) {
+            throw CliException.usage("the database user is given twice: '" + inUrl.get() + "' in the URL ("
+                    + values.get("db.url").source() + ") and '" + setting.get() + "' (" + values.get("db.user").source()
+                    + "): keep one");
+        }
+        return setting.or(() -> inUrl);
+    }
+
     /** The database password and where it came from, if one was given; never printed. */
     Optional<Secret> password() {
         Value fileFlag = values.get("db.password-file");
@@ -239,6 +264,13 @@ final class Settings {
         String env = environment.get(PASSWORD_ENV);
         if (env != null && !env.isEmpty()) {
             return Optional.of(new Secret(env, "env " + PASSWORD_ENV));
+        }
+        Value url = values.get("db.url");
+        if (url != null && url.source().equals(DATABASE_URL_SOURCE)) {
+            Optional<String> inUrl = DatabaseUrl.parse(url.single()).password();
+            if (inUrl.isPresent()) {
+                return Optional.of(new Secret(inUrl.get(), DATABASE_URL_SOURCE));
+            }
         }
         if (fileFlag != null) {
             return Optional.of(readPasswordFile(fileFlag));

@@ -11,12 +11,13 @@ import picocli.CommandLine.Parameters;
         footerHeading = "%nExamples:%n",
         footer = {"  backupkit show 20260122T020000Z-full-7f3a", "  backupkit show 20260122T020000Z-full-7f3a --json"})
 final class ShowCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "ID", description = "The backup id (see 'backupkit list').")
-    BackupId id;
+    @Parameters(index = "0", paramLabel = "ID", description = BackupRef.DESCRIPTION)
+    BackupRef backup;
 
     @Override
     public Integer call() {
         try (Session session = open(settings(), Needs.STORAGE_ONLY)) {
+            BackupId id = backup.resolve(session.engine);
             Manifest m = session.engine.find(id).orElseThrow(() -> notFound(id));
             io.backupkit.api.BackupState state = session.engine.info(id).map(io.backupkit.api.BackupInfo::state)
                     .orElseGet(() -> io.backupkit.api.BackupState.initial(m, ""));

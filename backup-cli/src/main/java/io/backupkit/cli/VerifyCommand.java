@@ -12,12 +12,18 @@ import picocli.CommandLine.Parameters;
         footer = {"  backupkit verify 20260122T020000Z-full-7f3a",
                 "  backupkit verify $(backupkit list --json --limit 1 | jq -r '.[0].id') || alert 'backup damaged'"})
 final class VerifyCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "ID", description = "The backup id.")
-    BackupId id;
+    @Parameters(index = "0", paramLabel = "ID", description = BackupRef.DESCRIPTION)
+    BackupRef backup;
+
+    @Override
+    boolean longOperation() {
+        return true;
+    }
 
     @Override
     public Integer call() {
         try (Session session = open(settings(), Needs.STORAGE_ONLY)) {
+            BackupId id = backup.resolve(session.engine);
             if (session.engine.find(id).isEmpty()) {
                 throw ShowCommand.notFound(id);
             }

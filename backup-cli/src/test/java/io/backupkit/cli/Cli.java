@@ -49,6 +49,26 @@ final class Cli {
             }
         }
 
+        /** A long operation's --json output: every stdout line one JSON object (restic's JSON lines). */
+        List<JsonNode> jsonLines() {
+            return out.lines().map(line -> {
+                try {
+                    return JSON.readTree(line);
+                } catch (IOException e) {
+                    throw new AssertionError("a stdout line is not JSON: " + line + "\n" + this, e);
+                }
+            }).toList();
+        }
+
+        /** The last JSON line, the summary holding the result object. */
+        JsonNode summary() {
+            List<JsonNode> lines = jsonLines();
+            assertThat(lines).as("JSON lines of %s", this).isNotEmpty();
+            JsonNode last = lines.get(lines.size() - 1);
+            assertThat(last.path("message_type").asText()).as("the last line of %s", this).isEqualTo("summary");
+            return last;
+        }
+
         List<String> errLines() {
             return err.lines().toList();
         }

@@ -101,7 +101,7 @@ class SqliteLocalIT {
     void verifyPassesAndDetectsDamage() throws IOException {
         Cli.Result ok = cli.ok("verify", id, "--storage", "file:./backups");
         assertThat(ok.out()).startsWith("ok: " + id);
-        assertThat(cli.ok("verify", id, "--storage", "file:./backups", "--json").json().get("ok").asBoolean()).isTrue();
+        assertThat(cli.ok("verify", id, "--storage", "file:./backups", "--json").summary().get("ok").asBoolean()).isTrue();
 
         Path copy = work.resolve("damaged-copy");
         copyTree(work.resolve("backups"), copy);
@@ -171,7 +171,7 @@ class SqliteLocalIT {
 
         Cli.Result json = cli.ok("restore", id, "--storage", "file:./restore-storage", "--db", "jdbc:sqlite:changed.db",
                 "--only", "database", "--validate-only", "--json");
-        assertThat(json.json().get("validateOnly").asBoolean()).isTrue();
+        assertThat(json.summary().get("validateOnly").asBoolean()).isTrue();
         assertThat(Samples.fingerprint("jdbc:sqlite:" + db)).isEqualTo(changed);
     }
 
@@ -339,7 +339,7 @@ class SqliteLocalIT {
         assertThat(m.get("files").get("roots").get(0).get("name").asText()).isEqualTo("pics");
         assertThat(m.get("objects")).anySatisfy(o -> assertThat(o.get("compression").asText()).isEqualTo("gzip-5"));
         String tables = cli.ok("backup", "--storage", "file:./options-storage", "--db", "jdbc:sqlite:shop.db",
-                "--exclude-tables", "order*", "--json").json().get("id").asText();
+                "--exclude-tables", "order*", "--json").summary().get("id").asText();
         JsonNode t = cli.ok("show", tables, "--storage", "file:./options-storage", "--json").json();
         assertThat(t.get("type").asText()).isEqualTo("DATABASE");
         assertThat(t.get("database").get("tables")).hasSize(1);
