@@ -3,6 +3,7 @@ package io.backupkit.spring.boot;
 import io.backupkit.api.BackupEngine;
 import io.backupkit.api.BackupListener;
 import io.backupkit.api.ConfigurationException;
+import io.backupkit.api.spi.DatabaseDumper;
 import io.backupkit.api.spi.StorageProvider;
 import io.backupkit.core.BackupKit;
 import java.time.Clock;
@@ -22,7 +23,8 @@ import org.springframework.context.annotation.Conditional;
  * One {@link BackupEngine} from the application's {@code DataSource} and the {@code backupkit.*} properties, its events
  * as {@link BackupKitApplicationEvent}s, and the scheduled backup bound to the context's lifecycle. A host's own
  * {@code BackupEngine} bean replaces the engine; a host's {@code StorageProvider} bean replaces {@code backupkit.storage};
- * a host's {@code BackupListener} beans receive every event.
+ * a host's {@code DatabaseDumper} bean (e.g. one built with its own JdbcDumperOptions) replaces the discovered one; a
+ * host's {@code BackupListener} beans receive every event.
  */
 @AutoConfiguration(afterName = {"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"})
 @ConditionalOnBooleanProperty(name = "backupkit.enabled", matchIfMissing = true)
@@ -48,7 +50,8 @@ public class BackupKitAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(BackupEngine.class)
     public BackupEngine backupEngine(PropertySettings settings, ObjectProvider<DataSource> dataSource,
-                                     ObjectProvider<StorageProvider> storage, ObjectProvider<BackupListener> listeners,
+                                     ObjectProvider<StorageProvider> storage, ObjectProvider<DatabaseDumper> dumper,
+                                     ObjectProvider<BackupListener> listeners,
                                      @Qualifier(CLOCK_BEAN) ObjectProvider<Clock> clock) {
         BackupKit.Builder b = BackupKit.builder();
         StorageProvider hostStorage = storage.getIfUnique();
@@ -62,6 +65,7 @@ public class BackupKitAutoConfiguration {
             if (ds != null) {
                 b.dataSource(ds);
             }
+            dumper.ifUnique(b::dumper);
         }
         settings.files().ifPresent(b::files);
         b.tables(settings.tables()).compression(settings.compression()).healthPolicy(settings.healthPolicy())

@@ -23,8 +23,9 @@ public class BackupKitWebAutoConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(BackupKitWebAutoConfiguration.class);
 
     @Bean
-    public BackupsController backupKitBackupsController(BackupEngine engine, PropertySettings settings) {
-        if (!ClassUtils.isPresent(WebLayerCondition.SECURITY_CLASS, getClass().getClassLoader())) {
+    public BackupsController backupKitBackupsController(BackupEngine engine, PropertySettings settings,
+                                                        org.springframework.context.ApplicationContext context) {
+        if (!ClassUtils.isPresent(WebLayerCondition.SECURITY_CLASS, context.getClassLoader())) {
             LOG.warn("BackupKit: the backup API and page at {} are served WITHOUT authentication"
                     + " (backupkit.web.enabled=true, backupkit.web.allow-anonymous=true, no Spring Security): anyone who"
                     + " can reach this application can download, restore and delete backups", settings.basePath());
