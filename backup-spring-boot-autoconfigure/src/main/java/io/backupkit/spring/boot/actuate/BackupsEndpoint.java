@@ -4,7 +4,7 @@ import io.backupkit.api.BackupEngine;
 import io.backupkit.api.BackupId;
 import io.backupkit.api.BackupInfo;
 import io.backupkit.api.BackupQuery;
-import io.backupkit.spring.boot.web.JsonShapes;
+import io.backupkit.core.JsonShapes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -17,6 +17,7 @@ import io.backupkit.api.RestoreMode;
 import io.backupkit.api.RestoreRequest;
 import io.backupkit.api.RestoreResult;
 import io.backupkit.api.TableSelection;
+import io.backupkit.core.JsonShapes;
 import io.backupkit.spring.boot.PropertySettings;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -78,7 +79,7 @@ public class BackupsController {
                 from.map(v -> instant("from", v)), before.map(v -> instant("before", v)), 0);
         List<BackupInfo> all = engine.list(q);
         List<Map<String, Object>> items = all.stream().skip((long) page * size).limit(size).map(JsonShapes::info).toList();
-        return JsonShapes.page(items, page, size, all.size());
+        return ApiShapes.page(items, page, size, all.size());
     }
 
     /** Starts a backup; the answer is the job to poll. */
@@ -269,7 +270,7 @@ public class BackupsController {
 
     private ResponseEntity<Map<String, Object>> accepted(Job<?> job, HttpServletRequest request) {
         String base = request.getContextPath() + settings.basePath() + "/api/jobs/";
-        return ResponseEntity.accepted().location(URI.create(base + job.id())).body(JsonShapes.job(job));
+        return ResponseEntity.accepted().location(URI.create(base + job.id())).body(ApiShapes.job(job));
     }
 
     private Manifest manifest(String id) {

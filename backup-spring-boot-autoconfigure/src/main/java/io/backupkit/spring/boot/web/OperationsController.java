@@ -12,6 +12,7 @@ import io.backupkit.api.Operation;
 import io.backupkit.api.RetentionPlan;
 import io.backupkit.api.RetentionPolicy;
 import io.backupkit.api.RetentionRules;
+import io.backupkit.core.JsonShapes;
 import io.backupkit.spring.boot.PropertySettings;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.OutputStreamWriter;
@@ -51,7 +52,7 @@ public class OperationsController {
     /** A background job's state and progress; its result or error once it ended. */
     @GetMapping("/jobs/{id}")
     public Map<String, Object> job(@PathVariable String id) {
-        return JsonShapes.job(findJob(id));
+        return ApiShapes.job(findJob(id));
     }
 
     /** Asks a running job to stop. */
@@ -59,7 +60,7 @@ public class OperationsController {
     public Map<String, Object> cancel(@PathVariable String id) {
         Job<?> job = findJob(id);
         job.cancel();
-        return JsonShapes.job(job);
+        return ApiShapes.job(job);
     }
 
     @GetMapping("/history")
@@ -68,7 +69,7 @@ public class OperationsController {
                                        @RequestParam Optional<String> before, @RequestParam(defaultValue = "200") int limit) {
         HistoryQuery q = query(operation, status, backupId, from, before, limit);
         List<Map<String, Object>> items = engine.history(q).stream().map(JsonShapes::record).toList();
-        return JsonShapes.page(items, 0, limit, items.size());
+        return ApiShapes.page(items, 0, limit, items.size());
     }
 
     /** The history as CSV (RFC 4180), the same filters. */
@@ -106,7 +107,7 @@ public class OperationsController {
      */
     @PostMapping(path = "/retention/plan")
     public Map<String, Object> plan(@RequestBody(required = false) RetentionBody body) {
-        return JsonShapes.retention(engine.planRetention(rules(body)));
+        return ApiShapes.retention(engine.planRetention(rules(body)));
     }
 
     /**
