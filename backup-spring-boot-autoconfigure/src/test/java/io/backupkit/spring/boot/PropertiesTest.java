@@ -254,6 +254,16 @@ class PropertiesTest {
     }
 
     @Test
+    void theStartUpReportNamesThePropertyAndWhatToDo() {
+        runner().withPropertyValues("backupkit.schedule.cron=every night").run(ctx -> {
+            org.springframework.boot.diagnostics.FailureAnalysis analysis = new InvalidPropertyFailureAnalyzer()
+                    .analyze(ctx.getStartupFailure());
+            assertThat(analysis.getDescription()).startsWith("BackupKit cannot start: backupkit.schedule.cron: ");
+            assertThat(analysis.getAction()).contains("backupkit.schedule.cron");
+        });
+    }
+
+    @Test
     void aBadCronFailsStartUpNamingTheProperty() {
         runner().withPropertyValues("backupkit.schedule.cron=61 * * * *").run(ctx ->
                 assertThat(ctx.getStartupFailure()).hasStackTraceContaining("backupkit.schedule.cron: "));

@@ -112,14 +112,18 @@ class AdminPageBrowserTest {
 
         // Upload: a backup exported through the API, then deleted, comes back by the page's file input.
         Api api = new Api(port, "admin", "admin-secret");
-        HttpResponse<String> other = api.post("/backupkit/api/backups", Map.of("type", "FILES", "name", "uploaded one"));
+        HttpResponse<String> other = api.post("/backupkit/api/backups", Map.of("type", "FILES", "name", "uploaded one",
+                "notes", "<script>window.__xss=2</script>" + XSS, "tags", List.of("<i>t</i>")));
         String otherId = api.awaitJob(other.headers().firstValue("Location").orElseThrow()).get("backupId").asString();
         Path tar = DIR.resolve(otherId + ".tar");
         Files.write(tar, api.getBytes("/backupkit/api/backups/" + otherId + "/download").body());
         assertThat(api.delete("/backupkit/api/backups/" + otherId).statusCode()).isEqualTo(204);
         browser.findElement(By.id("upload-input")).sendKeys(tar.toString());
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("upload-status"), "Uploaded backup " + otherId));
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-id='" + otherId + "']")));
+        row(otherId).findElement(By.xpath(".//button[text()='Details']")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("details-list"), "<script>window.__xss=2</script>"));
+        assertThat(browser.findElements(By.cssSelector("#details-list img, #details-list script, #backups i"))).isEmpty();
+        assertThat(row(otherId).getText()).contains("<i>t</i>");
 
         // Data changes; the restore preview reports and changes nothing; the restore runs only after confirming.
         jdbc.sql("DELETE FROM order_items WHERE order_id = 1").update();
