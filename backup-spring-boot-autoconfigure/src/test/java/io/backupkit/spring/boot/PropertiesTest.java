@@ -169,11 +169,11 @@ class PropertiesTest {
 
     // ------------------------------------------------------------------ schedule
 
-    /** A clock two seconds before the next whole minute, moving with real time. */
+    /** A clock five seconds (plus extra) before the next whole minute, moving with real time: time to start up. */
     static Clock justBeforeAMinute(Duration extra) {
         Instant now = Instant.now();
         Instant nextMinute = now.truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plusSeconds(60);
-        return Clock.offset(Clock.systemUTC(), Duration.between(now, nextMinute.minusSeconds(2)).plus(extra));
+        return Clock.offset(Clock.systemUTC(), Duration.between(now, nextMinute.minusSeconds(5)).minus(extra));
     }
 
     static List<BackupInfo> awaitBackups(BackupEngine engine, int n) throws InterruptedException {
@@ -210,6 +210,22 @@ class PropertiesTest {
                     assertThat(engine.history(HistoryQuery.all().withOperation(Operation.BACKUP)).get(0).actor())
                             .isEqualTo("scheduler");
                 });
+    }
+
+    @Test
+    void twoInstancesOnOneStorageRunEachSlotOnce() throws Exception {
+        Clock clock = justBeforeAMinute(Duration.ofSeconds(4)); // both instances are up before the slot
+        ApplicationContextRunner instance = runner().withBean(BackupKitAutoConfiguration.CLOCK_BEAN, Clock.class, () -> clock)
+                .withPropertyValues("backupkit.schedule.cron=* * * * *", "backupkit.schedule.type=FILES");
+        instance.run(first -> instance.run(second -> {
+            BackupEngine engine = first.getBean(BackupEngine.class);
+            assertThat(awaitBackups(engine, 1)).hasSize(1);
+            Thread.sleep(3000);
+            assertThat(engine.list()).hasSize(1);
+            ScheduledBackupLifecycle a = first.getBean(ScheduledBackupLifecycle.class);
+            ScheduledBackupLifecycle b = second.getBean(ScheduledBackupLifecycle.class);
+            assertThat(a.scheduler().orElseThrow().runs() + b.scheduler().orElseThrow().runs()).isEqualTo(1);
+        }));
     }
 
     @Test
