@@ -95,6 +95,17 @@ public interface BackupEngine extends AutoCloseable {
     }
 
     /**
+     * Streams one part of a backup ("database only", "files only") as a portable tar in the layout of
+     * {@link #exportBackup}: first a manifest describing only that part (same id, name, notes and tags; type
+     * {@link BackupType#DATABASE} or {@link BackupType#FILES}), then that part's objects as stored. The result is a
+     * backup of its own that {@link #importBackup} accepts (into a storage that does not hold the original, since the
+     * id is kept). Does not close {@code out}.
+     *
+     * @throws BackupNotFoundException when there is no such backup, or it has no such part
+     */
+    void exportPart(BackupId id, BackupPart part, OutputStream out);
+
+    /**
      * Imports a file made by {@link #exportBackup}. Everything is validated (manifest, every object's size and
      * SHA-256, safe paths, size limits) before the backup is registered; on any failure the storage is left
      * as it was and an {@link InvalidArchiveException} says what was wrong.

@@ -70,8 +70,9 @@ final class BackupRef {
      * the one place that decides it.
      */
     static boolean countsAsLatest(BackupInfo b, Optional<BackupType> type) {
-        if (b.status() != BackupStatus.COMPLETED) {
-            return false;
+        if (b.status() != BackupStatus.COMPLETED || b.state().completeness() != io.backupkit.api.BackupState.Completeness.COMPLETE
+                || b.state().damaged()) {
+            return false; // an INCOMPLETE or DAMAGED backup is never "latest"
         }
         return type.map(t -> b.type() == t).orElse(b.type() != BackupType.SAFETY);
     }

@@ -158,7 +158,9 @@ abstract class BaseCommand implements Callable<Integer> {
         String path = storage.substring("file:".length());
         path = path.startsWith("//") ? path.substring(2) : path;
         int query = path.indexOf('?');
-        Path dir = root.workDir.resolve(query >= 0 ? path.substring(0, query) : path);
+        // Relative to the process's working directory, as the file: storage itself resolves it (not root.workDir,
+        // which the demo points at its own folder for configuration lookup).
+        Path dir = Path.of(query >= 0 ? path.substring(0, query) : path).toAbsolutePath();
         if (root.create && !Files.exists(dir)) {
             try {
                 Files.createDirectories(dir);

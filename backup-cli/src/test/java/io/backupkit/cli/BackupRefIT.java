@@ -45,7 +45,7 @@ class BackupRefIT {
         // history by name, and of a deleted backup by its id
         assertThat(cli.ok("history", "--backup", "before upgrade", "--storage", "file:./backups", "--json").json())
                 .anySatisfy(r -> assertThat(r.get("operation").asText()).isEqualToIgnoringCase("restore"));
-        cli.ok("delete", files, "--storage", "file:./backups");
+        cli.ok("delete", files, "--storage", "file:./backups", "--force");
         assertThat(cli.ok("history", "--backup", files, "--storage", "file:./backups", "--json").json())
                 .anySatisfy(r -> assertThat(r.get("operation").asText()).isEqualToIgnoringCase("delete"));
         files = backup(cli, "--type", "files", "--files", "media", "--name", "nightly");
@@ -65,8 +65,9 @@ class BackupRefIT {
     }
 
     @Test
-    void latestInAnEmptyStorageSaysThereIsNone() {
+    void latestInAnEmptyStorageSaysThereIsNone() throws Exception {
         Cli cli = new Cli(work);
+        java.nio.file.Files.createDirectories(work.resolve("empty"));
         Cli.Result r = cli.expect(ExitCode.NOT_FOUND, "show", "latest:full", "--storage", "file:./empty");
         assertThat(r.err()).contains("there is no complete full backup in this storage yet");
     }

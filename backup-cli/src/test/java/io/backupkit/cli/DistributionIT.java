@@ -82,7 +82,7 @@ class DistributionIT {
         Run registered = run(work, Map.of(), "bash", "-c", "source '" + script + "'; complete -p backupkit");
         assertThat(registered.out()).contains("_complete_backupkit").contains("backupkit");
 
-        assertThat(complete(script, "backupkit", "re")).containsExactly("restore");
+        assertThat(complete(script, "backupkit", "re")).containsExactly("restore", "recover");
         assertThat(complete(script, "backupkit", "")).contains("backup", "list", "restore", "verify", "demo",
                 "completion");
         assertThat(complete(script, "backupkit", "restore", "--d")).contains("--db", "--dry-run", "--db-user");

@@ -80,6 +80,51 @@ class ExportImportTest {
     }
 
     @Test
+    void thePartExportHoldsOnlyThatPartAndImportsAsABackupOfThatType() throws Exception {
+        Path withDb = tmp.resolve("db.sqlite");
+        org.sqlite.SQLiteDataSource ds = new org.sqlite.SQLiteDataSource();
+        ds.setUrl("jdbc:sqlite:" + withDb);
+        try (var c = ds.getConnection(); var st = c.createStatement()) {
+            st.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, label TEXT)");
+            st.execute("INSERT INTO items VALUES (1, 'one'), (2, 'two')");
+        }
+        BackupEngine full = BackupKit.builder().storage(new InMemoryStorageProvider()).dataSource(ds).files(media).build();
+        BackupResult fullBackup = full.backup(io.backupkit.api.BackupRequest.builder(BackupType.FULL).name("both")
+                .notes("n").tag("t").build());
+
+        ByteArrayOutputStream db = new ByteArrayOutputStream();
+        full.exportPart(fullBackup.id(), io.backupkit.api.BackupPart.DATABASE, db);
+        Manifest dbOnly = BackupKit.builder().storage(new InMemoryStorageProvider()).build()
+                .importBackup(new java.io.ByteArrayInputStream(db.toByteArray()));
+        assertThat(dbOnly.id()).isEqualTo(fullBackup.id());
+        assertThat(dbOnly.type()).isEqualTo(BackupType.DATABASE);
+        assertThat(dbOnly.files()).isEmpty();
+        assertThat(dbOnly.database()).isPresent();
+        assertThat(dbOnly.name()).isEqualTo("both");
+        assertThat(dbOnly.objects()).isNotEmpty().allSatisfy(o -> assertThat(o.kind())
+                .isNotIn(Manifest.ObjectKind.FILES_ARCHIVE, Manifest.ObjectKind.FILES_INDEX));
+
+        ByteArrayOutputStream files = new ByteArrayOutputStream();
+        full.exportPart(fullBackup.id(), io.backupkit.api.BackupPart.FILES, files);
+        BackupEngine filesTarget = BackupKit.builder().storage(new InMemoryStorageProvider()).build();
+        Manifest filesOnly = filesTarget.importBackup(new java.io.ByteArrayInputStream(files.toByteArray()));
+        assertThat(filesOnly.type()).isEqualTo(BackupType.FILES);
+        assertThat(filesOnly.database()).isEmpty();
+        assertThat(filesOnly.objects()).extracting(Manifest.StoredObject::kind)
+                .containsOnly(Manifest.ObjectKind.FILES_ARCHIVE, Manifest.ObjectKind.FILES_INDEX);
+        Path target = tmp.resolve("files-part");
+        filesTarget.restore(RestoreRequest.builder(fullBackup.id()).filesTarget(target).build());
+        assertThat(TestTrees.snapshot(target)).isEqualTo(TestTrees.snapshot(media));
+    }
+
+    @Test
+    void exportingAPartTheBackupDoesNotHaveIsNotFound() {
+        assertThatThrownBy(() -> source.exportPart(backup.id(), io.backupkit.api.BackupPart.DATABASE,
+                new ByteArrayOutputStream())).isInstanceOf(io.backupkit.api.BackupNotFoundException.class)
+                .hasMessageContaining("has no database part");
+    }
+
+    @Test
     void importingTheSameBackupTwiceIsAConflictAndChangesNothing() {
         other.importBackup(exported);
         Map<String, String> before = contents(otherStorage);

@@ -16,6 +16,7 @@ import io.backupkit.api.HistoryQuery;
 import io.backupkit.api.Job;
 import io.backupkit.api.OperationRecord;
 import io.backupkit.api.RecoveryReport;
+import io.backupkit.api.BackupPart;
 import io.backupkit.api.BackupType;
 import io.backupkit.api.BlobNotFoundException;
 import io.backupkit.api.CleanupResult;
@@ -55,6 +56,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -746,6 +748,34 @@ public final class DefaultBackupEngine implements BackupEngine {
             new ArchiveTransfer(storage).export(m, manifestBytes, out, sc.tracker::bytes);
             return null;
         });
+    }
+
+    @Override
+    public void exportPart(BackupId id, BackupPart part, OutputStream out) {
+        Objects.requireNonNull(part, "part");
+        run(scope(Operation.EXPORT, actorOr("unknown"), Optional.of(id), null), sc -> {
+            Manifest whole = find(id).orElseThrow(() -> new BackupNotFoundException("no backup " + id + " in "
+                    + storage.description() + " to export"));
+            Manifest m = partManifest(whole, part);
+            sc.tracker.totalBytes(m.storedBytes());
+            new ArchiveTransfer(storage).export(m, ManifestCodec.write(m), out, sc.tracker::bytes);
+            return null;
+        });
+    }
+
+    /** The manifest of a backup reduced to one part: its objects, its section, the matching type. */
+    private static Manifest partManifest(Manifest m, BackupPart part) {
+        Set<String> fileObjects = m.files().map(f -> Set.of(f.archive(), f.index())).orElse(Set.of());
+        boolean files = part == BackupPart.FILES;
+        if (files ? m.files().isEmpty() : m.database().isEmpty()) {
+            throw new BackupNotFoundException("backup " + m.id() + " (" + m.type() + ") has no "
+                    + part.name().toLowerCase(java.util.Locale.ROOT) + " part to export");
+        }
+        List<Manifest.StoredObject> objects = m.objects().stream()
+                .filter(o -> fileObjects.contains(o.path()) == files).toList();
+        return new Manifest(m.format(), m.id(), files ? BackupType.FILES : BackupType.DATABASE, m.name(), m.notes(),
+                m.tags(), m.createdAt(), m.finishedAt(), m.source(), objects,
+                files ? Optional.empty() : m.database(), files ? m.files() : Optional.empty(), m.warnings());
     }
 
     @Override
