@@ -54,6 +54,10 @@ final class BackupOptions {
             + " objects; the backup is marked INCOMPLETE and lists what it lacks.")
     boolean allowIncomplete;
 
+    @Option(names = "--dumper", paramLabel = "DUMPER", description = "builtin (default: BackupKit's own, fastest),"
+            + " pg_dump or mariadb-dump (the database's own tools, which must be installed; restore needs no flag).")
+    String dumper;
+
     @Option(names = "--compression", paramLabel = "CODEC", description = "zstd (default), gzip or none.")
     String compression;
 
@@ -68,6 +72,7 @@ final class BackupOptions {
         f.put("files.one-file-system --one-file-system", oneFileSystem == null ? null : oneFileSystem.toString());
         f.put("tables.include --tables", tables);
         f.put("tables.exclude --exclude-tables", excludeTables);
+        f.put("dumper --dumper", dumper);
         f.put("compression.codec --compression", compression);
         f.put("compression.level --level", level);
         f.put("backup.allow-incomplete --allow-incomplete", allowIncomplete ? "true" : null);

@@ -126,8 +126,10 @@ abstract class BaseCommand implements Callable<Integer> {
         ProgressReporter progress = new ProgressReporter(out());
         BackupKit.Builder b = BackupKit.builder().storage(storage).listener(progress);
         if (needs.database() && s.get("db.url").isPresent()) {
-            b.dataSource(JdbcDataSource.of(s.get("db.url").get(), s.get("db.user").orElse(null),
-                    s.password().map(Settings.Secret::value).orElse(null), needs.databaseMustExist()));
+            String password = s.password().map(Settings.Secret::value).orElse(null);
+            b.dataSource(JdbcDataSource.of(s.get("db.url").get(), s.get("db.user").orElse(null), password,
+                    needs.databaseMustExist()));
+            Dumpers.configure(b, s, s.get("db.url").get(), password, needs.databaseMustExist());
         }
         if (needs.files() && !s.list("files.dirs").isEmpty()) {
             b.files(fileSet(s, needs.databaseMustExist()));

@@ -32,7 +32,7 @@ final class Settings {
     /** Every key a configuration file may use, in the order {@code config} prints them. */
     static final List<String> KEYS = List.of("storage", "db.url", "db.user", "db.password-file", "files.dirs",
             "files.include", "files.exclude", "files.one-file-system", "tables.include", "tables.exclude",
-            "compression.codec", "compression.level", "health.max-age", "health.max-size", "health.failed-runs",
+            "dumper", "compression.codec", "compression.level", "health.max-age", "health.max-size", "health.failed-runs",
             "backup.allow-incomplete", "actor");
     private static final List<String> LIST_KEYS = List.of("files.dirs", "files.include", "files.exclude",
             "tables.include", "tables.exclude");

@@ -1248,6 +1248,7 @@ public final class DefaultBackupEngine implements BackupEngine {
 
     private DatabaseDumper dumperNamed(String name) {
         return config.dumper().filter(d -> d.name().equals(name))
+                .or(() -> config.restoreDumpers().stream().filter(d -> d.name().equals(name)).findFirst())
                 .orElseGet(() -> Providers.dumperNamed(name, config.classLoader()));
     }
 
