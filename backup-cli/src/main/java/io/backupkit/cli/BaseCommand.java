@@ -138,6 +138,7 @@ abstract class BaseCommand implements Callable<Integer> {
             b.tables(new TableSelection(s.list("tables.include"), s.list("tables.exclude")));
         }
         b.compression(compression(s));
+        b.maxImportBytes(s.size("import.max-size").orElseThrow());
         b.healthPolicy(healthPolicy(s));
         String actor = s.get("actor").orElse("cli:" + System.getProperty("user.name", "unknown"));
         return new Session(b.build(), actor, progress);
@@ -216,9 +217,8 @@ abstract class BaseCommand implements Callable<Integer> {
     }
 
     static HealthPolicy healthPolicy(Settings s) {
-        java.time.Duration maxAge = Durations.parse("health.max-age", s.get("health.max-age").orElse("25h"));
-        OptionalLong maxSize = s.get("health.max-size").map(v -> OptionalLong.of(Sizes.parse("health.max-size", v)))
-                .orElse(OptionalLong.empty());
+        java.time.Duration maxAge = s.duration("health.max-age").orElseThrow();
+        OptionalLong maxSize = s.size("health.max-size");
         int runs;
         try {
             runs = Integer.parseInt(s.get("health.failed-runs").orElse("2"));

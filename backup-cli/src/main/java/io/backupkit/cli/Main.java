@@ -82,6 +82,7 @@ public final class Main implements Runnable {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setAbbreviatedOptionsAllowed(false);
         cl.registerConverter(io.backupkit.api.BackupId.class, Main::backupId);
+        cl.getSubcommands().get("config").setStopAtPositional(true);   // 'config backup --type full' shows backup's
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
             String message = ex.getMessage();
