@@ -62,6 +62,7 @@ public final class BackupKit {
         private DataSource dataSource;
         private DatabaseDumper dumper;
         private final List<DatabaseDumper> restoreDumpers = new ArrayList<>();
+        private Duration progressInterval = Duration.ofSeconds(5);
         private FileSet fileSet;
         private TableSelection tables = TableSelection.ALL;
         private Compression compression = Compression.DEFAULT;
@@ -130,6 +131,19 @@ public final class BackupKit {
                 throw new IllegalStateException("restoreDumper: a dumper named '" + dumper.name() + "' was already added");
             }
             restoreDumpers.add(dumper);
+            return this;
+        }
+
+        /**
+         * How often a running operation records its progress in its history record, where {@code jobs()} of every
+         * instance sharing the storage reads it (default 5 s; each write is one storage request).
+         */
+        public Builder progressInterval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.compareTo(Duration.ofMillis(100)) < 0 || interval.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("progressInterval must be between 100 ms and 10 minutes, was " + interval);
+            }
+            this.progressInterval = interval;
             return this;
         }
 
@@ -286,7 +300,7 @@ public final class BackupKit {
             resolved = StorageWrappers.install(resolved, retries != null ? retries : RetryPolicy.DEFAULT);
             return new DefaultBackupEngine(new EngineConfig(resolved, Optional.ofNullable(dataSource), Optional.ofNullable(dumper),
                     Optional.ofNullable(fileSet), tables, compression, listeners, clock, maxImportBytes, parallelism, loader, owns, healthPolicy, lock,
-                    List.copyOf(restoreDumpers)));
+                    List.copyOf(restoreDumpers), progressInterval));
         }
 
         private static URI parse(String text) {
