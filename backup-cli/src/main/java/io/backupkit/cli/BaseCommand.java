@@ -123,6 +123,11 @@ abstract class BaseCommand implements Callable<Integer> {
         String storage = s.get("storage").orElseThrow(() -> CliException.usage("no storage configured: pass --storage"
                 + " URI (e.g. --storage file:./backups), set BACKUPKIT_STORAGE, or put 'storage:' in backupkit.yml"));
         requireLocalStorage(storage);
+        return openOn(storage, s, needs);
+    }
+
+    /** An engine on {@code storage} (not necessarily the configured one) with the rest of the configuration. */
+    Session openOn(String storage, Settings s, Needs needs) {
         ProgressReporter progress = new ProgressReporter(out());
         BackupKit.Builder b = BackupKit.builder().storage(storage).listener(progress);
         if (needs.database() && s.get("db.url").isPresent()) {

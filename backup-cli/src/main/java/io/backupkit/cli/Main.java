@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         subcommands = {BackupCommand.class, ListCommand.class, ShowCommand.class, VerifyCommand.class,
                 DeleteCommand.class, PinCommand.Pin.class, PinCommand.Unpin.class, RestoreCommand.class, RecoverCommand.class, ExportCommand.class, ImportCommand.class,
                 CleanupCommand.class, StatsCommand.class, HealthCommand.class, HistoryCommand.class,
-                ScheduleCommand.class, ConfigCommand.class, DemoCommand.class},
+                ScheduleCommand.class, JobsCommand.Jobs.class, JobsCommand.Job.class, ConfigCommand.class, DemoCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {"  backupkit demo",
                 "  backupkit backup --storage file:./backups --db jdbc:sqlite:app.db --files ./media --type full",
