@@ -10,8 +10,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "recover", mixinStandardHelpOptions = true,
-        description = {"Finishes or undoes restores whose process died (kill -9, power loss) before they finished:",
-                "a files swap under way is completed, a database changed by a non-transactional restore is put back",
+        description = {"Finishes or undoes restores whose process died (kill -9, power loss) before they finished.",
+                "A files swap under way is completed, a database changed by a non-transactional restore is put back",
                 "from its safety backup, and each outcome is written to the history. A restore that is still running",
                 "is never touched (it holds the storage lock: this command then fails with exit code 5).",
                 "The next 'backupkit restore' does the same before it starts. Exits with 1 when a restore could not",
