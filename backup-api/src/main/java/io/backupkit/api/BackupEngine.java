@@ -191,6 +191,17 @@ public interface BackupEngine extends AutoCloseable {
     /** A job started by this engine (running, or among the recently finished ones). */
     Optional<Job<?>> job(String jobId);
 
+    /**
+     * The running and most recent operations of this storage, newest first, from its history: every instance
+     * sharing the storage sees the same list, with the progress a running one last recorded.
+     *
+     * @param recent how many finished operations to include besides the running ones (0 for running ones only)
+     */
+    List<JobInfo> jobs(int recent);
+
+    /** One operation of this storage by its id (the job id), running or finished, from the history. */
+    Optional<JobInfo> jobInfo(String operationId);
+
     // ------------------------------------------------------------------ history, stats, health
 
     /**

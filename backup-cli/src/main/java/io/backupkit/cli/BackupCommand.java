@@ -4,6 +4,7 @@ import io.backupkit.api.BackupRequest;
 import io.backupkit.api.BackupResult;
 import io.backupkit.api.BackupType;
 import io.backupkit.api.Manifest;
+import io.backupkit.api.RetentionRules;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -22,10 +23,14 @@ final class BackupCommand extends BaseCommand {
     @Mixin
     BackupOptions backup = new BackupOptions();
 
+    @Mixin
+    RetentionOptions retention = new RetentionOptions();
+
     @Override
     Map<String, Object> flags() {
         Map<String, Object> f = new LinkedHashMap<>();
         backup.addTo(f);
+        retention.addTo(f);
         return f;
     }
 
@@ -44,6 +49,7 @@ final class BackupCommand extends BaseCommand {
         Settings s = settings();
         BackupRequest built = backup.request(s);
         BackupType t = built.type();
+        RetentionRules rules = AutoCleanup.rules(s);
         try (Session session = open(s, new Needs(t.includesDatabase(), true, t.includesFiles()))) {
             out().info("backing up " + t.label() + " to " + Settings.maskUrl(s.get("storage").orElse("")) + " ...");
             BackupResult result = await(session.engine.startBackup(built));
@@ -55,6 +61,9 @@ final class BackupCommand extends BaseCommand {
                 out().info(summary(m));
                 m.warnings().forEach(w -> out().info("warning: " + w));
                 out().result(m.id().value());
+            }
+            if (rules != null) {
+                AutoCleanup.apply(session.engine, rules, out());
             }
         }
         return ExitCode.OK;

@@ -54,6 +54,14 @@ final class BackupOptions {
             + " objects; the backup is marked INCOMPLETE and lists what it lacks.")
     boolean allowIncomplete;
 
+    @Option(names = "--dumper", paramLabel = "DUMPER", description = "builtin (default: BackupKit's own, fastest),"
+            + " pg_dump or mariadb-dump (the database's own tools, which must be installed; restore needs no flag).")
+    String dumper;
+
+    @Option(names = "--cleanup", description = "After a successful backup, apply the retention rules (--keep-*,"
+            + " --max-* or retention.* in the configuration); backup.cleanup: true makes it the default.")
+    boolean cleanup;
+
     @Option(names = "--compression", paramLabel = "CODEC", description = "zstd (default), gzip or none.")
     String compression;
 
@@ -68,16 +76,19 @@ final class BackupOptions {
         f.put("files.one-file-system --one-file-system", oneFileSystem == null ? null : oneFileSystem.toString());
         f.put("tables.include --tables", tables);
         f.put("tables.exclude --exclude-tables", excludeTables);
+        f.put("dumper --dumper", dumper);
         f.put("compression.codec --compression", compression);
         f.put("compression.level --level", level);
         f.put("backup.allow-incomplete --allow-incomplete", allowIncomplete ? "true" : null);
+        f.put("backup.cleanup --cleanup", cleanup ? "true" : null);
+        f.put("backup.type --type", type);
     }
 
     /** The request these options and the configuration describe; fails with a usage error when something is missing. */
     BackupRequest request(Settings s) {
         boolean hasDb = s.get("db.url").isPresent();
         boolean hasFiles = !s.list("files.dirs").isEmpty();
-        BackupType t = type(hasDb, hasFiles);
+        BackupType t = type(s.get("backup.type").orElse(null), hasDb, hasFiles);
         if (t.includesDatabase() && !hasDb) {
             throw CliException.usage("a " + t.label() + " backup needs a database: pass --db JDBC-URL (or set"
                     + " BACKUPKIT_DB_URL / db.url)");
@@ -89,7 +100,7 @@ final class BackupOptions {
         BackupRequest.Builder request = BackupRequest.builder(t).name(name).notes(notes)
                 .allowIncomplete(Settings.bool(s, "backup.allow-incomplete"));
         // --tables on the command line makes this one backup partial; tables.* in the configuration is the normal scope
-        if (fromFlag(s, "tables.include") || fromFlag(s, "tables.exclude")) {
+        if (s.fromFlag("tables.include") || s.fromFlag("tables.exclude")) {
             request.tables(new io.backupkit.api.TableSelection(s.list("tables.include"), s.list("tables.exclude")));
         }
         BaseCommand.nonNull(tags).forEach(request::tag);
@@ -99,11 +110,7 @@ final class BackupOptions {
         return request.build();
     }
 
-    private static boolean fromFlag(Settings s, String key) {
-        return s.value(key).map(v -> v.source().startsWith("flag")).orElse(false);
-    }
-
-    private BackupType type(boolean hasDb, boolean hasFiles) {
+    private static BackupType type(String type, boolean hasDb, boolean hasFiles) {
         if (type == null) {
             if (!hasDb && !hasFiles) {
                 throw CliException.usage("nothing to back up: pass --db JDBC-URL and/or --files DIR (or configure them)");
@@ -114,7 +121,8 @@ final class BackupOptions {
             case "database", "db" -> BackupType.DATABASE;
             case "files" -> BackupType.FILES;
             case "full" -> BackupType.FULL;
-            default -> throw CliException.usage("unknown backup type '" + type + "': use database, files or full");
+            default -> throw CliException.usage("unknown backup type '" + type + "': use database, files or full"
+                    + " (--type or backup.type)");
         };
     }
 }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -132,11 +133,19 @@ abstract class BaseCommand implements Callable<Integer> {
         String storage = s.get("storage").orElseThrow(() -> CliException.usage("no storage configured: pass --storage"
                 + " URI (e.g. --storage file:./backups), set BACKUPKIT_STORAGE, or put 'storage:' in backupkit.yml"));
         requireLocalStorage(storage);
+        return openOn(storage, s, needs);
+    }
+
+    /** An engine on {@code storage} (not necessarily the configured one) with the rest of the configuration. */
+    Session openOn(String storage, Settings s, Needs needs) {
         ProgressReporter progress = new ProgressReporter(out(), longOperation() ? out().streamJsonLines() : null);
         BackupKit.Builder b = BackupKit.builder().storage(storage).listener(progress);
-        if (needs.database()) {
-            s.databaseUrl().ifPresent(db -> b.dataSource(JdbcDataSource.of(db.jdbcUrl(), s.databaseUser().orElse(null),
-                    s.password().map(Settings.Secret::value).orElse(null), needs.databaseMustExist())));
+        Optional<DatabaseUrl> db = needs.database() ? s.databaseUrl() : Optional.empty();
+        if (db.isPresent()) {
+            String password = s.password().map(Settings.Secret::value).orElse(null);
+            b.dataSource(JdbcDataSource.of(db.get().jdbcUrl(), s.databaseUser().orElse(null), password,
+                    needs.databaseMustExist()));
+            Dumpers.configure(b, s, db.get().jdbcUrl(), password, needs.databaseMustExist());
         }
         if (needs.files() && !s.list("files.dirs").isEmpty()) {
             b.files(fileSet(s, needs.databaseMustExist()));
@@ -145,6 +154,7 @@ abstract class BaseCommand implements Callable<Integer> {
             b.tables(new TableSelection(s.list("tables.include"), s.list("tables.exclude")));
         }
         b.compression(compression(s));
+        b.maxImportBytes(s.size("import.max-size").orElseThrow());
         b.healthPolicy(healthPolicy(s));
         String actor = s.get("actor").orElse("cli:" + System.getProperty("user.name", "unknown"));
         return new Session(b.build(), actor, progress);
@@ -225,9 +235,8 @@ abstract class BaseCommand implements Callable<Integer> {
     }
 
     static HealthPolicy healthPolicy(Settings s) {
-        java.time.Duration maxAge = Durations.parse("health.max-age", s.get("health.max-age").orElse("25h"));
-        OptionalLong maxSize = s.get("health.max-size").map(v -> OptionalLong.of(Sizes.parse("health.max-size", v)))
-                .orElse(OptionalLong.empty());
+        java.time.Duration maxAge = s.duration("health.max-age").orElseThrow();
+        OptionalLong maxSize = s.size("health.max-size");
         int runs;
         try {
             runs = Integer.parseInt(s.get("health.failed-runs").orElse("2"));

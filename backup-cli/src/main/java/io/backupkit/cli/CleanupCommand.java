@@ -36,9 +36,6 @@ final class CleanupCommand extends BaseCommand {
             description = "Apply the rules to this type only (${COMPLETION-CANDIDATES}); default: every type.")
     BackupType type;
 
-    @Option(names = "--per-type", description = "Apply count-based rules to each backup type separately.")
-    boolean perType;
-
     @Option(names = "--dry-run", description = "Print what would be deleted, and why; delete nothing.")
     boolean dryRun;
 
@@ -46,20 +43,30 @@ final class CleanupCommand extends BaseCommand {
     boolean force;
 
     @Override
+    Map<String, Object> flags() {
+        Map<String, Object> f = new LinkedHashMap<>();
+        retention.addTo(f);
+        return f;
+    }
+
+    @Override
     public Integer call() {
-        if (!interrupted && !retention.any()) {
+        Settings s = settings();
+        // rules on the command line always apply; configured ones (retention.*) when cleanup is not only --interrupted
+        boolean applyRetention = RetentionOptions.anyFlag(s) || !interrupted && RetentionOptions.any(s);
+        if (!interrupted && !applyRetention) {
             throw CliException.usage("nothing to clean up: pass --interrupted and/or retention rules such as"
-                    + " --keep-last 10 or --keep-daily 7");
+                    + " --keep-last 10 or --keep-daily 7 (or configure retention.keep-last, retention.keep-within, ...)");
         }
-        if (type != null && !retention.any()) {
+        if (type != null && !applyRetention) {
             throw CliException.usage("--type selects the backups retention rules apply to: add a rule such as --keep-last 10");
         }
-        if (perType && !retention.any()) {
+        if (s.fromFlag("retention.per-type") && !applyRetention) {
             throw CliException.usage("--per-type changes how retention rules count: add a rule such as --keep-last 10");
         }
-        RetentionRules rules = retention.any() ? retention.toRules(type).withPerType(perType) : null;
+        RetentionRules rules = applyRetention ? RetentionOptions.toRules(s, type) : null;
         Map<String, Object> json = new LinkedHashMap<>();
-        try (Session session = open(settings(), Needs.STORAGE_ONLY)) {
+        try (Session session = open(s, Needs.STORAGE_ONLY)) {
             if (interrupted) {
                 java.util.List<String> found = session.engine.interruptedBackups();
                 if (dryRun || found.isEmpty()) {

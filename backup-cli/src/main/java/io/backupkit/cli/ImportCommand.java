@@ -3,7 +3,10 @@ package io.backupkit.cli;
 import io.backupkit.api.Manifest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
@@ -16,6 +19,17 @@ import picocli.CommandLine.Parameters;
 final class ImportCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "FILE", description = "A tar file made by 'backupkit export'.")
     Path file;
+
+    @Option(names = "--max-size", paramLabel = "SIZE", description = "The largest file accepted (default 1TiB; e.g."
+            + " 5GB = 5,000,000,000 bytes, 5GiB = 5 x 1024^3).")
+    String maxSize;
+
+    @Override
+    Map<String, Object> flags() {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("import.max-size --max-size", maxSize);
+        return f;
+    }
 
     @Override
     boolean createsStorage() {
@@ -33,7 +47,21 @@ final class ImportCommand extends BaseCommand {
             throw CliException.usage("cannot read " + file + ": "
                     + (Files.exists(file) ? "it is not a readable file" : "no such file") + "; check the path");
         }
-        try (Session session = open(settings(), Needs.STORAGE_ONLY)) {
+        Settings s = settings();
+        long limit = s.size("import.max-size").orElseThrow();
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (java.io.IOException e) {
+            throw CliException.usage("cannot read " + file + ": " + e.getMessage());
+        }
+        if (size > limit) {
+            throw CliException.usage(file + " is " + Output.bytes(size) + " (" + size + " bytes), more than the import"
+                    + " limit of " + s.get("import.max-size").orElse("") + " (" + limit + " bytes, import.max-size, "
+                    + s.source("import.max-size") + "): nothing was imported; raise the limit with --max-size SIZE"
+                    + " if the file is genuine");
+        }
+        try (Session session = open(s, Needs.STORAGE_ONLY)) {
             Manifest m = session.engine.importBackup(file);
             session.progress.clear();
             if (out().json) {

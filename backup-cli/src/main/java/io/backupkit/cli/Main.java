@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
         subcommands = {BackupCommand.class, ListCommand.class, ShowCommand.class, VerifyCommand.class,
                 DeleteCommand.class, PinCommand.Pin.class, PinCommand.Unpin.class, RestoreCommand.class, RecoverCommand.class, ExportCommand.class, ImportCommand.class,
                 CleanupCommand.class, StatsCommand.class, HealthCommand.class, HistoryCommand.class,
-                ScheduleCommand.class, ConfigCommand.class, DemoCommand.class, CompletionCommand.class},
+                ScheduleCommand.class, JobsCommand.Jobs.class, JobsCommand.Job.class, ConfigCommand.class,
+                DemoCommand.class, CompletionCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {"  backupkit demo",
                 "  backupkit backup --storage file:./backups --db jdbc:sqlite:app.db --files ./media --type full",
@@ -94,6 +95,7 @@ public final class Main implements Runnable {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }
         });
+        cl.getSubcommands().get("config").setStopAtPositional(true);   // 'config backup --type full' shows backup's
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
             String message = ex.getMessage();

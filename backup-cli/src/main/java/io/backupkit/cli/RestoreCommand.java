@@ -26,10 +26,19 @@ import picocli.CommandLine.Parameters;
                 "  backupkit restore 20260122T020000Z-full-7f3a --db jdbc:sqlite:copy.db --only database",
                 "  BACKUPKIT_DB_PASSWORD=... backupkit restore ID --db jdbc:postgresql://localhost/staging --db-user app \\",
                 "      --mode merge --tables 'public.orders*' --force",
-                "  backupkit restore ID --only files --files-to /tmp/restored-media --force"})
+                "  backupkit restore ID --only files --files-to /tmp/restored-media --force",
+                "  backupkit restore --file app-2026-01-22.tar --db jdbc:sqlite:app.db --force  # an export file, not imported"})
 final class RestoreCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "ID", description = BackupRef.DESCRIPTION)
+    @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = BackupRef.DESCRIPTION + " Or --file.")
     BackupRef backup;
+
+    @Option(names = "--file", paramLabel = "FILE", description = "Restore an export file directly: validated as"
+            + " 'import' validates it, not registered in the storage (unless --import).")
+    Path file;
+
+    @Option(names = "--import", description = "With --file: import the file into the storage first (it is then listed"
+            + " like any backup), and restore it from there.")
+    boolean importFile;
 
     @Mixin
     DbOptions db = new DbOptions();
@@ -87,7 +96,7 @@ final class RestoreCommand extends BaseCommand {
     @Override
     public Integer call() {
         Settings s = settings();
-        RestoreMode restoreMode = parseMode();
+        parseMode();
         FileRestoreMode fm = parseFilesMode();
         if (keepExisting && fm != FileRestoreMode.MERGE) {
             throw CliException.usage("--keep-existing keeps files that exist, which only a merge does: add --files-mode"
@@ -97,52 +106,93 @@ final class RestoreCommand extends BaseCommand {
             throw CliException.usage("--files-to says where files go, but --only database restores no files: drop one"
                     + " of them");
         }
-        try (Session session = open(s, new Needs(true, false, false))) {
-            BackupId id = backup.resolve(session.engine);
-            Manifest m = session.engine.find(id).orElseThrow(() -> ShowCommand.notFound(id));
-            boolean wantDb = m.database().isPresent() && !"files".equals(part());
-            boolean wantFiles = m.files().isPresent() && !"database".equals(part());
-            if ("database".equals(part()) && m.database().isEmpty()) {
-                throw CliException.usage("backup " + id + " has no database part: drop --only database");
+        if ((backup == null) == (file == null)) {
+            throw CliException.usage(backup == null ? "give the backup ID to restore, or --file FILE for an export file"
+                    : "give either a backup ID or --file FILE, not both");
+        }
+        if (importFile && file == null) {
+            throw CliException.usage("--import imports the --file FILE first: add --file, or drop --import");
+        }
+        Needs needs = new Needs(true, false, false);
+        if (file != null && !importFile) {
+            ArchiveFile.requireReadable(file);
+            boolean hasStorage = s.get("storage").isPresent();
+            if (!hasStorage && !noSafetyBackup) {
+                throw CliException.usage("restoring " + file + " takes a safety backup of what it overwrites, kept in the"
+                        + " storage: pass --storage URI (the file itself is not registered there), or --no-safety-backup");
             }
-            if ("files".equals(part()) && m.files().isEmpty()) {
-                throw CliException.usage("backup " + id + " has no files part: drop --only files");
-            }
-            if (wantDb && s.get("db.url").isEmpty()) {
-                throw CliException.usage("backup " + id + " has a database part: pass --db JDBC-URL for the database to"
-                        + " restore into (or configure db.url), or restore only the files with --only files");
-            }
-            RestoreRequest.Builder b = RestoreRequest.builder(id).mode(restoreMode).filesMode(fm)
-                    .overwriteExisting(!keepExisting).validateOnly(validateOnly).safetyBackup(!noSafetyBackup);
-            if (wantDb && !wantFiles) {
-                b.databaseOnly();
-            } else if (wantFiles && !wantDb) {
-                b.filesOnly();
-            }
-            if (tables != null || excludeTables != null) {
-                b.tables(new TableSelection(nonNull(tables), nonNull(excludeTables)));
-            }
-            for (String mapping : nonNull(mapSchema)) {
-                int eq = mapping.indexOf('=');
-                if (eq <= 0 || eq == mapping.length() - 1) {
-                    throw CliException.usage("--map-schema '" + mapping + "' must be FROM=TO, e.g. prod=staging");
+            try (Session target = hasStorage ? open(s, Needs.STORAGE_ONLY) : null;
+                 ArchiveFile archive = ArchiveFile.open(this, s, needs, file)) {
+                RestoreResult result = restore(archive.session, archive.manifest, s);
+                if (target != null && result.safetyBackup().isPresent()) {
+                    archive.copyTo(target, result.safetyBackup().get());
+                    target.progress.clear();
                 }
-                b.mapSchema(mapping.substring(0, eq), mapping.substring(eq + 1));
+                print(result);
             }
-            if (filesTo != null) {
-                b.filesTarget(filesTo.toAbsolutePath().normalize());
+            return ExitCode.OK;
+        }
+        try (Session session = open(s, needs)) {
+            Manifest m;
+            if (file != null) {
+                ArchiveFile.requireReadable(file);
+                m = session.engine.importBackup(file);
+                session.progress.clear();
+                out().info("imported " + m.type().label() + " backup " + m.id() + " from " + file + ", verified");
+            } else {
+                BackupId id = backup.resolve(session.engine);
+                m = session.engine.find(id).orElseThrow(() -> ShowCommand.notFound(id));
             }
-            RestoreRequest request = b.build();
-            if (!validateOnly && !force) {
-                confirm(plan(m, request, s), "Type 'yes' to restore: ", "restore overwrites data and needs confirmation"
-                        + " (or use --validate-only for a dry run)", "restore cancelled: nothing was changed");
-            }
-            out().info((validateOnly ? "checking what restoring " : "restoring ") + id + " ...");
-            RestoreResult result = await(session.engine.startRestore(request));
-            session.progress.clear();
-            print(result);
+            print(restore(session, m, s));
         }
         return ExitCode.OK;
+    }
+
+    private RestoreResult restore(Session session, Manifest m, Settings s) {
+        RestoreMode restoreMode = parseMode();
+        FileRestoreMode fm = parseFilesMode();
+        BackupId id = m.id();
+        boolean wantDb = m.database().isPresent() && !"files".equals(part());
+        boolean wantFiles = m.files().isPresent() && !"database".equals(part());
+        if ("database".equals(part()) && m.database().isEmpty()) {
+            throw CliException.usage("backup " + id + " has no database part: drop --only database");
+        }
+        if ("files".equals(part()) && m.files().isEmpty()) {
+            throw CliException.usage("backup " + id + " has no files part: drop --only files");
+        }
+        if (wantDb && s.databaseUrl().isEmpty()) {
+            throw CliException.usage("backup " + id + " has a database part: pass --db JDBC-URL for the database to"
+                    + " restore into (or configure db.url), or restore only the files with --only files");
+        }
+        RestoreRequest.Builder b = RestoreRequest.builder(id).mode(restoreMode).filesMode(fm)
+                .overwriteExisting(!keepExisting).validateOnly(validateOnly).safetyBackup(!noSafetyBackup);
+        if (wantDb && !wantFiles) {
+            b.databaseOnly();
+        } else if (wantFiles && !wantDb) {
+            b.filesOnly();
+        }
+        if (tables != null || excludeTables != null) {
+            b.tables(new TableSelection(nonNull(tables), nonNull(excludeTables)));
+        }
+        for (String mapping : nonNull(mapSchema)) {
+            int eq = mapping.indexOf('=');
+            if (eq <= 0 || eq == mapping.length() - 1) {
+                throw CliException.usage("--map-schema '" + mapping + "' must be FROM=TO, e.g. prod=staging");
+            }
+            b.mapSchema(mapping.substring(0, eq), mapping.substring(eq + 1));
+        }
+        if (filesTo != null) {
+            b.filesTarget(filesTo.toAbsolutePath().normalize());
+        }
+        RestoreRequest request = b.build();
+        if (!validateOnly && !force) {
+            confirm(plan(m, request, s), "Type 'yes' to restore: ", "restore overwrites data and needs confirmation"
+                    + " (or use --dry-run for a dry run)", "restore cancelled: nothing was changed");
+        }
+        out().info((validateOnly ? "checking what restoring " : "restoring ") + id + " ...");
+        RestoreResult result = await(session.engine.startRestore(request));
+        session.progress.clear();
+        return result;
     }
 
     private String part() {

@@ -3,6 +3,7 @@ package io.backupkit.cli;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -32,37 +33,50 @@ final class RetentionOptions {
     @Option(names = "--max-size", paramLabel = "SIZE", description = "Keep at most this much stored data (e.g. 200GiB), all types together unless --per-type.")
     String maxSize;
 
-    /** Whether any retention rule was given. */
-    boolean any() {
-        return keepLast != null || keepWithin != null || keepDaily != null || keepWeekly != null || keepMonthly != null
-                || keepYearly != null || maxCount != null || maxSize != null;
+    @Option(names = "--per-type", description = "Apply count-based rules to each backup type separately.")
+    boolean perType;
+
+    private static final List<String> RULE_KEYS = List.of("retention.keep-last", "retention.keep-within",
+            "retention.keep-daily", "retention.keep-weekly", "retention.keep-monthly", "retention.keep-yearly",
+            "retention.max-count", "retention.max-size");
+
+    /** Puts the flags given into a command's settings flags. */
+    void addTo(Map<String, Object> f) {
+        f.put("retention.keep-last --keep-last", keepLast);
+        f.put("retention.keep-within --keep-within", keepWithin);
+        f.put("retention.keep-daily --keep-daily", keepDaily);
+        f.put("retention.keep-weekly --keep-weekly", keepWeekly);
+        f.put("retention.keep-monthly --keep-monthly", keepMonthly);
+        f.put("retention.keep-yearly --keep-yearly", keepYearly);
+        f.put("retention.max-count --max-count", maxCount);
+        f.put("retention.max-size --max-size", maxSize);
+        f.put("retention.per-type --per-type", perType ? "true" : null);
     }
 
-    /** The rules as validated values; fails with a usage error naming the flag. */
-    Rules validate() {
-        Optional<Duration> within = Optional.ofNullable(keepWithin).map(v -> Durations.parse("--keep-within", v));
-        long bytes = maxSize == null ? 0 : Sizes.parse("--max-size", maxSize);
-        return new Rules(positive("--keep-last", keepLast), within, positive("--keep-daily", keepDaily),
-                positive("--keep-weekly", keepWeekly), positive("--keep-monthly", keepMonthly),
-                positive("--keep-yearly", keepYearly), positive("--max-count", maxCount), bytes);
+    /** Whether any retention rule is set (flag, environment or configuration file). */
+    static boolean any(Settings s) {
+        return RULE_KEYS.stream().anyMatch(k -> s.get(k).isPresent());
     }
 
-    private static int positive(String flag, Integer value) {
-        if (value == null) {
-            return 0;
-        }
-        if (value < 1) {
-            throw CliException.usage(flag + " must be 1 or more, was " + value);
-        }
-        return value;
+    /** Whether a retention rule was given on this command line. */
+    static boolean anyFlag(Settings s) {
+        return RULE_KEYS.stream().anyMatch(s::fromFlag);
+    }
+
+    /** The rules as validated values; fails with a usage error naming the setting and its source. */
+    static Rules validate(Settings s) {
+        return new Rules(s.positive("retention.keep-last").orElse(0), s.duration("retention.keep-within"),
+                s.positive("retention.keep-daily").orElse(0), s.positive("retention.keep-weekly").orElse(0),
+                s.positive("retention.keep-monthly").orElse(0), s.positive("retention.keep-yearly").orElse(0),
+                s.positive("retention.max-count").orElse(0), s.size("retention.max-size").orElse(0));
     }
 
     /**
      * The engine's retention rules: the policy for {@code type} only, or for every type (safety backups included)
-     * when no type is given.
+     * when no type is given; count-based rules across types unless {@code retention.per-type}.
      */
-    io.backupkit.api.RetentionRules toRules(io.backupkit.api.BackupType type) {
-        Rules r = validate();
+    static io.backupkit.api.RetentionRules toRules(Settings s, io.backupkit.api.BackupType type) {
+        Rules r = validate(s);
         io.backupkit.api.RetentionPolicy policy;
         try {
             policy = new io.backupkit.api.RetentionPolicy(r.keepLast(), r.keepWithin(), r.keepDaily(), r.keepWeekly(),
@@ -70,8 +84,9 @@ final class RetentionOptions {
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage());
         }
-        return type == null ? io.backupkit.api.RetentionRules.of(policy)
+        io.backupkit.api.RetentionRules rules = type == null ? io.backupkit.api.RetentionRules.of(policy)
                 : io.backupkit.api.RetentionRules.builder().policy(type, policy).build();
+        return rules.withPerType(Settings.bool(s, "retention.per-type"));
     }
 
     /** Validated retention rules; 0 or empty = rule off. */

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -42,7 +43,7 @@ final class ScheduleCommand extends BaseCommand {
 
     @Option(names = "--job", paramLabel = "NAME",
             description = "Job name shared by the instances that schedule it (default: backupkit).")
-    String job = "backupkit";
+    String job;
 
     @Option(names = "--catch-up", description = "At start, run once a slot missed while no instance was running.")
     boolean catchUp;
@@ -57,6 +58,12 @@ final class ScheduleCommand extends BaseCommand {
     Map<String, Object> flags() {
         Map<String, Object> f = new LinkedHashMap<>();
         backup.addTo(f);
+        retention.addTo(f);
+        f.put("schedule.cron --cron", cron);
+        f.put("schedule.every --every", every);
+        f.put("schedule.zone --zone", zone);
+        f.put("schedule.job --job", job);
+        f.put("schedule.catch-up --catch-up", catchUp ? "true" : null);
         return f;
     }
 
@@ -68,15 +75,22 @@ final class ScheduleCommand extends BaseCommand {
     @Override
     public Integer call() throws InterruptedException {
         Settings s = settings();
-        Schedule schedule = schedule();
+        if (!Settings.bool(s, "schedule.enabled")) {
+            out().result("automatic backups are off (schedule.enabled: false, " + s.source("schedule.enabled")
+                    + "): nothing scheduled");
+            return ExitCode.OK;
+        }
+        Schedule schedule = schedule(s);
         BackupRequest request = backup.request(s);
-        RetentionRules rules = retention.any() ? retention.toRules(null) : null;
+        // retention flags on this command line apply after each run, as does automatic clean-up (backup.cleanup)
+        RetentionRules rules = RetentionOptions.anyFlag(s) ? RetentionOptions.toRules(s, null) : AutoCleanup.rules(s);
+        String job = s.get("schedule.job").orElse("backupkit");
         if (runs != null && runs < 1) {
             throw CliException.usage("--runs must be 1 or more, was " + runs);
         }
         try (Session session = open(s, new Needs(request.type().includesDatabase(), true, request.type().includesFiles()))) {
             BackupScheduler.Builder b = BackupScheduler.builder(session.base).name(job).schedule(schedule)
-                    .request(request).catchUp(catchUp);
+                    .request(request).catchUp(Settings.bool(s, "schedule.catch-up"));
             if (rules != null) {
                 b.retention(rules);
             }
@@ -88,7 +102,7 @@ final class ScheduleCommand extends BaseCommand {
             }, "backupkit-schedule-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             out().info("schedule '" + job + "': " + request.type().label() + " backup " + schedule
-                    + (rules == null ? ", no retention" : ", then " + retention.validate().describe())
+                    + (rules == null ? ", no retention" : ", then " + RetentionOptions.validate(s).describe())
                     + "; next run " + scheduler.nextRun().map(Output::time).orElse("never") + ". Stop with Ctrl-C.");
             long reported = 0;
             long failuresReported = 0;
@@ -112,31 +126,40 @@ final class ScheduleCommand extends BaseCommand {
         return ExitCode.OK;
     }
 
-    private Schedule schedule() {
-        if ((cron == null) == (every == null)) {
-            throw CliException.usage("give exactly one of --cron EXPR (e.g. --cron '0 2 * * *') or --every DURATION (e.g. --every 6h)");
+    private static Schedule schedule(Settings s) {
+        Optional<String> cron = s.get("schedule.cron");
+        Optional<String> every = s.get("schedule.every");
+        if (cron.isPresent() == every.isPresent()) {
+            throw CliException.usage(cron.isPresent()
+                    ? "both a cron expression (" + s.source("schedule.cron") + ") and an interval (" + s.source("schedule.every")
+                            + ") are set: keep one of --cron / schedule.cron and --every / schedule.every"
+                    : "give exactly one of --cron EXPR (e.g. --cron '0 2 * * *') or --every DURATION (e.g. --every 6h),"
+                            + " or set schedule.cron / schedule.every");
         }
-        if (every != null) {
-            if (zone != null) {
-                throw CliException.usage("--zone applies to --cron, not to --every");
+        if (every.isPresent()) {
+            if (s.get("schedule.zone").isPresent()) {
+                throw CliException.usage("--zone (schedule.zone, " + s.source("schedule.zone") + ") applies to a cron"
+                        + " schedule, not to --every");
             }
-            Duration d = Durations.parse("--every", every);
+            Duration d = s.duration("schedule.every").orElseThrow();
             try {
                 return Schedule.every(d);
             } catch (IllegalArgumentException e) {
-                throw CliException.usage("--every " + every + ": " + e.getMessage());
+                throw CliException.usage("--every " + every.get() + ": " + e.getMessage());
             }
         }
+        Optional<String> zone = s.get("schedule.zone");
         ZoneId z;
         try {
-            z = zone == null ? ZoneId.systemDefault() : ZoneId.of(zone);
+            z = zone.isEmpty() ? ZoneId.systemDefault() : ZoneId.of(zone.get());
         } catch (java.time.DateTimeException e) {
-            throw CliException.usage("unknown time zone '" + zone + "': use a region id such as Europe/Berlin or UTC");
+            throw CliException.usage("unknown time zone '" + zone.orElse("") + "' (" + s.source("schedule.zone")
+                    + "): use a region id such as Europe/Berlin or UTC");
         }
         try {
-            return Schedule.cron(cron, z);
+            return Schedule.cron(cron.get(), z);
         } catch (IllegalArgumentException e) {
-            throw CliException.usage("--cron '" + cron + "': " + e.getMessage());
+            throw CliException.usage("--cron '" + cron.get() + "' (" + s.source("schedule.cron") + "): " + e.getMessage());
         }
     }
 }

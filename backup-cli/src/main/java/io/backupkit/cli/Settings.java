@@ -1,5 +1,6 @@
 package io.backupkit.cli;
 
+import io.backupkit.api.DataSize;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -33,12 +34,7 @@ final class Settings {
     private static final String DATABASE_URL_SOURCE = "env " + DATABASE_URL_ENV;
 
     /** Every key a configuration file may use, in the order {@code config} prints them. */
-    static final List<String> KEYS = List.of("storage", "db.url", "db.user", "db.password-file", "files.dirs",
-            "files.include", "files.exclude", "files.one-file-system", "tables.include", "tables.exclude",
-            "compression.codec", "compression.level", "health.max-age", "health.max-size", "health.failed-runs",
-            "backup.allow-incomplete", "actor");
-    private static final List<String> LIST_KEYS = List.of("files.dirs", "files.include", "files.exclude",
-            "tables.include", "tables.exclude");
+    static final List<String> KEYS = SettingKeys.keys();
     private static final Pattern SECRET_IN_URL = Pattern.compile(
             "(?i)([?&;:](password|passwd|pwd|sslpassword|secret)=)[^&;]*|(//[^/@:]+:)[^/@]*@");
 
@@ -69,10 +65,11 @@ final class Settings {
      */
     static Settings load(Path explicitConfig, Map<String, Object> flags, Map<String, String> environment, Path workDir) {
         Map<String, Value> values = new LinkedHashMap<>();
-        values.put("compression.codec", new Value(List.of("zstd"), "default"));
-        values.put("compression.level", new Value(List.of("3"), "default"));
-        values.put("health.max-age", new Value(List.of("25h"), "default"));
-        values.put("health.failed-runs", new Value(List.of("2"), "default"));
+        for (SettingKeys.Key k : SettingKeys.ALL) {
+            if (!k.fallback().isEmpty()) {
+                values.put(k.key(), new Value(List.of(k.fallback()), "default"));
+            }
+        }
 
         Optional<Path> file = findConfigFile(explicitConfig, environment, workDir);
         file.ifPresent(f -> readFile(f).forEach((k, v) -> values.put(k, new Value(v, "file " + f))));
@@ -108,7 +105,7 @@ final class Settings {
     }
 
     static String envName(String key) {
-        return "BACKUPKIT_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return new SettingKeys.Key(key, "", false, "").env();
     }
 
     private static Optional<Path> findConfigFile(Path explicit, Map<String, String> environment, Path workDir) {
@@ -170,8 +167,8 @@ final class Settings {
                         + PASSWORD_ENV);
             }
             if (!KEYS.contains(key)) {
-                throw CliException.usage("unknown setting '" + key + "' in " + file + ": known settings are "
-                        + String.join(", ", KEYS));
+                throw CliException.usage("unknown setting '" + key + "' in " + file + SettingKeys.hint(key)
+                        .map(h -> ": use " + h).orElse(": known settings are " + String.join(", ", KEYS)));
             }
         }
         return flat;
@@ -191,7 +188,7 @@ final class Settings {
     }
 
     private static List<String> split(String key, String text) {
-        if (LIST_KEYS.contains(key)) {
+        if (SettingKeys.find(key).map(SettingKeys.Key::list).orElse(false)) {
             return Arrays.stream(text.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
         }
         return List.of(text.strip());
@@ -218,6 +215,55 @@ final class Settings {
             default -> throw CliException.usage(key + " must be true or false, was '" + v + "' ("
                     + s.value(key).map(Value::source).orElse("") + ")");
         };
+    }
+
+    /** Where a setting's value came from: {@code flag --x}, {@code env X}, {@code file F} or {@code default}. */
+    String source(String key) {
+        return value(key).map(Value::source).orElse("not set");
+    }
+
+    /** Whether the value was given on this command line. */
+    boolean fromFlag(String key) {
+        return source(key).startsWith("flag");
+    }
+
+    /** A size in the library's one syntax ({@link DataSize}: 5GB = 5,000,000,000, 5GiB = 5 x 1024^3), if set. */
+    java.util.OptionalLong size(String key) {
+        Optional<String> v = get(key);
+        if (v.isEmpty()) {
+            return java.util.OptionalLong.empty();
+        }
+        try {
+            long bytes = DataSize.parse(v.get()).bytes();
+            if (bytes < 1) {
+                throw new IllegalArgumentException("it must be more than 0 bytes");
+            }
+            return java.util.OptionalLong.of(bytes);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(key + " '" + v.get() + "' (" + source(key) + ") is not a size: " + e.getMessage());
+        }
+    }
+
+    /** A duration ({@link Durations}), if set. */
+    Optional<java.time.Duration> duration(String key) {
+        return get(key).map(v -> Durations.parse(key + " (" + source(key) + ")", v));
+    }
+
+    /** A whole number of at least 1, if set. */
+    java.util.OptionalInt positive(String key) {
+        Optional<String> v = get(key);
+        if (v.isEmpty()) {
+            return java.util.OptionalInt.empty();
+        }
+        try {
+            int n = Integer.parseInt(v.get().strip());
+            if (n >= 1) {
+                return java.util.OptionalInt.of(n);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw CliException.usage(key + " must be a whole number of 1 or more, was '" + v.get() + "' (" + source(key) + ")");
     }
 
     Optional<String> get(String key) {

@@ -78,14 +78,25 @@ class SettingsTest {
         assertThatThrownBy(() -> Settings.load(null, Map.of(), Map.of(), dir)).hasMessageContaining("unknown setting 'files.dir'");
     }
 
+    private long sizeOf(String text) {
+        Map<String, Object> flags = new HashMap<>();
+        flags.put("import.max-size --max-size", text);
+        return Settings.load(null, flags, Map.of(), dir).size("import.max-size").orElseThrow();
+    }
+
     @Test
     void durationsSizesAndExitCodes() {
         assertThat(Durations.parse("x", "1d12h")).isEqualTo(Duration.ofHours(36));
         assertThat(Durations.parse("x", "PT90M")).isEqualTo(Duration.ofMinutes(90));
         assertThatThrownBy(() -> Durations.parse("--keep-within", "soon")).hasMessageContaining("--keep-within 'soon'");
-        assertThat(Sizes.parse("x", "2GiB")).isEqualTo(2L << 30);
-        assertThat(Sizes.parse("x", "512")).isEqualTo(512);
-        assertThatThrownBy(() -> Sizes.parse("--max-size", "lots")).hasMessageContaining("500MiB");
+        // the library's one size syntax (DataSize): GB is 1000^3, GiB 1024^3
+        assertThat(sizeOf("5GB")).isEqualTo(5_000_000_000L);
+        assertThat(sizeOf("100MB")).isEqualTo(100_000_000L);
+        assertThat(sizeOf("2GiB")).isEqualTo(2L << 30);
+        assertThat(sizeOf("512")).isEqualTo(512);
+        assertThatThrownBy(() -> sizeOf("lots")).hasMessageContaining("import.max-size 'lots' (flag --max-size)")
+                .hasMessageContaining("MiB");
+        assertThatThrownBy(() -> sizeOf("5G")).hasMessageContaining("is not a size");
         assertThat(ExitCode.of(ErrorCode.NOT_FOUND)).isEqualTo(3);
         assertThat(ExitCode.of(ErrorCode.INTEGRITY)).isEqualTo(4);
         assertThat(ExitCode.of(ErrorCode.INVALID_ARCHIVE)).isEqualTo(4);

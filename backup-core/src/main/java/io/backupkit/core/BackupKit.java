@@ -61,6 +61,8 @@ public final class BackupKit {
         private String storageText;
         private DataSource dataSource;
         private DatabaseDumper dumper;
+        private final List<DatabaseDumper> restoreDumpers = new ArrayList<>();
+        private Duration progressInterval = Duration.ofSeconds(5);
         private FileSet fileSet;
         private TableSelection tables = TableSelection.ALL;
         private Compression compression = Compression.DEFAULT;
@@ -112,6 +114,36 @@ public final class BackupKit {
         /** A dumper to use instead of the one discovered from the database's metadata. */
         public Builder dumper(DatabaseDumper dumper) {
             this.dumper = Objects.requireNonNull(dumper, "dumper");
+            return this;
+        }
+
+        /**
+         * Adds a dumper that restores (and the recovery of an interrupted restore) use for a backup whose manifest
+         * names it ({@link DatabaseDumper#name()}), ahead of the class path's factories: e.g. a
+         * {@code PgDumpDumper} holding the database password, for backups made with pg_dump. New backups still use
+         * {@link #dumper} or the one discovered from the database. One per name.
+         *
+         * @throws IllegalStateException when a dumper of that name was already added
+         */
+        public Builder restoreDumper(DatabaseDumper dumper) {
+            Objects.requireNonNull(dumper, "dumper");
+            if (restoreDumpers.stream().anyMatch(d -> d.name().equals(dumper.name()))) {
+                throw new IllegalStateException("restoreDumper: a dumper named '" + dumper.name() + "' was already added");
+            }
+            restoreDumpers.add(dumper);
+            return this;
+        }
+
+        /**
+         * How often a running operation records its progress in its history record, where {@code jobs()} of every
+         * instance sharing the storage reads it (default 5 s; each write is one storage request).
+         */
+        public Builder progressInterval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.compareTo(Duration.ofMillis(100)) < 0 || interval.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("progressInterval must be between 100 ms and 10 minutes, was " + interval);
+            }
+            this.progressInterval = interval;
             return this;
         }
 
@@ -267,7 +299,8 @@ public final class BackupKit {
             }
             resolved = StorageWrappers.install(resolved, retries != null ? retries : RetryPolicy.DEFAULT);
             return new DefaultBackupEngine(new EngineConfig(resolved, Optional.ofNullable(dataSource), Optional.ofNullable(dumper),
-                    Optional.ofNullable(fileSet), tables, compression, listeners, clock, maxImportBytes, parallelism, loader, owns, healthPolicy, lock));
+                    Optional.ofNullable(fileSet), tables, compression, listeners, clock, maxImportBytes, parallelism, loader, owns, healthPolicy, lock,
+                    List.copyOf(restoreDumpers), progressInterval));
         }
 
         private static URI parse(String text) {

@@ -190,6 +190,30 @@ public final class JsonShapes {
         return m;
     }
 
+    /**
+     * A job (a running or recent operation of the storage) as {@code backupkit jobs --json}: its history record plus
+     * progress; {@code quiet} when it is running but has recorded no progress for longer than {@code quietAfter}.
+     */
+    public static Map<String, Object> job(io.backupkit.api.JobInfo j, Instant now, Duration quietAfter) {
+        Map<String, Object> m = new LinkedHashMap<>(record(j.operation()));
+        m.put("running", j.running());
+        m.put("updatedAt", time(j.updatedAt()));
+        m.put("quiet", j.running() && Duration.between(j.updatedAt(), now).compareTo(quietAfter) > 0);
+        m.put("progress", j.progress().map(p -> {
+            Map<String, Object> pm = new LinkedHashMap<>();
+            pm.put("at", time(p.at()));
+            pm.put("bytes", p.bytes());
+            pm.put("totalBytes", p.totalBytes().isPresent() ? p.totalBytes().getAsLong() : null);
+            pm.put("fractionDone", j.fractionDone().orElse(null));
+            pm.put("rows", p.rows());
+            pm.put("tables", p.tables());
+            pm.put("files", p.files());
+            pm.put("bytesPerSecond", Math.round(p.bytesPerSecond()));
+            return (Object) pm;
+        }).orElse(null));
+        return m;
+    }
+
     /** As {@code backupkit stats --json}. */
     public static Map<String, Object> stats(BackupStats s) {
         Map<String, Object> m = new LinkedHashMap<>();

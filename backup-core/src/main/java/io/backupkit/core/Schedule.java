@@ -1,6 +1,5 @@
 package io.backupkit.core;
 
-import com.cronutils.model.Cron;
 import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
@@ -11,6 +10,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -23,7 +23,9 @@ import java.util.Optional;
  *   <li>{@link #cron(String, ZoneId)}: five fields, UNIX syntax ({@code minute hour day-of-month month
  *       day-of-week}, e.g. {@code 0 2 * * *}). Days of the week are 0-7 with 0 and 7 Sunday, or MON-SUN. Six
  *       fields are refused: backups are planned in minutes, and a seconds field read as minutes (or the other way
- *       round) runs a job sixty times too often or too rarely.</li>
+ *       round) runs a job sixty times too often or too rarely. Day fields as cron(8) reads them: with both
+ *       restricted a day matching either runs ({@code 0 0 1 * 1}: the 1st and every Monday); when one starts with
+ *       {@code *} ({@code *}{@code /10}) a day must match both.</li>
  *   <li>{@link #quartz(String, ZoneId)}: Quartz syntax (six or seven fields, {@code ?} in day-of-month or
  *       day-of-week, days of the week 1-7 with 1 Sunday). Separate, because the same digits mean different days
  *       in Quartz and in Spring.</li>
@@ -39,12 +41,27 @@ public final class Schedule {
     private static final CronParser QUARTZ = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
 
     private final String description;
-    private final ExecutionTime cron;
+    /**
+     * The cron as cron(8) reads its day fields, in one or two parts: both restricted means a day matching either
+     * (two parts); one of them starting with {@code *} (such as {@code *}{@code /10}) means a day matching both (one
+     * part whose day-of-week is a filter). cron-utils alone reads both cases otherwise.
+     */
+    private final List<Part> cron;
+
+    /** Runs of {@code time} on days that {@code days} (when set) also matches. */
+    private record Part(ExecutionTime time, ExecutionTime days) {
+        boolean dayMatches(ZonedDateTime t) {
+            return days == null || days.isMatch(t);
+        }
+    }
+
+    /** How many candidate runs a day filter may skip before the schedule counts as never firing. */
+    private static final int MAX_SKIPPED = 100_000;
     private final ZoneId zone;
     private final Duration interval;
     private final Instant anchor;
 
-    private Schedule(String description, ExecutionTime cron, ZoneId zone, Duration interval, Instant anchor) {
+    private Schedule(String description, List<Part> cron, ZoneId zone, Duration interval, Instant anchor) {
         this.description = description;
         this.cron = cron;
         this.zone = zone;
@@ -73,6 +90,18 @@ public final class Schedule {
                     + (fields == 6 ? "; a seconds field is not supported, for every N minutes write '*/N * * * *'" : "")
                     + ")");
         }
+        String[] f = trimmed.split("\\s+");
+        String byMonthDay = String.join(" ", f[0], f[1], f[2], f[3], "*");
+        if (!f[2].startsWith("*") && !f[4].startsWith("*")) {
+            // Both day fields restricted: cron(8) runs on days matching either ('0 0 1 * 1' = the 1st and every
+            // Monday). Two crons, each with one day field; the earlier run wins.
+            String byWeekDay = String.join(" ", f[0], f[1], "*", f[3], f[4]);
+            return parse(List.of(byMonthDay, byWeekDay), null, parser, syntax, trimmed, zone);
+        }
+        if (!f[2].equals("*") && !f[4].equals("*")) {
+            // One starts with '*' ('*/10'): cron(8) then wants both ('0 0 */10 * 1' = Mondays that are the 1st, 11th ...).
+            return parse(List.of(byMonthDay), "* * * * " + f[4], parser, syntax, trimmed, zone);
+        }
         return parse(parser, syntax, trimmed, zone);
     }
 
@@ -88,14 +117,23 @@ public final class Schedule {
     }
 
     private static Schedule parse(CronParser parser, String syntax, String expression, ZoneId zone) {
-        Cron parsed;
+        return parse(List.of(expression), null, parser, syntax, expression, zone);
+    }
+
+    private static Schedule parse(List<String> parts, String dayFilter, CronParser parser, String syntax,
+                                  String expression, ZoneId zone) {
+        List<Part> times = new java.util.ArrayList<>();
         try {
-            parsed = parser.parse(expression).validate();
+            ExecutionTime days = dayFilter == null ? null : ExecutionTime.forCron(parser.parse(dayFilter).validate());
+            for (String part : parts) {
+                times.add(new Part(ExecutionTime.forCron(parser.parse(part).validate()), days));
+            }
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid " + syntax + " cron expression '" + expression + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException("invalid " + syntax + " cron expression '" + expression + "': "
+                    + e.getMessage(), e);
         }
-        ExecutionTime time = ExecutionTime.forCron(parsed);
-        Schedule s = new Schedule("cron '" + expression + "' (" + syntax + ") in " + zone, time, zone, null, null);
+        Schedule s = new Schedule("cron '" + expression + "' (" + syntax + ") in " + zone, List.copyOf(times), zone,
+                null, null);
         if (s.nextAfter(Instant.now()).isEmpty()) {
             throw new IllegalArgumentException("the " + syntax + " cron expression '" + expression + "' never fires again");
         }
@@ -127,6 +165,29 @@ public final class Schedule {
         if (interval != null) {
             return Optional.of(lastSlotAtOrBefore(t).plus(interval));
         }
+        Optional<Instant> next = Optional.empty();
+        for (Part c : cron) {
+            Optional<Instant> n = nextAfter(c, t);
+            if (n.isPresent() && (next.isEmpty() || n.get().isBefore(next.get()))) {
+                next = n;
+            }
+        }
+        return next;
+    }
+
+    private Optional<Instant> nextAfter(Part part, Instant t) {
+        Instant from = t;
+        for (int i = 0; i < MAX_SKIPPED; i++) {
+            Optional<Instant> n = nextAfter(part.time(), from);
+            if (n.isEmpty() || part.dayMatches(n.get().atZone(zone))) {
+                return n;
+            }
+            from = n.get();
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Instant> nextAfter(ExecutionTime cron, Instant t) {
         Optional<Instant> next = cron.nextExecution(t.atZone(zone)).map(ZonedDateTime::toInstant);
         // cron-utils skips a time that falls in a daylight-saving gap; cron (vixie) runs it after the change.
         ZoneRules rules = zone.getRules();
@@ -157,7 +218,17 @@ public final class Schedule {
         if (interval != null) {
             return Optional.of(lastSlotAtOrBefore(t));
         }
-        Optional<Instant> last = cron.lastExecution(t.atZone(zone)).map(ZonedDateTime::toInstant);
+        Optional<Instant> last = Optional.empty();
+        for (Part c : cron) {
+            Optional<ZonedDateTime> z = c.time().lastExecution(t.atZone(zone));
+            for (int i = 0; i < MAX_SKIPPED && z.isPresent() && !c.dayMatches(z.get()); i++) {
+                z = c.time().lastExecution(z.get());
+            }
+            Optional<Instant> l = z.filter(c::dayMatches).map(ZonedDateTime::toInstant);
+            if (l.isPresent() && (last.isEmpty() || l.get().isAfter(last.get()))) {
+                last = l;
+            }
+        }
         // Step forward with nextAfter (which knows about daylight-saving gaps) to the last slot <= t.
         Instant from = last.orElse(t.minus(Duration.ofDays(366)));
         for (Optional<Instant> n = nextAfter(from); n.isPresent() && !n.get().isAfter(t); n = nextAfter(n.get())) {

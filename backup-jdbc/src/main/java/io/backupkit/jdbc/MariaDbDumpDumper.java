@@ -335,4 +335,28 @@ public final class MariaDbDumpDumper implements DatabaseDumper {
         }
         return Optional.empty();
     }
+
+    /**
+     * Registered in {@code META-INF/services/io.backupkit.api.spi.DatabaseDumperFactory} so that a backup whose
+     * manifest names this dumper restores without configuring it; never chosen for a new backup from the database's
+     * metadata ({@link #supports} is false): a backup uses it only when it is configured. Created this way it has
+     * no password (only trust or peer authentication gets in); configure a {@link MariaDbDumpDumper} with
+     * {@link Builder#password(String)} (e.g. {@code BackupKit.Builder.restoreDumper}) to give it one.
+     */
+    public static final class Factory implements io.backupkit.api.spi.DatabaseDumperFactory {
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public boolean supports(String databaseProductName) {
+            return false;
+        }
+
+        @Override
+        public DatabaseDumper create() {
+            return builder().build();
+        }
+    }
 }

@@ -144,6 +144,10 @@ public final class PgDumpDumper implements DatabaseDumper {
 
     @Override
     public DumpSummary dump(DumpContext ctx) {
+        if (!isInstalled()) {
+            throw new ConfigurationException("pg_dump is not installed: install the PostgreSQL client tools (Debian:"
+                    + " postgresql-client) or configure their directory");
+        }
         try (Connection c = JdbcSupport.connect(ctx.dataSource(), "source")) {
             PostgresDialect.INSTANCE.beginSnapshot(c);
             String snapshot = single(c, "SELECT pg_export_snapshot()");
@@ -345,5 +349,29 @@ public final class PgDumpDumper implements DatabaseDumper {
             }
         }
         return false;
+    }
+
+    /**
+     * Registered in {@code META-INF/services/io.backupkit.api.spi.DatabaseDumperFactory} so that a backup whose
+     * manifest names this dumper restores without configuring it; never chosen for a new backup from the database's
+     * metadata ({@link #supports} is false): a backup uses it only when it is configured. Created this way it has
+     * no password (only trust or peer authentication gets in); configure a {@link PgDumpDumper} with
+     * {@link Builder#password(String)} (e.g. {@code BackupKit.Builder.restoreDumper}) to give it one.
+     */
+    public static final class Factory implements io.backupkit.api.spi.DatabaseDumperFactory {
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public boolean supports(String databaseProductName) {
+            return false;
+        }
+
+        @Override
+        public DatabaseDumper create() {
+            return builder().build();
+        }
     }
 }

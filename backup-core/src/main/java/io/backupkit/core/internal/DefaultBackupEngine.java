@@ -161,6 +161,7 @@ public final class DefaultBackupEngine implements BackupEngine {
         scope.startedAt = config.clock().instant();
         scope.status = BackupStatus.RUNNING;
         scope.tracker = shared.events.start(scope.operation, scope.backupId);
+        scope.tracker.recordTo(new ProgressRecorder(shared.history, scope, shared.hostname, config.progressInterval()));
         shared.history.write(scope.record(Optional.empty(), Optional.empty(), shared.hostname));
         OperationLock lock = null;
         try {
@@ -290,6 +291,22 @@ public final class DefaultBackupEngine implements BackupEngine {
     @Override
     public Optional<Job<?>> job(String jobId) {
         return Optional.ofNullable(shared.jobsById.get(jobId));
+    }
+
+    @Override
+    public List<io.backupkit.api.JobInfo> jobs(int recent) {
+        if (recent < 0) {
+            throw new IllegalArgumentException("recent must not be negative, was " + recent);
+        }
+        ensureOpen();
+        return shared.history.jobs(recent);
+    }
+
+    @Override
+    public Optional<io.backupkit.api.JobInfo> jobInfo(String operationId) {
+        java.util.Objects.requireNonNull(operationId, "operationId");
+        ensureOpen();
+        return shared.history.findJob(operationId.strip());
     }
 
     /** A background operation's handle. */
@@ -1278,6 +1295,7 @@ public final class DefaultBackupEngine implements BackupEngine {
 
     private DatabaseDumper dumperNamed(String name) {
         return config.dumper().filter(d -> d.name().equals(name))
+                .or(() -> config.restoreDumpers().stream().filter(d -> d.name().equals(name)).findFirst())
                 .orElseGet(() -> Providers.dumperNamed(name, config.classLoader()));
     }
 

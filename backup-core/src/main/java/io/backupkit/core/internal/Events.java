@@ -63,6 +63,7 @@ public final class Events {
         private final AtomicLong lastEmit = new AtomicLong();
         private volatile OptionalLong totalBytes = OptionalLong.empty();
         private volatile BackupEvent.Progress lastProgress;
+        private volatile java.util.function.Consumer<BackupEvent.Progress> recorder = p -> { };
 
         private Tracker(Operation op, Optional<BackupId> id, Instant startedAt, long startNanos) {
             this.op = op;
@@ -74,6 +75,11 @@ public final class Events {
 
         public Instant startedAt() {
             return startedAt;
+        }
+
+        /** Also hands every progress event to {@code recorder} (which persists it, throttled), before listeners. */
+        public void recordTo(java.util.function.Consumer<BackupEvent.Progress> recorder) {
+            this.recorder = java.util.Objects.requireNonNull(recorder, "recorder");
         }
 
         /** The latest progress event emitted, if any. */
@@ -138,6 +144,11 @@ public final class Events {
             BackupEvent.Progress p = new BackupEvent.Progress(op, id, clock.instant(), b, totalBytes, rows.get(),
                     tables.get(), files.get(), rate, eta);
             lastProgress = p;
+            try {
+                recorder.accept(p);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not record the progress of {}: {}", op, e.getMessage());
+            }
             emit(p);
         }
     }

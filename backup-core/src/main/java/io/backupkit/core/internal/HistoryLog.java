@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 public final class HistoryLog {
     private static final Logger LOG = LoggerFactory.getLogger(HistoryLog.class);
     static final String PREFIX = Layout.LOGS + "history/";
+    private static final java.util.regex.Pattern OPERATION_ID =
+            java.util.regex.Pattern.compile("\\d{8}T\\d{6}Z-[a-z_]+-[0-9a-f]{8}");
 
     private final StorageProvider storage;
 
@@ -33,8 +35,18 @@ public final class HistoryLog {
 
     /** Records the current state of an operation. A failure to record is logged and returned, never thrown. */
     public RuntimeException write(OperationRecord record) {
+        return write(record, java.util.Optional.empty());
+    }
+
+    /**
+     * Records the current state of an operation with its latest progress (a {@code progress} member beside the
+     * record's own, which readers of plain records ignore). A failure to record is logged and returned, never thrown.
+     */
+    public RuntimeException write(OperationRecord record, java.util.Optional<io.backupkit.api.BackupEvent.Progress> progress) {
         try {
-            storage.put(key(record.id()), ContentSource.of(Json.compact().writeValueAsBytes(record)));
+            com.fasterxml.jackson.databind.node.ObjectNode node = Json.compact().valueToTree(record);
+            progress.ifPresent(p -> node.set("progress", ProgressJson.write(p)));
+            storage.put(key(record.id()), ContentSource.of(Json.compact().writeValueAsBytes(node)));
             return null;
         } catch (IOException | RuntimeException e) {
             LOG.warn("Could not record {} {} in the history: {}", record.operation(), record.id(), e.getMessage());
@@ -51,6 +63,69 @@ public final class HistoryLog {
         } catch (IOException | RuntimeException e) {
             LOG.warn("Unreadable history record of {}: {}", operationId, e.getMessage());
             return java.util.Optional.empty();
+        }
+    }
+
+    /** An operation as a job, with the progress its record carries, if there is a readable record. */
+    public java.util.Optional<io.backupkit.api.JobInfo> findJob(String operationId) {
+        if (!OPERATION_ID.matcher(operationId).matches()) {
+            return java.util.Optional.empty();
+        }
+        String key = key(operationId);
+        try (InputStream in = storage.get(key)) {
+            return java.util.Optional.of(job(in.readNBytes(4 * 1024 * 1024), lastModified(key)));
+        } catch (BlobNotFoundException e) {
+            return java.util.Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Unreadable history record of {}: {}", operationId, e.getMessage());
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** The running operations and the {@code recent} newest finished ones, newest first. */
+    public List<io.backupkit.api.JobInfo> jobs(int recent) {
+        List<io.backupkit.api.JobInfo> out = new ArrayList<>();
+        List<BlobInfo> blobs;
+        try (Stream<BlobInfo> s = storage.list(PREFIX)) {
+            blobs = s.filter(b -> b.key().endsWith(".json")).toList();
+        }
+        // ids begin with the start time: newest first without reading every record
+        List<BlobInfo> newestFirst = blobs.stream().sorted(Comparator.comparing(
+                (BlobInfo b) -> b.key().substring(b.key().lastIndexOf('/') + 1)).reversed()).toList();
+        int finished = 0;
+        for (BlobInfo b : newestFirst) {
+            try (InputStream in = storage.get(b.key())) {
+                io.backupkit.api.JobInfo j = job(in.readNBytes(4 * 1024 * 1024), b.lastModified());
+                if (j.running()) {
+                    out.add(j);
+                } else if (finished < recent) {
+                    out.add(j);
+                    finished++;
+                }
+            } catch (BlobNotFoundException e) {
+                // deleted meanwhile
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Skipping unreadable history record {}: {}", b.key(), e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private static io.backupkit.api.JobInfo job(byte[] json, java.time.Instant written) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode node = Json.compact().readTree(json);
+        OperationRecord r = Json.compact().treeToValue(node, OperationRecord.class);
+        java.util.Optional<io.backupkit.api.BackupEvent.Progress> progress = node.hasNonNull("progress")
+                ? java.util.Optional.of(ProgressJson.read(node.get("progress"), r)) : java.util.Optional.empty();
+        java.time.Instant updated = r.finishedAt().or(() -> progress.map(io.backupkit.api.BackupEvent.Progress::at))
+                .orElse(written != null ? written : r.startedAt());
+        return new io.backupkit.api.JobInfo(r, progress, updated);
+    }
+
+    private java.time.Instant lastModified(String key) {
+        try {
+            return storage.stat(key).map(BlobInfo::lastModified).orElse(null);
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

@@ -340,6 +340,8 @@ public final class Scheduler implements AutoCloseable {
                         log.warn("job '{}': slots from {} to before {} passed while this instance was busy or asleep; "
                                 + "running only the latest, {}", name, next.get(), due, due);
                     }
+                    // While this slot runs, the next run is the one after it (what 'next run' shows meanwhile).
+                    nextSlot.set(schedule.nextAfter(due).orElse(null));
                     handle(due, false, schedule.nextAfter(due).orElse(due.plus(leaseTtl)));
                     cursor = due;
                 }
