@@ -1308,6 +1308,11 @@ public final class DefaultBackupEngine implements BackupEngine {
                 dumperNamed(db.dumper()).recoverAfterKill(dataSourceFor(intent, db), db.dumperData());
             }
 
+            @Override
+            public Optional<Boolean> committedBeforeKill(RestoreIntent intent, RestoreIntent.DatabaseIntent db) {
+                return dumperNamed(db.dumper()).committedBeforeKill(dataSourceFor(intent, db), db.dumperData());
+            }
+
             private DataSource dataSourceFor(RestoreIntent intent, RestoreIntent.DatabaseIntent db) {
                 if (db.engineDataSource() && config.dataSource().isPresent()) {
                     return config.dataSource().get();

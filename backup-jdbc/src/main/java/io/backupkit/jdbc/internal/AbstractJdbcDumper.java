@@ -715,6 +715,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             if (checksOff && !dialect.foreignKeyChecksOutsideTransaction()) {
                 dialect.setForeignKeyChecks(c, true);
             }
+            recordTransaction(ctx, c, oneTransaction);
             c.commit();
         } catch (SQLException | RuntimeException e) {
             rollbackAfterFailure(c, e, oneTransaction);
@@ -737,6 +738,35 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             } catch (SQLException e) {
                 LOG.warn("restoring session settings after the restore failed: {}", e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Before the COMMIT of a one-transaction restore: its transaction id goes into the intent record, so that a
+     * recovery after a kill between the COMMIT and the engine's next record can tell done from rolled back
+     * ({@link #committedBeforeKill}).
+     */
+    protected void recordTransaction(RestoreContext ctx, Connection c, boolean oneTransaction) throws SQLException {
+        String id = oneTransaction ? dialect.transactionId(c) : null;
+        if (id != null) {
+            ctx.recordRecoveryData(TRANSACTION, id);
+        }
+    }
+
+    /** Key of {@link #recordTransaction}'s entry in the recovery data. */
+    static final String TRANSACTION = "transaction";
+
+    @Override
+    public java.util.Optional<Boolean> committedBeforeKill(javax.sql.DataSource target, Map<String, String> recoveryData) {
+        String id = recoveryData.get(TRANSACTION);
+        if (id == null) {
+            return java.util.Optional.empty();
+        }
+        try (Connection c = JdbcSupport.connect(target, "target")) {
+            return java.util.Optional.ofNullable(dialect.committed(c, id));
+        } catch (SQLException e) {
+            throw new RestoreException("could not ask the server whether the killed restore's transaction " + id
+                    + " committed: " + e.getMessage(), e);
         }
     }
 
