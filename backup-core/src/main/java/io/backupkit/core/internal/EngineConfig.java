@@ -28,12 +28,13 @@ import javax.sql.DataSource;
  * @param ownsStorage    whether the engine created the storage (from a URI) and so closes it
  * @param healthPolicy   what health() reports as a problem
  * @param lock           how backup, restore and clean-up keep from running over each other on one storage
+ * @param connectTimeout login timeout set on a DataSource that has none ({@link LoginTimeout})
  */
 public record EngineConfig(StorageProvider storage, Optional<DataSource> dataSource, Optional<DatabaseDumper> dumper,
                            Optional<FileSet> fileSet, TableSelection tables, Compression compression,
                            List<BackupListener> listeners, Clock clock, long maxImportBytes, int parallelism,
                            ClassLoader classLoader, boolean ownsStorage, io.backupkit.api.HealthPolicy healthPolicy,
-                           LockSettings lock) {
+                           LockSettings lock, java.time.Duration connectTimeout) {
 
     /**
      * The storage-wide operation lock: a lease at {@code locks/operations.json}.
