@@ -12,6 +12,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.Locale;
@@ -53,7 +54,9 @@ public final class KilledDatabaseRestoreChild {
         });
         StorageProvider storage = stoppingStorage(LocalStorageProvider.at(store), id, stopAt, loading);
         DataSource ds = stoppingDataSource(db.dataSource(), stopAt, engine == DatabaseEngine.MARIADB);
-        try (BackupEngine e = BackupKit.builder().storage(storage).dataSource(ds).parallelism(1).build()) {
+        try (BackupEngine e = BackupKit.builder().storage(storage).dataSource(ds).parallelism(1)
+                // a cold child JVM on a loaded machine can take longer than the default 250 ms to write the lock
+                .operationLock(Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ZERO).build()) {
             e.restore(RestoreRequest.builder(id).build());
         }
         System.out.println("FINISHED without stopping at " + stopAt);
