@@ -46,6 +46,9 @@ import javax.sql.DataSource;
 public final class BackupKit {
     /** Default cap on an imported archive: 1 TiB. */
     public static final long DEFAULT_MAX_IMPORT_BYTES = 1L << 40;
+    /** Default of {@link Builder#connectTimeout}, in seconds. */
+    public static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
+    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(DEFAULT_CONNECT_TIMEOUT_SECONDS);
 
     private BackupKit() {
     }
@@ -69,6 +72,7 @@ public final class BackupKit {
         private final List<BackupListener> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private long maxImportBytes = DEFAULT_MAX_IMPORT_BYTES;
+        private Duration connectTimeout;
         private int parallelism = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         private ClassLoader classLoader;
         private HealthPolicy healthPolicy = HealthPolicy.DEFAULT;
@@ -207,6 +211,24 @@ public final class BackupKit {
             return this;
         }
 
+        /**
+         * How long connecting and logging in to the database may take before the backup or restore fails (default
+         * {@value #DEFAULT_CONNECT_TIMEOUT_SECONDS} s): set as the JDBC login timeout of the DataSource (the
+         * application's and a restore's target) where it has none; a DataSource with its own login or connection
+         * timeout (a pool, a configured driver data source) keeps its own. Whole seconds, 1 s to 1 h.
+         */
+        public Builder connectTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "connectTimeout");
+            if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("connectTimeout must be between 1 s and 1 h, was " + timeout);
+            }
+            if (connectTimeout != null) {
+                throw new IllegalStateException("connectTimeout is already set (to " + connectTimeout + ")");
+            }
+            this.connectTimeout = timeout;
+            return this;
+        }
+
         /** When {@code health()} reports a problem (default: {@link HealthPolicy#DEFAULT}). */
         public Builder healthPolicy(HealthPolicy policy) {
             this.healthPolicy = Objects.requireNonNull(policy, "healthPolicy");
@@ -300,7 +322,8 @@ public final class BackupKit {
             resolved = StorageWrappers.install(resolved, retries != null ? retries : RetryPolicy.DEFAULT);
             return new DefaultBackupEngine(new EngineConfig(resolved, Optional.ofNullable(dataSource), Optional.ofNullable(dumper),
                     Optional.ofNullable(fileSet), tables, compression, listeners, clock, maxImportBytes, parallelism, loader, owns, healthPolicy, lock,
-                    List.copyOf(restoreDumpers), progressInterval));
+                    List.copyOf(restoreDumpers), progressInterval,
+                    connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout));
         }
 
         private static URI parse(String text) {

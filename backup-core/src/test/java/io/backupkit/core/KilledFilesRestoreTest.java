@@ -1,7 +1,6 @@
 package io.backupkit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.backupkit.api.BackupEngine;
 import io.backupkit.api.BackupId;
@@ -15,10 +14,7 @@ import io.backupkit.api.RecoveryReport;
 import io.backupkit.api.RestoreRequest;
 import io.backupkit.core.KilledRestoreChild.StopAt;
 import io.backupkit.storage.local.LocalStorageProvider;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
@@ -145,34 +141,8 @@ class KilledFilesRestoreTest {
 
     /** Runs the restore in a child JVM, kills it where it stopped, and returns the killed restore's operation id. */
     private String runChildAndKillIt(StopAt stopAt) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path childLog = tmp.resolve("child-stderr.log");
-        Process child = new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), KilledRestoreChild.class.getName(), store.toString(),
-                media.toString(), backup.value(), stopAt.name())
-                .redirectError(childLog.toFile())
-                .start();
-        try {
-            String stoppedAt = null;
-            StringBuilder output = new StringBuilder();
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; stoppedAt == null && (line = out.readLine()) != null; ) {
-                    output.append(line).append('\n');
-                    if (line.startsWith(KilledRestoreChild.BLOCKED)) {
-                        stoppedAt = line;
-                    }
-                }
-            }
-            if (stoppedAt == null) {
-                fail("the child restore ended (exit " + child.waitFor() + ") without stopping at " + stopAt + ":\n" + output
-                        + Files.readString(childLog));
-            }
-            child.destroyForcibly().waitFor();
-        } finally {
-            if (child.isAlive()) {
-                child.destroyForcibly().waitFor();
-            }
-        }
+        ChildJvm.runUntilBlockedAndKill(KilledRestoreChild.class, tmp, store.toString(), media.toString(),
+                backup.value(), stopAt.name());
         try (BackupEngine engine = engine()) {
             return engine.history(HistoryQuery.all().withOperation(Operation.RESTORE)).get(0).id();
         }

@@ -9,7 +9,6 @@ import io.backupkit.storage.local.LocalStorageProvider;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -31,24 +30,13 @@ public final class KilledRestoreChild {
         AFTER_SWAP
     }
 
-    public static final String BLOCKED = "BLOCKED ";
     static final int ENTRIES_BEFORE_MID_LOAD = 20;
 
     private KilledRestoreChild() {
     }
 
     public static void main(String[] args) {
-        Thread watchdog = new Thread(() -> {
-            try {
-                Thread.sleep(120_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            Runtime.getRuntime().halt(3);
-        }, "watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
-
+        ChildJvm.startWatchdog();
         Path store = Path.of(args[0]);
         Path media = Path.of(args[1]);
         BackupId id = BackupId.of(args[2]);
@@ -90,16 +78,6 @@ public final class KilledRestoreChild {
     }
 
     private static void stopIf(boolean condition, String where) {
-        if (!condition) {
-            return;
-        }
-        System.out.println(BLOCKED + where);
-        System.out.flush();
-        try {
-            new CountDownLatch(1).await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        Runtime.getRuntime().halt(4);
+        ChildJvm.stopIf(condition, where);
     }
 }

@@ -136,7 +136,9 @@ public final class MariaDbDumper extends AbstractJdbcDumper {
         if (load == Load.UPSERT || !localInfileAllowed(c)) {
             return super.loadTable(c, tp, in, ctx, load);
         }
-        return LoadData.load(dialect, c, tp.existing() != null ? tp.existing() : tp.target(), tp.targetName(), in, ctx);
+        // a table this restore created (REPLACE) has the backup's columns, not those of the table it replaced
+        io.backupkit.jdbc.internal.SchemaModel.Table into = load == Load.NEW_TABLE || tp.existing() == null ? tp.target() : tp.existing();
+        return LoadData.load(dialect, c, into, tp.targetName(), in, ctx);
     }
 
     private static boolean localInfileAllowed(Connection c) throws SQLException {

@@ -66,4 +66,15 @@ public interface DatabaseDumper {
      */
     default void recoverAfterKill(DataSource target, java.util.Map<String, String> recoveryData) {
     }
+
+    /**
+     * Whether the one transaction of a restore that was killed ({@link #restoresAtomically}) committed before the
+     * process died: the engine cannot tell a kill just after the COMMIT from one just before it, so a dumper that
+     * recorded its transaction's id through {@link RestoreContext#recordRecoveryData} before committing answers it
+     * from the server (PostgreSQL: {@code txid_status}). Empty when it cannot say; recovery then trusts the server's
+     * rollback, which is right for every kill before the COMMIT was sent.
+     */
+    default java.util.Optional<Boolean> committedBeforeKill(DataSource target, java.util.Map<String, String> recoveryData) {
+        return java.util.Optional.empty();
+    }
 }

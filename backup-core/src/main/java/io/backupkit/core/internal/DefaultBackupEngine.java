@@ -123,6 +123,7 @@ public final class DefaultBackupEngine implements BackupEngine {
 
     public DefaultBackupEngine(EngineConfig config) {
         this(config, new Shared(config), null);
+        config.dataSource().ifPresent(ds -> LoginTimeout.apply(ds, config.connectTimeout()));
     }
 
     private DefaultBackupEngine(EngineConfig config, Shared shared, String actor) {
@@ -859,6 +860,7 @@ public final class DefaultBackupEngine implements BackupEngine {
                     throw new ConfigurationException("backup " + manifest.id() + " has no files part to restore");
                 }
             }
+            request.targetDataSource().ifPresent(ds -> LoginTimeout.apply(ds, config.connectTimeout()));
             DataSource target = doDb ? request.targetDataSource().or(config::dataSource).orElseThrow(() ->
                     new ConfigurationException("backup " + manifest.id() + " has a database part but no database to restore "
                             + "it into: configure dataSource(...) on the builder, or set targetDataSource on the request, or "
@@ -1354,6 +1356,11 @@ public final class DefaultBackupEngine implements BackupEngine {
             @Override
             public void cleanUpAfterKill(RestoreIntent intent, RestoreIntent.DatabaseIntent db) {
                 dumperNamed(db.dumper()).recoverAfterKill(dataSourceFor(intent, db), db.dumperData());
+            }
+
+            @Override
+            public Optional<Boolean> committedBeforeKill(RestoreIntent intent, RestoreIntent.DatabaseIntent db) {
+                return dumperNamed(db.dumper()).committedBeforeKill(dataSourceFor(intent, db), db.dumperData());
             }
 
             private DataSource dataSourceFor(RestoreIntent intent, RestoreIntent.DatabaseIntent db) {

@@ -30,13 +30,14 @@ import javax.sql.DataSource;
  * @param lock           how backup, restore and clean-up keep from running over each other on one storage
  * @param restoreDumpers dumpers restores find by the name a manifest records, before the class path's factories
  * @param progressInterval how often a running operation records its progress in its history record
+ * @param connectTimeout login timeout set on a DataSource that has none ({@link LoginTimeout})
  */
 public record EngineConfig(StorageProvider storage, Optional<DataSource> dataSource, Optional<DatabaseDumper> dumper,
                            Optional<FileSet> fileSet, TableSelection tables, Compression compression,
                            List<BackupListener> listeners, Clock clock, long maxImportBytes, int parallelism,
                            ClassLoader classLoader, boolean ownsStorage, io.backupkit.api.HealthPolicy healthPolicy,
                            LockSettings lock, List<DatabaseDumper> restoreDumpers,
-                           java.time.Duration progressInterval) {
+                           java.time.Duration progressInterval, java.time.Duration connectTimeout) {
 
     /**
      * The storage-wide operation lock: a lease at {@code locks/operations.json}.

@@ -35,9 +35,11 @@ import org.slf4j.LoggerFactory;
  *   <li>before the database or a commit of files (STARTED, SAFETY_BACKUP, FILES_STAGING of a files-only restore):
  *       nothing was changed; staging directories and a partial safety backup are removed: UNCHANGED;</li>
  *   <li>DATABASE: a one-transaction restore was rolled back by the server when the connection died, and the dumper
- *       removes what it staged: UNCHANGED; any other is put back from the safety backup: ROLLED_BACK;</li>
- *   <li>DATABASE_DONE / FILES_STAGING after a database part: the database holds the backup but the files do not, so
- *       the database is put back from the safety backup and the staging removed: ROLLED_BACK;</li>
+ *       removes what it staged: UNCHANGED (unless the dumper knows its transaction committed just before the kill:
+ *       as DATABASE_DONE); any other is put back from the safety backup: ROLLED_BACK;</li>
+ *   <li>DATABASE_DONE / FILES_STAGING: the database holds the backup; a database-only restore is finished:
+ *       COMPLETED; with files, which do not hold it yet, the database is put back from the safety backup and the
+ *       staging removed: ROLLED_BACK;</li>
  *   <li>FILES_COMMITTING: every staged file was verified, so the swap or merge is finished: COMPLETED;</li>
  *   <li>DONE: only the bookkeeping is finished: COMPLETED.</li>
  * </ul>
@@ -55,6 +57,9 @@ public final class RestoreRecovery {
 
         /** Lets the dumper remove what a killed restore of its own left (staging schemas, ...). */
         void cleanUpAfterKill(RestoreIntent intent, RestoreIntent.DatabaseIntent db) throws Exception;
+
+        /** The dumper's word on whether a killed one-transaction restore committed ({@code DatabaseDumper#committedBeforeKill}). */
+        Optional<Boolean> committedBeforeKill(RestoreIntent intent, RestoreIntent.DatabaseIntent db) throws Exception;
     }
 
     private final StorageProvider storage;
@@ -155,6 +160,9 @@ public final class RestoreRecovery {
             case DATABASE -> {
                 i.files().forEach(FilesRestorer::discardStage);
                 if (d.isPresent() && d.get().atomic()) {
+                    if (db.committedBeforeKill(i, d.get()).orElse(false)) {
+                        return databaseDone(i, db, "interrupted just after the database restore's transaction committed");
+                    }
                     db.cleanUpAfterKill(i, d.get());
                     return Map.entry(Outcome.UNCHANGED, "interrupted during the database restore, which is one transaction: "
                             + "the server rolled it back; the database is as it was");
@@ -164,8 +172,7 @@ public final class RestoreRecovery {
             case DATABASE_DONE, FILES_STAGING -> {
                 i.files().forEach(FilesRestorer::discardStage);
                 if (d.isPresent()) {
-                    db.cleanUpAfterKill(i, d.get());
-                    return rollBackDatabase(i, db, "interrupted after the database part, before the files were swapped in");
+                    return databaseDone(i, db, "interrupted after the database part");
                 }
                 return Map.entry(Outcome.UNCHANGED, "interrupted while the files were being extracted and verified beside "
                         + "the target; the target was not touched");
@@ -185,6 +192,19 @@ public final class RestoreRecovery {
             }
             default -> throw new IllegalStateException("unknown restore phase " + i.phase());
         }
+    }
+
+    /**
+     * The database holds the backup: a database-only restore is finished; with files, which were not swapped in, the
+     * database is put back so that database and files match again.
+     */
+    private Map.Entry<Outcome, String> databaseDone(RestoreIntent i, DatabaseWayBack db, String what) throws Exception {
+        if (i.files().isEmpty()) {
+            return Map.entry(Outcome.COMPLETED, what + ", which was all it had to do; the database holds backup "
+                    + i.backupId());
+        }
+        db.cleanUpAfterKill(i, i.database().orElseThrow());
+        return rollBackDatabase(i, db, what + ", before the files were swapped in");
     }
 
     private Map.Entry<Outcome, String> rollBackDatabase(RestoreIntent i, DatabaseWayBack db, String what) throws Exception {

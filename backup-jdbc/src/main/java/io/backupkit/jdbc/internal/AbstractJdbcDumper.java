@@ -735,6 +735,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             if (checksOff && !dialect.foreignKeyChecksOutsideTransaction()) {
                 dialect.setForeignKeyChecks(c, true);
             }
+            recordTransaction(ctx, c, oneTransaction);
             c.commit();
         } catch (SQLException | RuntimeException e) {
             rollbackAfterFailure(c, e, oneTransaction);
@@ -790,6 +791,35 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
     /** The order the tables' keys and indexes are built in; the plan's by default. */
     protected List<TablePlan> keyOrder(RestorePlan plan) {
         return plan.tables();
+    }
+
+    /**
+     * Before the COMMIT of a one-transaction restore: its transaction id goes into the intent record, so that a
+     * recovery after a kill between the COMMIT and the engine's next record can tell done from rolled back
+     * ({@link #committedBeforeKill}).
+     */
+    protected void recordTransaction(RestoreContext ctx, Connection c, boolean oneTransaction) throws SQLException {
+        String id = oneTransaction ? dialect.transactionId(c) : null;
+        if (id != null) {
+            ctx.recordRecoveryData(TRANSACTION, id);
+        }
+    }
+
+    /** Key of {@link #recordTransaction}'s entry in the recovery data. */
+    static final String TRANSACTION = "transaction";
+
+    @Override
+    public java.util.Optional<Boolean> committedBeforeKill(javax.sql.DataSource target, Map<String, String> recoveryData) {
+        String id = recoveryData.get(TRANSACTION);
+        if (id == null) {
+            return java.util.Optional.empty();
+        }
+        try (Connection c = JdbcSupport.connect(target, "target")) {
+            return java.util.Optional.ofNullable(dialect.committed(c, id));
+        } catch (SQLException e) {
+            throw new RestoreException("could not ask the server whether the killed restore's transaction " + id
+                    + " committed: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -616,4 +616,17 @@ public abstract class Dialect {
     public List<String> notCaptured(Connection c, List<String> schemas) throws SQLException {
         return List.of();
     }
+
+    /**
+     * The id of the connection's current transaction, recorded before a one-transaction restore commits so that a
+     * recovery after a kill can ask {@link #committed} whether it did; null where the engine cannot say.
+     */
+    public String transactionId(Connection c) throws SQLException {
+        return null;
+    }
+
+    /** Whether the transaction {@code id} ({@link #transactionId}) committed; null where the server cannot say. */
+    public Boolean committed(Connection c, String id) throws SQLException {
+        return null;
+    }
 }

@@ -355,4 +355,25 @@ public final class PostgresDialect extends Dialect {
         return List.of(); // PgObjectReader reports them, as DumpSummary.notCaptured
     }
 
+    @Override
+    public String transactionId(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT txid_current()::text")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** {@code txid_status}: committed / aborted; "in progress" (the server has not seen the client die yet) or a
+     * transaction too old to know: null. */
+    @Override
+    public Boolean committed(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT txid_status(?::bigint)")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                String status = rs.next() ? rs.getString(1) : null;
+                return "committed".equals(status) ? Boolean.TRUE : "aborted".equals(status) ? Boolean.FALSE : null;
+            }
+        }
+    }
+
 }
