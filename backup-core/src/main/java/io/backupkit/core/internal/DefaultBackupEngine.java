@@ -675,14 +675,27 @@ public final class DefaultBackupEngine implements BackupEngine {
             if (storage.stat(Layout.manifestKey(id)).isEmpty()) {
                 throw new BackupNotFoundException("no backup " + id + " in " + storage.description() + " to delete");
             }
-            // The manifest first: from then on the backup is gone from the catalogue, even if deleting the rest fails.
-            storage.delete(Layout.manifestKey(id));
-            long[] d = deleteFolder(Layout.folder(id));
+            long[] d = deleteBackupObjects(id);
             storage.delete(Layout.pinKey(id));
-            sc.options.put("objects", Long.toString(d[0] + 1));
+            sc.options.put("objects", Long.toString(d[0]));
             LOG.info("Deleted backup {}", id);
             return null;
         });
+    }
+
+    /**
+     * Deletes a backup: the manifest first (from then on it is gone from the catalogue, even if deleting the rest
+     * fails), then its status object, then every other object. Returns the objects deleted and the bytes of the
+     * backup's data objects, which is what its {@code storedBytes} and a retention plan's {@code bytesToFree} count.
+     */
+    private long[] deleteBackupObjects(BackupId id) {
+        storage.delete(Layout.manifestKey(id));
+        boolean hasStatus = storage.stat(Layout.statusKey(id)).isPresent(); // backups older than status objects have none
+        if (hasStatus) {
+            storage.delete(Layout.statusKey(id));
+        }
+        long[] rest = deleteFolder(Layout.folder(id));
+        return new long[] {rest[0] + (hasStatus ? 2 : 1), rest[1]};
     }
 
     private long[] deleteFolder(String prefix) {
@@ -1409,9 +1422,8 @@ public final class DefaultBackupEngine implements BackupEngine {
                 if (storage.stat(Layout.manifestKey(id)).isEmpty()) {
                     continue; // already gone
                 }
-                storage.delete(Layout.manifestKey(id));
-                long[] n = deleteFolder(Layout.folder(id));
-                objects += n[0] + 1;
+                long[] n = deleteBackupObjects(id);
+                objects += n[0];
                 bytes += n[1];
                 removed.add(id.value());
                 LOG.info("Retention: deleted {} ({})", id, String.join("; ", d.reasons()));
