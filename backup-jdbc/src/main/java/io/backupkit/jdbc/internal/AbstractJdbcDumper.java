@@ -506,14 +506,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                     + "; its tables are: " + model.tables().stream().map(Table::qualifiedName).limit(50)
                     .collect(Collectors.joining(", ")));
         }
-        String targetDefault = dialect.currentSchema(c);
-        Map<String, String> mapping = ctx.schemaMapping();
-        java.util.function.UnaryOperator<String> mapSchema = s -> {
-            if (mapping.containsKey(s)) {
-                return mapping.get(s);
-            }
-            return s.equals(model.defaultSchema()) ? targetDefault : s;
-        };
+        java.util.function.UnaryOperator<String> mapSchema = schemaMapper(ctx, c, model);
         RestoreMode mode = ctx.mode();
         List<Table> selected = model.tables().stream().filter(t -> sel.matches(t.schema(), t.name())).toList();
         Set<String> targetNames = selected.stream().map(t -> mapSchema.apply(t.schema()) + "\u0000" + t.name())
@@ -580,6 +573,14 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
         return new RestorePlan(model, plans, sequences, views, mode);
     }
 
+    /** The backup's schema to the target's: as the request maps it, the backup's default to the target's. */
+    private java.util.function.UnaryOperator<String> schemaMapper(RestoreContext ctx, Connection c, SchemaModel model)
+            throws SQLException {
+        String targetDefault = dialect.currentSchema(c);
+        Map<String, String> mapping = ctx.schemaMapping();
+        return s -> mapping.containsKey(s) ? mapping.get(s) : s.equals(model.defaultSchema()) ? targetDefault : s;
+    }
+
     /** Refuses a backup of another product (its native types would not mean the same). */
     protected void checkProduct(SchemaModel model, String targetProduct) {
         if (!sameFamily(model.product(), targetProduct)) {
@@ -627,6 +628,9 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
         List<SchemaModel.DbObject> objects = plan.mode() == RestoreMode.REPLACE
                 ? DbObjects.restored(plan.model().objects(), restoredTables, ctx.tables().isAll()) : List.of();
         List<SchemaModel.DbObject> suspended = plan.mode() == RestoreMode.DATA_ONLY ? suspendedTriggers(c, plan) : List.of();
+        NewObjects newObjects = oneTransaction || objects.isEmpty() ? NewObjects.none(dialect)
+                : NewObjects.of(dialect, c, objects, plan.tables().stream().map(TablePlan::existing).filter(Objects::nonNull).toList(),
+                plan.tables().stream().map(tp -> tp.target().schema()).distinct().toList(), schemaMapper(ctx, c, plan.model()));
         dialect.prepareRestoreConnection(c);
         boolean checksOff;
         if (dialect.foreignKeyChecksOutsideTransaction()) {
@@ -651,7 +655,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                     }
                     dropReplacedObjects(c, plan);
                     for (SchemaModel.DbObject o : DbObjects.inPhase(objects, SchemaModel.Phase.PRE_DATA)) {
-                        dialect.createObject(c, o);
+                        newObjects.create(c, o);
                     }
                     for (TablePlan tp : order) {
                         JdbcSupport.execute(c, dialect.createTable(tp.target()));
@@ -707,7 +711,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                 }
             }
             for (SchemaModel.DbObject o : DbObjects.inPhase(objects, SchemaModel.Phase.POST_DATA)) {
-                dialect.createObject(c, o);
+                newObjects.create(c, o);
             }
             recreate(c, suspended);
             suspended = List.of();
@@ -718,6 +722,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             c.commit();
         } catch (SQLException | RuntimeException e) {
             rollbackAfterFailure(c, e, oneTransaction);
+            newObjects.dropCreated(c, e);
             if (!oneTransaction && !suspended.isEmpty()) {
                 try {
                     recreate(c, suspended); // committed as they go: put the suspended triggers back at least
