@@ -625,12 +625,17 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
         new OutsideReferences(dialect).check(ctx, c, plan);
         boolean oneTransaction = dialect.transactionalDdl();
         Set<String> restoredTables = plan.tables().stream().map(tp -> tp.backup().qualifiedName()).collect(Collectors.toSet());
+        java.util.function.UnaryOperator<String> mapSchema = schemaMapper(ctx, c, plan.model());
         List<SchemaModel.DbObject> objects = plan.mode() == RestoreMode.REPLACE
-                ? DbObjects.restored(plan.model().objects(), restoredTables, ctx.tables().isAll()) : List.of();
+                ? DbObjects.restored(plan.model().objects(), restoredTables, ctx.tables().isAll()).stream()
+                .map(o -> dialect.inSchema(o, mapSchema)).toList() : List.of();
         List<SchemaModel.DbObject> suspended = plan.mode() == RestoreMode.DATA_ONLY ? suspendedTriggers(c, plan) : List.of();
+        List<String> keptDependents = plan.mode() != RestoreMode.REPLACE ? List.of()
+                : dialect.keptDependents(c, plan.tables().stream().map(TablePlan::existing).filter(Objects::nonNull).toList(),
+                plan.tables().stream().map(TablePlan::targetName).collect(Collectors.toSet()));
         NewObjects newObjects = oneTransaction || objects.isEmpty() ? NewObjects.none(dialect)
                 : NewObjects.of(dialect, c, objects, plan.tables().stream().map(TablePlan::existing).filter(Objects::nonNull).toList(),
-                plan.tables().stream().map(tp -> tp.target().schema()).distinct().toList(), schemaMapper(ctx, c, plan.model()));
+                plan.tables().stream().map(tp -> tp.target().schema()).distinct().toList(), mapSchema);
         dialect.prepareRestoreConnection(c);
         boolean checksOff;
         if (dialect.foreignKeyChecksOutsideTransaction()) {
@@ -650,10 +655,14 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                     createSchemas(c, order);
                     List<SchemaModel.DbObject> dropOrder = new ArrayList<>(objects);
                     Collections.reverse(dropOrder);
-                    for (SchemaModel.DbObject o : dropOrder) {
+                    for (SchemaModel.DbObject o : DbObjects.inPhase(dropOrder, SchemaModel.Phase.POST_DATA)) {
                         dialect.dropObject(c, o);
                     }
                     dropReplacedObjects(c, plan);
+                    // what tables use (sequences, domains, functions) goes after them
+                    for (SchemaModel.DbObject o : DbObjects.inPhase(dropOrder, SchemaModel.Phase.PRE_DATA)) {
+                        dialect.dropObject(c, o);
+                    }
                     for (SchemaModel.DbObject o : DbObjects.inPhase(objects, SchemaModel.Phase.PRE_DATA)) {
                         newObjects.create(c, o);
                     }
@@ -700,6 +709,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                     JdbcSupport.execute(c, dialect.addForeignKeys(withResolvableForeignKeys(c, tp.target(), plan)));
                 }
             }
+            JdbcSupport.execute(c, keptDependents);
             for (SchemaModel.View v : plan.views()) {
                 try {
                     JdbcSupport.execute(c, dialect.createView(v));
