@@ -17,6 +17,7 @@ import io.backupkit.testkit.db.MariaDb;
 import io.backupkit.testkit.db.MariaDbFixture;
 import io.backupkit.testkit.db.MariaDbSchemaDump;
 import io.backupkit.testkit.db.TestDatabase;
+import io.backupkit.testkit.db.TestSql;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,7 +39,7 @@ class MariaDbFailedRestoreFidelityTest {
     @Test
     void aReplaceFailingHalfWayLeavesTheSchemaDumpAndEveryRowAsBefore(@MariaDb TestDatabase db) throws Exception {
         DataSource target = MariaDbSchemaDump.register(db);
-        MariaDbSchemaDump.execute(target, MariaDbFixture.STATEMENTS);
+        TestSql.execute(target, MariaDbFixture.STATEMENTS);
         // The restore checks every object before it starts (read 1), then loads it (read 2): that read fails.
         AtomicReference<String> failReadsOf = new AtomicReference<>();
         AtomicInteger reads = new AtomicInteger();
@@ -51,7 +52,7 @@ class MariaDbFailedRestoreFidelityTest {
 
         // After the backup: rows change, a trigger the backup lacks, a function changed, a procedure dropped
         // (the failed restore creates it before it fails), a new event and a table of the target's own.
-        MariaDbSchemaDump.execute(target, List.of(
+        TestSql.execute(target, List.of(
                 "UPDATE customers SET name = 'changed' WHERE id = 1",
                 "INSERT INTO customers (email, name) VALUES ('e@x.org', 'Eve')",
                 "DELETE FROM events_log WHERE what = 'manual 2'",

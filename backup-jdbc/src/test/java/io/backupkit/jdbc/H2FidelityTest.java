@@ -1,13 +1,11 @@
 package io.backupkit.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.backupkit.api.RestoreMode;
-import io.backupkit.api.TableSelection;
 import io.backupkit.api.spi.DatabaseDumper;
-import io.backupkit.testkit.db.DatabaseFidelityContract;
+import io.backupkit.testkit.db.DatabaseRestoreModesContract;
 import io.backupkit.testkit.db.DirectoryBackup;
+import io.backupkit.testkit.db.TestSql;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * SCRIPT does not show: the test reads INFORMATION_SCHEMA.SYNONYMS too); comments on tables, columns, domains,
  * sequences and triggers.
  */
-class H2FidelityTest extends DatabaseFidelityContract {
+class H2FidelityTest extends DatabaseRestoreModesContract {
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static final String AUDIT = H2Triggers.Audit.class.getName();
 
@@ -89,7 +87,7 @@ class H2FidelityTest extends DatabaseFidelityContract {
 
     @Override
     protected void createFixture(DataSource db) throws Exception {
-        H2SchemaDump.execute(db, FIXTURE);
+        TestSql.execute(db, FIXTURE);
     }
 
     @Override
@@ -105,6 +103,36 @@ class H2FidelityTest extends DatabaseFidelityContract {
     @Override
     protected boolean mayBeOutsideBackup(String entry) {
         return entry.equals("user SA") || entry.startsWith("Java class ") || entry.startsWith("database setting: SET DB_CLOSE_DELAY");
+    }
+
+    @Override
+    protected String refusingTrigger() {
+        return "CREATE TRIGGER refuse BEFORE INSERT ON customers FOR EACH ROW CALL '" + H2Triggers.Refuse.class.getName() + "'";
+    }
+
+    @Override
+    protected String extraTrigger() {
+        return "CREATE TRIGGER extra AFTER INSERT ON app.tags FOR EACH ROW CALL '" + AUDIT + "'";
+    }
+
+    @Override
+    protected String parentTable() {
+        return "app.tags";
+    }
+
+    @Override
+    protected List<String> changeParentRows() {
+        return List.of("INSERT INTO app.tags VALUES ('green', 5)"); // an update would fire tags_touch
+    }
+
+    @Override
+    protected List<String> addOrphanCandidate() {
+        return List.of("INSERT INTO app.tags VALUES ('green', 2)", "INSERT INTO app.order_tags VALUES (1010, 'green')");
+    }
+
+    @Override
+    protected List<String> orphanRefusalNames() {
+        return List.of("FK_OT_TAG", "TAG=green");
     }
 
     @Test
@@ -123,73 +151,12 @@ class H2FidelityTest extends DatabaseFidelityContract {
     }
 
     @Test
-    void dataOnlyIntoADatabaseWithATriggerThatWouldFireLoadsTheRowsWithoutFiringIt() throws Exception {
-        DataSource source = fixture();
-        DirectoryBackup backup = backUp(source);
-        DataSource target = newDatabase();
-        backup.restore(newDumper(), target, RestoreMode.REPLACE);
-        H2SchemaDump.execute(target, List.of("CREATE TRIGGER refuse BEFORE INSERT ON customers FOR EACH ROW CALL '"
-                + H2Triggers.Refuse.class.getName() + "'"));
-        String schemaBefore = schemaDump(target);
-
-        backup.restore(newDumper(), target, RestoreMode.DATA_ONLY, TableSelection.ALL, Map.of(), 1);
-
-        assertThat(contentDigests(target)).isEqualTo(contentDigests(source)); // orders_audit added no rows either
-        assertThat(schemaDump(target)).as("the triggers are back after the load").isEqualTo(schemaBefore);
-    }
-
-    @Test
-    void replaceRemovesATriggerTheBackupLacksOnABackedUpTable() throws Exception {
-        DataSource source = fixture();
-        DirectoryBackup backup = backUp(source);
-        String before = schemaDump(source);
-        H2SchemaDump.execute(source, List.of("CREATE TRIGGER extra AFTER INSERT ON app.tags FOR EACH ROW CALL '" + AUDIT + "'"));
-
-        backup.restore(newDumper(), source, RestoreMode.REPLACE);
-
-        assertThat(schemaDump(source)).isEqualTo(before);
-    }
-
-    @Test
-    void selectiveRestoreOfOneTableKeepsTheForeignKeysOfTheOthers() throws Exception {
-        DataSource source = fixture();
-        DirectoryBackup backup = backUp(source);
-        H2SchemaDump.execute(source, List.of("INSERT INTO app.tags VALUES ('green', 5)"));
-        String before = schemaDump(source);
-
-        backup.restore(newDumper(), source, RestoreMode.REPLACE, TableSelection.include("app.tags"), Map.of(), 1);
-
-        assertThat(schemaDump(source)).isEqualTo(before);
-        DataSource copy = newDatabase();
-        backup.restore(newDumper(), copy, RestoreMode.REPLACE);
-        assertThat(contentDigests(source)).isEqualTo(contentDigests(copy));
-    }
-
-    @Test
-    void aSelectiveRestoreThatWouldOrphanRowsFailsBeforeAnyChangeNamingTheConstraintAndARow() throws Exception {
-        DataSource source = fixture();
-        DirectoryBackup backup = backUp(source);
-        H2SchemaDump.execute(source, List.of("INSERT INTO app.tags VALUES ('green', 2)",
-                "INSERT INTO app.order_tags VALUES (1010, 'green')"));
-        String schemaBefore = schemaDump(source);
-        Map<String, String> contentBefore = contentDigests(source);
-
-        assertThatThrownBy(() -> backup.restore(newDumper(), source, RestoreMode.REPLACE,
-                TableSelection.include("app.tags"), Map.of(), 1))
-                .hasMessageContaining("FK_OT_TAG").hasMessageContaining("TAG=green")
-                .hasMessageContaining("Nothing was changed");
-
-        assertThat(schemaDump(source)).isEqualTo(schemaBefore);
-        assertThat(contentDigests(source)).isEqualTo(contentBefore);
-    }
-
-    @Test
     void aLinkedTableIsReportedAsNotCapturedNamingIt() throws Exception {
         DataSource source = fixture();
         DataSource other = newDatabase();
-        H2SchemaDump.execute(other, List.of("CREATE TABLE remote (id INT PRIMARY KEY)", "INSERT INTO remote VALUES (1)"));
+        TestSql.execute(other, List.of("CREATE TABLE remote (id INT PRIMARY KEY)", "INSERT INTO remote VALUES (1)"));
         String url = ((JdbcDataSource) other).getURL();
-        H2SchemaDump.execute(source, List.of("CREATE LINKED TABLE far('org.h2.Driver', '" + url + "', 'sa', '', 'REMOTE')"));
+        TestSql.execute(source, List.of("CREATE LINKED TABLE far('org.h2.Driver', '" + url + "', 'sa', '', 'REMOTE')"));
 
         DirectoryBackup backup = backUp(source);
 

@@ -64,11 +64,4 @@ final class H2SchemaDump {
         return out;
     }
 
-    static void execute(DataSource ds, List<String> sqls) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            for (String sql : sqls) {
-                st.execute(sql);
-            }
-        }
-    }
 }

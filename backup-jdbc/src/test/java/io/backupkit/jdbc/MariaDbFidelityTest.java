@@ -1,22 +1,20 @@
 package io.backupkit.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.backupkit.api.RestoreMode;
-import io.backupkit.api.TableSelection;
 import io.backupkit.api.spi.DatabaseDumper;
-import io.backupkit.testkit.db.DatabaseFidelityContract;
+import io.backupkit.testkit.db.DatabaseRestoreModesContract;
 import io.backupkit.testkit.db.DirectoryBackup;
 import io.backupkit.testkit.db.MariaDbFixture;
 import io.backupkit.testkit.db.MariaDbSchemaDump;
+import io.backupkit.testkit.db.TestSql;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /** MariaDB 10.11 through the fidelity contract with {@link MariaDbFixture}, compared by {@link MariaDbSchemaDump}. */
-class MariaDbFidelityTest extends DatabaseFidelityContract {
+class MariaDbFidelityTest extends DatabaseRestoreModesContract {
 
     @Override
     protected DatabaseDumper newDumper() {
@@ -30,7 +28,7 @@ class MariaDbFidelityTest extends DatabaseFidelityContract {
 
     @Override
     protected void createFixture(DataSource db) throws Exception {
-        MariaDbSchemaDump.execute(db, MariaDbFixture.STATEMENTS);
+        TestSql.execute(db, MariaDbFixture.STATEMENTS);
     }
 
     @Override
@@ -41,6 +39,38 @@ class MariaDbFidelityTest extends DatabaseFidelityContract {
     @Override
     protected Map<String, String> contentDigests(DataSource db) throws Exception {
         return MariaDbSchemaDump.contentDigests(db);
+    }
+
+    @Override
+    protected String refusingTrigger() {
+        return "CREATE TRIGGER refuse BEFORE INSERT ON audit FOR EACH ROW SIGNAL SQLSTATE '45000' "
+                + "SET MESSAGE_TEXT = 'the trigger fired'";
+    }
+
+    @Override
+    protected String extraTrigger() {
+        return "CREATE TRIGGER extra BEFORE INSERT ON audit FOR EACH ROW SET NEW.what = UPPER(NEW.what)";
+    }
+
+    @Override
+    protected String parentTable() {
+        return "customers";
+    }
+
+    @Override
+    protected List<String> changeParentRows() {
+        return List.of("UPDATE customers SET name = 'changed' WHERE id = 1");
+    }
+
+    @Override
+    protected List<String> addOrphanCandidate() {
+        return List.of("INSERT INTO customers (id, email) VALUES (7, 'new@x.org')",
+                "INSERT INTO places VALUES (3, 7, ST_GeomFromText('POINT(0 0)'), NULL)");
+    }
+
+    @Override
+    protected List<String> orphanRefusalNames() {
+        return List.of("fk_places_customer", "customer_id=7");
     }
 
     @Override
@@ -64,7 +94,7 @@ class MariaDbFidelityTest extends DatabaseFidelityContract {
     @Test
     void aSystemVersionedTableIsReportedAsNotCapturedNamingIt() throws Exception {
         DataSource source = newDatabase();
-        MariaDbSchemaDump.execute(source, List.of("CREATE TABLE prices (id INT PRIMARY KEY, p INT) WITH SYSTEM VERSIONING",
+        TestSql.execute(source, List.of("CREATE TABLE prices (id INT PRIMARY KEY, p INT) WITH SYSTEM VERSIONING",
                 "INSERT INTO prices VALUES (1, 10)", "UPDATE prices SET p = 11"));
         DirectoryBackup backup = backUp(source);
 
@@ -72,52 +102,4 @@ class MariaDbFidelityTest extends DatabaseFidelityContract {
                 + MariaDbSchemaDump.name(source) + ".prices: only its current rows are captured");
     }
 
-    @Test
-    void dataOnlyIntoADatabaseWithATriggerThatWouldFireLoadsTheRowsWithoutFiringIt() throws Exception {
-        DataSource source = fixture();
-        DirectoryBackup backup = backUp(source);
-        DataSource target = newDatabase();
-        backup.restore(newDumper(), target, RestoreMode.REPLACE);
-        MariaDbSchemaDump.execute(target, List.of("CREATE TRIGGER refuse BEFORE INSERT ON audit FOR EACH ROW "
-                + "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'the trigger fired'"));
-        String schemaBefore = schemaDump(target);
-
-        backup.restore(newDumper(), target, RestoreMode.DATA_ONLY, TableSelection.ALL, Map.of(), 2);
-
-        assertThat(contentDigests(target)).isEqualTo(contentDigests(source)); // customers_ai added no log rows either
-        assertThat(schemaDump(target)).as("the triggers are back after the load").isEqualTo(schemaBefore);
-    }
-
-    @Test
-    void selectiveRestoreOfOneTableKeepsTheForeignKeysOfTheOthers() throws Exception {
-        DataSource source = fixture();
-        DirectoryBackup backup = backUp(source);
-        MariaDbSchemaDump.execute(source, List.of("UPDATE customers SET name = 'changed' WHERE id = 1"));
-        String before = schemaDump(source);
-
-        backup.restore(newDumper(), source, RestoreMode.REPLACE, TableSelection.include("customers"), Map.of(), 2);
-
-        assertThat(schemaDump(source)).isEqualTo(before);
-        DataSource copy = newDatabase();
-        backup.restore(newDumper(), copy, RestoreMode.REPLACE);
-        assertThat(contentDigests(source)).isEqualTo(contentDigests(copy));
-    }
-
-    @Test
-    void aSelectiveRestoreThatWouldOrphanRowsFailsBeforeAnyChangeNamingTheConstraintAndARow() throws Exception {
-        DataSource source = fixture();
-        DirectoryBackup backup = backUp(source);
-        MariaDbSchemaDump.execute(source, List.of("INSERT INTO customers (id, email) VALUES (7, 'new@x.org')",
-                "INSERT INTO places VALUES (3, 7, ST_GeomFromText('POINT(0 0)'), NULL)"));
-        String schemaBefore = schemaDump(source);
-        Map<String, String> contentBefore = contentDigests(source);
-
-        assertThatThrownBy(() -> backup.restore(newDumper(), source, RestoreMode.REPLACE,
-                TableSelection.include("customers"), Map.of(), 2))
-                .hasMessageContaining("fk_places_customer").hasMessageContaining("customer_id=7")
-                .hasMessageContaining("Nothing was changed");
-
-        assertThat(schemaDump(source)).isEqualTo(schemaBefore);
-        assertThat(contentDigests(source)).isEqualTo(contentBefore);
-    }
 }

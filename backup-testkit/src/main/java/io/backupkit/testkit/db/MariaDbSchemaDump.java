@@ -88,14 +88,6 @@ public final class MariaDbSchemaDump {
                 "-u", db.user(), db.name()), db.password(), script);
     }
 
-    public static void execute(DataSource ds, List<String> sqls) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            for (String sql : sqls) {
-                st.execute(sql);
-            }
-        }
-    }
-
     public static Map<String, String> contentDigests(DataSource ds) throws SQLException {
         Map<String, String> out = new TreeMap<>();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
