@@ -2,6 +2,7 @@ package io.backupkit.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.backupkit.api.RestoreMode;
 import io.backupkit.api.spi.DatabaseDumper;
 import io.backupkit.testkit.db.DatabaseRestoreModesContract;
 import io.backupkit.testkit.db.DirectoryBackup;
@@ -148,6 +149,35 @@ class H2FidelityTest extends DatabaseRestoreModesContract {
                 "Java class " + AUDIT + ": called by trigger PUBLIC.ORDERS_AUDIT",
                 "Java class java.lang.Math: called by function PUBLIC.LARGER");
         assertThat(backup.summary().warnings()).noneMatch(w -> w.contains("not captured"));
+    }
+
+    @Test
+    void aTriggerWhoseClassIsMissingIsCapturedByNameAndItsClassReportedOutsideTheBackup() throws Exception {
+        DataSource source = fixture();
+        TestSql.execute(source, List.of("CREATE FORCE TRIGGER gone AFTER DELETE ON audit FOR EACH ROW CALL 'com.example.Gone'"));
+
+        DirectoryBackup backup = backUp(source);
+        DataSource target = newDatabase();
+        backup.restore(newDumper(), target, RestoreMode.REPLACE);
+
+        assertThat(backup.summary().notCaptured()).isEmpty();
+        assertThat(backup.summary().outsideBackup()).contains("Java class com.example.Gone: called by trigger PUBLIC.GONE");
+        assertThat(schemaDump(target)).isEqualTo(schemaDump(source)).contains("CALL 'com.example.Gone'");
+    }
+
+    @Test
+    void aUserWithoutAdminRightsCannotReadTheObjectsAndTheBackupSaysSo() throws Exception {
+        DataSource source = fixture();
+        TestSql.execute(source, List.of("CREATE USER reader PASSWORD 'r'", "GRANT SELECT ON SCHEMA PUBLIC TO reader",
+                "GRANT SELECT ON SCHEMA app TO reader"));
+        JdbcDataSource asReader = new JdbcDataSource();
+        asReader.setURL(((JdbcDataSource) source).getURL().replace(";DB_CLOSE_DELAY=-1", "")); // a setting needs ADMIN
+        asReader.setUser("reader");
+        asReader.setPassword("r");
+
+        DirectoryBackup backup = backUp(asReader);
+
+        assertThat(backup.summary().notCaptured()).singleElement().asString().contains("SCRIPT NODATA needs ADMIN rights");
     }
 
     @Test
