@@ -446,12 +446,6 @@ public final class H2Dialect extends Dialect {
         return dot < 0 ? qualified : mapSchema.apply(qualified.substring(0, dot)) + qualified.substring(dot);
     }
 
-    /** The sequences' own DDL is a schema-model object (SCRIPT's, at its current value); these only restart them. */
-    @Override
-    public List<String> dropSequence(Sequence s) {
-        return List.of();
-    }
-
     /** Replaces what JDBC metadata reports imprecisely with INFORMATION_SCHEMA facts. */
     private Table refine(Connection c, Table t, List<String> warnings) throws SQLException {
         Map<String, Column> cols = new LinkedHashMap<>();
@@ -695,9 +689,16 @@ public final class H2Dialect extends Dialect {
         return out;
     }
 
+    /**
+     * Format 1 backups' sequences. A format 2 backup also has the sequence as a schema-model object (SCRIPT's own
+     * DDL, at its current value), which REPLACE drops and re-creates after this.
+     */
     @Override
     public List<String> createSequence(Sequence s) {
-        return List.of();
+        return List.of("CREATE SEQUENCE " + qualify(s.schema(), s.name()) + (s.dataType() != null ? " AS " + s.dataType() : "")
+                + " START WITH " + s.start() + " INCREMENT BY " + s.increment()
+                + (s.minValue() != null ? " MINVALUE " + s.minValue() : "")
+                + (s.maxValue() != null ? " MAXVALUE " + s.maxValue() : "") + (s.cycle() ? " CYCLE" : " NO CYCLE"));
     }
 
     @Override
