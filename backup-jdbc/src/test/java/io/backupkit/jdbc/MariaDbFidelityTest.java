@@ -1,77 +1,20 @@
 package io.backupkit.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.backupkit.api.RestoreMode;
-import io.backupkit.api.TableSelection;
 import io.backupkit.api.spi.DatabaseDumper;
-import io.backupkit.testkit.db.DatabaseFidelityContract;
+import io.backupkit.testkit.db.DatabaseRestoreModesContract;
 import io.backupkit.testkit.db.DirectoryBackup;
+import io.backupkit.testkit.db.MariaDbFixture;
+import io.backupkit.testkit.db.MariaDbSchemaDump;
+import io.backupkit.testkit.db.TestSql;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
-/**
- * MariaDB 10.11 through the fidelity contract, compared by {@code mariadb-dump --no-data --routines --triggers
- * --events}: a sequence used as a column default, functions and procedures (one created under another sql_mode),
- * views with algorithm and SQL security (one using a function, one on another view), triggers (two on one event in
- * FOLLOWS order, one writing to a partitioned table), events (enabled and disabled, with schedules), RANGE and HASH
- * partitioning, stored and virtual generated columns, check constraints, JSON, column and table charsets and
- * collations, a spatial index, FULLTEXT, AUTO_INCREMENT positions past the highest row, foreign keys.
- */
-class MariaDbFidelityTest extends DatabaseFidelityContract {
-
-    static final List<String> FIXTURE = List.of(
-            "CREATE SEQUENCE order_seq START WITH 1000 INCREMENT BY 10 CACHE 5",
-            "CREATE FUNCTION net(p DECIMAL(10,2)) RETURNS DECIMAL(10,2) DETERMINISTIC RETURN p * 0.8",
-            "CREATE FUNCTION label_of(n INT) RETURNS VARCHAR(40) DETERMINISTIC RETURN CONCAT('#', n)",
-            "SET SESSION sql_mode = 'ANSI_QUOTES,PIPES_AS_CONCAT'",
-            "CREATE PROCEDURE archive(IN before_year INT) BEGIN INSERT INTO audit (what) SELECT 'archive ' || id "
-                    + "FROM orders WHERE YEAR(created) < before_year; END",
-            "SET SESSION sql_mode = DEFAULT",
-            "CREATE PROCEDURE bump(INOUT n INT) BEGIN SET n = n + 1; END",
-            "CREATE TABLE customers (id INT AUTO_INCREMENT PRIMARY KEY, "
-                    + "email VARCHAR(100) CHARACTER SET ascii COLLATE ascii_bin NOT NULL, "
-                    + "name VARCHAR(100) COLLATE utf8mb4_unicode_ci, bio TEXT, prefs JSON, "
-                    + "UNIQUE KEY uk_email (email), FULLTEXT KEY ft_bio (bio), "
-                    + "CONSTRAINT email_has_at CHECK (email LIKE '%@%')) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
-                    + "COLLATE=utf8mb4_general_ci COMMENT='who buys'",
-            "CREATE TABLE orders (id BIGINT NOT NULL DEFAULT NEXT VALUE FOR order_seq, customer_id INT NOT NULL, "
-                    + "qty INT NOT NULL CHECK (qty > 0), price DECIMAL(10,2) NOT NULL, total DECIMAL(12,2) AS (qty * price) STORED, "
-                    + "label VARCHAR(40) AS (CONCAT('order-', id)) VIRTUAL, created DATE NOT NULL, "
-                    + "PRIMARY KEY (id, created), KEY ix_customer (customer_id, created DESC)) "
-                    + "PARTITION BY RANGE (YEAR(created)) (PARTITION p2023 VALUES LESS THAN (2024), "
-                    + "PARTITION p2024 VALUES LESS THAN (2025), PARTITION pmax VALUES LESS THAN MAXVALUE)",
-            "CREATE TABLE events_log (id INT AUTO_INCREMENT, what VARCHAR(200) CHARACTER SET latin1 NOT NULL, "
-                    + "at DATETIME(3) DEFAULT CURRENT_TIMESTAMP(3), PRIMARY KEY (id)) PARTITION BY HASH (id) PARTITIONS 3",
-            "CREATE TABLE audit (id INT AUTO_INCREMENT PRIMARY KEY, what TEXT NOT NULL)",
-            "CREATE TABLE places (id INT PRIMARY KEY, customer_id INT, pos POINT NOT NULL, area POLYGON, "
-                    + "SPATIAL KEY sp_pos (pos), CONSTRAINT fk_places_customer FOREIGN KEY (customer_id) "
-                    + "REFERENCES customers (id) ON DELETE CASCADE ON UPDATE SET NULL)",
-            "CREATE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW customer_totals AS SELECT c.id, c.email, "
-                    + "net(SUM(o.total)) AS spent FROM customers c LEFT JOIN orders o ON o.customer_id = c.id GROUP BY c.id, c.email",
-            "CREATE ALGORITHM=TEMPTABLE VIEW big_customers AS SELECT * FROM customer_totals WHERE spent > 10",
-            "CREATE TRIGGER customers_ai AFTER INSERT ON customers FOR EACH ROW "
-                    + "INSERT INTO events_log (what) VALUES (CONCAT('customer ', NEW.id))",
-            "CREATE TRIGGER orders_bi BEFORE INSERT ON orders FOR EACH ROW SET NEW.qty = GREATEST(NEW.qty, 1)",
-            "CREATE TRIGGER orders_bi2 BEFORE INSERT ON orders FOR EACH ROW FOLLOWS orders_bi "
-                    + "BEGIN IF NEW.price < 0 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'negative price'; END IF; END",
-            "CREATE TRIGGER orders_au AFTER UPDATE ON orders FOR EACH ROW INSERT INTO audit (what) VALUES (label_of(NEW.qty))",
-            "CREATE EVENT purge_log ON SCHEDULE EVERY 1 DAY STARTS '2030-01-01 03:00:00' ON COMPLETION PRESERVE DISABLE "
-                    + "COMMENT 'nightly' DO DELETE FROM events_log WHERE at < NOW() - INTERVAL 30 DAY",
-            "CREATE EVENT yearly ON SCHEDULE EVERY 1 YEAR STARTS '2031-01-01 00:00:00' ENDS '2035-01-01 00:00:00' "
-                    + "ON COMPLETION NOT PRESERVE ENABLE DO CALL archive(2000)",
-            "INSERT INTO customers (email, name, bio, prefs) VALUES ('a@x.org', 'Ann', 'likes tea and books', '{\"a\": [1, 2]}'), "
-                    + "('b@x.org', 'Bob', NULL, NULL), ('c@x.org', 'Cé 😀', 'ünïcode', '{\"u\": \"😀\"}'), ('d@x.org', NULL, NULL, '[]')",
-            "DELETE FROM customers WHERE id = 4",
-            "INSERT INTO orders (customer_id, qty, price, created) VALUES (1, 2, 3.5, '2023-05-01'), (1, 0, 10, '2024-02-29'), "
-                    + "(2, 5, 0.25, '2025-01-01'), (3, 1, 99.99, '2023-12-31')",
-            "UPDATE orders SET qty = qty + 1 WHERE customer_id = 3",
-            "INSERT INTO places VALUES (1, 1, ST_GeomFromText('POINT(1 2)'), ST_GeomFromText('POLYGON((0 0,1 0,1 1,0 0))')), "
-                    + "(2, 2, ST_GeomFromText('POINT(-3.5 4.25)'), NULL)",
-            "INSERT INTO events_log (what) VALUES ('manual 1'), ('manual 2'), ('manual 3')");
+/** MariaDB 10.11 through the fidelity contract with {@link MariaDbFixture}, compared by {@link MariaDbSchemaDump}. */
+class MariaDbFidelityTest extends DatabaseRestoreModesContract {
 
     @Override
     protected DatabaseDumper newDumper() {
@@ -85,7 +28,7 @@ class MariaDbFidelityTest extends DatabaseFidelityContract {
 
     @Override
     protected void createFixture(DataSource db) throws Exception {
-        MariaDbSchemaDump.execute(db, FIXTURE);
+        TestSql.execute(db, MariaDbFixture.STATEMENTS);
     }
 
     @Override
@@ -96,6 +39,38 @@ class MariaDbFidelityTest extends DatabaseFidelityContract {
     @Override
     protected Map<String, String> contentDigests(DataSource db) throws Exception {
         return MariaDbSchemaDump.contentDigests(db);
+    }
+
+    @Override
+    protected String refusingTrigger() {
+        return "CREATE TRIGGER refuse BEFORE INSERT ON audit FOR EACH ROW SIGNAL SQLSTATE '45000' "
+                + "SET MESSAGE_TEXT = 'the trigger fired'";
+    }
+
+    @Override
+    protected String extraTrigger() {
+        return "CREATE TRIGGER extra BEFORE INSERT ON audit FOR EACH ROW SET NEW.what = UPPER(NEW.what)";
+    }
+
+    @Override
+    protected String parentTable() {
+        return "customers";
+    }
+
+    @Override
+    protected List<String> changeParentRows() {
+        return List.of("UPDATE customers SET name = 'changed' WHERE id = 1");
+    }
+
+    @Override
+    protected List<String> addOrphanCandidate() {
+        return List.of("INSERT INTO customers (id, email) VALUES (7, 'new@x.org')",
+                "INSERT INTO places VALUES (3, 7, ST_GeomFromText('POINT(0 0)'), NULL)");
+    }
+
+    @Override
+    protected List<String> orphanRefusalNames() {
+        return List.of("fk_places_customer", "customer_id=7");
     }
 
     @Override
@@ -119,7 +94,7 @@ class MariaDbFidelityTest extends DatabaseFidelityContract {
     @Test
     void aSystemVersionedTableIsReportedAsNotCapturedNamingIt() throws Exception {
         DataSource source = newDatabase();
-        MariaDbSchemaDump.execute(source, List.of("CREATE TABLE prices (id INT PRIMARY KEY, p INT) WITH SYSTEM VERSIONING",
+        TestSql.execute(source, List.of("CREATE TABLE prices (id INT PRIMARY KEY, p INT) WITH SYSTEM VERSIONING",
                 "INSERT INTO prices VALUES (1, 10)", "UPDATE prices SET p = 11"));
         DirectoryBackup backup = backUp(source);
 
@@ -127,52 +102,4 @@ class MariaDbFidelityTest extends DatabaseFidelityContract {
                 + MariaDbSchemaDump.name(source) + ".prices: only its current rows are captured");
     }
 
-    @Test
-    void dataOnlyIntoADatabaseWithATriggerThatWouldFireLoadsTheRowsWithoutFiringIt() throws Exception {
-        DataSource source = fixture();
-        DirectoryBackup backup = backUp(source);
-        DataSource target = newDatabase();
-        backup.restore(newDumper(), target, RestoreMode.REPLACE);
-        MariaDbSchemaDump.execute(target, List.of("CREATE TRIGGER refuse BEFORE INSERT ON audit FOR EACH ROW "
-                + "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'the trigger fired'"));
-        String schemaBefore = schemaDump(target);
-
-        backup.restore(newDumper(), target, RestoreMode.DATA_ONLY, TableSelection.ALL, Map.of(), 2);
-
-        assertThat(contentDigests(target)).isEqualTo(contentDigests(source)); // customers_ai added no log rows either
-        assertThat(schemaDump(target)).as("the triggers are back after the load").isEqualTo(schemaBefore);
-    }
-
-    @Test
-    void selectiveRestoreOfOneTableKeepsTheForeignKeysOfTheOthers() throws Exception {
-        DataSource source = fixture();
-        DirectoryBackup backup = backUp(source);
-        MariaDbSchemaDump.execute(source, List.of("UPDATE customers SET name = 'changed' WHERE id = 1"));
-        String before = schemaDump(source);
-
-        backup.restore(newDumper(), source, RestoreMode.REPLACE, TableSelection.include("customers"), Map.of(), 2);
-
-        assertThat(schemaDump(source)).isEqualTo(before);
-        DataSource copy = newDatabase();
-        backup.restore(newDumper(), copy, RestoreMode.REPLACE);
-        assertThat(contentDigests(source)).isEqualTo(contentDigests(copy));
-    }
-
-    @Test
-    void aSelectiveRestoreThatWouldOrphanRowsFailsBeforeAnyChangeNamingTheConstraintAndARow() throws Exception {
-        DataSource source = fixture();
-        DirectoryBackup backup = backUp(source);
-        MariaDbSchemaDump.execute(source, List.of("INSERT INTO customers (id, email) VALUES (7, 'new@x.org')",
-                "INSERT INTO places VALUES (3, 7, ST_GeomFromText('POINT(0 0)'), NULL)"));
-        String schemaBefore = schemaDump(source);
-        Map<String, String> contentBefore = contentDigests(source);
-
-        assertThatThrownBy(() -> backup.restore(newDumper(), source, RestoreMode.REPLACE,
-                TableSelection.include("customers"), Map.of(), 2))
-                .hasMessageContaining("fk_places_customer").hasMessageContaining("customer_id=7")
-                .hasMessageContaining("Nothing was changed");
-
-        assertThat(schemaDump(source)).isEqualTo(schemaBefore);
-        assertThat(contentDigests(source)).isEqualTo(contentBefore);
-    }
 }

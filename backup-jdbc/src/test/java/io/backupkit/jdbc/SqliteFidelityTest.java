@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupkit.api.RestoreMode;
-import io.backupkit.api.TableSelection;
 import io.backupkit.api.spi.DatabaseDumper;
-import io.backupkit.testkit.db.DatabaseFidelityContract;
+import io.backupkit.testkit.db.DatabaseRestoreModesContract;
 import io.backupkit.testkit.db.DirectoryBackup;
+import io.backupkit.testkit.db.TestSql;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * expression indexes, AUTOINCREMENT counters past the highest row, user_version and application_id), compared by
  * {@code sqlite_master} + {@code sqlite_sequence} + pragmas.
  */
-class SqliteFidelityTest extends DatabaseFidelityContract {
+class SqliteFidelityTest extends DatabaseRestoreModesContract {
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     static final List<String> FIXTURE = List.of(
@@ -76,7 +76,7 @@ class SqliteFidelityTest extends DatabaseFidelityContract {
 
     @Override
     protected void createFixture(DataSource db) throws Exception {
-        SqliteSchemaDump.execute(db, FIXTURE);
+        TestSql.execute(db, FIXTURE);
     }
 
     @Override
@@ -89,6 +89,41 @@ class SqliteFidelityTest extends DatabaseFidelityContract {
         return SqliteSchemaDump.contentDigests(db);
     }
 
+    @Override
+    protected String refusingTrigger() {
+        return "CREATE TRIGGER refuse BEFORE INSERT ON orders BEGIN SELECT RAISE(ABORT, 'the trigger fired'); END";
+    }
+
+    @Override
+    protected String extraTrigger() {
+        return "CREATE TRIGGER extra AFTER INSERT ON tags BEGIN SELECT 1; END";
+    }
+
+    @Override
+    protected String parentTable() {
+        return "tags";
+    }
+
+    @Override
+    protected List<String> changeParentRows() {
+        return List.of("UPDATE tags SET weight = 5 WHERE name = 'red'");
+    }
+
+    @Override
+    protected List<String> addOrphanCandidate() {
+        return List.of("INSERT INTO tags VALUES ('green', 2)", "INSERT INTO order_tags VALUES (4, 'green')");
+    }
+
+    @Override
+    protected List<String> orphanRefusalNames() {
+        return List.of("order_tags", "(tag)", "tag=green");
+    }
+
+    @Override
+    protected List<String> foreignKeyViolations(DataSource db) throws Exception {
+        return SqliteSchemaDump.foreignKeyViolations(db);
+    }
+
     @Test
     void theFixtureHoldsEveryKindAndTheDumpRecordsThem() throws Exception {
         String dump = schemaDump(fixture());
@@ -98,28 +133,12 @@ class SqliteFidelityTest extends DatabaseFidelityContract {
     }
 
     @Test
-    void dataOnlyIntoADatabaseWithATriggerThatWouldFireLoadsTheRowsWithoutFiringIt() throws Exception {
-        DataSource source = fixture();
-        DirectoryBackup backup = backUp(source);
-        DataSource target = newDatabase();
-        backup.restore(newDumper(), target, RestoreMode.REPLACE);
-        SqliteSchemaDump.execute(target, List.of("CREATE TRIGGER refuse BEFORE INSERT ON orders BEGIN "
-                + "SELECT RAISE(ABORT, 'the trigger fired'); END"));
-        String schemaBefore = schemaDump(target);
-
-        backup.restore(newDumper(), target, RestoreMode.DATA_ONLY, TableSelection.ALL, Map.of(), 1);
-
-        assertThat(contentDigests(target)).isEqualTo(contentDigests(source)); // orders_audit did not add rows either
-        assertThat(schemaDump(target)).as("the triggers are back after the load").isEqualTo(schemaBefore);
-    }
-
-    @Test
     void aFailureHalfWayThroughARestoreLeavesTheTargetAsItWas() throws Exception {
         DataSource source = fixture();
         DirectoryBackup backup = backUp(source);
         DataSource target = newDatabase();
         backup.restore(newDumper(), target, RestoreMode.REPLACE);
-        SqliteSchemaDump.execute(target, List.of("INSERT INTO tags VALUES ('extra', 7)", "PRAGMA user_version = 7",
+        TestSql.execute(target, List.of("INSERT INTO tags VALUES ('extra', 7)", "PRAGMA user_version = 7",
                 "CREATE TRIGGER extra AFTER INSERT ON tags BEGIN SELECT 1; END"));
         String schemaBefore = schemaDump(target);
         Map<String, String> contentBefore = contentDigests(target);
@@ -129,55 +148,5 @@ class SqliteFidelityTest extends DatabaseFidelityContract {
 
         assertThat(schemaDump(target)).isEqualTo(schemaBefore);
         assertThat(contentDigests(target)).isEqualTo(contentBefore);
-    }
-
-    @Test
-    void replaceRemovesATriggerTheBackupLacksOnABackedUpTable() throws Exception {
-        DataSource source = fixture();
-        DirectoryBackup backup = backUp(source);
-        SqliteSchemaDump.execute(source, List.of("CREATE TRIGGER extra AFTER INSERT ON tags BEGIN SELECT 1; END"));
-
-        backup.restore(newDumper(), source, RestoreMode.REPLACE);
-
-        assertThat(schemaDump(source)).doesNotContain("trigger|extra");
-    }
-
-    @Test
-    void selectiveRestoreOfOneTableKeepsTheOtherTablesForeignKeysAndTheirObjects() throws Exception {
-        DataSource source = fixture();
-        DirectoryBackup backup = backUp(source);
-        SqliteSchemaDump.execute(source, List.of("UPDATE tags SET weight = 5 WHERE name = 'red'"));
-        String before = schemaDump(source);
-
-        backup.restore(newDumper(), source, RestoreMode.REPLACE, TableSelection.include("tags"),
-                Map.of(), 1);
-
-        assertThat(schemaDump(source)).isEqualTo(before);
-        assertThat(contentDigests(source)).isEqualTo(contentDigests(backupCopy(backup)));
-        assertThat(SqliteSchemaDump.foreignKeyViolations(source)).isEmpty();
-    }
-
-    @Test
-    void aSelectiveRestoreThatWouldOrphanRowsFailsBeforeAnyChangeNamingTheConstraintAndARow() throws Exception {
-        DataSource source = fixture();
-        DirectoryBackup backup = backUp(source);
-        SqliteSchemaDump.execute(source, List.of("INSERT INTO tags VALUES ('green', 2)",
-                "INSERT INTO order_tags VALUES (4, 'green')"));
-        String schemaBefore = schemaDump(source);
-        Map<String, String> contentBefore = contentDigests(source);
-
-        assertThatThrownBy(() -> backup.restore(newDumper(), source, RestoreMode.REPLACE,
-                TableSelection.include("tags"), Map.of(), 1))
-                .hasMessageContaining("order_tags").hasMessageContaining("(tag)").hasMessageContaining("tag=green")
-                .hasMessageContaining("Nothing was changed");
-
-        assertThat(schemaDump(source)).isEqualTo(schemaBefore);
-        assertThat(contentDigests(source)).isEqualTo(contentBefore);
-    }
-
-    private DataSource backupCopy(DirectoryBackup backup) throws Exception {
-        DataSource copy = newDatabase();
-        backup.restore(newDumper(), copy, RestoreMode.REPLACE);
-        return copy;
     }
 }

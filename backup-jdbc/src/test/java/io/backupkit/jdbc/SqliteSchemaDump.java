@@ -26,14 +26,6 @@ final class SqliteSchemaDump {
     private SqliteSchemaDump() {
     }
 
-    static void execute(DataSource db, List<String> sqls) throws SQLException {
-        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
-            for (String sql : sqls) {
-                st.execute(sql);
-            }
-        }
-    }
-
     /** sqlite_master sorted by type and name (creation order is not part of a schema), sqlite_sequence, pragmas. */
     static String schemaDump(DataSource db) throws SQLException {
         StringBuilder sb = new StringBuilder();

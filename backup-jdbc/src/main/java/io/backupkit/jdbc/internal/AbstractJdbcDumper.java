@@ -525,14 +525,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                     + "; its tables are: " + model.tables().stream().map(Table::qualifiedName).limit(50)
                     .collect(Collectors.joining(", ")));
         }
-        String targetDefault = dialect.currentSchema(c);
-        Map<String, String> mapping = ctx.schemaMapping();
-        java.util.function.UnaryOperator<String> mapSchema = s -> {
-            if (mapping.containsKey(s)) {
-                return mapping.get(s);
-            }
-            return s.equals(model.defaultSchema()) ? targetDefault : s;
-        };
+        java.util.function.UnaryOperator<String> mapSchema = schemaMapper(ctx, c, model);
         RestoreMode mode = ctx.mode();
         List<Table> selected = model.tables().stream().filter(t -> sel.matches(t.schema(), t.name())).toList();
         Set<String> targetNames = selected.stream().map(t -> mapSchema.apply(t.schema()) + "\u0000" + t.name())
@@ -599,6 +592,14 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
         return new RestorePlan(model, plans, sequences, views, mode);
     }
 
+    /** The backup's schema to the target's: as the request maps it, the backup's default to the target's. */
+    private java.util.function.UnaryOperator<String> schemaMapper(RestoreContext ctx, Connection c, SchemaModel model)
+            throws SQLException {
+        String targetDefault = dialect.currentSchema(c);
+        Map<String, String> mapping = ctx.schemaMapping();
+        return s -> mapping.containsKey(s) ? mapping.get(s) : s.equals(model.defaultSchema()) ? targetDefault : s;
+    }
+
     /** Refuses a backup of another product (its native types would not mean the same). */
     protected void checkProduct(SchemaModel model, String targetProduct) {
         if (!sameFamily(model.product(), targetProduct)) {
@@ -646,10 +647,18 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
         }
         boolean oneTransaction = dialect.transactionalDdl();
         Set<String> restoredTables = plan.tables().stream().map(tp -> tp.backup().qualifiedName()).collect(Collectors.toSet());
+        java.util.function.UnaryOperator<String> mapSchema = schemaMapper(ctx, c, plan.model());
         List<SchemaModel.DbObject> objects = generic && plan.mode() == RestoreMode.REPLACE
-                ? DbObjects.restored(plan.model().objects(), restoredTables, ctx.tables().isAll()) : List.of();
+                ? DbObjects.restored(plan.model().objects(), restoredTables, ctx.tables().isAll()).stream()
+                .map(o -> dialect.inSchema(o, mapSchema)).toList() : List.of();
         List<SchemaModel.DbObject> suspended = generic && plan.mode() == RestoreMode.DATA_ONLY
                 ? suspendedTriggers(c, plan) : List.of();
+        List<String> keptDependents = !generic || plan.mode() != RestoreMode.REPLACE ? List.of()
+                : dialect.keptDependents(c, plan.tables().stream().map(TablePlan::existing).filter(Objects::nonNull).toList(),
+                plan.tables().stream().map(TablePlan::targetName).collect(Collectors.toSet()));
+        NewObjects newObjects = oneTransaction || objects.isEmpty() ? NewObjects.none(dialect)
+                : NewObjects.of(dialect, c, objects, plan.tables().stream().map(TablePlan::existing).filter(Objects::nonNull).toList(),
+                plan.tables().stream().map(tp -> tp.target().schema()).distinct().toList(), mapSchema);
         dialect.prepareRestoreConnection(c);
         boolean checksOff;
         if (dialect.foreignKeyChecksOutsideTransaction()) {
@@ -669,12 +678,16 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                     createSchemas(c, order);
                     List<SchemaModel.DbObject> dropOrder = new ArrayList<>(objects);
                     Collections.reverse(dropOrder);
-                    for (SchemaModel.DbObject o : dropOrder) {
+                    for (SchemaModel.DbObject o : DbObjects.inPhase(dropOrder, SchemaModel.Phase.POST_DATA)) {
                         dialect.dropObject(c, o);
                     }
                     dropReplacedObjects(c, plan);
+                    // what tables use (sequences, domains, functions) goes after them
+                    for (SchemaModel.DbObject o : DbObjects.inPhase(dropOrder, SchemaModel.Phase.PRE_DATA)) {
+                        dialect.dropObject(c, o);
+                    }
                     for (SchemaModel.DbObject o : DbObjects.inPhase(objects, SchemaModel.Phase.PRE_DATA)) {
-                        dialect.createObject(c, o);
+                        newObjects.create(c, o);
                     }
                     createTables(c, plan, order);
                 }
@@ -715,6 +728,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                     JdbcSupport.execute(c, dialect.addForeignKeys(withResolvableForeignKeys(c, tp.target(), plan)));
                 }
             }
+            JdbcSupport.execute(c, keptDependents);
             for (SchemaModel.View v : plan.views()) {
                 try {
                     JdbcSupport.execute(c, dialect.createView(v));
@@ -726,7 +740,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                 }
             }
             for (SchemaModel.DbObject o : DbObjects.inPhase(objects, SchemaModel.Phase.POST_DATA)) {
-                dialect.createObject(c, o);
+                newObjects.create(c, o);
             }
             recreate(c, suspended);
             suspended = List.of();
@@ -739,6 +753,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             c.commit();
         } catch (SQLException | RuntimeException e) {
             rollbackAfterFailure(c, e, oneTransaction);
+            newObjects.dropCreated(c, e);
             if (!oneTransaction && !suspended.isEmpty()) {
                 try {
                     recreate(c, suspended); // committed as they go: put the suspended triggers back at least

@@ -600,6 +600,23 @@ public abstract class Dialect {
         }
     }
 
+    /** The object as restored into the target schemas; engines whose object text names its schema rewrite it. */
+    public SchemaModel.DbObject inSchema(SchemaModel.DbObject o, java.util.function.UnaryOperator<String> mapSchema) {
+        return o;
+    }
+
+    /**
+     * Statements that put back what dropping the replaced tables removes from tables a restore leaves alone (H2's
+     * {@code DROP TABLE ... CASCADE} drops their foreign keys onto the dropped table). Read before anything changes,
+     * run after the restore's own foreign keys; none by default.
+     *
+     * @param restoredTables qualified names of the tables the restore replaces
+     */
+    public List<String> keptDependents(Connection c, List<Table> dropped, java.util.Set<String> restoredTables)
+            throws SQLException {
+        return List.of();
+    }
+
     /**
      * A CREATE TEMPORARY TABLE statement for an empty session-private table with the columns (and their types) of
      * {@code columns} of {@code source}: the selective-restore check loads the restored table's keys into it.

@@ -6,7 +6,6 @@ import io.backupkit.jdbc.internal.SchemaModel.Index;
 import io.backupkit.jdbc.internal.SchemaModel.Key;
 import io.backupkit.jdbc.internal.SchemaModel.Sequence;
 import io.backupkit.jdbc.internal.SchemaModel.Table;
-import io.backupkit.jdbc.internal.SchemaModel.View;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +24,12 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * H2 2.x. Column types, identity state, unique and check constraints, sequences and views come from H2's
- * standard INFORMATION_SCHEMA; dumps read in SNAPSHOT isolation. Foreign-key checks are switched with
+ * H2 2.x. Column types, identity state, unique and check constraints come from H2's standard INFORMATION_SCHEMA
+ * (they bind values and check targets); the DDL a restore runs is H2's own, from {@code SCRIPT NODATA}
+ * ({@link H2Script}): each table's CREATE TABLE (identity options, domains, comments, storage), its primary key,
+ * indexes and constraints, and as schema-model objects the domains with their constraints, constants, aliases,
+ * aggregates, sequences (at their current value), views, triggers (by class name) and comments, in SCRIPT's
+ * dependency order, and synonyms (which SCRIPT leaves out) from INFORMATION_SCHEMA. Dumps read in SNAPSHOT isolation. Foreign-key checks are switched with
  * {@code SET REFERENTIAL_INTEGRITY}, which is database-wide in H2 (only DATA_ONLY and MERGE need it).
  */
 public final class H2Dialect extends Dialect {
@@ -38,12 +42,408 @@ public final class H2Dialect extends Dialect {
     @Override
     public SchemaModel readSchema(Connection c, Predicate<String[]> tableFilter, List<String> warnings) throws SQLException {
         SchemaModel generic = new JdbcSchemaReader(this).read(c, tableFilter, warnings);
+        List<H2Script.Entry> script = script(c);
         List<Table> tables = new ArrayList<>();
         for (Table t : generic.tables()) {
-            tables.add(refine(c, t, warnings));
+            tables.add(withScript(refine(c, t, warnings), script));
         }
         return new SchemaModel(SchemaModel.FORMAT, generic.product(), generic.productVersion(), generic.defaultSchema(),
-                TableOrder.loadOrder(tables), generic.sequences(), generic.views(), List.of());
+                script.isEmpty() ? TableOrder.loadOrder(tables) : inScriptOrder(tables, script), generic.sequences(),
+                List.of(), List.of(), generic.objects());
+    }
+
+    /**
+     * The tables in the order H2 created them, as SCRIPT lists them, so that a restore creates them in that order too
+     * (foreign keys come after the load; with foreign-key checks off the load order does not matter).
+     */
+    private static List<Table> inScriptOrder(List<Table> tables, List<H2Script.Entry> script) {
+        Map<String, Integer> position = new HashMap<>();
+        for (int i = 0; i < script.size(); i++) {
+            if (script.get(i).kind().equals("table")) {
+                position.put(script.get(i).qualifiedName(), i);
+            }
+        }
+        List<Table> out = new ArrayList<>(tables);
+        out.sort(java.util.Comparator.comparingInt(t -> position.getOrDefault(t.qualifiedName(), Integer.MAX_VALUE)));
+        return out;
+    }
+
+    /**
+     * SCRIPT NODATA of a dump connection, read before its snapshot began: SCRIPT commits the transaction it runs in,
+     * which would end the snapshot. Keyed by connection (weakly), so the dialect stays shareable between threads.
+     */
+    private static final Map<Connection, List<H2Script.Entry>> SNAPSHOT_SCRIPTS =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /** SCRIPT NODATA, or empty when the user may not run it (it needs ADMIN: {@link #uncapturable} says so). */
+    private static List<H2Script.Entry> script(Connection c) throws SQLException {
+        List<H2Script.Entry> known = SNAPSHOT_SCRIPTS.get(c);
+        if (known != null) {
+            return known;
+        }
+        try {
+            return H2Script.read(c);
+        } catch (SQLException e) {
+            if (e.getErrorCode() == NOT_ADMIN) {
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
+    /** H2's error code for a command that needs ADMIN rights. */
+    private static final int NOT_ADMIN = 90040;
+    private static final String CREATE = "h2.create";
+    private static final String SCHEMA = "h2.schema";
+    private static final String KEYS = "h2.keys";
+    private static final String FOREIGN_KEYS = "h2.foreignKeys";
+    /** Separates the statements of one table option. */
+    private static final String SEPARATOR = "\u0000";
+
+    /**
+     * The table with H2's own DDL in its options: CREATE TABLE and primary key ({@code h2.create}), indexes, unique
+     * and check constraints ({@code h2.keys}) and foreign keys ({@code h2.foreignKeys}), each in SCRIPT's order.
+     */
+    private static Table withScript(Table t, List<H2Script.Entry> script) {
+        List<String> create = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        List<String> fks = new ArrayList<>();
+        for (H2Script.Entry e : script) {
+            if (!t.schema().equals(e.tableSchema()) || !t.name().equals(e.table())) {
+                continue;
+            }
+            switch (e.kind()) {
+                case "table" -> create.add(0, e.sql());
+                case "index" -> keys.add(e.sql());
+                case "constraint" -> {
+                    switch (H2Script.constraintType(e)) {
+                        case "PRIMARY KEY" -> create.add(e.sql());
+                        case "FOREIGN KEY" -> fks.add(e.sql());
+                        default -> keys.add(e.sql());
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        if (create.isEmpty() || !create.get(0).startsWith("CREATE ")) {
+            return t;
+        }
+        Map<String, String> options = new LinkedHashMap<>(t.options());
+        options.put(SCHEMA, t.schema());
+        options.put(CREATE, String.join(SEPARATOR, create));
+        options.put(KEYS, String.join(SEPARATOR, keys));
+        options.put(FOREIGN_KEYS, String.join(SEPARATOR, fks));
+        return new Table(t.schema(), t.name(), t.columns(), t.primaryKey(), t.uniqueKeys(), t.foreignKeys(), t.indexes(),
+                t.checks(), t.autoIncrementNext(), options);
+    }
+
+    /** H2's own statements of a table option, when the table is restored into the schema they name. */
+    private static Optional<List<String>> scripted(Table t, String option) {
+        String sql = t.options().get(option);
+        if (sql == null || !t.schema().equals(t.options().get(SCHEMA))) {
+            return Optional.empty();
+        }
+        return Optional.of(sql.isEmpty() ? List.of() : List.of(sql.split(SEPARATOR)));
+    }
+
+    @Override
+    public List<String> createTable(Table t) {
+        return scripted(t, CREATE).orElseGet(() -> super.createTable(t));
+    }
+
+    @Override
+    public List<String> createKeysAndIndexes(Table t) {
+        return scripted(t, KEYS).orElseGet(() -> super.createKeysAndIndexes(t));
+    }
+
+    @Override
+    public List<String> addForeignKeys(Table t) {
+        Optional<List<String>> sql = scripted(t, FOREIGN_KEYS);
+        if (sql.isEmpty()) {
+            return super.addForeignKeys(t);
+        }
+        // only the keys the restore can resolve (AbstractJdbcDumper#withResolvableForeignKeys kept them in the model)
+        return sql.get().stream().filter(stmt -> t.foreignKeys().stream().anyMatch(fk -> fk.name() != null
+                && stmt.contains(" ADD CONSTRAINT " + H2Script.quote(t.schema()) + "." + H2Script.quote(fk.name()) + " ")))
+                .toList();
+    }
+
+    @Override
+    public boolean foreignKeysAfterLoad() {
+        return true;
+    }
+
+    /**
+     * Domains (with their constraints), constants, aliases, aggregates, sequences, views, triggers and synonyms of
+     * the selected tables, and comments on them, from SCRIPT NODATA in its order. Views depend on the tables, views and
+     * aliases their text names; triggers and synonyms belong to their table; a comment to what it is on.
+     */
+    @Override
+    public List<SchemaModel.DbObject> readObjects(Connection c, List<Table> tables, List<String> schemas)
+            throws SQLException {
+        List<H2Script.Entry> script = script(c);
+        Set<String> tableNames = new HashSet<>();
+        tables.forEach(t -> tableNames.add(t.qualifiedName()));
+        List<SchemaModel.DbObject> out = new ArrayList<>();
+        Map<String, Integer> keyOf = new HashMap<>(); // "KIND "S"."N"" as COMMENT ON names it -> position in out
+        for (H2Script.Entry e : script) {
+            String q = H2Script.quote(e.schema()) + "." + H2Script.quote(e.name());
+            String key = e.kind() + " " + e.qualifiedName();
+            SchemaModel.Phase pre = SchemaModel.Phase.PRE_DATA;
+            SchemaModel.Phase post = SchemaModel.Phase.POST_DATA;
+            if (!schemas.contains(e.schema()) && !e.kind().equals("comment")) {
+                continue;
+            }
+            SchemaModel.DbObject o = switch (e.kind()) {
+                case "domain" -> new SchemaModel.DbObject("domain", e.schema(), e.name(), null, List.of(e.sql()),
+                        "DROP DOMAIN IF EXISTS " + q, List.of(), pre);
+                case "domain constraint" -> new SchemaModel.DbObject("domain constraint", e.schema(), e.name(), null,
+                        List.of(e.sql()), null, dependencies(e, out, "domain " + e.tableSchema() + "." + e.table()), post);
+                case "constant" -> new SchemaModel.DbObject("constant", e.schema(), e.name(), null, List.of(e.sql()),
+                        "DROP CONSTANT IF EXISTS " + q, List.of(), pre);
+                case "function" -> new SchemaModel.DbObject("function", e.schema(), e.name(), null, List.of(e.sql()),
+                        "DROP ALIAS IF EXISTS " + q, List.of(), pre);
+                case "aggregate" -> new SchemaModel.DbObject("aggregate", e.schema(), e.name(), null, List.of(e.sql()),
+                        "DROP AGGREGATE IF EXISTS " + q, List.of(), pre);
+                case "sequence" -> new SchemaModel.DbObject("sequence", e.schema(), e.name(), null, List.of(e.sql()),
+                        "DROP SEQUENCE IF EXISTS " + q, List.of(), pre);
+                case "view" -> new SchemaModel.DbObject("view", e.schema(), e.name(), null, List.of(e.sql()),
+                        "DROP VIEW IF EXISTS " + q, viewDependencies(e, out, tables), post);
+                case "trigger" -> tableNames.contains(e.qualifiedTable())
+                        ? new SchemaModel.DbObject(e.kind(), e.schema(), e.name(), e.qualifiedTable(), List.of(e.sql()),
+                        "DROP TRIGGER IF EXISTS " + q,
+                        List.of(DbObjects.tableKey(e.qualifiedTable())), post) : null;
+                case "comment" -> {
+                    commentOn(e, keyOf, out);
+                    yield null;
+                }
+                default -> null;
+            };
+            if (o != null) {
+                keyOf.put(commentWord(o.kind()) + " " + q, out.size());
+                out.add(o);
+            }
+        }
+        if (!script.isEmpty()) {
+            out.addAll(synonyms(c, tableNames, schemas));
+        }
+        return out;
+    }
+
+    /** Synonyms of the selected tables: SCRIPT leaves them out, INFORMATION_SCHEMA has them. */
+    private List<SchemaModel.DbObject> synonyms(Connection c, Set<String> tableNames, List<String> schemas)
+            throws SQLException {
+        List<SchemaModel.DbObject> out = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT SYNONYM_SCHEMA, SYNONYM_NAME, "
+                + "SYNONYM_FOR_SCHEMA, SYNONYM_FOR FROM INFORMATION_SCHEMA.SYNONYMS ORDER BY SYNONYM_SCHEMA, SYNONYM_NAME")) {
+            while (rs.next()) {
+                String table = rs.getString(3) + "." + rs.getString(4);
+                if (schemas.contains(rs.getString(1)) && tableNames.contains(table)) {
+                    String q = qualify(rs.getString(1), rs.getString(2));
+                    out.add(new SchemaModel.DbObject("synonym", rs.getString(1), rs.getString(2), table,
+                            List.of("CREATE SYNONYM " + q + " FOR " + qualify(rs.getString(3), rs.getString(4))),
+                            "DROP SYNONYM IF EXISTS " + q, List.of(DbObjects.tableKey(table)), SchemaModel.Phase.POST_DATA));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The word COMMENT ON uses for an object kind. */
+    private static String commentWord(String kind) {
+        return switch (kind) {
+            case "function" -> "ALIAS";
+            case "domain constraint" -> "CONSTRAINT";
+            default -> kind.toUpperCase(Locale.ROOT);
+        };
+    }
+
+    /**
+     * A comment on an object this dump captured becomes part of that object's creation, so that it comes back with it
+     * (also when DATA_ONLY re-creates a trigger); comments on tables, columns, indexes and constraints are in their
+     * DDL already.
+     */
+    private static void commentOn(H2Script.Entry e, Map<String, Integer> positionOf, List<SchemaModel.DbObject> out) {
+        Integer at = positionOf.get(e.name());
+        if (at == null) {
+            return;
+        }
+        SchemaModel.DbObject o = out.get(at);
+        List<String> create = new ArrayList<>(o.create());
+        create.add(e.sql());
+        out.set(at, new SchemaModel.DbObject(o.kind(), o.schema(), o.name(), o.table(), create, o.drop(), o.dependsOn(),
+                o.phase()));
+    }
+
+    private static List<String> dependencies(H2Script.Entry e, List<SchemaModel.DbObject> before, String first) {
+        List<String> deps = new ArrayList<>(List.of(first));
+        for (SchemaModel.DbObject o : before) {
+            if ((o.kind().equals("function") || o.kind().equals("constant") || o.kind().equals("aggregate"))
+                    && H2Script.names(e.sql(), o.schema(), o.name())) {
+                deps.add(o.key());
+            }
+        }
+        return deps;
+    }
+
+    private static List<String> viewDependencies(H2Script.Entry e, List<SchemaModel.DbObject> before, List<Table> tables) {
+        List<String> deps = new ArrayList<>();
+        for (Table t : tables) {
+            if (H2Script.names(e.sql(), t.schema(), t.name())) {
+                deps.add(DbObjects.tableKey(t.qualifiedName()));
+            }
+        }
+        for (SchemaModel.DbObject o : before) {
+            if (!o.kind().equals("comment") && !o.kind().equals("domain constraint")
+                    && H2Script.names(e.sql(), o.schema(), o.name())) {
+                deps.add(o.key());
+            }
+        }
+        return deps;
+    }
+
+    /**
+     * What this dumper cannot capture: the rows of linked tables (they live in another database, the dump would
+     * copy them as a plain table), statements of SCRIPT it does not know, and everything when SCRIPT is refused.
+     */
+    @Override
+    public List<String> uncapturable(Connection c, SchemaModel model) throws SQLException {
+        List<H2Script.Entry> script = script(c);
+        List<String> out = new ArrayList<>();
+        if (script.isEmpty()) {
+            out.add("the schema objects of this database (sequences, domains, views, triggers, constraints ...): "
+                    + "reading them with SCRIPT NODATA needs ADMIN rights, which the backup user lacks");
+            return out;
+        }
+        for (H2Script.Entry e : script) {
+            if (e.kind().equals("linked table")) {
+                out.add("linked table " + e.qualifiedName() + ": its rows live in another database");
+            } else if (e.kind().equals("unknown")) {
+                out.add("H2 statement not understood by this dumper: " + e.sql());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * What the database references outside itself: its users and roles and the grants to them, its settings
+     * (server-level for a restore: the target has its own), and the Java classes its triggers and aliases call (application code, on the
+     * class path of whoever opens the database).
+     */
+    @Override
+    public List<String> outsideBackup(Connection c, SchemaModel model) throws SQLException {
+        List<String> out = new ArrayList<>();
+        for (H2Script.Entry e : script(c)) {
+            switch (e.kind()) {
+                case "user", "role" -> out.add(e.kind() + " " + e.name());
+                case "grant" -> out.add("grant: " + e.sql());
+                case "setting" -> out.add("database setting: " + e.sql());
+                case "trigger", "function", "aggregate" -> javaClass(e.sql()).ifPresent(cls ->
+                        out.add("Java class " + cls + ": called by " + e.kind() + " " + e.qualifiedName()));
+                default -> {
+                }
+            }
+        }
+        return out;
+    }
+
+    private static final java.util.regex.Pattern JAVA_CLASS = java.util.regex.Pattern.compile(
+            " (?:CALL|FOR) '((?:[^']|'')*)'$");
+
+    private static Optional<String> javaClass(String sql) {
+        java.util.regex.Matcher m = JAVA_CLASS.matcher(sql);
+        if (!m.find()) {
+            return Optional.empty(); // source code (AS $$ ... $$) is in the database itself
+        }
+        String target = m.group(1).replace("''", "'");
+        int paren = target.indexOf('(');
+        String cls = paren < 0 ? target : target.substring(0, target.lastIndexOf('.', paren));
+        return Optional.of(cls);
+    }
+
+    /**
+     * DROP TABLE ... CASCADE removes the foreign keys other tables have onto the dropped one: a restore that leaves
+     * those tables alone puts them back (validated: OutsideReferences checked before anything changed).
+     */
+    @Override
+    public List<String> keptDependents(Connection c, List<Table> dropped, Set<String> restoredTables) throws SQLException {
+        Set<String> droppedNames = new HashSet<>();
+        dropped.forEach(t -> droppedNames.add(t.qualifiedName()));
+        List<String> out = new ArrayList<>();
+        List<H2Script.Entry> script = script(c);
+        for (H2Script.Entry e : script) {
+            if (e.kind().equals("constraint") && !restoredTables.contains(e.qualifiedTable())
+                    && H2Script.constraintType(e).equals("FOREIGN KEY") && droppedNames.contains(H2Script.referencedTable(e))) {
+                out.add(e.sql().replace(" NOCHECK", ""));
+            }
+        }
+        out.addAll(viewsDroppedWith(script, droppedNames, restoredTables));
+        return out;
+    }
+
+    /**
+     * The target's views that DROP TABLE ... CASCADE removes with the dropped tables (directly or through other
+     * views) but that the restore does not bring back, because they also use a table it leaves alone: re-created as
+     * they were, FORCE so that their order does not matter.
+     */
+    private static List<String> viewsDroppedWith(List<H2Script.Entry> script, Set<String> dropped, Set<String> restored) {
+        Map<String, Set<String>> uses = new LinkedHashMap<>(); // view -> tables it uses, through other views too
+        Map<String, H2Script.Entry> views = new LinkedHashMap<>();
+        List<String> tables = script.stream().filter(e -> e.kind().equals("table")).map(H2Script.Entry::qualifiedName).toList();
+        for (H2Script.Entry e : script) {
+            if (!e.kind().equals("view")) {
+                continue;
+            }
+            Set<String> used = new HashSet<>();
+            for (String t : tables) {
+                int dot = t.indexOf('.');
+                if (H2Script.names(e.sql(), t.substring(0, dot), t.substring(dot + 1))) {
+                    used.add(t);
+                }
+            }
+            for (Map.Entry<String, H2Script.Entry> v : views.entrySet()) {
+                if (H2Script.names(e.sql(), v.getValue().schema(), v.getValue().name())) {
+                    used.addAll(uses.get(v.getKey()));
+                }
+            }
+            uses.put(e.qualifiedName(), used);
+            views.put(e.qualifiedName(), e);
+        }
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, Set<String>> v : uses.entrySet()) {
+            Set<String> used = v.getValue();
+            if (used.stream().anyMatch(dropped::contains) && !restored.containsAll(used)) {
+                out.add(views.get(v.getKey()).sql());
+                for (H2Script.Entry e : script) {
+                    if (e.kind().equals("comment") && e.name().equals("VIEW " + H2Script.quote(views.get(v.getKey()).schema())
+                            + "." + H2Script.quote(views.get(v.getKey()).name()))) {
+                        out.add(e.sql());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The object's statements naming the target schema instead of the backup's (SCRIPT qualifies every name). */
+    @Override
+    public SchemaModel.DbObject inSchema(SchemaModel.DbObject o, java.util.function.UnaryOperator<String> mapSchema) {
+        String from = o.schema().isEmpty() ? null : o.schema();
+        if (from == null || mapSchema.apply(from).equals(from)) {
+            return o;
+        }
+        String a = H2Script.quote(from) + ".";
+        String b = H2Script.quote(mapSchema.apply(from)) + ".";
+        return new SchemaModel.DbObject(o.kind(), mapSchema.apply(from), o.name(),
+                o.table() == null ? null : mapQualified(o.table(), mapSchema),
+                o.create().stream().map(sql -> sql.replace(a, b)).toList(), o.drop() == null ? null : o.drop().replace(a, b),
+                o.dependsOn(), o.phase());
+    }
+
+    private static String mapQualified(String qualified, java.util.function.UnaryOperator<String> mapSchema) {
+        int dot = qualified.indexOf('.');
+        return dot < 0 ? qualified : mapSchema.apply(qualified.substring(0, dot)) + qualified.substring(dot);
     }
 
     /** Replaces what JDBC metadata reports imprecisely with INFORMATION_SCHEMA facts. */
@@ -250,6 +650,7 @@ public final class H2Dialect extends Dialect {
 
     @Override
     public void beginSnapshot(Connection c) throws SQLException {
+        SNAPSHOT_SCRIPTS.put(c, script(c));
         c.setAutoCommit(false);
         JdbcSupport.execute(c, "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SNAPSHOT");
         try (Statement st = c.createStatement();
@@ -288,33 +689,16 @@ public final class H2Dialect extends Dialect {
         return out;
     }
 
+    /**
+     * Format 1 backups' sequences. A format 2 backup also has the sequence as a schema-model object (SCRIPT's own
+     * DDL, at its current value), which REPLACE drops and re-creates after this.
+     */
     @Override
     public List<String> createSequence(Sequence s) {
         return List.of("CREATE SEQUENCE " + qualify(s.schema(), s.name()) + (s.dataType() != null ? " AS " + s.dataType() : "")
                 + " START WITH " + s.start() + " INCREMENT BY " + s.increment()
                 + (s.minValue() != null ? " MINVALUE " + s.minValue() : "")
                 + (s.maxValue() != null ? " MAXVALUE " + s.maxValue() : "") + (s.cycle() ? " CYCLE" : " NO CYCLE"));
-    }
-
-    @Override
-    public List<View> readViews(Connection c, List<String> schemas, List<String> warnings) throws SQLException {
-        List<View> out = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION FROM INFORMATION_SCHEMA.VIEWS "
-                        + "ORDER BY TABLE_SCHEMA, TABLE_NAME")) {
-            while (rs.next()) {
-                if (!schemas.contains(rs.getString(1))) {
-                    continue;
-                }
-                String def = rs.getString(3);
-                if (def == null) {
-                    warnings.add("view " + rs.getString(1) + "." + rs.getString(2) + " not captured: no definition readable");
-                } else {
-                    out.add(new View(rs.getString(1), rs.getString(2), def, false));
-                }
-            }
-        }
-        return out;
     }
 
     @Override
@@ -332,27 +716,6 @@ public final class H2Dialect extends Dialect {
             // needs ADMIN rights; without them tables are emptied and loaded in foreign-key order instead
             org.slf4j.LoggerFactory.getLogger(H2Dialect.class).info("foreign-key checks stay on: {}", e.getMessage());
             return false;
-        }
-    }
-
-    @Override
-    public List<String> notCaptured(Connection c, List<String> schemas) throws SQLException {
-        List<String> out = new ArrayList<>();
-        query(c, "SELECT TRIGGER_SCHEMA, TRIGGER_NAME FROM INFORMATION_SCHEMA.TRIGGERS", schemas, "trigger", out);
-        query(c, "SELECT ROUTINE_SCHEMA, ROUTINE_NAME FROM INFORMATION_SCHEMA.ROUTINES", schemas, "function", out);
-        query(c, "SELECT DOMAIN_SCHEMA, DOMAIN_NAME FROM INFORMATION_SCHEMA.DOMAINS", schemas, "domain", out);
-        query(c, "SELECT CONSTANT_SCHEMA, CONSTANT_NAME FROM INFORMATION_SCHEMA.CONSTANTS", schemas, "constant", out);
-        query(c, "SELECT SYNONYM_SCHEMA, SYNONYM_NAME FROM INFORMATION_SCHEMA.SYNONYMS", schemas, "synonym", out);
-        return out;
-    }
-
-    private static void query(Connection c, String sql, List<String> schemas, String kind, List<String> out) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                if (schemas.contains(rs.getString(1))) {
-                    out.add(kind + " " + rs.getString(1) + "." + rs.getString(2) + " not captured");
-                }
-            }
         }
     }
 }

@@ -73,11 +73,14 @@ final class MariaDbObjects {
         }
         List<String> views = strings(c, "SELECT TABLE_NAME FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME", db);
         Map<String, String> viewText = new LinkedHashMap<>();
+        Map<String, Map<String, String>> viewShow = new LinkedHashMap<>();
         for (String v : views) {
-            String create = show(c, "SHOW CREATE VIEW " + dialect.qualify(db, v)).get("Create View");
+            Map<String, String> show = show(c, "SHOW CREATE VIEW " + dialect.qualify(db, v));
+            String create = show.get("Create View");
             if (create != null) {
                 // Unqualified, the view follows the tables into a differently named database.
                 viewText.put(v, create.replace(dialect.quote(db) + ".", ""));
+                viewShow.put(v, show);
             }
         }
         List<String> routines = out.stream().filter(o -> o.kind().equals("function")).map(DbObject::name).toList();
@@ -99,7 +102,8 @@ final class MariaDbObjects {
                     deps.add("function " + db + "." + f);
                 }
             }
-            out.add(new DbObject("view", db, v.getKey(), null, List.of(v.getValue()),
+            // under the client character set it was created with, as mariadb-dump does (it keeps no sql_mode)
+            out.add(new DbObject("view", db, v.getKey(), null, session(viewShow.get(v.getKey()), v.getValue()),
                     "DROP VIEW IF EXISTS " + dialect.quote(v.getKey()), deps, Phase.POST_DATA));
         }
         for (String[] r : rows(c, "SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS "
@@ -132,7 +136,9 @@ final class MariaDbObjects {
      */
     private static List<String> session(Map<String, String> show, String create) {
         List<String> sets = new ArrayList<>();
-        sets.add("sql_mode = '" + show.getOrDefault("sql_mode", "") + "'");
+        if (show.containsKey("sql_mode")) {
+            sets.add("sql_mode = '" + show.get("sql_mode") + "'");
+        }
         if (show.get("time_zone") != null) {
             sets.add("time_zone = '" + show.get("time_zone") + "'");
         }
@@ -143,6 +149,16 @@ final class MariaDbObjects {
             if (show.get("collation_connection") != null) {
                 sets.add("collation_connection = " + show.get("collation_connection"));
             }
+        }
+        if (sets.isEmpty()) {
+            return List.of(create);
+        }
+        if (cs != null && !cs.startsWith("utf8") && sets.stream().anyMatch(x -> x.startsWith("character_set_client"))) {
+            // The driver closes a connection whose server reports a non-UTF-8 client character set; while the server
+            // does not track the variable for this one statement, the driver does not see it (the text is ASCII).
+            return List.of(SAVE, "SET @backupkit_track = @@SESSION.session_track_system_variables",
+                    "SET SESSION session_track_system_variables = ''", "SET SESSION " + String.join(", ", sets), create,
+                    RESTORE, "SET SESSION session_track_system_variables = @backupkit_track");
         }
         return List.of(SAVE, "SET SESSION " + String.join(", ", sets), create, RESTORE);
     }

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * every table and large object.
  *
  * <p>A subclass supplies the dumper, fresh databases, the fixture, the schema dump and the content digests; the
- * tests here are the same for every engine. Engine-specific checks (DATA_ONLY with triggers, failure half-way, ...)
- * belong in the subclass, beside these.
+ * tests here are the same for every engine. {@link DatabaseRestoreModesContract} adds the restore modes with
+ * triggers and foreign keys for an engine's own fixture; engine-specific checks (failure half-way, ...) belong in
+ * the subclass, beside these.
  */
 public abstract class DatabaseFidelityContract {
 

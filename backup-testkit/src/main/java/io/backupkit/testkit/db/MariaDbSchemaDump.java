@@ -1,12 +1,8 @@
-package io.backupkit.jdbc;
+package io.backupkit.testkit.db;
 
-import io.backupkit.testkit.db.DatabaseServer;
-import io.backupkit.testkit.db.DatabaseServers;
-import io.backupkit.testkit.db.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -24,27 +20,41 @@ import javax.sql.DataSource;
 /**
  * MariaDB's own account of a database for the fidelity tests: {@code mariadb-dump --no-data --routines --triggers
  * --events}, with only the database name and the dump date taken out; and per table {@code CHECKSUM TABLE ...
- * EXTENDED} with the row count, per sequence its next value.
+ * EXTENDED} with the row count, per sequence its next value. Databases come from {@link DatabaseServers#mariadb()}
+ * ({@link #newDatabase()}) or from the {@link MariaDb} parameter extension ({@link #register}).
  */
-final class MariaDbSchemaDump {
+public final class MariaDbSchemaDump {
     private static final Map<DataSource, TestDatabase> DATABASES = new ConcurrentHashMap<>();
     private static final Pattern DUMP_DATE = Pattern.compile("(?m)^-- Dump completed on .*$");
 
     private MariaDbSchemaDump() {
     }
 
-    static DataSource newDatabase() {
-        TestDatabase db = DatabaseServers.mariadb().createDatabase();
+    /** A new empty database on the shared test server. */
+    public static DataSource newDatabase() {
+        return register(DatabaseServers.mariadb().createDatabase());
+    }
+
+    /** The database's data source, known to the other methods here. */
+    public static DataSource register(TestDatabase db) {
         DataSource ds = db.dataSource();
         DATABASES.put(ds, db);
         return ds;
     }
 
-    static String name(DataSource ds) {
-        return DATABASES.get(ds).name();
+    public static String name(DataSource ds) {
+        return database(ds).name();
     }
 
-    static String schemaDump(DataSource ds) throws Exception {
+    private static TestDatabase database(DataSource ds) {
+        TestDatabase db = DATABASES.get(ds);
+        if (db == null) {
+            throw new IllegalArgumentException("not a database of MariaDbSchemaDump.newDatabase() or register(): " + ds);
+        }
+        return db;
+    }
+
+    public static String schemaDump(DataSource ds) throws Exception {
         TestDatabase db = DATABASES.get(ds);
         DatabaseServer server = DatabaseServers.mariadb();
         String out = run(List.of("mariadb-dump", "--no-data", "--routines", "--triggers", "--events", "--skip-comments",
@@ -53,7 +63,7 @@ final class MariaDbSchemaDump {
     }
 
     /** Runs the mariadb client (or mariadb-dump) with this database's credentials; stdin from {@code input}. */
-    static String run(List<String> command, String password, Path input) throws Exception {
+    public static String run(List<String> command, String password, Path input) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("MYSQL_PWD", password);
         if (input != null) {
@@ -71,22 +81,14 @@ final class MariaDbSchemaDump {
     }
 
     /** Loads an SQL script (with DELIMITER lines, as sample databases ship) through the mariadb client. */
-    static void load(DataSource ds, Path script) throws Exception {
-        TestDatabase db = DATABASES.get(ds);
+    public static void load(DataSource ds, Path script) throws Exception {
+        TestDatabase db = database(ds);
         DatabaseServer server = DatabaseServers.mariadb();
         run(List.of("mariadb", "--default-character-set=utf8mb4", "-h", server.host(), "-P", String.valueOf(server.port()),
                 "-u", db.user(), db.name()), db.password(), script);
     }
 
-    static void execute(DataSource ds, List<String> sqls) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            for (String sql : sqls) {
-                st.execute(sql);
-            }
-        }
-    }
-
-    static Map<String, String> contentDigests(DataSource ds) throws SQLException {
+    public static Map<String, String> contentDigests(DataSource ds) throws SQLException {
         Map<String, String> out = new TreeMap<>();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             List<String[]> tables = new ArrayList<>();
@@ -117,9 +119,5 @@ final class MariaDbSchemaDump {
             }
         }
         return out;
-    }
-
-    static String read(Path p) throws Exception {
-        return Files.readString(p);
     }
 }
