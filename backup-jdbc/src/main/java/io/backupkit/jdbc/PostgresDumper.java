@@ -152,16 +152,6 @@ public final class PostgresDumper extends AbstractJdbcDumper {
         return support.metadata(c);
     }
 
-    @Override
-    protected List<String> notCapturedObjects(Connection c, SchemaModel model) throws SQLException {
-        return support.notCaptured(c);
-    }
-
-    @Override
-    protected List<String> outsideBackup(Connection c, SchemaModel model) throws SQLException {
-        return support.outsideBackup(c);
-    }
-
     /** Large objects, streamed into one object after the tables. */
     @Override
     protected Map<String, String> dumpOtherData(Connection c, DumpContext ctx) throws SQLException, IOException {
@@ -221,19 +211,7 @@ public final class PostgresDumper extends AbstractJdbcDumper {
     /** Partitions before the tables they belong to: a partitioned table's index then attaches theirs. */
     @Override
     protected List<TablePlan> keyOrder(RestorePlan plan) {
-        Map<String, TablePlan> byName = new java.util.HashMap<>();
-        for (TablePlan tp : plan.tables()) {
-            byName.put(PostgresDialect.catalogName(tp.target()), tp);
-        }
-        Map<TablePlan, Integer> depth = new java.util.HashMap<>();
-        for (TablePlan tp : plan.tables()) {
-            int d = 0;
-            for (TablePlan p = tp; p != null && d < 100; d++) {
-                String parent = PostgresDialect.partitionParent(p.target());
-                p = parent == null ? null : byName.get(parent);
-            }
-            depth.put(tp, d);
-        }
+        Map<TablePlan, Integer> depth = PostgresStagedRestore.partitionDepths(plan);
         List<TablePlan> out = new java.util.ArrayList<>(plan.tables());
         out.sort(java.util.Comparator.comparingInt((TablePlan tp) -> depth.get(tp)).reversed());
         return out;

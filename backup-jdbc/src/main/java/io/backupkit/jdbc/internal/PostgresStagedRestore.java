@@ -468,6 +468,19 @@ public final class PostgresStagedRestore {
             }
         });
         // sub-partitioned tables before the tables they belong to, as in the single transaction
+        Map<TablePlan, Integer> depth = partitionDepths(plan);
+        partitioned.sort(Comparator.comparingInt((Build b) -> depth.get(b.table())).reversed());
+        for (Build b : partitioned) {
+            ctx.checkCancelled();
+            build(c, b);
+        }
+        for (TablePlan tp : order) {
+            ctx.tableDone(tp.targetName());
+        }
+    }
+
+    /** Per table of the plan, its depth in its partition tree (1 for a table that is no partition). */
+    public static Map<TablePlan, Integer> partitionDepths(RestorePlan plan) {
         Map<TablePlan, Integer> depth = new java.util.HashMap<>();
         Map<String, TablePlan> byName = byCatalogName(plan);
         for (TablePlan tp : plan.tables()) {
@@ -478,14 +491,7 @@ public final class PostgresStagedRestore {
             }
             depth.put(tp, d);
         }
-        partitioned.sort(Comparator.comparingInt((Build b) -> depth.get(b.table())).reversed());
-        for (Build b : partitioned) {
-            ctx.checkCancelled();
-            build(c, b);
-        }
-        for (TablePlan tp : order) {
-            ctx.tableDone(tp.targetName());
-        }
+        return depth;
     }
 
     /** A primary key, unique key or index of a loaded staged table. */
