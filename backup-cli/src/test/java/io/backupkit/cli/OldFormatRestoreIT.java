@@ -23,17 +23,7 @@ class OldFormatRestoreIT {
 
     @Test
     void aSqliteBackupOfSchemaModelFormat1Restores() throws Exception {
-        Path fixture = Path.of("src/test/resources/old-format/sqlite-format1/backups").toAbsolutePath();
-        try (Stream<Path> files = Files.walk(fixture)) {
-            for (Path p : files.toList()) {
-                Path to = work.resolve("backups").resolve(fixture.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(p, to);
-                }
-            }
-        }
+        copyFixture("sqlite-format1", work);
         Cli cli = new Cli(work);
 
         cli.ok("restore", ID, "--storage", "file:./backups", "--db", "jdbc:sqlite:restored.db", "--force");
@@ -45,6 +35,21 @@ class OldFormatRestoreIT {
             assertThat(rows(st, "SELECT name, seq FROM sqlite_sequence")).containsExactly("users|3");
             assertThat(rows(st, "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
                     .containsExactly("notes_user|notes");
+        }
+    }
+
+    /** Copies the fixture's {@code backups} folder (test resources {@code old-format/<name>}) into {@code work}. */
+    static void copyFixture(String name, Path work) throws java.io.IOException {
+        Path fixture = Path.of("src/test/resources/old-format", name, "backups").toAbsolutePath();
+        try (Stream<Path> files = Files.walk(fixture)) {
+            for (Path p : files.toList()) {
+                Path to = work.resolve("backups").resolve(fixture.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
         }
     }
 
