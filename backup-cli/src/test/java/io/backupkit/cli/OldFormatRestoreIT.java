@@ -53,7 +53,8 @@ class OldFormatRestoreIT {
         }
     }
 
-    private static List<String> rows(Statement st, String sql) throws Exception {
+    /** The first two columns of each row, joined by {@code |}. */
+    static List<String> rows(Statement st, String sql) throws Exception {
         List<String> out = new ArrayList<>();
         try (ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {

@@ -7,10 +7,7 @@ import io.backupkit.testkit.db.Postgres15;
 import io.backupkit.testkit.db.TestDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,34 +32,24 @@ class PostgresOldFormatRestoreIT {
                 "--force");
 
         try (Connection c = target.connect(); Statement st = c.createStatement()) {
-            assertThat(rows(st, "SELECT email, total::text FROM paid_orders ORDER BY id"))
+            assertThat(OldFormatRestoreIT.rows(st, "SELECT email, total::text FROM paid_orders ORDER BY id"))
                     .containsExactly("a@example.org|12.50", "b@example.org|99.99");
-            assertThat(rows(st, "SELECT status::text, note FROM orders ORDER BY id"))
+            assertThat(OldFormatRestoreIT.rows(st, "SELECT status::text, note FROM orders ORDER BY id"))
                     .containsExactly("paid|first", "new|null", "shipped|größer");
-            assertThat(rows(st, "SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder),"
+            assertThat(OldFormatRestoreIT.rows(st, "SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder),"
                     + " (SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'positive_amount_check')"
                     + " FROM pg_enum e WHERE e.enumtypid = 'order_status'::regtype"))
                     .containsExactly("new,paid,shipped|CHECK ((VALUE > (0)::numeric))");
-            assertThat(rows(st, "SELECT indexname, indexdef FROM pg_indexes WHERE indexname = 'orders_customer'"))
+            assertThat(OldFormatRestoreIT.rows(st, "SELECT indexname, indexdef FROM pg_indexes WHERE indexname = 'orders_customer'"))
                     .containsExactly("orders_customer|CREATE INDEX orders_customer ON public.orders USING btree"
                             + " (customer_id, status)");
             // the counters go on past the restored rows; the foreign key holds
             st.execute("INSERT INTO customers (email) VALUES ('d@example.org')");
             st.execute("INSERT INTO orders (customer_id, total) VALUES (1, 1)");
-            assertThat(rows(st, "SELECT (SELECT max(id) FROM customers)::text, (SELECT max(id) FROM orders)::text"))
+            assertThat(OldFormatRestoreIT.rows(st, "SELECT (SELECT max(id) FROM customers)::text, (SELECT max(id) FROM orders)::text"))
                     .containsExactly("4|4");
-            assertThat(rows(st, "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f'"))
+            assertThat(OldFormatRestoreIT.rows(st, "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f'"))
                     .containsExactly("orders_customer_id_fkey|FOREIGN KEY (customer_id) REFERENCES customers(id)");
         }
-    }
-
-    private static List<String> rows(Statement st, String sql) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                out.add(rs.getString(1) + "|" + rs.getString(2));
-            }
-        }
-        return out;
     }
 }
