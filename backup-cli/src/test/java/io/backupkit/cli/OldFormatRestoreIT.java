@@ -23,17 +23,7 @@ class OldFormatRestoreIT {
 
     @Test
     void aSqliteBackupOfSchemaModelFormat1Restores() throws Exception {
-        Path fixture = Path.of("src/test/resources/old-format/sqlite-format1/backups").toAbsolutePath();
-        try (Stream<Path> files = Files.walk(fixture)) {
-            for (Path p : files.toList()) {
-                Path to = work.resolve("backups").resolve(fixture.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(p, to);
-                }
-            }
-        }
+        copyFixture("sqlite-format1", work);
         Cli cli = new Cli(work);
 
         cli.ok("restore", ID, "--storage", "file:./backups", "--db", "jdbc:sqlite:restored.db", "--force");
@@ -48,7 +38,23 @@ class OldFormatRestoreIT {
         }
     }
 
-    private static List<String> rows(Statement st, String sql) throws Exception {
+    /** Copies the fixture's {@code backups} folder (test resources {@code old-format/<name>}) into {@code work}. */
+    static void copyFixture(String name, Path work) throws java.io.IOException {
+        Path fixture = Path.of("src/test/resources/old-format", name, "backups").toAbsolutePath();
+        try (Stream<Path> files = Files.walk(fixture)) {
+            for (Path p : files.toList()) {
+                Path to = work.resolve("backups").resolve(fixture.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        }
+    }
+
+    /** The first two columns of each row, joined by {@code |}. */
+    static List<String> rows(Statement st, String sql) throws Exception {
         List<String> out = new ArrayList<>();
         try (ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {

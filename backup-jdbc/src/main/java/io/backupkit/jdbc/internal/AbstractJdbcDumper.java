@@ -175,7 +175,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             }
             return new DumpSummary(meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion(),
                     JdbcSupport.redactUrl(meta.getURL()), entries, metadata, sortedWarnings,
-                    concat(notCaptured, notCapturedObjects(main, model)), concat(outsideBackup, outsideBackup(main, model)));
+                    notCaptured, outsideBackup);
         } catch (SQLException e) {
             throw new DumpException("reading the database failed: " + e.getMessage(), e);
         } catch (IOException e) {
@@ -206,16 +206,6 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
 
     /** Warnings beyond {@link Dialect#notCaptured} (e.g. limits of the generic dumper). */
     protected List<String> extraWarnings(Connection c, SchemaModel model) throws SQLException {
-        return List.of();
-    }
-
-    /** Objects the dump could not capture (they fail the backup unless it may be incomplete); none by default. */
-    protected List<String> notCapturedObjects(Connection c, SchemaModel model) throws SQLException {
-        return List.of();
-    }
-
-    /** Server-level objects the database refers to (roles, tablespaces ...), with what refers to them. */
-    protected List<String> outsideBackup(Connection c, SchemaModel model) throws SQLException {
         return List.of();
     }
 
@@ -1149,15 +1139,4 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
         }
     }
 
-    // ==================================================================== helpers
-
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        if (b.isEmpty()) {
-            return a;
-        }
-        List<String> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
-    }
 }

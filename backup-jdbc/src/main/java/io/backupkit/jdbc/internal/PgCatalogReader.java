@@ -52,6 +52,8 @@ final class PgCatalogReader {
     static final String OPTION_RELOPTIONS = "reloptions";
     /** Table option prefix {@code col.<name>.}: {@code inherited}, {@code collation}, {@code storage}, {@code statistics}, {@code identity}. */
     static final String OPTION_COLUMN = "col.";
+    /** Column option (after {@link #OPTION_COLUMN} and the column's name): its NOT NULL constraint's name (PG 18+). */
+    static final String OPTION_NOT_NULL_NAME = "notNullName";
     /** Table option prefix {@code constraint.<name>}: the constraint's {@code pg_get_constraintdef}. */
     static final String OPTION_CONSTRAINT = "constraint.";
     /**
@@ -310,6 +312,18 @@ final class PgCatalogReader {
                         }
                         default -> throw new IllegalStateException("unexpected constraint type");
                     }
+                }
+            }
+        }
+        // PostgreSQL 18 names NOT NULL constraints (none before: no rows); a partition or child keeps the names it was
+        // created with, which are not those it gets from its parent when created as one
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.attname, con.conname FROM pg_constraint con"
+                + " JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1]"
+                + " WHERE con.conrelid = ? AND con.contype = 'n' ORDER BY a.attnum")) {
+            ps.setLong(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columnOptions.put(OPTION_COLUMN + rs.getString(1) + "." + OPTION_NOT_NULL_NAME, rs.getString(2));
                 }
             }
         }

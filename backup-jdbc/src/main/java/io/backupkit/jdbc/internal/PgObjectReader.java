@@ -707,13 +707,16 @@ final class PgObjectReader {
 
     /**
      * The dependencies from {@code pg_depend} between the captured objects and tables: returns, per node key, the
-     * keys it needs first. Sub-objects (column defaults, constraints, a view's rewrite rule, array and row types)
-     * count as their owner.
+     * keys it needs first. Sub-objects (column defaults, constraints, a table's indexes, a view's rewrite rule, array
+     * and row types) count as their owner.
      */
     Map<String, Set<String>> dependencies() throws SQLException {
         for (Object[] r : rows("SELECT 'pg_attrdef:' || d.oid, 'pg_class:' || d.adrelid FROM pg_attrdef d"
                 + " WHERE d.adrelid" + USER_OID + " UNION ALL SELECT 'pg_constraint:' || con.oid, 'pg_class:' || con.conrelid"
-                + " FROM pg_constraint con WHERE con.conrelid <> 0 AND con.contype IN ('c', 'n')"
+                + " FROM pg_constraint con WHERE con.conrelid <> 0 AND con.contype IN ('c', 'n', 'p', 'u', 'x')"
+                // a table's indexes need their operator classes and functions (btree_gist, an expression's function)
+                + " UNION ALL SELECT 'pg_class:' || i.indexrelid, 'pg_class:' || i.indrelid FROM pg_index i"
+                + " JOIN pg_class ic ON ic.oid = i.indrelid AND ic.relkind IN ('r', 'p') WHERE i.indrelid" + USER_OID
                 + " UNION ALL SELECT 'pg_type:' || t.oid, 'pg_class:' || t.typrelid FROM pg_type t JOIN pg_class tc"
                 + " ON tc.oid = t.typrelid AND tc.relkind IN ('r', 'p', 'v', 'm') WHERE t.oid" + USER_OID
                 + " UNION ALL SELECT 'pg_type:' || t.typarray, 'pg_class:' || t.typrelid FROM pg_type t JOIN pg_class tc"

@@ -69,7 +69,7 @@ public final class PgObjectRestore {
     }
 
     /** Backup schema to target schema of the plan's tables (identity where not remapped). */
-    private static Map<String, String> schemaMap(RestorePlan plan) {
+    static Map<String, String> schemaMap(RestorePlan plan) {
         Map<String, String> map = new LinkedHashMap<>();
         for (TablePlan tp : plan.tables()) {
             if (!tp.backup().schema().equals(tp.target().schema())) {
@@ -150,7 +150,17 @@ public final class PgObjectRestore {
      * MERGE: creates the pre-data objects and the given tables in dependency order.
      */
     public void createPreData(Connection c, RestorePlan plan, List<TablePlan> tables) throws SQLException {
+        createPreData(c, plan, tables, Set.of());
+    }
+
+    /**
+     * As {@link #createPreData(Connection, RestorePlan, List)}, leaving out {@code existing}: objects the target
+     * already has exactly as the backup has them (the staged restore's prerequisites), neither dropped nor created.
+     */
+    void createPreData(Connection c, RestorePlan plan, List<TablePlan> tables, Set<DbObject> existing)
+            throws SQLException {
         Map<DbObject, Boolean> objects = selected(plan);
+        objects.keySet().removeAll(existing);
         Map<String, String> map = schemaMap(plan);
         if (plan.mode() == RestoreMode.REPLACE) {
             List<DbObject> order = new ArrayList<>(sort(nodes(objects.keySet(), List.of(), null)).stream()
@@ -201,6 +211,16 @@ public final class PgObjectRestore {
             create(c, new DbObject(o.kind(), o.schema(), o.name(), o.table(), statements, o.drop(), o.dependsOn(),
                     o.phase()), objects.get(o), map);
         }
+    }
+
+    /** The objects in the order their dependencies give (ties in the given order). */
+    static List<DbObject> dependencyOrder(java.util.Collection<DbObject> objects) {
+        return sort(nodes(objects, List.of(), null)).stream().map(Node::object).toList();
+    }
+
+    /** Creates one pre-data object of the plan (owner statements filtered as for every other). */
+    void createObject(Connection c, RestorePlan plan, DbObject o) throws SQLException {
+        create(c, o, false, schemaMap(plan));
     }
 
     /** Owner statements of pre-data objects are filtered the same way (role missing, or owners not wanted). */

@@ -1,6 +1,7 @@
 package io.backupkit.jdbc.internal;
 
 import io.backupkit.jdbc.internal.SchemaModel.Column;
+import io.backupkit.jdbc.internal.SchemaModel.Identity;
 import io.backupkit.jdbc.internal.SchemaModel.Index;
 import io.backupkit.jdbc.internal.SchemaModel.Key;
 import io.backupkit.jdbc.internal.SchemaModel.Table;
@@ -110,7 +111,20 @@ public final class PostgresDialect extends Dialect {
         List<String> sql = new ArrayList<>();
         StringBuilder create = new StringBuilder(head);
         List<String> after = new ArrayList<>();
-        if (partitionOf != null) {
+        if (partitionOf != null && attachedWithOwnNames(t, partitionOf)) {
+            // PostgreSQL 18: a table attached as a partition keeps its own NOT NULL constraint names, which
+            // PARTITION OF would take from the parent: created as a table of its own and attached, as in the source
+            List<String> parts = new ArrayList<>();
+            for (Column c : t.columns()) {
+                Column own = new Column(c.name(), c.nativeType(), c.jdbcType(), c.size(), c.scale(), c.nullable(),
+                        c.defaultValue(), Identity.NONE, c.generated(), c.valueType()); // identity comes with ATTACH
+                parts.add(columnDefinition(t, own));
+            }
+            parts.addAll(checkClauses(t));
+            create.append(" (\n  ").append(String.join(",\n  ", parts)).append("\n)");
+            after.add("ALTER TABLE " + partitionOf + " ATTACH PARTITION " + qualify(t) + " "
+                    + o.get(PgCatalogReader.OPTION_PARTITION_BOUND));
+        } else if (partitionOf != null) {
             create.append(" PARTITION OF ").append(partitionOf);
             List<String> checks = checkClauses(t);
             if (!checks.isEmpty()) {
@@ -158,6 +172,7 @@ public final class PostgresDialect extends Dialect {
         return sql;
     }
 
+
     private List<String> checkClauses(Table t) {
         List<String> out = new ArrayList<>();
         for (SchemaModel.Check ck : t.checks()) {
@@ -167,7 +182,36 @@ public final class PostgresDialect extends Dialect {
         return out;
     }
 
+    /**
+     * Whether a partition has NOT NULL constraint names of its own (PostgreSQL 18; {@code PARTITION OF} gives it
+     * the parent's, {@code <parent>_<column>_not_null}).
+     */
+    private static boolean attachedWithOwnNames(Table t, String partitionOf) {
+        String parent = partitionOf.substring(partitionOf.lastIndexOf('.') + 1).replace("\"", "");
+        for (Column c : t.columns()) {
+            String name = notNullName(t, c);
+            if (name != null && !name.equals(parent + "_" + c.name() + "_not_null")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String notNullName(Table t, Column c) {
+        return t.options().get(PgCatalogReader.OPTION_COLUMN + c.name() + "." + PgCatalogReader.OPTION_NOT_NULL_NAME);
+    }
+
     private String columnDefinition(Table t, Column c) {
+        String def = columnDefinitionWithOptions(t, c);
+        String notNull = notNullName(t, c);
+        if (notNull != null && def.endsWith(" NOT NULL") && !notNull.equals(t.name() + "_" + c.name() + "_not_null")) {
+            // a name other than the one PostgreSQL 18 would give (older servers accept the syntax and drop the name)
+            return def.substring(0, def.length() - " NOT NULL".length()) + " CONSTRAINT " + quote(notNull) + " NOT NULL";
+        }
+        return def;
+    }
+
+    private String columnDefinitionWithOptions(Table t, Column c) {
         String prefix = PgCatalogReader.OPTION_COLUMN + c.name() + ".";
         String collation = t.options().get(prefix + "collation");
         String identity = t.options().get(prefix + "identity");
@@ -179,6 +223,22 @@ public final class PostgresDialect extends Dialect {
                 c.valueType());
         String def = columnDefinition(plain);
         return identity == null ? def : def.replaceFirst(" AS IDENTITY", " AS IDENTITY (" + identity + ")");
+    }
+
+    /** Objects of the database the builtin dumper cannot capture, each naming kind and object. */
+    @Override
+    public List<String> uncapturable(Connection c, SchemaModel model) throws SQLException {
+        return PgCatalogReader.withEmptySearchPath(c, () -> new PgObjectReader(c).notCaptured());
+    }
+
+    /** Server-level objects (roles, tablespaces, event triggers) the database refers to, with what refers to them. */
+    @Override
+    public List<String> outsideBackup(Connection c, SchemaModel model) throws SQLException {
+        return PgCatalogReader.withEmptySearchPath(c, () -> {
+            PgObjectReader reader = new PgObjectReader(c);
+            reader.read();
+            return reader.outsideBackup();
+        });
     }
 
     /** The table's name as the catalog texts spell it ({@code quote_ident} of schema and name). */

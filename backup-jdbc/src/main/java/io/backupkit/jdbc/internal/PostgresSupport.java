@@ -179,20 +179,6 @@ public final class PostgresSupport {
         return out;
     }
 
-    /** Objects of the database the builtin dumper cannot capture, each naming kind and object. */
-    public List<String> notCaptured(Connection c) throws SQLException {
-        return PgCatalogReader.withEmptySearchPath(c, () -> new PgObjectReader(c).notCaptured());
-    }
-
-    /** Server-level objects (roles, tablespaces, event triggers) the database refers to, with what refers to them. */
-    public List<String> outsideBackup(Connection c) throws SQLException {
-        return PgCatalogReader.withEmptySearchPath(c, () -> {
-            PgObjectReader reader = new PgObjectReader(c);
-            reader.read();
-            return reader.outsideBackup();
-        });
-    }
-
     // ------------------------------------------------------------------ restore
 
     /**

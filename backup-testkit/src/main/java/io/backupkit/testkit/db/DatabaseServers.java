@@ -102,8 +102,8 @@ public final class DatabaseServers implements ParameterResolver, BeforeEachCallb
         throw new IllegalStateException(failure.getMessage(), failure);
     }
 
-    /** The exception for a server that is not installed: a skip on a developer machine, a failure in CI. */
-    static RuntimeException missing(String message, Map<String, String> environment) {
+    /** The exception for a server or tool that is not installed: a skip on a developer machine, a failure in CI. */
+    public static RuntimeException missing(String message, Map<String, String> environment) {
         if ("true".equalsIgnoreCase(environment.getOrDefault("CI", ""))) {
             return new IllegalStateException(message + " (CI=true: a missing database server fails the build)");
         }

@@ -42,6 +42,8 @@ public final class DirectoryBackup {
     private final AtomicLong rowsReported = new AtomicLong();
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private volatile java.util.function.Consumer<String> onObjectCreated = name -> { };
+    private volatile java.util.function.Consumer<String> onObjectOpened = name -> { };
+    private final Map<String, String> recoveryData = new ConcurrentHashMap<>();
     private String dumperName;
     private DumpSummary summary;
 
@@ -85,6 +87,19 @@ public final class DirectoryBackup {
     /** Runs before each object of a dump is opened (tests use it to write to the database mid-dump). */
     public void onObjectCreated(java.util.function.Consumer<String> hook) {
         this.onObjectCreated = hook;
+    }
+
+    /**
+     * Runs before a restore opens an object of the backup (tests use it to fail or kill a restore half-way); what it
+     * throws reaches the dumper as the object's read failure.
+     */
+    public void onObjectOpened(java.util.function.Consumer<String> hook) {
+        this.onObjectOpened = hook;
+    }
+
+    /** What the restores recorded through {@code RestoreContext.recordRecoveryData}, as the engine would keep it. */
+    public Map<String, String> recoveryData() {
+        return Map.copyOf(recoveryData);
     }
 
     /** Makes the next {@code checkCancelled} throw. */
@@ -256,6 +271,7 @@ public final class DirectoryBackup {
             if (meta == null) {
                 throw new IllegalArgumentException("no object " + path + " in this backup");
             }
+            onObjectOpened.accept(path);
             try {
                 MessageDigest sha = sha256();
                 InputStream raw = Files.newInputStream(dir.resolve(path));
@@ -315,6 +331,11 @@ public final class DirectoryBackup {
         @Override
         public void checkCancelled() {
             DirectoryBackup.this.checkCancelled();
+        }
+
+        @Override
+        public void recordRecoveryData(String key, String value) {
+            recoveryData.put(key, value);
         }
     }
 
