@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupkit.api.BackupEngine;
-import io.backupkit.api.BackupEvent;
 import io.backupkit.api.BackupRequest;
 import io.backupkit.api.BackupResult;
 import io.backupkit.api.BackupStatus;
@@ -12,10 +11,18 @@ import io.backupkit.api.BackupType;
 import io.backupkit.api.Job;
 import io.backupkit.api.JobInfo;
 import io.backupkit.api.Operation;
+import io.backupkit.api.spi.ContentSource;
+import io.backupkit.api.spi.ForwardingStorageProvider;
+import io.backupkit.api.spi.StorageProvider;
+import io.backupkit.storage.local.LocalStorageProvider;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -40,24 +47,35 @@ class JobsTest {
             Files.write(media.resolve("f" + i + ".bin"), data);
         }
         Path storage = tmp.resolve("backups");
-        CountDownLatch progressed = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        // The listener runs after the progress was recorded; holding it keeps the backup running for the test.
-        BackupEngine a = BackupKit.builder().storage("file:" + storage).files(media).progressInterval(Duration.ofMillis(100))
-                .listener(e -> {
-                    if (e instanceof BackupEvent.Progress p && p.bytes() > 0 && progressed.getCount() > 0) {
-                        progressed.countDown();
-                        try {
-                            release.await(30, TimeUnit.SECONDS);
-                        } catch (InterruptedException ie) {
-                            Thread.currentThread().interrupt();
-                        }
+        // Engine a's storage sends the data slowly (so its progress is recorded several times on the way) and holds
+        // the manifest until the test has looked: the backup is then certainly still running.
+        StorageProvider slowAndHeld = new ForwardingStorageProvider(LocalStorageProvider.at(storage)) {
+            @Override
+            public void put(String key, ContentSource source) {
+                if (key.endsWith("/manifest.json")) {
+                    try {
+                        release.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                     }
-                }).build();
+                    super.put(key, source);
+                } else if (key.contains("/files/")) {
+                    super.put(key, throttled(source));
+                } else {
+                    super.put(key, source);
+                }
+            }
+        };
+        BackupEngine a = BackupKit.builder().storage(slowAndHeld).files(media).progressInterval(Duration.ofMillis(100))
+                .build();
         BackupEngine b = BackupKit.builder().storage("file:" + storage).build();
         try (a; b) {
             Job<BackupResult> job = a.startBackup(BackupRequest.of(BackupType.FILES));
-            assertThat(progressed.await(60, TimeUnit.SECONDS)).isTrue();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (b.jobs(0).stream().noneMatch(j -> j.progress().isPresent()) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
 
             List<JobInfo> running = b.jobs(0);
             assertThat(running).singleElement().satisfies(j -> {
@@ -79,6 +97,38 @@ class JobsTest {
         } finally {
             release.countDown();
         }
+    }
+
+    /** The same content, read at about 40 MB/s: a 32 MB archive takes most of a second. */
+    private static ContentSource throttled(ContentSource source) {
+        return new ContentSource() {
+            @Override
+            public InputStream open() throws IOException {
+                return new FilterInputStream(source.open()) {
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        int n = super.read(b, off, Math.min(len, 256 * 1024));
+                        try {
+                            Thread.sleep(6);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new java.io.InterruptedIOException();
+                        }
+                        return n;
+                    }
+                };
+            }
+
+            @Override
+            public OptionalLong length() {
+                return source.length();
+            }
+
+            @Override
+            public boolean repeatable() {
+                return source.repeatable();
+            }
+        };
     }
 
     @Test
