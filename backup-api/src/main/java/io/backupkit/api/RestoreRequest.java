@@ -28,12 +28,14 @@ import javax.sql.DataSource;
  * @param validateOnly      dry run: validate everything and report what would change, touching nothing
  * @param safetyBackup      take a safety backup of what will be overwritten first
  * @param actor             who asked, recorded in the history
+ * @param mergeConflicts    in {@link RestoreMode#MERGE}, what happens when a backup row's other unique key belongs
+ *                          to a different target row ({@link MergeConflictPolicy#FAIL} by default)
  */
 public record RestoreRequest(BackupId backupId, boolean database, boolean files, RestoreMode mode,
                              TableSelection tables, Optional<DataSource> targetDataSource,
                              Map<String, String> schemaMapping, FileRestoreMode filesMode, boolean overwriteExisting,
                              Optional<Path> filesTarget, Map<String, Path> filesTargets, boolean validateOnly,
-                             boolean safetyBackup, String actor) {
+                             boolean safetyBackup, String actor, MergeConflictPolicy mergeConflicts) {
     public RestoreRequest {
         Objects.requireNonNull(backupId, "backupId");
         if (!database && !files) {
@@ -47,6 +49,7 @@ public record RestoreRequest(BackupId backupId, boolean database, boolean files,
         filesTarget = filesTarget == null ? Optional.empty() : filesTarget;
         filesTargets = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(filesTargets));
         actor = actor == null || actor.isBlank() ? "unknown" : actor;
+        Objects.requireNonNull(mergeConflicts, "mergeConflicts");
     }
 
     /** Restore everything in the backup to where it came from, with the defaults. */
@@ -74,6 +77,7 @@ public record RestoreRequest(BackupId backupId, boolean database, boolean files,
         private boolean validateOnly;
         private boolean safetyBackup = true;
         private String actor;
+        private MergeConflictPolicy mergeConflicts;
 
         private Builder(BackupId backupId) {
             this.backupId = Objects.requireNonNull(backupId, "backupId");
@@ -148,7 +152,26 @@ public record RestoreRequest(BackupId backupId, boolean database, boolean files,
             return this;
         }
 
+        /**
+         * In {@link RestoreMode#MERGE}: what to do when a backup row's other unique key belongs to a different target
+         * row. Default {@link MergeConflictPolicy#FAIL}.
+         */
+        public Builder mergeConflicts(MergeConflictPolicy policy) {
+            if (policy == null) {
+                throw new IllegalArgumentException("mergeConflicts: a policy is required (FAIL or OVERWRITE_TARGET_ROW)");
+            }
+            if (mergeConflicts != null) {
+                throw new IllegalStateException("mergeConflicts was already set to " + mergeConflicts);
+            }
+            this.mergeConflicts = policy;
+            return this;
+        }
+
         public RestoreRequest build() {
+            if (mergeConflicts != null && mergeConflicts != MergeConflictPolicy.FAIL && mode != RestoreMode.MERGE) {
+                throw new ConfigurationException("mergeConflicts(" + mergeConflicts + ") applies to mode(MERGE) only, but the"
+                        + " mode is " + mode + ": drop it or restore with MERGE");
+            }
             if (!overwriteExisting && filesMode != FileRestoreMode.MERGE) {
                 throw new ConfigurationException("keeping existing files (overwriteExisting(false)) needs filesMode(MERGE):"
                         + " a " + filesMode + " restore makes each directory exactly the backup");
@@ -159,7 +182,7 @@ public record RestoreRequest(BackupId backupId, boolean database, boolean files,
             }
             return new RestoreRequest(backupId, database, files, mode, tables, Optional.ofNullable(targetDataSource),
                     schemaMapping, filesMode, overwriteExisting, Optional.ofNullable(filesTarget), filesTargets,
-                    validateOnly, safetyBackup, actor);
+                    validateOnly, safetyBackup, actor, mergeConflicts == null ? MergeConflictPolicy.FAIL : mergeConflicts);
         }
     }
 }

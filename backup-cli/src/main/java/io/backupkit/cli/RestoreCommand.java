@@ -48,6 +48,12 @@ final class RestoreCommand extends BaseCommand {
                     + " primary key, nothing deleted), data-only (schema from your migrations; tables emptied and reloaded).")
     String mode;
 
+    @Option(names = "--merge-conflicts", paramLabel = "POLICY",
+            description = "With --mode merge, a backup row whose other unique key belongs to a different target row:"
+                    + " fail (default: refused before any change, naming both rows) or overwrite (the target row is"
+                    + " deleted, then the backup row merged).")
+    String mergeConflicts;
+
     @Option(names = "--tables", split = ",", paramLabel = "PATTERN", description = "Restore only these tables.")
     List<String> tables;
 
@@ -97,6 +103,7 @@ final class RestoreCommand extends BaseCommand {
     public Integer call() {
         Settings s = settings();
         parseMode();
+        parseMergeConflicts();
         FileRestoreMode fm = parseFilesMode();
         if (keepExisting && fm != FileRestoreMode.MERGE) {
             throw CliException.usage("--keep-existing keeps files that exist, which only a merge does: add --files-mode"
@@ -166,6 +173,9 @@ final class RestoreCommand extends BaseCommand {
         }
         RestoreRequest.Builder b = RestoreRequest.builder(id).mode(restoreMode).filesMode(fm)
                 .overwriteExisting(!keepExisting).validateOnly(validateOnly).safetyBackup(!noSafetyBackup);
+        if (mergeConflicts != null) {
+            b.mergeConflicts(parseMergeConflicts());
+        }
         if (wantDb && !wantFiles) {
             b.databaseOnly();
         } else if (wantFiles && !wantDb) {
@@ -204,6 +214,20 @@ final class RestoreCommand extends BaseCommand {
             throw CliException.usage("--only '" + only + "': use database or files");
         }
         return p;
+    }
+
+    private io.backupkit.api.MergeConflictPolicy parseMergeConflicts() {
+        if (mergeConflicts == null) {
+            return io.backupkit.api.MergeConflictPolicy.FAIL;
+        }
+        if (parseMode() != RestoreMode.MERGE) {
+            throw CliException.usage("--merge-conflicts applies to --mode merge only: drop it or add --mode merge");
+        }
+        return switch (mergeConflicts.toLowerCase(Locale.ROOT)) {
+            case "fail" -> io.backupkit.api.MergeConflictPolicy.FAIL;
+            case "overwrite" -> io.backupkit.api.MergeConflictPolicy.OVERWRITE_TARGET_ROW;
+            default -> throw CliException.usage("unknown --merge-conflicts '" + mergeConflicts + "': use fail or overwrite");
+        };
     }
 
     private RestoreMode parseMode() {

@@ -299,6 +299,18 @@ public final class PostgresDumper extends AbstractJdbcDumper {
         return rows;
     }
 
+    /** MERGE's collision check: the backup's COPY data into a session-private table (all columns: COPY needs them). */
+    @Override
+    protected void stageBackupRows(RestoreContext ctx, Connection c, TablePlan tp, String name, List<String> columns)
+            throws SQLException {
+        try {
+            support.copyIntoTemporaryTable(c, name, dumpedColumns(tp.target()), ctx, tp.entry().objects());
+        } catch (IOException e) {
+            throw new RestoreException("reading the backup of table " + tp.backup().qualifiedName() + " failed: "
+                    + e.getMessage() + ". Nothing was changed.", e);
+        }
+    }
+
     @Override
     protected void resetCounters(Connection c, RestorePlan plan) throws SQLException {
         support.resetSequences(c, plan);

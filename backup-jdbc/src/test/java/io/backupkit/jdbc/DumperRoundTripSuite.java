@@ -305,6 +305,83 @@ public abstract class DumperRoundTripSuite {
         assertThat(DatabaseContents.rows(source, table("users"))).isEqualTo(users);
     }
 
+    /** {@code tags (id INT PRIMARY KEY, name VARCHAR(50) NOT NULL UNIQUE)} holding the given rows. */
+    private void createTags(DataSource ds, String rows) throws SQLException {
+        execute(ds, "CREATE TABLE " + table("tags") + " (" + dialect().quote(stored("id")) + " INT PRIMARY KEY, "
+                + dialect().quote(stored("name")) + " VARCHAR(50) NOT NULL UNIQUE)");
+        execute(ds, "INSERT INTO " + table("tags") + " VALUES " + rows);
+    }
+
+    /**
+     * Issue 13: MERGE matches by primary key only. Backup (1,'A'), (2,'B'); target (9,'B'): backup row 2's name
+     * belongs to target row 9. MariaDB's ON DUPLICATE KEY UPDATE used to overwrite row 9 with it; now the restore
+     * is refused before anything changes, naming table, key and both rows.
+     */
+    @Test
+    void mergeRefusesABackupRowWhoseUniqueKeyBelongsToAnotherTargetRow() throws Exception {
+        createTags(source, "(1, 'A'), (2, 'B')");
+        DirectoryBackup backup = backup(source, TableSelection.ALL);
+        DataSource target = createDatabase("collision");
+        createTags(target, "(9, 'B')");
+        List<String> before = DatabaseContents.rows(target, table("tags"));
+
+        assertThatThrownBy(() -> backup.restore(dumper, target, RestoreMode.MERGE, TableSelection.ALL, Map.of(), 1))
+                .isInstanceOf(RestoreException.class)
+                .hasMessageContaining(stored("tags"))
+                .hasMessageContaining("primary key only")
+                .hasMessageContaining("backup row (" + stored("id") + "=2)")
+                .hasMessageContaining("(" + stored("name") + "=B)")
+                .hasMessageContaining("target row (" + stored("id") + "=9)")
+                .hasMessageContaining("unique key")
+                .hasMessageContaining("Nothing was changed");
+        assertThat(DatabaseContents.rows(target, table("tags"))).isEqualTo(before);
+        assertThatThrownBy(() -> backup.preview(dumper, target, RestoreMode.MERGE, TableSelection.ALL, Map.of()))
+                .as("a dry run refuses it too").isInstanceOf(RestoreException.class).hasMessageContaining("target row");
+    }
+
+    /** The explicit policy: the backup wins, the colliding target row is deleted and the backup row merged. */
+    @Test
+    void mergeWithOverwriteTargetRowReplacesTheCollidingRow() throws Exception {
+        createTags(source, "(1, 'A'), (2, 'B')");
+        DirectoryBackup backup = backup(source, TableSelection.ALL);
+        DataSource target = createDatabase("overwrite");
+        createTags(target, "(9, 'B'), (10, 'kept')");
+
+        backup.merge(dumper, target, io.backupkit.api.MergeConflictPolicy.OVERWRITE_TARGET_ROW);
+
+        execute(source, "INSERT INTO " + table("tags") + " VALUES (10, 'kept')");
+        assertThat(DatabaseContents.rows(target, table("tags"))).isEqualTo(DatabaseContents.rows(source, table("tags")));
+    }
+
+    /** Without collisions, MERGE inserts and updates by primary key as before, also with another unique key. */
+    @Test
+    void mergeWithoutCollisionsUpdatesAndInsertsByPrimaryKey() throws Exception {
+        createTags(source, "(1, 'A'), (2, 'B')");
+        DirectoryBackup backup = backup(source, TableSelection.ALL);
+        DataSource target = createDatabase("no_collision");
+        createTags(target, "(1, 'old A'), (3, 'C')");
+
+        backup.restore(dumper, target, RestoreMode.MERGE, TableSelection.ALL, Map.of(), 1);
+
+        execute(source, "INSERT INTO " + table("tags") + " VALUES (3, 'C')");
+        assertThat(DatabaseContents.rows(target, table("tags"))).isEqualTo(DatabaseContents.rows(source, table("tags")));
+    }
+
+    /** A NOT NULL unique key is no longer a merge key: without a primary key MERGE refuses the table up front. */
+    @Test
+    void mergeRefusesATableWithAUniqueKeyButNoPrimaryKey() throws Exception {
+        execute(source, "CREATE TABLE " + table("codes") + " (" + dialect().quote(stored("code")) + " VARCHAR(10) NOT NULL UNIQUE, "
+                + dialect().quote(stored("label")) + " VARCHAR(50))", "INSERT INTO " + table("codes") + " VALUES ('x', 'one')");
+        DirectoryBackup backup = backup(source, TableSelection.ALL);
+        execute(source, "UPDATE " + table("codes") + " SET " + dialect().quote(stored("label")) + " = 'changed'");
+        List<String> before = DatabaseContents.rows(source, table("codes"));
+
+        assertThatThrownBy(() -> backup.restore(dumper, source, RestoreMode.MERGE, TableSelection.ALL, Map.of(), 1))
+                .isInstanceOf(RestoreException.class).hasMessageContaining(stored("codes"))
+                .hasMessageContaining("no primary key").hasMessageContaining("Nothing was changed");
+        assertThat(DatabaseContents.rows(source, table("codes"))).isEqualTo(before);
+    }
+
     @Test
     void mergeOfTableWithoutKeyIsAClearErrorBeforeAnythingChanges() throws Exception {
         createAppSchema(source);

@@ -19,6 +19,11 @@ public interface RestoreContext {
     /** REPLACE, MERGE or DATA_ONLY. */
     RestoreMode mode();
 
+    /** In MERGE: what to do when a backup row's other unique key belongs to a different target row. */
+    default io.backupkit.api.MergeConflictPolicy mergeConflicts() {
+        return io.backupkit.api.MergeConflictPolicy.FAIL;
+    }
+
     /** Which of the backup's tables to restore. Exact include names not in the backup are an error. */
     TableSelection tables();
 

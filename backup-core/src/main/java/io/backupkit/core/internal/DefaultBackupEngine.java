@@ -846,6 +846,9 @@ public final class DefaultBackupEngine implements BackupEngine {
             this.tracker = scope.tracker;
             this.manifest = require(request.backupId());
             scope.options.put("mode", request.mode().name());
+            if (request.mergeConflicts() != io.backupkit.api.MergeConflictPolicy.FAIL) {
+                scope.options.put("mergeConflicts", request.mergeConflicts().name());
+            }
             scope.options.put("filesMode", request.filesMode().name());
             scope.options.put("tables", describe(request.tables()));
             if (request.validateOnly()) {
@@ -1216,6 +1219,11 @@ public final class DefaultBackupEngine implements BackupEngine {
                 @Override
                 public io.backupkit.api.RestoreMode mode() {
                     return mode;
+                }
+
+                @Override
+                public io.backupkit.api.MergeConflictPolicy mergeConflicts() {
+                    return request.mergeConflicts();
                 }
 
                 @Override

@@ -448,6 +448,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
     public List<TableChange> preview(RestoreContext ctx) {
         try (Connection c = JdbcSupport.connect(ctx.dataSource(), "target")) {
             RestorePlan plan = plan(ctx, c);
+            mergeCollisions().check(ctx, c, plan); // a dry run refuses what the restore would refuse
             return plan.tables().stream().map(tp -> new TableChange(tp.targetName(), tp.rowsBefore(), tp.entry().rows())).toList();
         } catch (SQLException e) {
             throw new RestoreException("checking the target database failed: " + e.getMessage(), e);
@@ -534,9 +535,8 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             Table existing = current.table(target.schema(), target.name()).orElse(null);
             long before = existing == null ? -1 : count(c, existing);
             plans.add(new TablePlan(t, target, existing, entry, before));
-            if (mode == RestoreMode.MERGE && t.mergeKey().isEmpty()) {
-                problems.add("table " + t.qualifiedName() + " has no primary key or NOT NULL unique key, so MERGE "
-                        + "cannot match its rows: restore it with REPLACE or DATA_ONLY, or exclude it");
+            if (mode == RestoreMode.MERGE) {
+                MergeCollisions.checkKeys(t, existing, problems);
             }
             if (mode == RestoreMode.DATA_ONLY && existing == null) {
                 problems.add("table " + target.qualifiedName() + " does not exist in the target: DATA_ONLY loads into "
@@ -635,6 +635,8 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
         if (generic) {
             new OutsideReferences(dialect).check(ctx, c, plan);
         }
+        MergeCollisions collisions = mergeCollisions();
+        collisions.check(ctx, c, plan);
         boolean oneTransaction = dialect.transactionalDdl();
         Set<String> restoredTables = plan.tables().stream().map(tp -> tp.backup().qualifiedName()).collect(Collectors.toSet());
         java.util.function.UnaryOperator<String> mapSchema = schemaMapper(ctx, c, plan.model());
@@ -690,6 +692,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                     }
                 }
                 case MERGE -> {
+                    collisions.deleteCollidingTargetRows(ctx, c, plan);
                     List<TablePlan> missing = order.stream().filter(tp -> tp.existing() == null).toList();
                     createSchemas(c, missing);
                     createTables(c, plan, missing);
@@ -764,6 +767,21 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                 LOG.warn("restoring session settings after the restore failed: {}", e.getMessage());
             }
         }
+    }
+
+    private MergeCollisions mergeCollisions() {
+        return new MergeCollisions(dialect, this::stageBackupRows);
+    }
+
+    /**
+     * MERGE's collision check: puts at least {@code columns} of the table's backup rows into a new session-private
+     * table {@code name} on {@code c}, streaming. The default reads {@link RowReader} files into a table with the
+     * target's types of those columns.
+     */
+    protected void stageBackupRows(RestoreContext ctx, Connection c, TablePlan tp, String name, List<String> columns)
+            throws SQLException {
+        JdbcSupport.execute(c, dialect.createKeyTable(name, tp.existing(), columns));
+        BackupKeys.load(dialect, ctx, c, tp, name, columns, "that the target's unique keys need (MERGE)");
     }
 
     /** Creates the tables (REPLACE: all of them; MERGE: those the target lacks), in the given order by default. */

@@ -5,13 +5,9 @@ import io.backupkit.api.RestoreMode;
 import io.backupkit.api.spi.RestoreContext;
 import io.backupkit.jdbc.internal.AbstractJdbcDumper.RestorePlan;
 import io.backupkit.jdbc.internal.AbstractJdbcDumper.TablePlan;
-import io.backupkit.jdbc.internal.SchemaModel.Column;
 import io.backupkit.jdbc.internal.SchemaModel.Table;
-import java.io.IOException;
-import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -123,7 +119,7 @@ final class OutsideReferences {
     private String orphan(RestoreContext ctx, Connection c, TablePlan tp, Reference ref) throws SQLException {
         JdbcSupport.execute(c, dialect.createKeyTable(KEY_TABLE, tp.target(), ref.referenced()));
         try {
-            loadKeys(ctx, c, tp, ref.referenced());
+            BackupKeys.load(dialect, ctx, c, tp, KEY_TABLE, ref.referenced(), "that a foreign key of another table references");
             String match = java.util.stream.IntStream.range(0, ref.columns().size())
                     .mapToObj(i -> "k." + dialect.quote(ref.referenced().get(i)) + " = x." + dialect.quote(ref.columns().get(i)))
                     .collect(Collectors.joining(" AND "));
@@ -145,51 +141,6 @@ final class OutsideReferences {
             }
         } finally {
             JdbcSupport.execute(c, "DROP TABLE " + dialect.quote(KEY_TABLE));
-        }
-    }
-
-    private void loadKeys(RestoreContext ctx, Connection c, TablePlan tp, List<String> columns) throws SQLException {
-        String insert = "INSERT INTO " + dialect.quote(KEY_TABLE) + " (" + dialect.columns(columns) + ") VALUES ("
-                + columns.stream().map(x -> "?").collect(Collectors.joining(", ")) + ")";
-        try (PreparedStatement ps = c.prepareStatement(insert)) {
-            for (String path : tp.entry().objects()) {
-                try (InputStream in = ctx.openObject(path)) {
-                    RowReader reader = new RowReader(in);
-                    List<Integer> idx = new ArrayList<>();
-                    List<Column> cols = new ArrayList<>();
-                    for (String col : columns) {
-                        int i = reader.columnNames().indexOf(col);
-                        if (i < 0) {
-                            throw new RestoreException("the backup of table " + tp.backup().qualifiedName()
-                                    + " has no column " + col + " that a foreign key of another table references");
-                        }
-                        idx.add(i);
-                        cols.add(tp.backup().column(col).orElseThrow());
-                    }
-                    int batch = 0;
-                    while (reader.startRow()) {
-                        Object[] values = new Object[reader.columnNames().size()];
-                        for (int i = 0; i < values.length; i++) {
-                            // other columns' binary values are skipped in the file, never held
-                            values[i] = reader.readValue(i, idx.contains(i) ? Long.MAX_VALUE : 0);
-                        }
-                        for (int i = 0; i < idx.size(); i++) {
-                            dialect.bindValue(ps, i + 1, cols.get(i), values[idx.get(i)]);
-                        }
-                        ps.addBatch();
-                        if (++batch == 1000) {
-                            ps.executeBatch();
-                            batch = 0;
-                        }
-                    }
-                    if (batch > 0) {
-                        ps.executeBatch();
-                    }
-                } catch (IOException e) {
-                    throw new RestoreException("reading the backup of table " + tp.backup().qualifiedName()
-                            + " failed: " + e.getMessage() + ". Nothing was changed.", e);
-                }
-            }
         }
     }
 }

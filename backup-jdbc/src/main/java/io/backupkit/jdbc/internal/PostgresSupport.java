@@ -227,19 +227,45 @@ public final class PostgresSupport {
         String stage = dialect.quote("bk_stage_" + STAGE.incrementAndGet());
         List<String> names = columns.stream().map(Column::name).toList();
         String cols = dialect.columns(names);
-        JdbcSupport.execute(c, "CREATE TEMPORARY TABLE " + stage + " (" + columns.stream()
-                .map(col -> dialect.quote(col.name()) + " " + col.nativeType()).collect(Collectors.joining(", "))
-                + ") ON COMMIT DROP");
-        PushbackInputStream data = new PushbackInputStream(in, BINARY_SIGNATURE.length);
-        boolean binary = startsWithSignature(data);
-        long rows = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + stage + " (" + cols + ") FROM STDIN"
-                + (binary ? " (FORMAT binary)" : ""), data, 1 << 16);
+        createTemporaryTable(c, stage, columns, " ON COMMIT DROP");
+        long rows = copyInto(c, stage, cols, in);
         boolean always = identityAlwaysColumns(c, target).stream().anyMatch(names::contains);
         JdbcSupport.execute(c, "INSERT INTO " + dialect.qualify(target) + " (" + cols + ")"
                 + (always ? " OVERRIDING SYSTEM VALUE" : "") + " SELECT " + cols + " FROM " + stage
                 + (key == null ? "" : dialect.onConflict(names, key)));
         JdbcSupport.execute(c, "DROP TABLE " + stage);
         return rows;
+    }
+
+    /**
+     * Copies a table's backup rows (COPY text or binary) into a new session-private table {@code name} with the
+     * backup's column types, kept until dropped: MERGE's collision check joins it with the target.
+     */
+    public void copyIntoTemporaryTable(Connection c, String name, List<Column> columns,
+                                       io.backupkit.api.spi.RestoreContext ctx, List<String> objects)
+            throws SQLException, IOException {
+        String table = dialect.quote(name);
+        createTemporaryTable(c, table, columns, "");
+        String cols = dialect.columns(columns.stream().map(Column::name).toList());
+        for (String path : objects) {
+            try (InputStream in = ctx.openObject(path)) {
+                copyInto(c, table, cols, in);
+            }
+        }
+    }
+
+    private void createTemporaryTable(Connection c, String quotedName, List<Column> columns, String onCommit)
+            throws SQLException {
+        JdbcSupport.execute(c, "CREATE TEMPORARY TABLE " + quotedName + " (" + columns.stream()
+                .map(col -> dialect.quote(col.name()) + " " + col.nativeType()).collect(Collectors.joining(", "))
+                + ")" + onCommit);
+    }
+
+    private static long copyInto(Connection c, String quotedTable, String cols, InputStream in) throws SQLException, IOException {
+        PushbackInputStream data = new PushbackInputStream(in, BINARY_SIGNATURE.length);
+        boolean binary = startsWithSignature(data);
+        return c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + quotedTable + " (" + cols + ") FROM STDIN"
+                + (binary ? " (FORMAT binary)" : ""), data, 1 << 16);
     }
 
     /** Whether any loaded column has another type in the existing target table than in the backup. */

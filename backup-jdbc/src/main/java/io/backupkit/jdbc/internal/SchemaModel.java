@@ -100,14 +100,12 @@ public record SchemaModel(int format, String product, String productVersion, Str
             return columns.stream().filter(c -> c.name().equals(columnName)).findFirst();
         }
 
-        /** The key MERGE upserts by: the primary key, else the first unique key whose columns are all NOT NULL. */
+        /**
+         * The key MERGE matches rows by: the primary key, and only it. (A unique key would let MariaDB's
+         * {@code ON DUPLICATE KEY UPDATE} overwrite a row with another primary key.)
+         */
         public Optional<Key> mergeKey() {
-            if (primaryKey != null) {
-                return Optional.of(primaryKey);
-            }
-            return uniqueKeys.stream()
-                    .filter(k -> k.columns().stream().allMatch(c -> column(c).map(col -> !col.nullable()).orElse(false)))
-                    .findFirst();
+            return Optional.ofNullable(primaryKey);
         }
 
         /** This table under another schema name (restore with schema remapping); foreign keys follow the map. */

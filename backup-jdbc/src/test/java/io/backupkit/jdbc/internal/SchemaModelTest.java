@@ -61,7 +61,7 @@ class SchemaModelTest {
     }
 
     @Test
-    void mergeKeyIsThePrimaryKeyElseANotNullUniqueKey() {
+    void mergeKeyIsThePrimaryKeyOnly() {
         Column id = new Column("id", "int", 4, 10, 0, false, null, Identity.NONE, null, ValueType.INTEGER);
         Column code = new Column("code", "varchar(5)", 12, 5, null, true, null, Identity.NONE, null, ValueType.STRING);
         Table noKey = new Table("", "t", List.of(id, code), null, List.of(new Key("u", List.of("code"))), List.of(), List.of(),
@@ -69,6 +69,9 @@ class SchemaModelTest {
         assertThat(noKey.mergeKey()).isEmpty();
         Table uniqueId = new Table("", "t", List.of(id, code), null, List.of(new Key("u", List.of("id"))), List.of(), List.of(),
                 List.of(), null, Map.of());
-        assertThat(uniqueId.mergeKey()).map(Key::columns).contains(List.of("id"));
+        assertThat(uniqueId.mergeKey()).as("a NOT NULL unique key is no merge key").isEmpty();
+        Table pk = new Table("", "t", List.of(id, code), new Key("pk", List.of("id")), List.of(new Key("u", List.of("code"))),
+                List.of(), List.of(), List.of(), null, Map.of());
+        assertThat(pk.mergeKey()).map(Key::columns).contains(List.of("id"));
     }
 }

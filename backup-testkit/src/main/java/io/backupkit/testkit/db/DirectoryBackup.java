@@ -4,6 +4,7 @@ import io.backupkit.api.CancelledException;
 import io.backupkit.api.Compression;
 import io.backupkit.api.IntegrityException;
 import io.backupkit.api.Manifest;
+import io.backupkit.api.MergeConflictPolicy;
 import io.backupkit.api.RestoreMode;
 import io.backupkit.api.RestoreResult;
 import io.backupkit.api.TableSelection;
@@ -109,7 +110,12 @@ public final class DirectoryBackup {
 
     public List<RestoreResult.TableChange> restore(DatabaseDumper dumper, DataSource target, RestoreMode mode,
                                                    TableSelection tables, Map<String, String> schemaMapping, int parallelism) {
-        return dumper.restore(new Restore(target, mode, tables, schemaMapping, parallelism));
+        return dumper.restore(new Restore(target, mode, tables, schemaMapping, parallelism, MergeConflictPolicy.FAIL));
+    }
+
+    /** A MERGE of every table with the given conflict policy. */
+    public List<RestoreResult.TableChange> merge(DatabaseDumper dumper, DataSource target, MergeConflictPolicy conflicts) {
+        return dumper.restore(new Restore(target, RestoreMode.MERGE, TableSelection.ALL, Map.of(), 1, conflicts));
     }
 
     public List<RestoreResult.TableChange> restore(DatabaseDumper dumper, DataSource target, RestoreMode mode) {
@@ -118,7 +124,7 @@ public final class DirectoryBackup {
 
     public List<RestoreResult.TableChange> preview(DatabaseDumper dumper, DataSource target, RestoreMode mode,
                                                    TableSelection tables, Map<String, String> schemaMapping) {
-        return dumper.preview(new Restore(target, mode, tables, schemaMapping, 1));
+        return dumper.preview(new Restore(target, mode, tables, schemaMapping, 1, MergeConflictPolicy.FAIL));
     }
 
     private void checkCancelled() {
@@ -226,8 +232,11 @@ public final class DirectoryBackup {
         private final TableSelection tables;
         private final Map<String, String> mapping;
         private final int parallelism;
+        private final MergeConflictPolicy conflicts;
 
-        Restore(DataSource ds, RestoreMode mode, TableSelection tables, Map<String, String> mapping, int parallelism) {
+        Restore(DataSource ds, RestoreMode mode, TableSelection tables, Map<String, String> mapping, int parallelism,
+                MergeConflictPolicy conflicts) {
+            this.conflicts = conflicts;
             this.ds = ds;
             this.mode = mode;
             this.tables = tables;
@@ -253,6 +262,11 @@ public final class DirectoryBackup {
         @Override
         public TableSelection tables() {
             return tables;
+        }
+
+        @Override
+        public MergeConflictPolicy mergeConflicts() {
+            return conflicts;
         }
 
         @Override
