@@ -7,12 +7,9 @@ import io.backupkit.api.spi.StorageProvider;
 import io.backupkit.core.Schedule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +60,6 @@ import org.slf4j.LoggerFactory;
 public final class Scheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
     private static final Pattern JOB_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final DateTimeFormatter SLOT_KEY = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final StorageProvider storage;
     private final Clock clock;
@@ -84,8 +80,8 @@ public final class Scheduler implements AutoCloseable {
         this.clock = b.clock;
         this.sleeper = b.sleeper;
         this.holderId = b.holderId != null ? b.holderId : UUID.randomUUID().toString();
-        this.host = b.host != null ? b.host : localHostName();
-        this.pid = ProcessHandle.current().pid();
+        this.host = HostIdentity.local().fingerprint();
+        this.pid = HostIdentity.local().pid();
         this.leaseTtl = b.leaseTtl;
         this.settleDelay = b.settleDelay != null ? b.settleDelay : min(Duration.ofSeconds(1), b.leaseTtl.dividedBy(6));
         this.retryInterval = b.retryInterval != null ? b.retryInterval : min(Duration.ofSeconds(5), b.leaseTtl.dividedBy(4));
@@ -175,7 +171,7 @@ public final class Scheduler implements AutoCloseable {
 
     /** The slot as it appears in marker keys: {@code 20260304T020000Z}. */
     public static String slotKey(Instant slot) {
-        return SLOT_KEY.format(slot);
+        return IdTime.format(slot);
     }
 
     /**
@@ -489,21 +485,12 @@ public final class Scheduler implements AutoCloseable {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    private static String localHostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "unknown-host";
-        }
-    }
-
     /** Builds a {@link Scheduler}. */
     public static final class Builder {
         private final StorageProvider storage;
         private Clock clock = Clock.systemUTC();
         private Sleeper sleeper = Sleeper.SYSTEM;
         private String holderId;
-        private String host;
         private Duration leaseTtl = Duration.ofSeconds(60);
         private Duration settleDelay;
         private Duration retryInterval;
@@ -527,11 +514,6 @@ public final class Scheduler implements AutoCloseable {
         /** This instance's id in locks and markers (default a random UUID); instances must not share one. */
         public Builder holderId(String holderId) {
             this.holderId = Objects.requireNonNull(holderId, "holderId");
-            return this;
-        }
-
-        public Builder host(String host) {
-            this.host = Objects.requireNonNull(host, "host");
             return this;
         }
 
