@@ -123,11 +123,6 @@ public final class Scheduler implements AutoCloseable {
             return catchUp;
         }
 
-        /** The fencing token of the job's lease for this run. */
-        public long fencingToken() {
-            return lease.token();
-        }
-
         /** Whether this instance still holds the job's lease. */
         public boolean leaseHeld() {
             return lease.isHeld();
@@ -231,11 +226,6 @@ public final class Scheduler implements AutoCloseable {
             return job.skippedElsewhere.get();
         }
 
-        /** The slot of the last run this instance started. */
-        public Optional<Instant> lastRunSlot() {
-            return Optional.ofNullable(job.lastRunSlot.get());
-        }
-
         /** The next slot the loop waits for. */
         public Optional<Instant> nextSlot() {
             return Optional.ofNullable(job.nextSlot.get());
@@ -262,7 +252,6 @@ public final class Scheduler implements AutoCloseable {
         final AtomicLong failures = new AtomicLong();
         final AtomicLong skippedOverlapping = new AtomicLong();
         final AtomicLong skippedElsewhere = new AtomicLong();
-        final AtomicReference<Instant> lastRunSlot = new AtomicReference<>();
         final AtomicReference<Instant> nextSlot = new AtomicReference<>();
         final ExecutorService worker;
         final Thread loop;
@@ -425,7 +414,6 @@ public final class Scheduler implements AutoCloseable {
                 storage.put(markerKey, ContentSource.of(toJson(marker)));
                 pruneMarkers();
                 running.set(true);
-                lastRunSlot.set(slot);
                 runs.incrementAndGet();
                 SlotRun run = new SlotRun(name, slot, catchUpRun, held);
                 worker.execute(() -> execute(run, held));
