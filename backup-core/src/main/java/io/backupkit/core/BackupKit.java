@@ -14,6 +14,7 @@ import io.backupkit.api.spi.StorageUris;
 import io.backupkit.core.internal.DefaultBackupEngine;
 import io.backupkit.core.internal.EngineConfig;
 import io.backupkit.core.internal.Providers;
+import io.backupkit.core.internal.Require;
 import io.backupkit.core.storage.StorageWrappers;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -49,6 +50,7 @@ public final class BackupKit {
     /** Default of {@link Builder#connectTimeout}, in seconds. */
     public static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(DEFAULT_CONNECT_TIMEOUT_SECONDS);
+    private static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(5);
 
     private BackupKit() {
     }
@@ -57,67 +59,79 @@ public final class BackupKit {
         return new Builder();
     }
 
-    /** Collects settings; {@link #build()} validates them all and fails with a message that says what to change. */
+    /**
+     * Collects settings. Each setter checks its argument at once ({@link IllegalArgumentException}; null is a
+     * {@link NullPointerException}), and each setting is set at most once: setting it again, or setting one that
+     * conflicts with it, is an {@link IllegalStateException} naming both. {@link #build()} checks what needs the
+     * whole picture and fails with a {@link ConfigurationException} that says what to change.
+     */
     public static final class Builder {
-        private StorageProvider storage;
-        private URI storageUri;
-        private String storageText;
+        private Object storage;
         private DataSource dataSource;
         private DatabaseDumper dumper;
         private final List<DatabaseDumper> restoreDumpers = new ArrayList<>();
-        private Duration progressInterval = Duration.ofSeconds(5);
+        private Duration progressInterval;
         private FileSet fileSet;
-        private TableSelection tables = TableSelection.ALL;
-        private Compression compression = Compression.DEFAULT;
+        private TableSelection tables;
+        private Compression compression;
         private final List<BackupListener> listeners = new ArrayList<>();
-        private Clock clock = Clock.systemUTC();
-        private long maxImportBytes = DEFAULT_MAX_IMPORT_BYTES;
+        private Clock clock;
+        private Long maxImportBytes;
         private Duration connectTimeout;
-        private int parallelism = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        private Integer parallelism;
         private ClassLoader classLoader;
-        private HealthPolicy healthPolicy = HealthPolicy.DEFAULT;
-        private EngineConfig.LockSettings lock = EngineConfig.LockSettings.DEFAULT;
+        private HealthPolicy healthPolicy;
+        private EngineConfig.LockSettings lock;
         private RetryPolicy retries;
 
         private Builder() {
         }
 
-        /** Where backups are kept: an object you created (you close it). */
+        /**
+         * Where backups are kept: an object you created (you close it). Storage is set once, by one of the three
+         * {@code storage(...)} methods.
+         */
         public Builder storage(StorageProvider provider) {
-            this.storage = Objects.requireNonNull(provider, "storage provider");
-            this.storageUri = null;
-            this.storageText = null;
-            return this;
+            return storageOnce(Objects.requireNonNull(provider, "storage provider"));
         }
 
         /**
          * Where backups are kept, as a URI: {@code file:./backups} (relative to the working directory),
          * {@code file:/var/backups/app}, {@code s3://bucket/prefix?region=eu-central-1}, {@code gdrive://<folder-id>}.
+         * The URI is resolved to a provider by {@link #build()}.
          */
         public Builder storage(String uri) {
-            this.storageText = Objects.requireNonNull(uri, "storage URI");
-            this.storage = null;
-            this.storageUri = null;
-            return this;
+            Objects.requireNonNull(uri, "storage URI");
+            Require.argument(!uri.isBlank(), "storage: the URI is empty; use e.g. file:./backups or s3://bucket/prefix");
+            return storageOnce(uri);
         }
 
         /** Where backups are kept, as a URI; see {@link #storage(String)}. */
         public Builder storage(URI uri) {
-            this.storageUri = Objects.requireNonNull(uri, "storage URI");
-            this.storage = null;
-            this.storageText = null;
+            return storageOnce(Objects.requireNonNull(uri, "storage URI"));
+        }
+
+        private Builder storageOnce(Object where) {
+            Require.state(storage == null, "storage was already set (to %s); call one of the storage(...) methods once",
+                    storage instanceof StorageProvider p ? p.description() : StorageUris.redacted(String.valueOf(storage)));
+            this.storage = where;
             return this;
         }
 
         /** The application's database. */
         public Builder dataSource(DataSource dataSource) {
-            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            Objects.requireNonNull(dataSource, "dataSource");
+            // not shown: a DataSource's toString may carry its URL with credentials
+            Require.state(this.dataSource == null, "dataSource was already set; set it once");
+            this.dataSource = dataSource;
             return this;
         }
 
         /** A dumper to use instead of the one discovered from the database's metadata. */
         public Builder dumper(DatabaseDumper dumper) {
-            this.dumper = Objects.requireNonNull(dumper, "dumper");
+            Objects.requireNonNull(dumper, "dumper");
+            Require.state(this.dumper == null, "dumper was already set (to %s); set it once", this.dumper == null ? "" : this.dumper.name());
+            this.dumper = dumper;
             return this;
         }
 
@@ -131,9 +145,8 @@ public final class BackupKit {
          */
         public Builder restoreDumper(DatabaseDumper dumper) {
             Objects.requireNonNull(dumper, "dumper");
-            if (restoreDumpers.stream().anyMatch(d -> d.name().equals(dumper.name()))) {
-                throw new IllegalStateException("restoreDumper: a dumper named '" + dumper.name() + "' was already added");
-            }
+            Require.state(restoreDumpers.stream().noneMatch(d -> d.name().equals(dumper.name())),
+                    "restoreDumper: a dumper named '%s' was already added", dumper.name());
             restoreDumpers.add(dumper);
             return this;
         }
@@ -143,25 +156,26 @@ public final class BackupKit {
          * instance sharing the storage reads it (default 5 s; each write is one storage request).
          */
         public Builder progressInterval(Duration interval) {
-            Objects.requireNonNull(interval, "interval");
-            if (interval.compareTo(Duration.ofMillis(100)) < 0 || interval.compareTo(Duration.ofMinutes(10)) > 0) {
-                throw new IllegalArgumentException("progressInterval must be between 100 ms and 10 minutes, was " + interval);
-            }
+            Objects.requireNonNull(interval, "progressInterval");
+            Require.argument(interval.compareTo(Duration.ofMillis(100)) >= 0 && interval.compareTo(Duration.ofMinutes(10)) <= 0,
+                    "progressInterval must be between 100 ms and 10 minutes, was %s", interval);
+            Require.unset(progressInterval, "progressInterval");
             this.progressInterval = interval;
             return this;
         }
 
-        /** The application's media files. */
+        /** The application's media files. Set once, by this or {@link #files(Path...)}. */
         public Builder files(FileSet fileSet) {
-            this.fileSet = Objects.requireNonNull(fileSet, "fileSet");
+            Objects.requireNonNull(fileSet, "files");
+            Require.state(this.fileSet == null, "files were already set (to %s); call files(...) once with every directory",
+                    this.fileSet == null ? "" : this.fileSet.roots().keySet());
+            this.fileSet = fileSet;
             return this;
         }
 
         /** The application's media directories, each named after its last path element. */
         public Builder files(Path... directories) {
-            if (directories.length == 0) {
-                throw new IllegalArgumentException("files(...) needs at least one directory");
-            }
+            Require.argument(directories.length > 0, "files(...) needs at least one directory");
             FileSet.Builder b = FileSet.builder();
             for (Path d : directories) {
                 b.root(d);
@@ -171,42 +185,48 @@ public final class BackupKit {
 
         /** Which tables database backups include by default (all, if not set). */
         public Builder tables(TableSelection selection) {
-            this.tables = Objects.requireNonNull(selection, "tables");
+            Objects.requireNonNull(selection, "tables");
+            Require.unset(tables, "tables");
+            this.tables = selection;
             return this;
         }
 
         /** Compression of stored objects; zstd level 3 by default. */
         public Builder compression(Compression compression) {
-            this.compression = Objects.requireNonNull(compression, "compression");
+            Objects.requireNonNull(compression, "compression");
+            Require.unset(this.compression, "compression");
+            this.compression = compression;
             return this;
         }
 
-        /** Adds a listener for the events of every operation. */
+        /** Adds a listener for the events of every operation (each listener once). */
         public Builder listener(BackupListener listener) {
-            listeners.add(Objects.requireNonNull(listener, "listener"));
+            Objects.requireNonNull(listener, "listener");
+            Require.state(listeners.stream().noneMatch(l -> l == listener), "listener %s was already added", listener);
+            listeners.add(listener);
             return this;
         }
 
         /** The clock for ids and timestamps (for tests). */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(clock, "clock");
+            Require.unset(this.clock, "clock");
+            this.clock = clock;
             return this;
         }
 
         /** The largest archive {@code importBackup} accepts, in bytes (default 1 TiB). */
         public Builder maxImportBytes(long bytes) {
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("maxImportBytes must be positive, was " + bytes);
-            }
+            Require.argument(bytes > 0, "maxImportBytes must be positive, was %d", bytes);
+            Require.unset(maxImportBytes, "maxImportBytes");
             this.maxImportBytes = bytes;
             return this;
         }
 
         /** Worker connections a dumper may use for one backup or restore (default: cores, at most 4). */
         public Builder parallelism(int workers) {
-            if (workers < 1 || workers > 64) {
-                throw new IllegalArgumentException("parallelism must be between 1 and 64, was " + workers);
-            }
+            Require.argument(workers >= 1 && workers <= 64, "parallelism must be between 1 and 64, was %d", workers);
+            Require.unset(parallelism, "parallelism");
             this.parallelism = workers;
             return this;
         }
@@ -219,49 +239,65 @@ public final class BackupKit {
          */
         public Builder connectTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "connectTimeout");
-            if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(Duration.ofHours(1)) > 0) {
-                throw new IllegalArgumentException("connectTimeout must be between 1 s and 1 h, was " + timeout);
-            }
-            if (connectTimeout != null) {
-                throw new IllegalStateException("connectTimeout is already set (to " + connectTimeout + ")");
-            }
+            Require.argument(timeout.compareTo(Duration.ofSeconds(1)) >= 0 && timeout.compareTo(Duration.ofHours(1)) <= 0,
+                    "connectTimeout must be between 1 s and 1 h, was %s", timeout);
+            Require.unset(connectTimeout, "connectTimeout");
             this.connectTimeout = timeout;
             return this;
         }
 
         /** When {@code health()} reports a problem (default: {@link HealthPolicy#DEFAULT}). */
         public Builder healthPolicy(HealthPolicy policy) {
-            this.healthPolicy = Objects.requireNonNull(policy, "healthPolicy");
+            Objects.requireNonNull(policy, "healthPolicy");
+            Require.unset(healthPolicy, "healthPolicy");
+            this.healthPolicy = policy;
             return this;
         }
 
         /**
          * How backup, restore, delete, import and clean-up keep from running over each other when several application
          * instances share one storage: a lease in the storage ({@code locks/operations.json}) that a holder renews
-         * while it works and that expires {@code ttl} after a holder died. An operation that finds another instance
-         * holding it waits up to {@code maxWait}, then fails with a ConflictException naming the holder. Inside one
-         * engine, such operations queue. Defaults: ttl 60 s, settle delay 250 ms, no waiting.
+         * while it works and that expires {@code ttl} after a holder died (at once when it died on this machine). An
+         * operation that finds another instance holding it waits up to {@code maxWait}, then fails with a
+         * ConflictException naming the holder. Inside one engine, such operations queue. Defaults: ttl 60 s, settle
+         * delay 250 ms, no waiting.
          *
+         * @param ttl         how long a dead holder on another machine blocks the storage; at least 3 s and more than
+         *                    3 x the settle delay (the heartbeat renews it every ttl/3)
          * @param settleDelay how long to wait before confirming the lock was won; raise it for storage whose writes
          *                    become visible slowly
+         * @param maxWait     how long an operation waits for another instance's to finish (zero: fail at once)
+         * @throws IllegalStateException when the lock was already configured or turned off
          */
         public Builder operationLock(Duration ttl, Duration settleDelay, Duration maxWait) {
-            if (ttl.compareTo(Duration.ofSeconds(3)) < 0 || settleDelay.isNegative() || maxWait.isNegative()
-                    || settleDelay.multipliedBy(3).compareTo(ttl) >= 0) {
-                throw new IllegalArgumentException("operation lock: ttl must be >= 3 s and more than 3 x the settle delay,"
-                        + " waits must not be negative (ttl " + ttl + ", settle " + settleDelay + ", maxWait " + maxWait + ")");
-            }
+            Objects.requireNonNull(ttl, "operationLock ttl");
+            Objects.requireNonNull(settleDelay, "operationLock settleDelay");
+            Objects.requireNonNull(maxWait, "operationLock maxWait");
+            Require.argument(ttl.compareTo(Duration.ofSeconds(3)) >= 0, "operationLock: ttl must be at least 3 s, was %s", ttl);
+            Require.argument(!settleDelay.isNegative() && settleDelay.multipliedBy(3).compareTo(ttl) < 0,
+                    "operationLock: settleDelay must not be negative and less than a third of the ttl %s, was %s", ttl, settleDelay);
+            Require.argument(!maxWait.isNegative(), "operationLock: maxWait must not be negative, was %s", maxWait);
+            lockOnce("operationLock(" + ttl + ", " + settleDelay + ", " + maxWait + ")");
             this.lock = new EngineConfig.LockSettings(true, ttl, settleDelay, maxWait);
             return this;
         }
 
         /**
          * Turns the storage-wide operation lock off: only for an application that is the only user of its storage and
-         * wants to save the lock's round trips.
+         * wants to save the lock's round trips. Another instance's operations are then not kept off.
+         *
+         * @throws IllegalStateException when the lock was already configured
          */
         public Builder withoutOperationLock() {
-            this.lock = new EngineConfig.LockSettings(false, lock.ttl(), lock.settleDelay(), lock.maxWait());
+            lockOnce("withoutOperationLock()");
+            EngineConfig.LockSettings d = EngineConfig.LockSettings.DEFAULT;
+            this.lock = new EngineConfig.LockSettings(false, d.ttl(), d.settleDelay(), d.maxWait());
             return this;
+        }
+
+        private void lockOnce(String call) {
+            Require.state(lock == null, "%s: the operation lock was already %s; call operationLock(...) or "
+                    + "withoutOperationLock() once", call, lock == null ? "" : lock.enabled() ? "configured (" + lock + ")" : "turned off");
         }
 
         /**
@@ -292,15 +328,15 @@ public final class BackupKit {
         }
 
         private void retriesOnce(String call) {
-            if (retries != null) {
-                throw new IllegalStateException(call + ": storage retries were already set to " + retries
-                        + "; call retries(...) or withoutRetries() once");
-            }
+            Require.state(retries == null, "%s: storage retries were already set to %s; call retries(...) or withoutRetries() once",
+                    call, retries);
         }
 
         /** Where storage providers and dumpers are discovered (default: the thread's context class loader). */
         public Builder classLoader(ClassLoader loader) {
-            this.classLoader = Objects.requireNonNull(loader, "classLoader");
+            Objects.requireNonNull(loader, "classLoader");
+            Require.unset(classLoader, "classLoader");
+            this.classLoader = loader;
             return this;
         }
 
@@ -311,29 +347,30 @@ public final class BackupKit {
          *                                provider on the class path handles, or the storage cannot be used
          */
         public BackupEngine build() {
-            ClassLoader loader = classLoader != null ? classLoader
-                    : Optional.ofNullable(Thread.currentThread().getContextClassLoader()).orElse(BackupKit.class.getClassLoader());
-            boolean owns = storage == null;
-            StorageProvider resolved = storage;
-            if (resolved == null) {
-                URI uri = storageUri != null ? storageUri : parse(storageText);
-                resolved = Providers.storage(uri, loader);
-            }
-            resolved = StorageWrappers.install(resolved, retries != null ? retries : RetryPolicy.DEFAULT);
-            return new DefaultBackupEngine(new EngineConfig(resolved, Optional.ofNullable(dataSource), Optional.ofNullable(dumper),
-                    Optional.ofNullable(fileSet), tables, compression, listeners, clock, maxImportBytes, parallelism, loader, owns, healthPolicy, lock,
-                    List.copyOf(restoreDumpers), progressInterval,
-                    connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout));
-        }
-
-        private static URI parse(String text) {
-            if (text == null) {
+            if (storage == null) {
                 throw new ConfigurationException("no storage configured: call storage(\"file:./backups\") (or an s3:// or "
                         + "gdrive:// URI, or a StorageProvider) on the builder");
             }
-            if (text.isBlank()) {
-                throw new ConfigurationException("the storage URI is empty: use e.g. file:./backups or s3://bucket/prefix");
-            }
+            ClassLoader loader = classLoader != null ? classLoader
+                    : Optional.ofNullable(Thread.currentThread().getContextClassLoader()).orElse(BackupKit.class.getClassLoader());
+            boolean owns = !(storage instanceof StorageProvider);
+            StorageProvider resolved = storage instanceof StorageProvider p ? p
+                    : Providers.storage(storage instanceof URI u ? u : parse((String) storage), loader);
+            resolved = StorageWrappers.install(resolved, retries != null ? retries : RetryPolicy.DEFAULT);
+            return new DefaultBackupEngine(new EngineConfig(resolved, Optional.ofNullable(dataSource), Optional.ofNullable(dumper),
+                    Optional.ofNullable(fileSet), or(tables, TableSelection.ALL), or(compression, Compression.DEFAULT),
+                    listeners, or(clock, Clock.systemUTC()), or(maxImportBytes, DEFAULT_MAX_IMPORT_BYTES),
+                    or(parallelism, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()))), loader, owns,
+                    or(healthPolicy, HealthPolicy.DEFAULT), or(lock, EngineConfig.LockSettings.DEFAULT),
+                    List.copyOf(restoreDumpers), or(progressInterval, DEFAULT_PROGRESS_INTERVAL),
+                    or(connectTimeout, DEFAULT_CONNECT_TIMEOUT)));
+        }
+
+        private static <T> T or(T value, T otherwise) {
+            return value != null ? value : otherwise;
+        }
+
+        private static URI parse(String text) {
             try {
                 return new URI(text.strip());
             } catch (URISyntaxException e) {

@@ -144,7 +144,7 @@ public final class BackupScheduler implements AutoCloseable {
                         + engine.getClass().getName());
             }
             BackupEngine asScheduler = core.withActor("scheduler");
-            Scheduler scheduler = Scheduler.builder(core.storage()).clock(core.clock()).host(core.hostName())
+            Scheduler scheduler = Scheduler.builder(core.storage()).clock(core.clock())
                     .leaseTtl(leaseTtl).build();
             String jobName = name;
             BackupRequest what = request;

@@ -74,8 +74,8 @@ public final class StorageKeys {
 
     /**
      * Turns any text (a table name with spaces, unicode, quotes) into one valid key segment: safe characters
-     * are kept, every other byte of its UTF-8 form becomes {@code %XX}, and a leading dot is escaped. Reversible
-     * with {@link #decodeSegment}.
+     * are kept, every other byte of its UTF-8 form becomes {@code %XX}, and a leading dot is escaped. One-way: a key
+     * names its object, and what a segment stands for is kept in the manifest, not read back from the key.
      */
     public static String encodeSegment(String text) {
         if (text == null || text.isEmpty()) {
@@ -99,21 +99,6 @@ public final class StorageKeys {
                     + " > " + MAX_SEGMENT_LENGTH + " after encoding): " + shorten(text));
         }
         return segment;
-    }
-
-    /** Reverses {@link #encodeSegment}. */
-    public static String decodeSegment(String segment) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(segment.length());
-        for (int i = 0; i < segment.length(); i++) {
-            char c = segment.charAt(i);
-            if (c == '%' && i + 2 < segment.length()) {
-                out.write(Integer.parseInt(segment.substring(i + 1, i + 3), 16));
-                i += 2;
-            } else {
-                out.write(c);
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 
     private static void checkSegment(String key, String segment) {

@@ -7,10 +7,6 @@ import io.backupkit.api.BackupType;
 import io.backupkit.api.spi.BlobInfo;
 import io.backupkit.api.spi.StorageProvider;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -22,8 +18,6 @@ import java.util.stream.Stream;
  * carries the start time and the type; the folder's objects give the size), with status DAMAGED.
  */
 final class DamagedBackups {
-    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
-
     private DamagedBackups() {
     }
 
@@ -45,12 +39,8 @@ final class DamagedBackups {
         Instant written = objects.stream().filter(b -> b.key().equals(manifestKey)).map(BlobInfo::lastModified)
                 .findFirst().orElse(Instant.EPOCH);
         String[] parts = id.get().split("-");
-        Instant created = written;
-        try {
-            created = LocalDateTime.parse(parts[0], ID_TIME).toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
-            // an id of another shape: the manifest's time is the best there is
-        }
+        // an id of another shape: the manifest's time is the best there is
+        Instant created = IdTime.parse(parts[0]).orElse(written);
         BackupType type = BackupType.FULL;
         if (parts.length >= 2) {
             for (BackupType t : BackupType.values()) {

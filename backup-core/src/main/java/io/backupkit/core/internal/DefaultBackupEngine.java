@@ -44,12 +44,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -73,7 +70,6 @@ import org.slf4j.LoggerFactory;
 /** The engine behind {@code BackupKit.builder().build()}. */
 public final class DefaultBackupEngine implements BackupEngine {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultBackupEngine.class);
-    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final String VERSION = Optional.ofNullable(DefaultBackupEngine.class.getPackage().getImplementationVersion())
             .orElse("dev");
 
@@ -100,7 +96,7 @@ public final class DefaultBackupEngine implements BackupEngine {
         final BackupStatusStore statuses;
         /** Mutating operations of this engine queue here before they take the storage-wide lease. */
         final java.util.concurrent.Semaphore operationPermit = new java.util.concurrent.Semaphore(1, true);
-        final String hostname = hostname();
+        final String hostname = HostIdentity.local().hostName();
         volatile boolean closed;
 
         Shared(EngineConfig config) {
@@ -1008,7 +1004,8 @@ public final class DefaultBackupEngine implements BackupEngine {
                 return;
             }
             intent = new RestoreIntent(RestoreIntent.FORMAT, scope.id, manifest.id().value(), scope.actor,
-                    HostFingerprint.local(), ProcessHandle.current().pid(), scope.startedAt, config.clock().instant(),
+                    HostIdentity.local().fingerprint(), HostIdentity.local().pid(),
+                    HostIdentity.local().processStart().orElse(null), scope.startedAt, config.clock().instant(),
                     RestoreIntent.Phase.STARTED, Optional.empty(), Optional.empty(),
                     filesRestorer == null ? List.of() : filesRestorer.plan());
             journal.write(intent);
@@ -1450,10 +1447,6 @@ public final class DefaultBackupEngine implements BackupEngine {
         return config.clock();
     }
 
-    public String hostName() {
-        return shared.hostname;
-    }
-
     // ---------------------------------------------------------------- history, stats, health
 
     @Override
@@ -1514,7 +1507,7 @@ public final class DefaultBackupEngine implements BackupEngine {
         while (true) {
             byte[] rnd = new byte[2];
             ThreadLocalRandom.current().nextBytes(rnd);
-            BackupId id = BackupId.of(ID_TIME.format(config.clock().instant()) + "-" + type.label() + "-"
+            BackupId id = BackupId.of(IdTime.format(config.clock().instant()) + "-" + type.label() + "-"
                     + HexFormat.of().formatHex(rnd));
             if (!shared.running.contains(id) && storage.stat(Layout.manifestKey(id)).isEmpty()) {
                 return id;
@@ -1552,14 +1545,6 @@ public final class DefaultBackupEngine implements BackupEngine {
             case RESTORE -> new RestoreException(message, e);
             case STORAGE -> new StorageException(message, false, e);
         };
-    }
-
-    static String hostname() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "";
-        }
     }
 
     @Override

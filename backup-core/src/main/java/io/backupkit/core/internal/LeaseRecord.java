@@ -8,15 +8,17 @@ import java.util.Objects;
  *
  * @param name     the lock's name
  * @param holder   unique id of the holding {@link StorageLease} instance (a UUID unless configured)
- * @param host     host name of the holder, for people
- * @param pid      process id of the holder, for people
+ * @param host     host fingerprint of the holder ({@link HostIdentity#fingerprint()}): for people, and with pid and
+ *                 processStart to take over at once from a holder on this machine whose process is gone
+ * @param pid      process id of the holder
+ * @param processStart when the holder process started; null if unknown (or written before it was recorded)
  * @param token    fencing token: one more than the token of the record it replaced, so a holder that finds
  *                 a different token knows it was taken over
  * @param acquired when this holder took the lease
  * @param renewed  the last heartbeat
  * @param expires  when the lease lapses unless renewed; after that anyone may take it over
  */
-public record LeaseRecord(String name, String holder, String host, long pid, long token, Instant acquired,
+public record LeaseRecord(String name, String holder, String host, long pid, Instant processStart, long token, Instant acquired,
                           Instant renewed, Instant expires) {
     public LeaseRecord {
         Objects.requireNonNull(name, "name");

@@ -6,8 +6,6 @@ import io.backupkit.api.CancelledException;
 import io.backupkit.api.Operation;
 import io.backupkit.api.OperationRecord;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,8 +14,6 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /** One operation while it runs: its id, who asked, its options, its state and whether it was cancelled. */
 final class OperationScope {
-    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-
     final String id;
     final Operation operation;
     final String actor;
@@ -39,7 +35,7 @@ final class OperationScope {
     OperationScope(Operation operation, String actor, Instant now, Optional<BackupId> backupId, OperationScope parent) {
         byte[] rnd = new byte[4];
         ThreadLocalRandom.current().nextBytes(rnd);
-        this.id = ID_TIME.format(now) + "-" + operation.name().toLowerCase(java.util.Locale.ROOT) + "-" + HexFormat.of().formatHex(rnd);
+        this.id = IdTime.format(now) + "-" + operation.name().toLowerCase(java.util.Locale.ROOT) + "-" + HexFormat.of().formatHex(rnd);
         this.operation = operation;
         this.actor = actor;
         this.createdAt = now;

@@ -16,8 +16,9 @@ import java.util.Optional;
  * @param operationId  the restore's operation id: its history record and the holder id of its storage lock
  * @param backupId     the backup being restored
  * @param actor        who asked for it
- * @param host         host fingerprint of its process ({@link HostFingerprint})
+ * @param host         host fingerprint of its process ({@link HostIdentity#fingerprint()})
  * @param pid          its process id
+ * @param processStart when its process started (null if unknown, or written before it was recorded)
  * @param startedAt    when it started
  * @param updatedAt    when this record was last written
  * @param phase        how far it got
@@ -26,7 +27,7 @@ import java.util.Optional;
  * @param files        one entry per file target
  */
 public record RestoreIntent(int format, String operationId, String backupId, String actor, String host, long pid,
-                            Instant startedAt, Instant updatedAt, Phase phase, Optional<String> safetyBackup,
+                            Instant processStart, Instant startedAt, Instant updatedAt, Phase phase, Optional<String> safetyBackup,
                             Optional<DatabaseIntent> database, List<FilesIntent> files) {
     public static final int FORMAT = 1;
 
@@ -87,17 +88,17 @@ public record RestoreIntent(int format, String operationId, String backupId, Str
     }
 
     RestoreIntent at(Phase p, Instant now) {
-        return new RestoreIntent(format, operationId, backupId, actor, host, pid, startedAt, now, p, safetyBackup,
+        return new RestoreIntent(format, operationId, backupId, actor, host, pid, processStart, startedAt, now, p, safetyBackup,
                 database, files);
     }
 
     RestoreIntent withSafetyBackup(String id, Instant now) {
-        return new RestoreIntent(format, operationId, backupId, actor, host, pid, startedAt, now, Phase.SAFETY_BACKUP,
+        return new RestoreIntent(format, operationId, backupId, actor, host, pid, processStart, startedAt, now, Phase.SAFETY_BACKUP,
                 Optional.of(id), database, files);
     }
 
     RestoreIntent withDatabase(DatabaseIntent db, Instant now) {
-        return new RestoreIntent(format, operationId, backupId, actor, host, pid, startedAt, now, phase, safetyBackup,
+        return new RestoreIntent(format, operationId, backupId, actor, host, pid, processStart, startedAt, now, phase, safetyBackup,
                 Optional.of(db), files);
     }
 }

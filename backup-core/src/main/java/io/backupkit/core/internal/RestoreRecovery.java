@@ -278,13 +278,11 @@ public final class RestoreRecovery {
     }
 
     private static boolean aliveHere(RestoreIntent i) {
-        return HostFingerprint.isLocal(i.host()) && i.pid() != ProcessHandle.current().pid()
-                && ProcessHandle.of(i.pid()).map(ProcessHandle::isAlive).orElse(false);
+        return HostIdentity.local().aliveHere(i.host(), i.pid(), i.processStart());
     }
 
     private static boolean provablyDeadHere(RestoreIntent i) {
-        return HostFingerprint.isLocal(i.host()) && i.pid() != ProcessHandle.current().pid()
-                && ProcessHandle.of(i.pid()).map(p -> !p.isAlive()).orElse(true);
+        return HostIdentity.local().provablyDead(i.host(), i.pid(), i.processStart());
     }
 
 }

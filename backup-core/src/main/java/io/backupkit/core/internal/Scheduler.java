@@ -7,12 +7,9 @@ import io.backupkit.api.spi.StorageProvider;
 import io.backupkit.core.Schedule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +60,6 @@ import org.slf4j.LoggerFactory;
 public final class Scheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
     private static final Pattern JOB_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final DateTimeFormatter SLOT_KEY = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final StorageProvider storage;
     private final Clock clock;
@@ -84,8 +80,8 @@ public final class Scheduler implements AutoCloseable {
         this.clock = b.clock;
         this.sleeper = b.sleeper;
         this.holderId = b.holderId != null ? b.holderId : UUID.randomUUID().toString();
-        this.host = b.host != null ? b.host : localHostName();
-        this.pid = ProcessHandle.current().pid();
+        this.host = HostIdentity.local().fingerprint();
+        this.pid = HostIdentity.local().pid();
         this.leaseTtl = b.leaseTtl;
         this.settleDelay = b.settleDelay != null ? b.settleDelay : min(Duration.ofSeconds(1), b.leaseTtl.dividedBy(6));
         this.retryInterval = b.retryInterval != null ? b.retryInterval : min(Duration.ofSeconds(5), b.leaseTtl.dividedBy(4));
@@ -125,11 +121,6 @@ public final class Scheduler implements AutoCloseable {
         /** Whether this run catches up a slot missed while no instance was running. */
         public boolean catchUp() {
             return catchUp;
-        }
-
-        /** The fencing token of the job's lease for this run. */
-        public long fencingToken() {
-            return lease.token();
         }
 
         /** Whether this instance still holds the job's lease. */
@@ -175,7 +166,7 @@ public final class Scheduler implements AutoCloseable {
 
     /** The slot as it appears in marker keys: {@code 20260304T020000Z}. */
     public static String slotKey(Instant slot) {
-        return SLOT_KEY.format(slot);
+        return IdTime.format(slot);
     }
 
     /**
@@ -235,11 +226,6 @@ public final class Scheduler implements AutoCloseable {
             return job.skippedElsewhere.get();
         }
 
-        /** The slot of the last run this instance started. */
-        public Optional<Instant> lastRunSlot() {
-            return Optional.ofNullable(job.lastRunSlot.get());
-        }
-
         /** The next slot the loop waits for. */
         public Optional<Instant> nextSlot() {
             return Optional.ofNullable(job.nextSlot.get());
@@ -266,7 +252,6 @@ public final class Scheduler implements AutoCloseable {
         final AtomicLong failures = new AtomicLong();
         final AtomicLong skippedOverlapping = new AtomicLong();
         final AtomicLong skippedElsewhere = new AtomicLong();
-        final AtomicReference<Instant> lastRunSlot = new AtomicReference<>();
         final AtomicReference<Instant> nextSlot = new AtomicReference<>();
         final ExecutorService worker;
         final Thread loop;
@@ -429,7 +414,6 @@ public final class Scheduler implements AutoCloseable {
                 storage.put(markerKey, ContentSource.of(toJson(marker)));
                 pruneMarkers();
                 running.set(true);
-                lastRunSlot.set(slot);
                 runs.incrementAndGet();
                 SlotRun run = new SlotRun(name, slot, catchUpRun, held);
                 worker.execute(() -> execute(run, held));
@@ -489,21 +473,12 @@ public final class Scheduler implements AutoCloseable {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    private static String localHostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "unknown-host";
-        }
-    }
-
     /** Builds a {@link Scheduler}. */
     public static final class Builder {
         private final StorageProvider storage;
         private Clock clock = Clock.systemUTC();
         private Sleeper sleeper = Sleeper.SYSTEM;
         private String holderId;
-        private String host;
         private Duration leaseTtl = Duration.ofSeconds(60);
         private Duration settleDelay;
         private Duration retryInterval;
@@ -527,11 +502,6 @@ public final class Scheduler implements AutoCloseable {
         /** This instance's id in locks and markers (default a random UUID); instances must not share one. */
         public Builder holderId(String holderId) {
             this.holderId = Objects.requireNonNull(holderId, "holderId");
-            return this;
-        }
-
-        public Builder host(String host) {
-            this.host = Objects.requireNonNull(host, "host");
             return this;
         }
 

@@ -10,7 +10,6 @@ import io.backupkit.api.spi.StorageProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,6 +66,8 @@ public final class StorageLease {
     private final String holderId;
     private final String host;
     private final long pid;
+    /** When the holder process started (null when unknown or posed): tells a reused pid from the holder. */
+    private final Instant processStart;
     private final boolean heartbeat;
     private final Consumer<String> onLost;
 
@@ -80,12 +81,13 @@ public final class StorageLease {
         this.clock = b.clock;
         this.sleeper = b.sleeper;
         this.holderId = b.holderId != null ? b.holderId : UUID.randomUUID().toString();
-        this.host = b.host != null ? b.host : HostFingerprint.local();
-        this.pid = b.pid != null ? b.pid : ProcessHandle.current().pid();
+        this.host = b.host != null ? b.host : HostIdentity.local().fingerprint();
+        this.pid = b.pid != null ? b.pid : HostIdentity.local().pid();
+        this.processStart = pid == HostIdentity.local().pid() ? HostIdentity.local().processStart().orElse(null) : null;
         this.heartbeat = b.heartbeat;
         this.onLost = b.onLost;
         // Load Jackson's serialiser now, not in the middle of an acquisition's read-to-write window.
-        serialize(new LeaseRecord(name, holderId, host, pid, 0, Instant.EPOCH, Instant.EPOCH, Instant.EPOCH));
+        serialize(new LeaseRecord(name, holderId, host, pid, processStart, 0, Instant.EPOCH, Instant.EPOCH, Instant.EPOCH));
     }
 
     /** A builder for the lease {@code name} in {@code storage}. */
@@ -131,7 +133,7 @@ public final class StorageLease {
                 return Optional.empty();
             }
             long token = seen.record().map(r -> r.token() + 1).orElse(seen.unreadable() ? now.toEpochMilli() : 1L);
-            LeaseRecord candidate = new LeaseRecord(name, holderId, host, pid, token, now, now, now.plus(ttl));
+            LeaseRecord candidate = new LeaseRecord(name, holderId, host, pid, processStart, token, now, now, now.plus(ttl));
             byte[] json = serialize(candidate);
             if (guarded() && System.nanoTime() - started > settleDelay.toNanos() / 2) {
                 // We paused since reading (GC, class loading): what we read may be stale. Read again.
@@ -250,15 +252,15 @@ public final class StorageLease {
     }
 
     /**
-     * A holder on this very machine (same host fingerprint: host name, boot id and pid namespace) whose process no longer
-     * runs cannot renew: its lease is taken over at once instead of after the ttl. Never true for another machine,
+     * A holder on this very machine (same host fingerprint: host name, boot id and pid namespace, see
+     * {@link HostIdentity}) whose process no longer runs cannot renew: its lease is taken over at once instead of after the ttl. Never true for another machine,
      * another boot, or a container with its own pid namespace, where a pid says nothing.
      */
     private boolean holderProvablyDead(LeaseRecord record) {
-        if (!record.host().equals(host) || !HostFingerprint.isLocal(host) || record.pid() == pid) {
+        if (!record.host().equals(host) || record.pid() == pid) {
             return false;
         }
-        boolean dead = ProcessHandle.of(record.pid()).map(p -> !p.isAlive()).orElse(true);
+        boolean dead = HostIdentity.local().provablyDead(record.host(), record.pid(), record.processStart());
         if (dead) {
             log.info("lease '{}': its holder {} (pid {}) is no longer running on this machine; taking over", name,
                     record.holder(), record.pid());
@@ -351,7 +353,7 @@ public final class StorageLease {
             if (!stored.get().isHeldBy(holderId, record.token())) {
                 return lose("it was taken over by " + stored.get().describe() + " (token " + stored.get().token() + ")");
             }
-            LeaseRecord renewed = new LeaseRecord(name, holderId, host, pid, record.token(), record.acquired(), now, now.plus(ttl));
+            LeaseRecord renewed = new LeaseRecord(name, holderId, host, pid, processStart, record.token(), record.acquired(), now, now.plus(ttl));
             write(renewed);
             Instant written = clock.instant();
             if (!written.isBefore(record.expires())) {

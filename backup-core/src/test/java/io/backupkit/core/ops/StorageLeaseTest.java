@@ -136,7 +136,7 @@ class StorageLeaseTest {
     void aHolderOverwrittenInTheRaceWindowNoticesAtItsNextRenewal() throws Exception {
         StorageLease.Held a = lease("a").tryAcquire().orElseThrow();
         // a contender that read "free" before a's write and stalled past the settle delay writes now
-        LeaseRecord stale = new LeaseRecord("backup", "slow", "h", 1, 1, clock.instant(), clock.instant(), clock.instant().plus(TTL));
+        LeaseRecord stale = new LeaseRecord("backup", "slow", "h", 1, null, 1, clock.instant(), clock.instant(), clock.instant().plus(TTL));
         storage.put("locks/backup.json", ContentSource.of(Json.mapper().writeValueAsBytes(stale)));
         clock.advance(Duration.ofSeconds(1));
         assertThat(a.renew()).isFalse();
@@ -176,7 +176,7 @@ class StorageLeaseTest {
 
     @Test
     void aContenderThatPausesBetweenReadAndWriteReadsAgainAndGivesUpIfItKeepsPausing() throws Exception {
-        LeaseRecord expired = new LeaseRecord("backup", "old", "h", 1, 7, clock.instant().minus(TTL.multipliedBy(2)),
+        LeaseRecord expired = new LeaseRecord("backup", "old", "h", 1, null, 7, clock.instant().minus(TTL.multipliedBy(2)),
                 clock.instant().minus(TTL.multipliedBy(2)), clock.instant().minus(TTL));
         storage.put("locks/backup.json", ContentSource.of(Json.mapper().writeValueAsBytes(expired)));
         FaultInjectingStorageProvider slowReads = FaultInjectingStorageProvider.wrap(storage).slowReads(Duration.ofMillis(80)).build();
