@@ -5,16 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.util.List;
+import io.backupkit.testkit.SilentTcpServer;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
@@ -29,42 +25,27 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SilentDatabaseHostTest {
     @TempDir
     Path dir;
-    ServerSocket silent;
-    final List<Socket> accepted = new CopyOnWriteArrayList<>();
+    SilentTcpServer silent;
 
     @BeforeEach
-    void listen() throws Exception {
-        silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread t = new Thread(() -> {
-            while (!silent.isClosed()) {
-                try {
-                    accepted.add(silent.accept()); // and never send a byte
-                } catch (Exception e) {
-                    return;
-                }
-            }
-        }, "silent-listener");
-        t.setDaemon(true);
-        t.start();
+    void listen() {
+        silent = SilentTcpServer.start();
     }
 
     @AfterEach
     void close() throws Exception {
         silent.close();
-        for (Socket s : accepted) {
-            s.close();
-        }
     }
 
     @ParameterizedTest
     @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // without the defaults the drivers wait for ever
     @ValueSource(strings = {"postgresql", "mariadb"})
     void aBackupFailsWithinTheConnectTimeoutAndLeavesTheLockFree(String driver) throws Exception {
-        String url = "jdbc:" + driver + "://127.0.0.1:" + silent.getLocalPort() + "/app";
+        String url = "jdbc:" + driver + "://127.0.0.1:" + silent.port() + "/app";
         long start = System.nanoTime();
         assertThatThrownBy(() -> JdbcDataSource.of(url, "u", "p", false).getConnection()).isInstanceOf(SQLException.class);
         assertThat((System.nanoTime() - start) / 1_000_000_000.0).as("seconds until the connection failed").isLessThan(20);
-        assertThat(accepted).as("the listener accepted the connection").isNotEmpty();
+        assertThat(silent.acceptedConnections()).as("the listener accepted the connection").isPositive();
 
         Path media = Files.createDirectories(dir.resolve("media"));
         Files.writeString(media.resolve("a.txt"), "a");

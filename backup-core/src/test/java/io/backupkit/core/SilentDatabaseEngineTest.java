@@ -9,20 +9,16 @@ import io.backupkit.api.BackupId;
 import io.backupkit.api.BackupType;
 import io.backupkit.api.RestoreRequest;
 import io.backupkit.storage.local.LocalStorageProvider;
+import io.backupkit.testkit.SilentTcpServer;
 import io.backupkit.testkit.db.DatabaseServers;
 import io.backupkit.testkit.db.MariaDb;
 import io.backupkit.testkit.db.Postgres15;
 import io.backupkit.testkit.db.TestDatabase;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,37 +42,22 @@ class SilentDatabaseEngineTest {
 
     @TempDir
     Path dir;
-    ServerSocket silent;
-    final List<Socket> accepted = new CopyOnWriteArrayList<>();
+    SilentTcpServer silent;
 
     @BeforeEach
-    void listen() throws Exception {
-        silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread t = new Thread(() -> {
-            while (!silent.isClosed()) {
-                try {
-                    accepted.add(silent.accept()); // and never send a byte
-                } catch (Exception e) {
-                    return;
-                }
-            }
-        }, "silent-listener");
-        t.setDaemon(true);
-        t.start();
+    void listen() {
+        silent = SilentTcpServer.start();
     }
 
     @AfterEach
     void close() throws Exception {
         silent.close();
-        for (Socket s : accepted) {
-            s.close();
-        }
     }
 
     @Test
     void postgresBackupAndRestoreFailWithinTheConnectTimeout(@Postgres15 TestDatabase real) throws Exception {
         PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl("jdbc:postgresql://127.0.0.1:" + silent.getLocalPort() + "/app");
+        ds.setUrl("jdbc:postgresql://127.0.0.1:" + silent.port() + "/app");
         ds.setUser("u");
         ds.setPassword("p");
         backupAndRestoreFailInTime(ds, real);
@@ -88,7 +69,7 @@ class SilentDatabaseEngineTest {
      */
     @Test
     void mariaDbBackupAndRestoreFailWithinTheUrlsConnectTimeout(@MariaDb TestDatabase real) throws Exception {
-        MariaDbDataSource ds = new MariaDbDataSource("jdbc:mariadb://127.0.0.1:" + silent.getLocalPort()
+        MariaDbDataSource ds = new MariaDbDataSource("jdbc:mariadb://127.0.0.1:" + silent.port()
                 + "/app?connectTimeout=" + CONNECT_TIMEOUT.toMillis());
         ds.setUser("u");
         ds.setPassword("p");
@@ -136,7 +117,7 @@ class SilentDatabaseEngineTest {
             assertThatThrownBy(() -> engine.restore(RestoreRequest.builder(backup).targetDataSource(silentDb).build()))
                     .isInstanceOf(BackupException.class);
             assertThat(seconds(start)).as("seconds until the restore failed").isLessThan(CONNECT_TIMEOUT.toSeconds() * 3);
-            assertThat(accepted).as("the listener accepted the connections").isNotEmpty();
+            assertThat(silent.acceptedConnections()).as("the listener accepted the connections").isPositive();
 
             // The lock is free: the next operation on that storage starts at once instead of failing with "locked".
             assertThat(engine.backup(BackupType.FILES).id()).isNotNull();
