@@ -77,4 +77,15 @@ public interface DatabaseDumper {
     default java.util.Optional<Boolean> committedBeforeKill(DataSource target, java.util.Map<String, String> recoveryData) {
         return java.util.Optional.empty();
     }
+    /**
+     * What the server is doing right now for this database's BackupKit sessions, as an opaque text that changes
+     * whenever the server moves on (PostgreSQL: the {@code pg_stat_progress_*} views and {@code pg_stat_activity};
+     * MariaDB: {@code information_schema.PROCESSLIST} stage and progress). The engine's no-progress watchdog counts a
+     * change of this text as progress, so a healthy {@code CREATE INDEX} that sends nothing for minutes is not taken
+     * for a hang. Empty when the engine cannot tell; then only rows and bytes moved count as progress. Must answer
+     * within a few seconds and never throw: a failure to look is an empty answer.
+     */
+    default java.util.Optional<String> serverProgress(DataSource target) {
+        return java.util.Optional.empty();
+    }
 }
