@@ -77,6 +77,7 @@ public interface DatabaseDumper {
     default java.util.Optional<Boolean> committedBeforeKill(DataSource target, java.util.Map<String, String> recoveryData) {
         return java.util.Optional.empty();
     }
+
     /**
      * What the server is doing right now for this database's BackupKit sessions, as an opaque text that changes
      * whenever the server moves on (PostgreSQL: the {@code pg_stat_progress_*} views and {@code pg_stat_activity};
