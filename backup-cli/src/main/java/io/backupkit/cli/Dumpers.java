@@ -1,8 +1,8 @@
 package io.backupkit.cli;
 
 import io.backupkit.core.BackupKit;
-import io.backupkit.jdbc.MariaDbDumpDumper;
-import io.backupkit.jdbc.PgDumpDumper;
+import io.backupkit.jdbc.mariadb.MariaDbDumpDumper;
+import io.backupkit.jdbc.postgres.PgDumpDumper;
 import java.util.Locale;
 
 /**

@@ -29,8 +29,8 @@ class JarIT {
                     "io.backupkit.storage.s3.S3StorageProviderFactory",
                     "io.backupkit.storage.gdrive.DriveStorageProviderFactory");
             assertThat(entry(jar, "META-INF/services/io.backupkit.api.spi.DatabaseDumperFactory")).contains(
-                    "io.backupkit.jdbc.SqliteDumper$Factory", "io.backupkit.jdbc.H2Dumper$Factory",
-                    "io.backupkit.jdbc.MariaDbDumper$Factory").containsPattern("io\\.backupkit\\.jdbc\\.PostgresDumper\\$?Factory");
+                    "io.backupkit.jdbc.sqlite.SqliteDumper$Factory", "io.backupkit.jdbc.h2.H2Dumper$Factory",
+                    "io.backupkit.jdbc.mariadb.MariaDbDumper$Factory").containsPattern("io\\.backupkit\\.jdbc\\.PostgresDumper\\$?Factory");
             // every line of every module's service files, merged rather than overwritten
             Path root = Path.of(System.getProperty("backupkit.repo.root", "..")).toAbsolutePath().normalize();
             try (java.util.stream.Stream<Path> files = java.nio.file.Files.find(root, 7, (p, a) -> a.isRegularFile()

@@ -14,7 +14,7 @@ import io.backupkit.api.spi.DatabaseDumper;
 import io.backupkit.api.spi.DumpContext;
 import io.backupkit.api.spi.DumpSummary;
 import io.backupkit.api.spi.RestoreContext;
-import io.backupkit.jdbc.SqliteDumper;
+import io.backupkit.jdbc.sqlite.SqliteDumper;
 import io.backupkit.testkit.InMemoryStorageProvider;
 import java.nio.file.Path;
 import java.sql.Connection;

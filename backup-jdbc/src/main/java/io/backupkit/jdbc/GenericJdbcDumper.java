@@ -3,7 +3,6 @@ package io.backupkit.jdbc;
 import io.backupkit.api.spi.DatabaseDumper;
 import io.backupkit.api.spi.DatabaseDumperFactory;
 import io.backupkit.jdbc.internal.AbstractJdbcDumper;
-import io.backupkit.jdbc.internal.GenericDialect;
 import io.backupkit.jdbc.internal.SchemaModel;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;

@@ -1,6 +1,6 @@
 /**
- * Database dumpers over JDBC: {@link io.backupkit.jdbc.PostgresDumper}, {@link io.backupkit.jdbc.MariaDbDumper}
- * (MariaDB and MySQL), {@link io.backupkit.jdbc.SqliteDumper}, {@link io.backupkit.jdbc.H2Dumper} and the
+ * Database dumpers over JDBC: {@link io.backupkit.jdbc.postgres.PostgresDumper}, {@link io.backupkit.jdbc.mariadb.MariaDbDumper}
+ * (MariaDB and MySQL), {@link io.backupkit.jdbc.sqlite.SqliteDumper}, {@link io.backupkit.jdbc.h2.H2Dumper} and the
  * {@link io.backupkit.jdbc.GenericJdbcDumper} fallback. Each has a {@link io.backupkit.api.spi.DatabaseDumperFactory}
  * registered for {@link java.util.ServiceLoader}; the engine picks the highest priority factory supporting the
  * product JDBC metadata names (the generic one has priority -100), or the one a backup's manifest names.

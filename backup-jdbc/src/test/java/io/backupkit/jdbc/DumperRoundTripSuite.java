@@ -699,7 +699,7 @@ public abstract class DumperRoundTripSuite {
         }
     }
 
-    protected static void execute(DataSource ds, String... sqls) throws SQLException {
+    public static void execute(DataSource ds, String... sqls) throws SQLException {
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             for (String sql : sqls) {
                 st.execute(sql);

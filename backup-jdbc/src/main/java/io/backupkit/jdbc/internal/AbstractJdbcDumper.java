@@ -316,7 +316,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
     }
 
     /** The columns whose values are dumped (generated columns are recomputed by the engine). */
-    protected static List<Column> dumpedColumns(Table t) {
+    public static List<Column> dumpedColumns(Table t) {
         return t.columns().stream().filter(c -> !c.isGenerated()).toList();
     }
 
@@ -390,14 +390,14 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
         UPSERT
     }
 
-    protected record TablePlan(Table backup, Table target, Table existing, Manifest.TableEntry entry, long rowsBefore) {
+    public record TablePlan(Table backup, Table target, Table existing, Manifest.TableEntry entry, long rowsBefore) {
         public String targetName() {
             return target.qualifiedName();
         }
     }
 
     /** Everything decided before the target is touched. */
-    protected record RestorePlan(SchemaModel model, List<TablePlan> tables, List<Sequence> sequences,
+    public record RestorePlan(SchemaModel model, List<TablePlan> tables, List<Sequence> sequences,
                                  List<SchemaModel.View> views, RestoreMode mode) {
     }
 
@@ -808,7 +808,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
     }
 
     /** Runs after rows, keys, foreign keys and views, before the counters are set (post-data objects). */
-    protected void afterLoad(Connection c, RestorePlan plan) throws SQLException {
+    public void afterLoad(Connection c, RestorePlan plan) throws SQLException {
     }
 
     /** The order the tables' keys and indexes are built in; the plan's by default. */
@@ -875,7 +875,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
      * The table with only the foreign keys whose referenced table is restored too or already exists in the target;
      * a selective restore into a database without the parent table skips (and logs) the others.
      */
-    Table withResolvableForeignKeys(Connection c, Table t, RestorePlan plan) throws SQLException {
+    public Table withResolvableForeignKeys(Connection c, Table t, RestorePlan plan) throws SQLException {
         List<SchemaModel.ForeignKey> keep = new ArrayList<>();
         for (SchemaModel.ForeignKey fk : t.foreignKeys()) {
             boolean restored = plan.tables().stream().anyMatch(tp -> tp.target().schema().equals(fk.referencedSchema())
@@ -910,7 +910,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
      * REPLACE: drops the backup's views, the target tables being replaced (last table first) and the backup's
      * sequences, and recreates the standalone sequences; the tables are created (or moved in) next.
      */
-    void dropReplacedObjects(Connection c, RestorePlan plan) throws SQLException {
+    public void dropReplacedObjects(Connection c, RestorePlan plan) throws SQLException {
         for (SchemaModel.View v : plan.views()) {
             JdbcSupport.execute(c, dialect.dropView(v));
         }
@@ -931,7 +931,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
         }
     }
 
-    void createSchemas(Connection c, List<TablePlan> tables) throws SQLException {
+    public void createSchemas(Connection c, List<TablePlan> tables) throws SQLException {
         for (String schema : tables.stream().map(tp -> tp.target().schema()).distinct().toList()) {
             JdbcSupport.execute(c, dialect.createSchemaIfMissing(schema));
         }
@@ -1093,7 +1093,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
         }
     }
 
-    protected static RestoreException rowFailure(TablePlan tp, long row, String key, Exception e) {
+    public static RestoreException rowFailure(TablePlan tp, long row, String key, Exception e) {
         return new RestoreException("restoring table " + tp.targetName() + " failed at row " + row
                 + (key.isEmpty() ? "" : " with key " + key) + ": " + e.getMessage(), e);
     }

@@ -5,7 +5,7 @@ import io.backupkit.api.spi.DatabaseDumper;
 import io.backupkit.api.spi.DumpContext;
 import io.backupkit.api.spi.DumpSummary;
 import io.backupkit.api.spi.RestoreContext;
-import io.backupkit.jdbc.SqliteDumper;
+import io.backupkit.jdbc.sqlite.SqliteDumper;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;

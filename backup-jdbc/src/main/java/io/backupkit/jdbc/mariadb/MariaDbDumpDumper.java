@@ -1,0 +1,362 @@
+package io.backupkit.jdbc.mariadb;
+
+import io.backupkit.api.ConfigurationException;
+import io.backupkit.api.DumpException;
+import io.backupkit.api.ErrorCode;
+import io.backupkit.api.Manifest;
+import io.backupkit.api.RestoreException;
+import io.backupkit.api.RestoreMode;
+import io.backupkit.api.RestoreResult.TableChange;
+import io.backupkit.api.TableSelection;
+import io.backupkit.api.UnsupportedBackupException;
+import io.backupkit.api.spi.DatabaseDumper;
+import io.backupkit.api.spi.DumpContext;
+import io.backupkit.api.spi.DumpSummary;
+import io.backupkit.api.spi.RestoreContext;
+import io.backupkit.jdbc.internal.JdbcSupport;
+import io.backupkit.jdbc.internal.NativeTool;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/**
+ * MariaDB / MySQL through their own tools: {@code mariadb-dump --single-transaction} (routines, triggers and
+ * events included) streams SQL into one backup object; the {@code mariadb} client replays it into the target
+ * database. Falls back to {@code mysqldump} / {@code mysql} when the MariaDB names are not installed.
+ *
+ * <p>The password goes through a 0600 option file ({@code --defaults-extra-file}) deleted afterwards, never the
+ * command line or {@code MYSQL_PWD}; stdout and stderr are read concurrently; a non-zero exit fails with the tail of
+ * stderr; a timeout kills a hanging tool. Row counts in the manifest are taken in a consistent snapshot just before
+ * the tool runs. MySQL DDL is not transactional, so a failed restore can leave tables partly restored: the engine's
+ * safety backup is the way back. REPLACE only.
+ */
+public final class MariaDbDumpDumper implements DatabaseDumper {
+    /** The dumper's name, recorded in manifests. */
+    public static final String NAME = "mariadb-dump";
+    static final String OBJECT = "mariadb-dump.sql";
+    private static final Pattern URL = Pattern.compile("^jdbc:(?:mariadb|mysql)://([^/:?,]+|\\[[^]]+])(?::(\\d+))?"
+            + "/([^?;]*).*$");
+
+    private final Path binDirectory;
+    private final String password;
+    private final Duration timeout;
+
+    private MariaDbDumpDumper(Builder b) {
+        this.binDirectory = b.binDirectory;
+        this.password = b.password;
+        this.timeout = b.timeout;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Configures a {@link MariaDbDumpDumper}. */
+    public static final class Builder {
+        private Path binDirectory;
+        private String password = "";
+        private Duration timeout = Duration.ofHours(6);
+
+        private Builder() {
+        }
+
+        /** Where mariadb-dump and mariadb are; default: found on the PATH. */
+        public Builder binDirectory(Path directory) {
+            this.binDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /** The password of the DataSource's user (written to a private option file for the tools). */
+        public Builder password(String password) {
+            this.password = Objects.requireNonNull(password, "password");
+            return this;
+        }
+
+        /** How long one tool may run before it is killed (default 6 hours). */
+        public Builder timeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        public MariaDbDumpDumper build() {
+            return new MariaDbDumpDumper(this);
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** Whether the dump tool can be found. */
+    public boolean isInstalled() {
+        return tool("mariadb-dump", "mysqldump").isPresent();
+    }
+
+    private record Target(String host, int port, String database, String user) {
+    }
+
+    private static Target target(Connection c) throws SQLException {
+        Matcher m = URL.matcher(c.getMetaData().getURL());
+        if (!m.matches() || m.group(3).isEmpty()) {
+            throw new ConfigurationException("mariadb-dump needs a jdbc:mariadb://host[:port]/database URL, not "
+                    + JdbcSupport.redactUrl(c.getMetaData().getURL()));
+        }
+        String user = c.getMetaData().getUserName();
+        int at = user == null ? -1 : user.indexOf('@');
+        return new Target(m.group(1), m.group(2) == null ? 3306 : Integer.parseInt(m.group(2)), m.group(3),
+                at < 0 ? user : user.substring(0, at));
+    }
+
+    /** The option file: {@code [client]} with user, password, host, port; values quoted and escaped. */
+    private Path optionFile(Target t) throws IOException {
+        return NativeTool.secretFile("my", "[client]\nuser=" + quote(t.user()) + "\npassword=" + quote(password)
+                + "\nhost=" + quote(t.host()) + "\nport=" + t.port() + "\nprotocol=TCP\n");
+    }
+
+    private static String quote(String value) {
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    @Override
+    public DumpSummary dump(DumpContext ctx) {
+        String dumpTool = tool("mariadb-dump", "mysqldump").orElseThrow(() -> new ConfigurationException(
+                "mariadb-dump is not installed: install the Debian package 'mariadb-client' or configure its"
+                        + " directory"));
+        try (Connection c = JdbcSupport.connect(ctx.dataSource(), "source")) {
+            Target target = target(c);
+            List<Manifest.TableEntry> tables = countTables(c, target.database(), ctx.tables());
+            Path options = optionFile(target);
+            List<String> args = new ArrayList<>(List.of(dumpTool, "--defaults-extra-file=" + options,
+                    "--single-transaction", "--routines", "--triggers", "--events", "--hex-blob",
+                    "--default-character-set=utf8mb4", "--skip-lock-tables", target.database()));
+            if (!ctx.tables().isAll()) {
+                tables.forEach(t -> args.add(t.name()));
+            }
+            try (OutputStream out = ctx.createObject(OBJECT, Manifest.ObjectKind.DATABASE_DUMP)) {
+                NativeTool.run(args, Map.of(), null, out, timeout, ErrorCode.DUMP);
+            } finally {
+                Files.deleteIfExists(options);
+            }
+            String path = ctx.objectPath(OBJECT);
+            List<Manifest.TableEntry> entries = tables.stream()
+                    .map(t -> new Manifest.TableEntry(t.schema(), t.name(), t.rows(), List.of(path))).toList();
+            entries.forEach(e -> ctx.addRows(e.rows()));
+            Map<String, String> metadata = new LinkedHashMap<>();
+            metadata.put("object", path);
+            metadata.put("format", "mariadb-dump sql");
+            return new DumpSummary(c.getMetaData().getDatabaseProductName() + " "
+                    + c.getMetaData().getDatabaseProductVersion(), JdbcSupport.redactUrl(c.getMetaData().getURL()),
+                    entries, metadata, List.of("row counts were taken in a snapshot just before mariadb-dump ran"));
+        } catch (SQLException e) {
+            throw new DumpException("reading the database for mariadb-dump failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new DumpException("writing the mariadb-dump output failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<Manifest.TableEntry> countTables(Connection c, String database, TableSelection selection)
+            throws SQLException {
+        List<String> all = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT table_name FROM information_schema.tables"
+                + " WHERE table_schema = ? AND table_type = 'BASE TABLE' ORDER BY table_name")) {
+            ps.setString(1, database);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    all.add(rs.getString(1));
+                }
+            }
+        }
+        for (String include : selection.exactIncludes()) {
+            if (all.stream().noneMatch(t -> TableSelection.matchesOne(include, database, t))) {
+                throw new ConfigurationException("no table named " + include + " in the database");
+            }
+        }
+        List<Manifest.TableEntry> out = new ArrayList<>();
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            st.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+            for (String t : all) {
+                if (selection.matches(database, t)) {
+                    try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM `" + t.replace("`", "``") + "`")) {
+                        rs.next();
+                        out.add(new Manifest.TableEntry(database, t, rs.getLong(1), List.of()));
+                    }
+                }
+            }
+        } finally {
+            c.rollback();
+            c.setAutoCommit(true);
+        }
+        return out;
+    }
+
+    @Override
+    public List<TableChange> preview(RestoreContext ctx) {
+        check(ctx);
+        try (Connection c = JdbcSupport.connect(ctx.dataSource(), "target")) {
+            Target target = target(c);
+            List<TableChange> out = new ArrayList<>();
+            for (Manifest.TableEntry t : ctx.database().tables()) {
+                out.add(new TableChange(target.database() + "." + t.name(), rowsOrMissing(c, t.name()), t.rows()));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new RestoreException("checking the target database failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<TableChange> restore(RestoreContext ctx) {
+        check(ctx);
+        String client = tool("mariadb", "mysql").orElseThrow(() -> new ConfigurationException(
+                "the mariadb client is not installed: install the Debian package 'mariadb-client'. Nothing was"
+                        + " changed."));
+        String path = Optional.ofNullable(ctx.database().metadata().get("object"))
+                .orElseThrow(() -> new UnsupportedBackupException("the backup names no mariadb-dump object"));
+        try (Connection c = JdbcSupport.connect(ctx.dataSource(), "target")) {
+            Target target = target(c);
+            Map<String, Long> before = new LinkedHashMap<>();
+            for (Manifest.TableEntry t : ctx.database().tables()) {
+                before.put(t.name(), rowsOrMissing(c, t.name()));
+            }
+            Path options = optionFile(target);
+            try (InputStream in = ctx.openObject(path)) {
+                NativeTool.run(List.of(client, "--defaults-extra-file=" + options, "--binary-mode",
+                        "--default-character-set=utf8mb4", "--database=" + target.database()), Map.of(), in, null,
+                        timeout, ErrorCode.RESTORE);
+            } finally {
+                Files.deleteIfExists(options);
+            }
+            List<TableChange> out = new ArrayList<>();
+            for (Manifest.TableEntry t : ctx.database().tables()) {
+                long after = rowsOrMissing(c, t.name());
+                out.add(new TableChange(target.database() + "." + t.name(), before.get(t.name()), after));
+                ctx.addRows(after);
+                ctx.tableDone(t.name());
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new RestoreException("checking the target database failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new RestoreException("reading the mariadb-dump object failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** MySQL DDL commits implicitly: a failed restore can leave tables changed (the safety backup undoes it). */
+    public boolean restoresAtomically(DataSource target) {
+        return false;
+    }
+
+    /** Drops the tables ({@code database.table} or {@code table}) of the target's database that exist. */
+    public void dropTables(DataSource target, List<String> qualifiedNames) {
+        if (qualifiedNames.isEmpty()) {
+            return;
+        }
+        try (Connection c = JdbcSupport.connect(target, "target"); Statement st = c.createStatement()) {
+            st.execute("SET SESSION FOREIGN_KEY_CHECKS = 0");
+            List<String> quoted = new ArrayList<>();
+            for (String name : qualifiedNames) {
+                String table = name.contains(".") ? name.substring(name.indexOf('.') + 1) : name;
+                quoted.add("`" + table.replace("`", "``") + "`");
+            }
+            st.execute("DROP TABLE IF EXISTS " + String.join(", ", quoted));
+        } catch (SQLException e) {
+            throw new RestoreException("dropping tables " + qualifiedNames + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void check(RestoreContext ctx) {
+        if (ctx.mode() != RestoreMode.REPLACE) {
+            throw new UnsupportedBackupException("a mariadb-dump backup restores with REPLACE only; nothing was"
+                    + " changed");
+        }
+        if (!ctx.tables().isAll()) {
+            throw new UnsupportedBackupException("a mariadb-dump backup restores whole; select tables when backing"
+                    + " up instead. Nothing was changed.");
+        }
+    }
+
+    private static long rowsOrMissing(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM information_schema.tables"
+                + " WHERE table_schema = DATABASE() AND table_name = ?")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) == 0) {
+                    return -1;
+                }
+            }
+        }
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM `" + table.replace("`", "``") + "`")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private Optional<String> tool(String... names) {
+        List<Path> dirs = new ArrayList<>();
+        if (binDirectory != null) {
+            dirs.add(binDirectory);
+        } else {
+            for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+                if (!dir.isEmpty()) {
+                    dirs.add(Path.of(dir));
+                }
+            }
+        }
+        for (String name : names) {
+            for (Path dir : dirs) {
+                if (Files.isExecutable(dir.resolve(name))) {
+                    return Optional.of(dir.resolve(name).toString());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Registered in {@code META-INF/services/io.backupkit.api.spi.DatabaseDumperFactory} so that a backup whose
+     * manifest names this dumper restores without configuring it; never chosen for a new backup from the database's
+     * metadata ({@link #supports} is false): a backup uses it only when it is configured. Created this way it has
+     * no password (only trust or peer authentication gets in); configure a {@link MariaDbDumpDumper} with
+     * {@link Builder#password(String)} (e.g. {@code BackupKit.Builder.restoreDumper}) to give it one.
+     */
+    public static final class Factory implements io.backupkit.api.spi.DatabaseDumperFactory {
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public boolean supports(String databaseProductName) {
+            return false;
+        }
+
+        @Override
+        public DatabaseDumper create() {
+            return builder().build();
+        }
+    }
+}

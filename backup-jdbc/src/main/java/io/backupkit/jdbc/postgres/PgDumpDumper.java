@@ -1,0 +1,376 @@
+package io.backupkit.jdbc.postgres;
+
+import io.backupkit.api.ConfigurationException;
+import io.backupkit.api.DumpException;
+import io.backupkit.api.ErrorCode;
+import io.backupkit.api.Manifest;
+import io.backupkit.api.RestoreException;
+import io.backupkit.api.RestoreMode;
+import io.backupkit.api.RestoreResult.TableChange;
+import io.backupkit.api.TableSelection;
+import io.backupkit.api.UnsupportedBackupException;
+import io.backupkit.api.spi.DatabaseDumper;
+import io.backupkit.api.spi.DumpContext;
+import io.backupkit.api.spi.DumpSummary;
+import io.backupkit.api.spi.RestoreContext;
+import io.backupkit.jdbc.internal.JdbcSupport;
+import io.backupkit.jdbc.internal.NativeTool;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/**
+ * PostgreSQL through its own tools, for full fidelity (functions, triggers, grants... everything pg_dump knows):
+ * {@code pg_dump -Fc} streams into one backup object, {@code pg_restore --single-transaction} reads it back. Used
+ * when configured and the tools are installed. The rows per table in the manifest are counted in the very snapshot
+ * pg_dump reads ({@code --snapshot}).
+ *
+ * <p>The password goes through a 0600 {@code PGPASSFILE} deleted afterwards, never the command line or
+ * {@code PGPASSWORD}; the tools' stdout and stderr are read concurrently; a non-zero exit code fails with the tail of
+ * stderr; a timeout kills a tool that hangs. Host, port, database and user come from the {@link DataSource}'s
+ * connection. Restore supports REPLACE of the whole backup (or of the included tables) into a database of the same
+ * schema names.
+ */
+public final class PgDumpDumper implements DatabaseDumper {
+    /** The dumper's name, recorded in manifests. */
+    public static final String NAME = "pg_dump";
+    static final String OBJECT = "pg_dump.custom";
+    private static final Pattern URL = Pattern.compile("^jdbc:postgresql://([^/:?]+|\\[[^]]+])(?::(\\d+))?/([^?]*).*$");
+
+    private final Path binDirectory;
+    private final String password;
+    private final Duration timeout;
+
+    private PgDumpDumper(Builder b) {
+        this.binDirectory = b.binDirectory;
+        this.password = b.password;
+        this.timeout = b.timeout;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Configures a {@link PgDumpDumper}. */
+    public static final class Builder {
+        private Path binDirectory;
+        private String password = "";
+        private Duration timeout = Duration.ofHours(6);
+
+        private Builder() {
+        }
+
+        /** Where pg_dump and pg_restore are; default: found on the PATH. */
+        public Builder binDirectory(Path directory) {
+            this.binDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /** The password of the DataSource's user (written to a private password file for the tools). */
+        public Builder password(String password) {
+            this.password = Objects.requireNonNull(password, "password");
+            return this;
+        }
+
+        /** How long one tool may run before it is killed (default 6 hours). */
+        public Builder timeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        public PgDumpDumper build() {
+            return new PgDumpDumper(this);
+        }
+    }
+
+    /** Whether pg_dump can be found (in the configured directory or on the PATH). */
+    public boolean isInstalled() {
+        return Files.isExecutable(Path.of(tool("pg_dump"))) || binDirectory == null && onPath("pg_dump");
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    private record Target(String host, int port, String database, String user) {
+    }
+
+    private static Target target(Connection c) throws SQLException {
+        Matcher m = URL.matcher(c.getMetaData().getURL());
+        if (!m.matches()) {
+            throw new ConfigurationException("pg_dump needs a jdbc:postgresql://host[:port]/database URL, not "
+                    + JdbcSupport.redactUrl(c.getMetaData().getURL()));
+        }
+        return new Target(m.group(1), m.group(2) == null ? 5432 : Integer.parseInt(m.group(2)), m.group(3),
+                c.getMetaData().getUserName());
+    }
+
+    /** One PGPASSFILE line: {@code host:port:database:user:password}, with {@code :} and {@code \} escaped. */
+    private String passfileLine(Target t) {
+        return String.join(":", esc(t.host()), Integer.toString(t.port()), esc(t.database()), esc(t.user()),
+                esc(password)) + "\n";
+    }
+
+    private static String esc(String s) {
+        return s.replace("\\", "\\\\").replace(":", "\\:");
+    }
+
+    private List<String> connectionArgs(Target t) {
+        return List.of("--no-password", "--host=" + t.host(), "--port=" + t.port(), "--username=" + t.user(),
+                "--dbname=" + t.database());
+    }
+
+    @Override
+    public DumpSummary dump(DumpContext ctx) {
+        if (!isInstalled()) {
+            throw new ConfigurationException("pg_dump is not installed: install the PostgreSQL client tools (Debian:"
+                    + " postgresql-client) or configure their directory");
+        }
+        try (Connection c = JdbcSupport.connect(ctx.dataSource(), "source")) {
+            PostgresDialect.INSTANCE.beginSnapshot(c);
+            String snapshot = single(c, "SELECT pg_export_snapshot()");
+            Target target = target(c);
+            List<Manifest.TableEntry> tables = countTables(c, ctx.tables());
+            List<String> args = new ArrayList<>(List.of(tool("pg_dump"), "--format=custom", "--snapshot=" + snapshot));
+            args.addAll(connectionArgs(target));
+            if (!ctx.tables().isAll()) {
+                for (Manifest.TableEntry t : tables) {
+                    args.add("--table=" + PostgresDialect.INSTANCE.qualify(t.schema(), t.name()));
+                }
+                if (tables.isEmpty()) {
+                    throw new ConfigurationException("the table selection matches no table");
+                }
+            }
+            Path passfile = NativeTool.secretFile("pgpass", passfileLine(target));
+            try (OutputStream out = ctx.createObject(OBJECT, Manifest.ObjectKind.DATABASE_DUMP)) {
+                NativeTool.run(args, Map.of("PGPASSFILE", passfile.toString()), null, out, timeout, ErrorCode.DUMP);
+            } finally {
+                Files.deleteIfExists(passfile);
+            }
+            String path = ctx.objectPath(OBJECT);
+            List<Manifest.TableEntry> entries = tables.stream()
+                    .map(t -> new Manifest.TableEntry(t.schema(), t.name(), t.rows(), List.of(path))).toList();
+            entries.forEach(e -> ctx.addRows(e.rows()));
+            Map<String, String> metadata = new LinkedHashMap<>();
+            metadata.put("object", path);
+            metadata.put("format", "pg_dump custom");
+            metadata.put("serverVersionNum", single(c, "SHOW server_version_num"));
+            c.rollback();
+            return new DumpSummary("PostgreSQL " + c.getMetaData().getDatabaseProductVersion(),
+                    JdbcSupport.redactUrl(c.getMetaData().getURL()), entries, metadata, List.of());
+        } catch (SQLException e) {
+            throw new DumpException("reading the database for pg_dump failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new DumpException("writing the pg_dump output failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The selected tables with their row counts, in the dump's snapshot; exact includes must match. */
+    private static List<Manifest.TableEntry> countTables(Connection c, TableSelection selection) throws SQLException {
+        List<Manifest.TableEntry> out = new ArrayList<>();
+        List<String[]> all = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+                        + " AND n.nspname !~ '^pg_' ORDER BY 1, 2")) {
+            while (rs.next()) {
+                all.add(new String[]{rs.getString(1), rs.getString(2)});
+            }
+        }
+        for (String include : selection.exactIncludes()) {
+            if (all.stream().noneMatch(t -> TableSelection.matchesOne(include, t[0], t[1]))) {
+                throw new ConfigurationException("no table named " + include + " in the database");
+            }
+        }
+        for (String[] t : all) {
+            if (selection.matches(t[0], t[1])) {
+                out.add(new Manifest.TableEntry(t[0], t[1], Long.parseLong(single(c, "SELECT count(*) FROM "
+                        + PostgresDialect.INSTANCE.qualify(t[0], t[1]))), List.of()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<TableChange> preview(RestoreContext ctx) {
+        check(ctx);
+        try (Connection c = JdbcSupport.connect(ctx.dataSource(), "target")) {
+            List<TableChange> out = new ArrayList<>();
+            for (Manifest.TableEntry t : selected(ctx)) {
+                out.add(new TableChange(t.qualifiedName(), rowsOrMissing(c, t), t.rows()));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new RestoreException("checking the target database failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<TableChange> restore(RestoreContext ctx) {
+        check(ctx);
+        String path = Optional.ofNullable(ctx.database().metadata().get("object"))
+                .orElseThrow(() -> new UnsupportedBackupException("the backup names no pg_dump object"));
+        try (Connection c = JdbcSupport.connect(ctx.dataSource(), "target")) {
+            List<Manifest.TableEntry> tables = selected(ctx);
+            Map<Manifest.TableEntry, Long> before = new LinkedHashMap<>();
+            for (Manifest.TableEntry t : tables) {
+                before.put(t, rowsOrMissing(c, t));
+            }
+            Target target = target(c);
+            List<String> args = new ArrayList<>(List.of(tool("pg_restore"), "--single-transaction",
+                    "--exit-on-error", "--clean", "--if-exists", "--no-owner"));
+            args.addAll(connectionArgs(target));
+            if (!ctx.tables().isAll()) {
+                for (Manifest.TableEntry t : tables) {
+                    args.add("--table=" + t.name());
+                }
+            }
+            Path passfile = NativeTool.secretFile("pgpass", passfileLine(target));
+            try (InputStream in = ctx.openObject(path)) {
+                NativeTool.run(args, Map.of("PGPASSFILE", passfile.toString()), in, null, timeout,
+                        ErrorCode.RESTORE);
+            } finally {
+                Files.deleteIfExists(passfile);
+            }
+            List<TableChange> out = new ArrayList<>();
+            for (Manifest.TableEntry t : tables) {
+                long after = rowsOrMissing(c, t);
+                if (after != t.rows()) {
+                    throw new RestoreException("table " + t.qualifiedName() + " has " + after + " rows after"
+                            + " pg_restore but the backup recorded " + t.rows());
+                }
+                out.add(new TableChange(t.qualifiedName(), before.get(t), after));
+                ctx.addRows(after);
+                ctx.tableDone(t.qualifiedName());
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new RestoreException("checking the target database failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new RestoreException("reading the pg_dump object failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void check(RestoreContext ctx) {
+        if (ctx.mode() != RestoreMode.REPLACE) {
+            throw new UnsupportedBackupException("a pg_dump backup restores with REPLACE only (pg_restore --clean);"
+                    + " restore a COPY backup (PostgresDumper) for " + ctx.mode() + ". Nothing was changed.");
+        }
+        if (ctx.schemaMapping().entrySet().stream().anyMatch(e -> !e.getKey().equals(e.getValue()))) {
+            throw new UnsupportedBackupException("a pg_dump backup cannot be restored under other schema names;"
+                    + " use a COPY backup (PostgresDumper) for schema remapping. Nothing was changed.");
+        }
+        if (!isInstalled() || !Files.isExecutable(Path.of(tool("pg_restore"))) && binDirectory != null) {
+            throw new ConfigurationException("pg_restore is not installed: install the PostgreSQL client tools"
+                    + " (Debian: postgresql-client) or configure their directory. Nothing was changed.");
+        }
+    }
+
+    /** pg_restore runs with --single-transaction: when it fails, the target is as it was. */
+    public boolean restoresAtomically(DataSource target) {
+        return true;
+    }
+
+    /** Drops the tables ({@code schema.table}) that exist, in one statement. */
+    public void dropTables(DataSource target, List<String> qualifiedNames) {
+        PostgresSupport.dropTables(target, qualifiedNames);
+    }
+
+    private static List<Manifest.TableEntry> selected(RestoreContext ctx) {
+        TableSelection sel = ctx.tables();
+        for (String include : sel.exactIncludes()) {
+            if (ctx.database().tables().stream().noneMatch(t -> TableSelection.matchesOne(include, t.schema(),
+                    t.name()))) {
+                throw new ConfigurationException("the backup has no table named " + include);
+            }
+        }
+        return ctx.database().tables().stream().filter(t -> sel.matches(t.schema(), t.name())).toList();
+    }
+
+    private static long rowsOrMissing(Connection c, Manifest.TableEntry t) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, PostgresDialect.INSTANCE.qualify(t.schema(), t.name()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    return -1;
+                }
+            }
+        }
+        return Long.parseLong(single(c, "SELECT count(*) FROM " + PostgresDialect.INSTANCE.qualify(t.schema(),
+                t.name())));
+    }
+
+    private static String single(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private String tool(String name) {
+        if (binDirectory != null) {
+            return binDirectory.resolve(name).toString();
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
+                return Path.of(dir, name).toString();
+            }
+        }
+        return name;
+    }
+
+    private static boolean onPath(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Registered in {@code META-INF/services/io.backupkit.api.spi.DatabaseDumperFactory} so that a backup whose
+     * manifest names this dumper restores without configuring it; never chosen for a new backup from the database's
+     * metadata ({@link #supports} is false): a backup uses it only when it is configured. Created this way it has
+     * no password (only trust or peer authentication gets in); configure a {@link PgDumpDumper} with
+     * {@link Builder#password(String)} (e.g. {@code BackupKit.Builder.restoreDumper}) to give it one.
+     */
+    public static final class Factory implements io.backupkit.api.spi.DatabaseDumperFactory {
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public boolean supports(String databaseProductName) {
+            return false;
+        }
+
+        @Override
+        public DatabaseDumper create() {
+            return builder().build();
+        }
+    }
+}
