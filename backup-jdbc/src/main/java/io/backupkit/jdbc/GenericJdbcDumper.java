@@ -1,7 +1,5 @@
 package io.backupkit.jdbc;
 
-import io.backupkit.api.spi.DatabaseDumper;
-import io.backupkit.api.spi.DatabaseDumperFactory;
 import io.backupkit.jdbc.internal.AbstractJdbcDumper;
 import io.backupkit.jdbc.internal.SchemaModel;
 import java.sql.Connection;
@@ -36,12 +34,7 @@ public final class GenericJdbcDumper extends AbstractJdbcDumper {
     }
 
     public GenericJdbcDumper(JdbcDumperOptions options) {
-        super(new GenericDialect(), options);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, new GenericDialect(), options);
     }
 
     @Override
@@ -72,25 +65,9 @@ public final class GenericJdbcDumper extends AbstractJdbcDumper {
     }
 
     /** Registered in {@code META-INF/services/io.backupkit.api.spi.DatabaseDumperFactory}; supports any product. */
-    public static final class Factory implements DatabaseDumperFactory {
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public boolean supports(String databaseProductName) {
-            return true;
-        }
-
-        @Override
-        public int priority() {
-            return -100;
-        }
-
-        @Override
-        public DatabaseDumper create() {
-            return new GenericJdbcDumper();
+    public static final class Factory extends DumperFactory {
+        public Factory() {
+            super(NAME, product -> true, -100, GenericJdbcDumper::new);
         }
     }
 }

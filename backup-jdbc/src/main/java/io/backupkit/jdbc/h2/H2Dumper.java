@@ -1,8 +1,7 @@
 package io.backupkit.jdbc.h2;
 
+import io.backupkit.jdbc.DumperFactory;
 import io.backupkit.jdbc.JdbcDumperOptions;
-import io.backupkit.api.spi.DatabaseDumper;
-import io.backupkit.api.spi.DatabaseDumperFactory;
 import io.backupkit.jdbc.internal.AbstractJdbcDumper;
 
 /**
@@ -18,34 +17,13 @@ public final class H2Dumper extends AbstractJdbcDumper {
     }
 
     public H2Dumper(JdbcDumperOptions options) {
-        super(new H2Dialect(), options);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    protected boolean sameFamily(String backupProduct, String targetProduct) {
-        return backupProduct.equalsIgnoreCase(targetProduct);
+        super(NAME, new H2Dialect(), options);
     }
 
     /** Registered in {@code META-INF/services/io.backupkit.api.spi.DatabaseDumperFactory}. */
-    public static final class Factory implements DatabaseDumperFactory {
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public boolean supports(String p) {
-            return "H2".equalsIgnoreCase(p);
-        }
-
-        @Override
-        public DatabaseDumper create() {
-            return new H2Dumper();
+    public static final class Factory extends DumperFactory {
+        public Factory() {
+            super(NAME, "H2"::equalsIgnoreCase, 0, H2Dumper::new);
         }
     }
 }

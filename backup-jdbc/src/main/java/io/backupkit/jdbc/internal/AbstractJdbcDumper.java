@@ -77,12 +77,20 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
     /** Data format of {@link RowWriter} files. */
     public static final String ROWS_FORMAT = "bkrows-1";
 
+    private final String name;
     protected final Dialect dialect;
     protected final JdbcDumperOptions options;
 
-    protected AbstractJdbcDumper(Dialect dialect, JdbcDumperOptions options) {
+    /** @param name the dumper's {@link #name()}, as manifests record it and restore looks it up */
+    protected AbstractJdbcDumper(String name, Dialect dialect, JdbcDumperOptions options) {
+        this.name = Objects.requireNonNull(name, "name");
         this.dialect = Objects.requireNonNull(dialect, "dialect");
         this.options = Objects.requireNonNull(options, "options");
+    }
+
+    @Override
+    public final String name() {
+        return name;
     }
 
     public Dialect dialect() {

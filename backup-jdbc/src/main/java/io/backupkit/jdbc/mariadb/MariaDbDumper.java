@@ -1,8 +1,7 @@
 package io.backupkit.jdbc.mariadb;
 
+import io.backupkit.jdbc.DumperFactory;
 import io.backupkit.jdbc.JdbcDumperOptions;
-import io.backupkit.api.spi.DatabaseDumper;
-import io.backupkit.api.spi.DatabaseDumperFactory;
 import io.backupkit.jdbc.internal.AbstractJdbcDumper;
 import io.backupkit.api.spi.RestoreContext;
 import io.backupkit.jdbc.internal.JdbcSupport;
@@ -39,12 +38,7 @@ public final class MariaDbDumper extends AbstractJdbcDumper {
     }
 
     public MariaDbDumper(JdbcDumperOptions options) {
-        super(new MariaDbDialect(), options);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, new MariaDbDialect(), options);
     }
 
     @Override
@@ -159,20 +153,9 @@ public final class MariaDbDumper extends AbstractJdbcDumper {
     }
 
     /** Registered in {@code META-INF/services/io.backupkit.api.spi.DatabaseDumperFactory}. */
-    public static final class Factory implements DatabaseDumperFactory {
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public boolean supports(String databaseProductName) {
-            return isMySqlFamily(databaseProductName);
-        }
-
-        @Override
-        public DatabaseDumper create() {
-            return new MariaDbDumper();
+    public static final class Factory extends DumperFactory {
+        public Factory() {
+            super(NAME, MariaDbDumper::isMySqlFamily, 0, MariaDbDumper::new);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.backupkit.jdbc.postgres;
 
+import io.backupkit.jdbc.DumperFactory;
 import io.backupkit.api.ConfigurationException;
 import io.backupkit.api.DumpException;
 import io.backupkit.api.ErrorCode;
@@ -357,20 +358,9 @@ public final class PgDumpDumper implements DatabaseDumper {
      * no password (only trust or peer authentication gets in); configure a {@link PgDumpDumper} with
      * {@link Builder#password(String)} (e.g. {@code BackupKit.Builder.restoreDumper}) to give it one.
      */
-    public static final class Factory implements io.backupkit.api.spi.DatabaseDumperFactory {
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public boolean supports(String databaseProductName) {
-            return false;
-        }
-
-        @Override
-        public DatabaseDumper create() {
-            return builder().build();
+    public static final class Factory extends DumperFactory {
+        public Factory() {
+            super(NAME, NO_PRODUCT, 0, () -> builder().build());
         }
     }
 }

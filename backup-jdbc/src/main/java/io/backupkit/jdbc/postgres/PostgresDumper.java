@@ -1,10 +1,9 @@
 package io.backupkit.jdbc.postgres;
 
+import io.backupkit.jdbc.DumperFactory;
 import io.backupkit.jdbc.JdbcDumperOptions;
 import io.backupkit.api.IntegrityException;
 import io.backupkit.api.RestoreException;
-import io.backupkit.api.spi.DatabaseDumper;
-import io.backupkit.api.spi.DatabaseDumperFactory;
 import io.backupkit.api.spi.DumpContext;
 import io.backupkit.api.spi.RestoreContext;
 import io.backupkit.jdbc.internal.AbstractJdbcDumper;
@@ -70,7 +69,7 @@ public final class PostgresDumper extends AbstractJdbcDumper {
 
     private PostgresDumper(JdbcDumperOptions options, boolean binaryCopy, boolean restoreOwners,
                            boolean restorePrivileges) {
-        super(PostgresDialect.INSTANCE, options);
+        super(NAME, PostgresDialect.INSTANCE, options);
         this.support = new PostgresSupport(PostgresDialect.INSTANCE, binaryCopy);
         this.binaryCopy = binaryCopy;
         this.restoreOwners = restoreOwners;
@@ -105,11 +104,6 @@ public final class PostgresDumper extends AbstractJdbcDumper {
     /** This dumper, restoring GRANTs or not, like pg_restore's {@code --no-privileges}. */
     public PostgresDumper restorePrivileges(boolean privileges) {
         return new PostgresDumper(options, binaryCopy, restoreOwners, privileges);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override
@@ -333,26 +327,9 @@ public final class PostgresDumper extends AbstractJdbcDumper {
     }
 
     /** Registered in {@code META-INF/services/io.backupkit.api.spi.DatabaseDumperFactory}. */
-    public static final class Factory implements DatabaseDumperFactory {
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public boolean supports(String databaseProductName) {
-            return "PostgreSQL".equalsIgnoreCase(databaseProductName);
-        }
-
-        /** Above the generic JDBC fallback. */
-        @Override
-        public int priority() {
-            return 10;
-        }
-
-        @Override
-        public DatabaseDumper create() {
-            return PostgresDumper.create();
+    public static final class Factory extends DumperFactory {
+        public Factory() {
+            super(NAME, "PostgreSQL"::equalsIgnoreCase, 10, PostgresDumper::create);
         }
     }
 }

@@ -1,8 +1,7 @@
 package io.backupkit.jdbc.sqlite;
 
+import io.backupkit.jdbc.DumperFactory;
 import io.backupkit.jdbc.JdbcDumperOptions;
-import io.backupkit.api.spi.DatabaseDumper;
-import io.backupkit.api.spi.DatabaseDumperFactory;
 import io.backupkit.jdbc.internal.AbstractJdbcDumper;
 
 /**
@@ -18,34 +17,13 @@ public final class SqliteDumper extends AbstractJdbcDumper {
     }
 
     public SqliteDumper(JdbcDumperOptions options) {
-        super(new SqliteDialect(), options);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    protected boolean sameFamily(String backupProduct, String targetProduct) {
-        return backupProduct.equalsIgnoreCase(targetProduct);
+        super(NAME, new SqliteDialect(), options);
     }
 
     /** Registered in {@code META-INF/services/io.backupkit.api.spi.DatabaseDumperFactory}. */
-    public static final class Factory implements DatabaseDumperFactory {
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public boolean supports(String p) {
-            return "SQLite".equalsIgnoreCase(p);
-        }
-
-        @Override
-        public DatabaseDumper create() {
-            return new SqliteDumper();
+    public static final class Factory extends DumperFactory {
+        public Factory() {
+            super(NAME, "SQLite"::equalsIgnoreCase, 0, SqliteDumper::new);
         }
     }
 }
