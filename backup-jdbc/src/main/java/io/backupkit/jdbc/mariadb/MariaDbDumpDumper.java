@@ -2,37 +2,31 @@ package io.backupkit.jdbc.mariadb;
 
 import io.backupkit.jdbc.DumperFactory;
 import io.backupkit.api.ConfigurationException;
-import io.backupkit.api.DumpException;
-import io.backupkit.api.ErrorCode;
 import io.backupkit.api.Manifest;
 import io.backupkit.api.RestoreException;
 import io.backupkit.api.RestoreMode;
 import io.backupkit.api.RestoreResult.TableChange;
 import io.backupkit.api.TableSelection;
 import io.backupkit.api.UnsupportedBackupException;
-import io.backupkit.api.spi.DatabaseDumper;
 import io.backupkit.api.spi.DumpContext;
 import io.backupkit.api.spi.DumpSummary;
 import io.backupkit.api.spi.RestoreContext;
 import io.backupkit.jdbc.internal.JdbcSupport;
+import io.backupkit.jdbc.NativeToolBuilder;
 import io.backupkit.jdbc.internal.NativeTool;
+import io.backupkit.jdbc.internal.NativeToolDumper;
+import io.backupkit.jdbc.internal.NativeToolSettings;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -48,59 +42,29 @@ import javax.sql.DataSource;
  * the tool runs. MySQL DDL is not transactional, so a failed restore can leave tables partly restored: the engine's
  * safety backup is the way back. REPLACE only.
  */
-public final class MariaDbDumpDumper implements DatabaseDumper {
+public final class MariaDbDumpDumper extends NativeToolDumper {
     /** The dumper's name, recorded in manifests. */
     public static final String NAME = "mariadb-dump";
     static final String OBJECT = "mariadb-dump.sql";
     private static final Pattern URL = Pattern.compile("^jdbc:(?:mariadb|mysql)://([^/:?,]+|\\[[^]]+])(?::(\\d+))?"
             + "/([^?;]*).*$");
 
-    private final Path binDirectory;
-    private final String password;
-    private final Duration timeout;
-
-    private MariaDbDumpDumper(Builder b) {
-        this.binDirectory = b.binDirectory;
-        this.password = b.password;
-        this.timeout = b.timeout;
+    private MariaDbDumpDumper(NativeToolSettings tools) {
+        super(tools);
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Configures a {@link MariaDbDumpDumper}. */
-    public static final class Builder {
-        private Path binDirectory;
-        private String password = "";
-        private Duration timeout = Duration.ofHours(6);
-
+    /** Configures a {@link MariaDbDumpDumper}: where mariadb-dump and mariadb (or mysqldump and mysql) are, the password, the timeout. */
+    public static final class Builder extends NativeToolBuilder<Builder, MariaDbDumpDumper> {
         private Builder() {
         }
 
-        /** Where mariadb-dump and mariadb are; default: found on the PATH. */
-        public Builder binDirectory(Path directory) {
-            this.binDirectory = Objects.requireNonNull(directory, "directory");
-            return this;
-        }
-
-        /** The password of the DataSource's user (written to a private option file for the tools). */
-        public Builder password(String password) {
-            this.password = Objects.requireNonNull(password, "password");
-            return this;
-        }
-
-        /** How long one tool may run before it is killed (default 6 hours). */
-        public Builder timeout(Duration timeout) {
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive, was " + timeout);
-            }
-            this.timeout = timeout;
-            return this;
-        }
-
+        @Override
         public MariaDbDumpDumper build() {
-            return new MariaDbDumpDumper(this);
+            return new MariaDbDumpDumper(settings());
         }
     }
 
@@ -111,7 +75,7 @@ public final class MariaDbDumpDumper implements DatabaseDumper {
 
     /** Whether the dump tool can be found. */
     public boolean isInstalled() {
-        return tool("mariadb-dump", "mysqldump").isPresent();
+        return tools.find("mariadb-dump", "mysqldump").isPresent();
     }
 
     private record Target(String host, int port, String database, String user) {
@@ -131,8 +95,8 @@ public final class MariaDbDumpDumper implements DatabaseDumper {
 
     /** The option file: {@code [client]} with user, password, host, port; values quoted and escaped. */
     private Path optionFile(Target t) throws IOException {
-        return NativeTool.secretFile("my", "[client]\nuser=" + quote(t.user()) + "\npassword=" + quote(password)
-                + "\nhost=" + quote(t.host()) + "\nport=" + t.port() + "\nprotocol=TCP\n");
+        return NativeTool.secretFile("my", "[client]\nuser=" + quote(t.user())
+                + "\npassword=" + quote(tools.password())                + "\nhost=" + quote(t.host()) + "\nport=" + t.port() + "\nprotocol=TCP\n");
     }
 
     private static String quote(String value) {
@@ -141,7 +105,7 @@ public final class MariaDbDumpDumper implements DatabaseDumper {
 
     @Override
     public DumpSummary dump(DumpContext ctx) {
-        String dumpTool = tool("mariadb-dump", "mysqldump").orElseThrow(() -> new ConfigurationException(
+        String dumpTool = tools.find("mariadb-dump", "mysqldump").orElseThrow(() -> new ConfigurationException(
                 "mariadb-dump is not installed: install the Debian package 'mariadb-client' or configure its"
                         + " directory"));
         try (Connection c = JdbcSupport.connect(ctx.dataSource(), "source")) {
@@ -154,25 +118,12 @@ public final class MariaDbDumpDumper implements DatabaseDumper {
             if (!ctx.tables().isAll()) {
                 tables.forEach(t -> args.add(t.name()));
             }
-            try (OutputStream out = ctx.createObject(OBJECT, Manifest.ObjectKind.DATABASE_DUMP)) {
-                NativeTool.run(args, Map.of(), null, out, timeout, ErrorCode.DUMP);
-            } finally {
-                Files.deleteIfExists(options);
-            }
-            String path = ctx.objectPath(OBJECT);
-            List<Manifest.TableEntry> entries = tables.stream()
-                    .map(t -> new Manifest.TableEntry(t.schema(), t.name(), t.rows(), List.of(path))).toList();
-            entries.forEach(e -> ctx.addRows(e.rows()));
-            Map<String, String> metadata = new LinkedHashMap<>();
-            metadata.put("object", path);
-            metadata.put("format", "mariadb-dump sql");
-            return new DumpSummary(c.getMetaData().getDatabaseProductName() + " "
-                    + c.getMetaData().getDatabaseProductVersion(), JdbcSupport.redactUrl(c.getMetaData().getURL()),
-                    entries, metadata, List.of("row counts were taken in a snapshot just before mariadb-dump ran"));
-        } catch (SQLException e) {
-            throw new DumpException("reading the database for mariadb-dump failed: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new DumpException("writing the mariadb-dump output failed: " + e.getMessage(), e);
+            dumpInto(ctx, OBJECT, args, Map.of(), options);
+            return summary(ctx, c, c.getMetaData().getDatabaseProductName() + " "
+                    + c.getMetaData().getDatabaseProductVersion(), OBJECT, tables, "mariadb-dump sql", Map.of(),
+                    List.of("row counts were taken in a snapshot just before mariadb-dump ran"));
+        } catch (SQLException | IOException e) {
+            throw dumpFailed(e);
         }
     }
 
@@ -223,18 +174,17 @@ public final class MariaDbDumpDumper implements DatabaseDumper {
             }
             return out;
         } catch (SQLException e) {
-            throw new RestoreException("checking the target database failed: " + e.getMessage(), e);
+            throw restoreFailed(e);
         }
     }
 
     @Override
     public List<TableChange> restore(RestoreContext ctx) {
         check(ctx);
-        String client = tool("mariadb", "mysql").orElseThrow(() -> new ConfigurationException(
+        String client = tools.find("mariadb", "mysql").orElseThrow(() -> new ConfigurationException(
                 "the mariadb client is not installed: install the Debian package 'mariadb-client'. Nothing was"
                         + " changed."));
-        String path = Optional.ofNullable(ctx.database().metadata().get("object"))
-                .orElseThrow(() -> new UnsupportedBackupException("the backup names no mariadb-dump object"));
+        String path = objectPath(ctx);
         try (Connection c = JdbcSupport.connect(ctx.dataSource(), "target")) {
             Target target = target(c);
             Map<String, Long> before = new LinkedHashMap<>();
@@ -242,13 +192,8 @@ public final class MariaDbDumpDumper implements DatabaseDumper {
                 before.put(t.name(), rowsOrMissing(c, t.name()));
             }
             Path options = optionFile(target);
-            try (InputStream in = ctx.openObject(path)) {
-                NativeTool.run(List.of(client, "--defaults-extra-file=" + options, "--binary-mode",
-                        "--default-character-set=utf8mb4", "--database=" + target.database()), Map.of(), in, null,
-                        timeout, ErrorCode.RESTORE);
-            } finally {
-                Files.deleteIfExists(options);
-            }
+            restoreFrom(ctx, path, List.of(client, "--defaults-extra-file=" + options, "--binary-mode",
+                    "--default-character-set=utf8mb4", "--database=" + target.database()), Map.of(), options);
             List<TableChange> out = new ArrayList<>();
             for (Manifest.TableEntry t : ctx.database().tables()) {
                 long after = rowsOrMissing(c, t.name());
@@ -257,10 +202,8 @@ public final class MariaDbDumpDumper implements DatabaseDumper {
                 ctx.tableDone(t.name());
             }
             return out;
-        } catch (SQLException e) {
-            throw new RestoreException("checking the target database failed: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new RestoreException("reading the mariadb-dump object failed: " + e.getMessage(), e);
+        } catch (SQLException | IOException e) {
+            throw restoreFailed(e);
         }
     }
 
@@ -314,27 +257,6 @@ public final class MariaDbDumpDumper implements DatabaseDumper {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    private Optional<String> tool(String... names) {
-        List<Path> dirs = new ArrayList<>();
-        if (binDirectory != null) {
-            dirs.add(binDirectory);
-        } else {
-            for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-                if (!dir.isEmpty()) {
-                    dirs.add(Path.of(dir));
-                }
-            }
-        }
-        for (String name : names) {
-            for (Path dir : dirs) {
-                if (Files.isExecutable(dir.resolve(name))) {
-                    return Optional.of(dir.resolve(name).toString());
-                }
-            }
-        }
-        return Optional.empty();
     }
 
     /**

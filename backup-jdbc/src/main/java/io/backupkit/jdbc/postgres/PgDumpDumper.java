@@ -2,37 +2,31 @@ package io.backupkit.jdbc.postgres;
 
 import io.backupkit.jdbc.DumperFactory;
 import io.backupkit.api.ConfigurationException;
-import io.backupkit.api.DumpException;
-import io.backupkit.api.ErrorCode;
 import io.backupkit.api.Manifest;
 import io.backupkit.api.RestoreException;
 import io.backupkit.api.RestoreMode;
 import io.backupkit.api.RestoreResult.TableChange;
 import io.backupkit.api.TableSelection;
 import io.backupkit.api.UnsupportedBackupException;
-import io.backupkit.api.spi.DatabaseDumper;
 import io.backupkit.api.spi.DumpContext;
 import io.backupkit.api.spi.DumpSummary;
 import io.backupkit.api.spi.RestoreContext;
 import io.backupkit.jdbc.internal.JdbcSupport;
+import io.backupkit.jdbc.NativeToolBuilder;
 import io.backupkit.jdbc.internal.NativeTool;
+import io.backupkit.jdbc.internal.NativeToolDumper;
+import io.backupkit.jdbc.internal.NativeToolSettings;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -49,64 +43,34 @@ import javax.sql.DataSource;
  * connection. Restore supports REPLACE of the whole backup (or of the included tables) into a database of the same
  * schema names.
  */
-public final class PgDumpDumper implements DatabaseDumper {
+public final class PgDumpDumper extends NativeToolDumper {
     /** The dumper's name, recorded in manifests. */
     public static final String NAME = "pg_dump";
     static final String OBJECT = "pg_dump.custom";
     private static final Pattern URL = Pattern.compile("^jdbc:postgresql://([^/:?]+|\\[[^]]+])(?::(\\d+))?/([^?]*).*$");
 
-    private final Path binDirectory;
-    private final String password;
-    private final Duration timeout;
-
-    private PgDumpDumper(Builder b) {
-        this.binDirectory = b.binDirectory;
-        this.password = b.password;
-        this.timeout = b.timeout;
+    private PgDumpDumper(NativeToolSettings tools) {
+        super(tools);
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Configures a {@link PgDumpDumper}. */
-    public static final class Builder {
-        private Path binDirectory;
-        private String password = "";
-        private Duration timeout = Duration.ofHours(6);
-
+    /** Configures a {@link PgDumpDumper}: where pg_dump and pg_restore are, the password, the timeout. */
+    public static final class Builder extends NativeToolBuilder<Builder, PgDumpDumper> {
         private Builder() {
         }
 
-        /** Where pg_dump and pg_restore are; default: found on the PATH. */
-        public Builder binDirectory(Path directory) {
-            this.binDirectory = Objects.requireNonNull(directory, "directory");
-            return this;
-        }
-
-        /** The password of the DataSource's user (written to a private password file for the tools). */
-        public Builder password(String password) {
-            this.password = Objects.requireNonNull(password, "password");
-            return this;
-        }
-
-        /** How long one tool may run before it is killed (default 6 hours). */
-        public Builder timeout(Duration timeout) {
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive, was " + timeout);
-            }
-            this.timeout = timeout;
-            return this;
-        }
-
+        @Override
         public PgDumpDumper build() {
-            return new PgDumpDumper(this);
+            return new PgDumpDumper(settings());
         }
     }
 
     /** Whether pg_dump can be found (in the configured directory or on the PATH). */
     public boolean isInstalled() {
-        return Files.isExecutable(Path.of(tool("pg_dump"))) || binDirectory == null && onPath("pg_dump");
+        return tools.find("pg_dump").isPresent();
     }
 
     @Override
@@ -130,7 +94,7 @@ public final class PgDumpDumper implements DatabaseDumper {
     /** One PGPASSFILE line: {@code host:port:database:user:password}, with {@code :} and {@code \} escaped. */
     private String passfileLine(Target t) {
         return String.join(":", esc(t.host()), Integer.toString(t.port()), esc(t.database()), esc(t.user()),
-                esc(password)) + "\n";
+                esc(tools.password())) + "\n";
     }
 
     private static String esc(String s) {
@@ -144,16 +108,15 @@ public final class PgDumpDumper implements DatabaseDumper {
 
     @Override
     public DumpSummary dump(DumpContext ctx) {
-        if (!isInstalled()) {
-            throw new ConfigurationException("pg_dump is not installed: install the PostgreSQL client tools (Debian:"
-                    + " postgresql-client) or configure their directory");
-        }
+        String pgDump = tools.find("pg_dump").orElseThrow(() -> new ConfigurationException("pg_dump is not"
+                + " installed: install the PostgreSQL client tools (Debian: postgresql-client) or configure their"
+                + " directory"));
         try (Connection c = JdbcSupport.connect(ctx.dataSource(), "source")) {
             PostgresDialect.INSTANCE.beginSnapshot(c);
             String snapshot = single(c, "SELECT pg_export_snapshot()");
             Target target = target(c);
             List<Manifest.TableEntry> tables = countTables(c, ctx.tables());
-            List<String> args = new ArrayList<>(List.of(tool("pg_dump"), "--format=custom", "--snapshot=" + snapshot));
+            List<String> args = new ArrayList<>(List.of(pgDump, "--format=custom", "--snapshot=" + snapshot));
             args.addAll(connectionArgs(target));
             if (!ctx.tables().isAll()) {
                 for (Manifest.TableEntry t : tables) {
@@ -164,26 +127,13 @@ public final class PgDumpDumper implements DatabaseDumper {
                 }
             }
             Path passfile = NativeTool.secretFile("pgpass", passfileLine(target));
-            try (OutputStream out = ctx.createObject(OBJECT, Manifest.ObjectKind.DATABASE_DUMP)) {
-                NativeTool.run(args, Map.of("PGPASSFILE", passfile.toString()), null, out, timeout, ErrorCode.DUMP);
-            } finally {
-                Files.deleteIfExists(passfile);
-            }
-            String path = ctx.objectPath(OBJECT);
-            List<Manifest.TableEntry> entries = tables.stream()
-                    .map(t -> new Manifest.TableEntry(t.schema(), t.name(), t.rows(), List.of(path))).toList();
-            entries.forEach(e -> ctx.addRows(e.rows()));
-            Map<String, String> metadata = new LinkedHashMap<>();
-            metadata.put("object", path);
-            metadata.put("format", "pg_dump custom");
-            metadata.put("serverVersionNum", single(c, "SHOW server_version_num"));
+            dumpInto(ctx, OBJECT, args, Map.of("PGPASSFILE", passfile.toString()), passfile);
+            Map<String, String> version = Map.of("serverVersionNum", single(c, "SHOW server_version_num"));
             c.rollback();
-            return new DumpSummary("PostgreSQL " + c.getMetaData().getDatabaseProductVersion(),
-                    JdbcSupport.redactUrl(c.getMetaData().getURL()), entries, metadata, List.of());
-        } catch (SQLException e) {
-            throw new DumpException("reading the database for pg_dump failed: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new DumpException("writing the pg_dump output failed: " + e.getMessage(), e);
+            return summary(ctx, c, "PostgreSQL " + c.getMetaData().getDatabaseProductVersion(), OBJECT, tables,
+                    "pg_dump custom", version, List.of());
+        } catch (SQLException | IOException e) {
+            throw dumpFailed(e);
         }
     }
 
@@ -223,15 +173,14 @@ public final class PgDumpDumper implements DatabaseDumper {
             }
             return out;
         } catch (SQLException e) {
-            throw new RestoreException("checking the target database failed: " + e.getMessage(), e);
+            throw restoreFailed(e);
         }
     }
 
     @Override
     public List<TableChange> restore(RestoreContext ctx) {
-        check(ctx);
-        String path = Optional.ofNullable(ctx.database().metadata().get("object"))
-                .orElseThrow(() -> new UnsupportedBackupException("the backup names no pg_dump object"));
+        String pgRestore = check(ctx);
+        String path = objectPath(ctx);
         try (Connection c = JdbcSupport.connect(ctx.dataSource(), "target")) {
             List<Manifest.TableEntry> tables = selected(ctx);
             Map<Manifest.TableEntry, Long> before = new LinkedHashMap<>();
@@ -239,7 +188,7 @@ public final class PgDumpDumper implements DatabaseDumper {
                 before.put(t, rowsOrMissing(c, t));
             }
             Target target = target(c);
-            List<String> args = new ArrayList<>(List.of(tool("pg_restore"), "--single-transaction",
+            List<String> args = new ArrayList<>(List.of(pgRestore, "--single-transaction",
                     "--exit-on-error", "--clean", "--if-exists", "--no-owner"));
             args.addAll(connectionArgs(target));
             if (!ctx.tables().isAll()) {
@@ -248,12 +197,7 @@ public final class PgDumpDumper implements DatabaseDumper {
                 }
             }
             Path passfile = NativeTool.secretFile("pgpass", passfileLine(target));
-            try (InputStream in = ctx.openObject(path)) {
-                NativeTool.run(args, Map.of("PGPASSFILE", passfile.toString()), in, null, timeout,
-                        ErrorCode.RESTORE);
-            } finally {
-                Files.deleteIfExists(passfile);
-            }
+            restoreFrom(ctx, path, args, Map.of("PGPASSFILE", passfile.toString()), passfile);
             List<TableChange> out = new ArrayList<>();
             for (Manifest.TableEntry t : tables) {
                 long after = rowsOrMissing(c, t);
@@ -266,14 +210,13 @@ public final class PgDumpDumper implements DatabaseDumper {
                 ctx.tableDone(t.qualifiedName());
             }
             return out;
-        } catch (SQLException e) {
-            throw new RestoreException("checking the target database failed: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new RestoreException("reading the pg_dump object failed: " + e.getMessage(), e);
+        } catch (SQLException | IOException e) {
+            throw restoreFailed(e);
         }
     }
 
-    private void check(RestoreContext ctx) {
+    /** Refuses what pg_restore cannot do before anything is touched; the pg_restore to run. */
+    private String check(RestoreContext ctx) {
         if (ctx.mode() != RestoreMode.REPLACE) {
             throw new UnsupportedBackupException("a pg_dump backup restores with REPLACE only (pg_restore --clean);"
                     + " restore a COPY backup (PostgresDumper) for " + ctx.mode() + ". Nothing was changed.");
@@ -282,10 +225,9 @@ public final class PgDumpDumper implements DatabaseDumper {
             throw new UnsupportedBackupException("a pg_dump backup cannot be restored under other schema names;"
                     + " use a COPY backup (PostgresDumper) for schema remapping. Nothing was changed.");
         }
-        if (!isInstalled() || !Files.isExecutable(Path.of(tool("pg_restore"))) && binDirectory != null) {
-            throw new ConfigurationException("pg_restore is not installed: install the PostgreSQL client tools"
-                    + " (Debian: postgresql-client) or configure their directory. Nothing was changed.");
-        }
+        return tools.find("pg_restore").orElseThrow(() -> new ConfigurationException("pg_restore is not installed:"
+                + " install the PostgreSQL client tools (Debian: postgresql-client) or configure their directory."
+                + " Nothing was changed."));
     }
 
     /** pg_restore runs with --single-transaction: when it fails, the target is as it was. */
@@ -328,27 +270,6 @@ public final class PgDumpDumper implements DatabaseDumper {
             rs.next();
             return rs.getString(1);
         }
-    }
-
-    private String tool(String name) {
-        if (binDirectory != null) {
-            return binDirectory.resolve(name).toString();
-        }
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
-                return Path.of(dir, name).toString();
-            }
-        }
-        return name;
-    }
-
-    private static boolean onPath(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

@@ -1,0 +1,79 @@
+package io.backupkit.jdbc;
+
+import io.backupkit.jdbc.internal.NativeToolSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The settings every dumper that drives a database's own tools shares ({@code pg_dump}/{@code pg_restore},
+ * {@code mariadb-dump}/{@code mariadb}): where the tools are, the password they are given through a private file
+ * and how long one tool may run. Each setter checks its argument at once and may be called once.
+ *
+ * @param <B> the concrete builder, returned by every setter
+ * @param <D> the dumper it builds
+ */
+public abstract class NativeToolBuilder<B extends NativeToolBuilder<B, D>, D> {
+    /** How long one tool may run by default. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(6);
+
+    private Path binDirectory;
+    private String password;
+    private Duration timeout;
+
+    protected NativeToolBuilder() {
+    }
+
+    /** The directory holding the tools; default: each tool is looked up on the {@code PATH}. */
+    public B binDirectory(Path directory) {
+        if (directory == null) {
+            throw new IllegalArgumentException("binDirectory must not be null");
+        }
+        requireUnset(binDirectory, "binDirectory");
+        this.binDirectory = directory;
+        return self();
+    }
+
+    /**
+     * The password of the DataSource's user, written to a file only the owner can read (deleted after the tool
+     * ran), never to the command line or the environment; default: none (trust or peer authentication).
+     */
+    public B password(String password) {
+        if (password == null) {
+            throw new IllegalArgumentException("password must not be null (leave it unset for none)");
+        }
+        requireUnset(this.password, "password");
+        this.password = password;
+        return self();
+    }
+
+    /** How long one tool may run before it is killed; default 6 hours. */
+    public B timeout(Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+        }
+        requireUnset(this.timeout, "timeout");
+        this.timeout = timeout;
+        return self();
+    }
+
+    /** The dumper with these settings. */
+    public abstract D build();
+
+    /** What was set, with the defaults for the rest. */
+    protected final NativeToolSettings settings() {
+        return new NativeToolSettings(binDirectory, password == null ? "" : password,
+                timeout == null ? DEFAULT_TIMEOUT : timeout);
+    }
+
+    @SuppressWarnings("unchecked")
+    private B self() {
+        return (B) this;
+    }
+
+    private static void requireUnset(Object current, String setting) {
+        if (current != null) {
+            throw new IllegalStateException(setting + " was already set to " + (setting.equals("password") ? "a value"
+                    : current) + "; set it once");
+        }
+    }
+}
