@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Locale;
 
 /**
  * MERGE matches rows by primary key only. A backup row whose other unique key (a {@code UNIQUE} e-mail column) holds
@@ -79,20 +80,12 @@ final class MergeCollisions {
         if (plan.mode() != RestoreMode.MERGE) {
             return;
         }
-        for (TablePlan tp : plan.tables()) {
-            List<Key> keys = uniqueKeys(tp);
-            if (keys.isEmpty()) {
-                continue;
+        forEachStagedKey(ctx, c, plan, (tp, key) -> {
+            duplicateInBackup(c, tp, key);
+            if (ctx.mergeConflicts() == MergeConflictPolicy.FAIL) {
+                collision(c, tp, key);
             }
-            withStagedKeys(ctx, c, tp, keys, () -> {
-                for (Key key : keys) {
-                    duplicateInBackup(c, tp, key);
-                    if (ctx.mergeConflicts() == MergeConflictPolicy.FAIL) {
-                        collision(c, tp, key);
-                    }
-                }
-            });
-        }
+        });
     }
 
     /**
@@ -104,44 +97,50 @@ final class MergeCollisions {
         if (plan.mode() != RestoreMode.MERGE || ctx.mergeConflicts() != MergeConflictPolicy.OVERWRITE_TARGET_ROW) {
             return;
         }
+        forEachStagedKey(ctx, c, plan, (tp, key) -> deleteColliding(c, tp, key));
+    }
+
+    private void deleteColliding(Connection c, TablePlan tp, Key key) throws SQLException {
+        String target = dialect.qualify(tp.existing());
+        String sql = "DELETE FROM " + target + " WHERE EXISTS (SELECT 1 FROM " + dialect.quote(KEY_TABLE) + " k"
+                + " WHERE " + equal(key.columns(), "k.", target + ".") + " AND NOT ("
+                + equal(pk(tp), "k.", target + ".") + "))";
+        int deleted;
+        try (Statement st = c.createStatement()) {
+            deleted = st.executeUpdate(sql);
+        }
+        if (deleted > 0) {
+            LOG.warn("MERGE with mergeConflicts OVERWRITE_TARGET_ROW: deleted {} row(s) of table {} whose unique"
+                    + " key {} ({}) held the value of a backup row with another primary key", deleted,
+                    tp.targetName(), key.name(), String.join(", ", key.columns()));
+        }
+    }
+
+    private interface KeyStep {
+        void run(TablePlan tp, Key key) throws SQLException;
+    }
+
+    /**
+     * For every table of the plan with unique keys to check: stages the backup's key values once in a
+     * session-private table, runs {@code step} for each key, and drops the staging table.
+     */
+    private void forEachStagedKey(RestoreContext ctx, Connection c, RestorePlan plan, KeyStep step)
+            throws SQLException {
         for (TablePlan tp : plan.tables()) {
             List<Key> keys = uniqueKeys(tp);
             if (keys.isEmpty()) {
                 continue;
             }
-            withStagedKeys(ctx, c, tp, keys, () -> {
+            Set<String> columns = new LinkedHashSet<>(pk(tp));
+            keys.forEach(k -> columns.addAll(k.columns()));
+            stager.stage(ctx, c, tp, KEY_TABLE, List.copyOf(columns));
+            try {
                 for (Key key : keys) {
-                    String target = dialect.qualify(tp.existing());
-                    String sql = "DELETE FROM " + target + " WHERE EXISTS (SELECT 1 FROM " + dialect.quote(KEY_TABLE) + " k"
-                            + " WHERE " + equal(key.columns(), "k.", target + ".") + " AND NOT ("
-                            + equal(pk(tp), "k.", target + ".") + "))";
-                    int deleted;
-                    try (Statement st = c.createStatement()) {
-                        deleted = st.executeUpdate(sql);
-                    }
-                    if (deleted > 0) {
-                        LOG.warn("MERGE with mergeConflicts OVERWRITE_TARGET_ROW: deleted {} row(s) of table {} whose unique"
-                                + " key {} ({}) held the value of a backup row with another primary key", deleted,
-                                tp.targetName(), key.name(), String.join(", ", key.columns()));
-                    }
+                    step.run(tp, key);
                 }
-            });
-        }
-    }
-
-    private interface Step {
-        void run() throws SQLException;
-    }
-
-    private void withStagedKeys(RestoreContext ctx, Connection c, TablePlan tp, List<Key> keys, Step step)
-            throws SQLException {
-        Set<String> columns = new LinkedHashSet<>(pk(tp));
-        keys.forEach(k -> columns.addAll(k.columns()));
-        stager.stage(ctx, c, tp, KEY_TABLE, List.copyOf(columns));
-        try {
-            step.run();
-        } finally {
-            JdbcSupport.execute(c, "DROP TABLE " + dialect.quote(KEY_TABLE));
+            } finally {
+                JdbcSupport.execute(c, "DROP TABLE " + dialect.quote(KEY_TABLE));
+            }
         }
     }
 
@@ -161,7 +160,7 @@ final class MergeCollisions {
         List<Key> out = new ArrayList<>();
         List<Key> candidates = new ArrayList<>(t.uniqueKeys());
         for (Index ix : t.indexes()) {
-            boolean partial = ix.definition() != null && ix.definition().toUpperCase(java.util.Locale.ROOT).contains(" WHERE ");
+            boolean partial = ix.definition() != null && ix.definition().toUpperCase(Locale.ROOT).contains(" WHERE ");
             if (ix.unique() && !partial && !ix.columns().isEmpty()
                     && ix.columns().stream().noneMatch(IndexColumn::expression)) {
                 candidates.add(new Key(ix.name(), ix.columns().stream().map(col -> unquote(col.name())).toList()));
