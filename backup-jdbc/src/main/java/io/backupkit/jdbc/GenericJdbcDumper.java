@@ -8,6 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.sql.Statement;
+import java.util.Locale;
 
 /**
  * The fallback for database products no specific dumper handles: standard JDBC metadata and SQL only, so it
@@ -45,13 +47,13 @@ public final class GenericJdbcDumper extends AbstractJdbcDumper {
         for (String schema : schemas) {
             try (ResultSet rs = meta.getTables(null, schema.isEmpty() ? null : schema, "%", new String[]{"VIEW", "SEQUENCE"})) {
                 while (rs.next()) {
-                    String type = rs.getString("TABLE_TYPE").toLowerCase(java.util.Locale.ROOT);
+                    String type = rs.getString("TABLE_TYPE").toLowerCase(Locale.ROOT);
                     out.add(type + " " + (schema.isEmpty() ? "" : schema + ".") + rs.getString("TABLE_NAME") + " not captured");
                 }
             }
         }
         // Sequences: the SQL-standard information schema where the product has one.
-        try (java.sql.Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT SEQUENCE_SCHEMA, SEQUENCE_NAME FROM INFORMATION_SCHEMA.SEQUENCES")) {
             while (rs.next()) {
                 if (schemas.contains(rs.getString(1))) {

@@ -16,6 +16,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import javax.sql.DataSource;
+import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Array;
+import java.util.Arrays;
 
 /**
  * Reads a table's rows into canonical, comparable form: one line per row, values tagged by Java type, large values
@@ -77,7 +81,7 @@ public final class DatabaseContents {
             }
         }
         if (v instanceof String s) {
-            return s.length() > 200 ? "text[" + s.length() + "]:" + sha(s.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            return s.length() > 200 ? "text[" + s.length() + "]:" + sha(s.getBytes(StandardCharsets.UTF_8))
                     : "'" + s + "'";
         }
         if (v instanceof Double d) {
@@ -89,9 +93,9 @@ public final class DatabaseContents {
         if (v instanceof BigDecimal d) {
             return "decimal:" + d.toString();
         }
-        if (v instanceof java.sql.Array a) {
+        if (v instanceof Array a) {
             Object arr = a.getArray();
-            return "array:" + (arr instanceof Object[] o ? java.util.Arrays.deepToString(o) : String.valueOf(arr));
+            return "array:" + (arr instanceof Object[] o ? Arrays.deepToString(o) : String.valueOf(arr));
         }
         return v.getClass().getSimpleName() + ":" + v;
     }
@@ -99,7 +103,7 @@ public final class DatabaseContents {
     private static String sha(byte[] b) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

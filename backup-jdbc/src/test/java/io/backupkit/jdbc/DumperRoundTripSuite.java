@@ -35,6 +35,11 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.backupkit.api.CancelledException;
+import io.backupkit.api.MergeConflictPolicy;
+import java.sql.Date;
+import java.sql.Types;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The round-trip suite every JDBC dumper passes: back up a realistic application schema (13 tables, a
@@ -237,7 +242,7 @@ public abstract class DumperRoundTripSuite {
         long users = count(source, "users");
         long orders = count(source, "orders");
         DirectoryBackup backup = new DirectoryBackup(tempDir.resolve("snapshot"));
-        java.util.concurrent.atomic.AtomicBoolean wrote = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean wrote = new AtomicBoolean();
         backup.onObjectCreated(name -> {
             if (!name.equals("schema.json") && wrote.compareAndSet(false, true)) {
                 // Another connection commits rows into several tables after the dump began and before it read them.
@@ -293,7 +298,7 @@ public abstract class DumperRoundTripSuite {
         DirectoryBackup cancelledDump = new DirectoryBackup(tempDir.resolve("cancelled"));
         cancelledDump.cancel();
         assertThatThrownBy(() -> cancelledDump.dump(dumper, source, TableSelection.ALL, 2))
-                .isInstanceOf(io.backupkit.api.CancelledException.class);
+                .isInstanceOf(CancelledException.class);
         assertThat(cancelledDump.objects().keySet()).noneMatch(k -> k.endsWith(".rows") || k.endsWith(".copy"));
 
         DirectoryBackup backup = backup(source, TableSelection.ALL);
@@ -301,7 +306,7 @@ public abstract class DumperRoundTripSuite {
         List<String> users = DatabaseContents.rows(source, table("users"));
         backup.cancel();
         assertThatThrownBy(() -> backup.restore(dumper, source, RestoreMode.REPLACE))
-                .isInstanceOf(io.backupkit.api.CancelledException.class);
+                .isInstanceOf(CancelledException.class);
         assertThat(DatabaseContents.rows(source, table("users"))).isEqualTo(users);
     }
 
@@ -347,7 +352,7 @@ public abstract class DumperRoundTripSuite {
         DataSource target = createDatabase("overwrite");
         createTags(target, "(9, 'B'), (10, 'kept')");
 
-        backup.merge(dumper, target, io.backupkit.api.MergeConflictPolicy.OVERWRITE_TARGET_ROW);
+        backup.merge(dumper, target, MergeConflictPolicy.OVERWRITE_TARGET_ROW);
 
         execute(source, "INSERT INTO " + table("tags") + " VALUES (10, 'kept')");
         assertThat(DatabaseContents.rows(target, table("tags"))).isEqualTo(DatabaseContents.rows(source, table("tags")));
@@ -542,7 +547,7 @@ public abstract class DumperRoundTripSuite {
             c.setAutoCommit(false);
             LocalDateTime base = LocalDateTime.of(2024, 3, 31, 1, 30, 15, 123_456_000);
             insert(c, "INSERT INTO schools (name, founded) VALUES (?, ?)", 3, i -> new Object[]{"School " + seed + "-" + i,
-                    java.sql.Date.valueOf(LocalDate.of(1900 + i * 20, 1 + i, 1))});
+                    Date.valueOf(LocalDate.of(1900 + i * 20, 1 + i, 1))});
             insert(c, "INSERT INTO departments (school_id, name) VALUES (?, ?)", 6, i -> new Object[]{1 + i % 3, "Dept " + i});
             insert(c, "INSERT INTO employees (department_id, manager_id, email, salary, hired_at) VALUES (?, ?, ?, ?, ?)", 30,
                     i -> new Object[]{1 + i % 6, i < 6 ? null : 1 + i % 6, "emp" + seed + "-" + i + "@example.com",
@@ -579,13 +584,13 @@ public abstract class DumperRoundTripSuite {
                     items.size(), items::get);
             insert(c, "INSERT INTO students (school_id, student_number, full_name, birth_date) VALUES (?, ?, ?, ?)", 60,
                     i -> new Object[]{1 + i % 3, "S" + seed + "-" + i, "Student " + i, i % 9 == 0 ? null
-                            : java.sql.Date.valueOf(LocalDate.of(2000, 1, 1).plusDays(i * 37L))});
+                            : Date.valueOf(LocalDate.of(2000, 1, 1).plusDays(i * 37L))});
             insert(c, "INSERT INTO courses (school_id, code, title) VALUES (?, ?, ?)", 12,
                     i -> new Object[]{1 + i % 3, "C" + i, "Course " + i});
             List<Object[]> enr = new ArrayList<>();
             for (int s = 1; s <= 60; s++) {
                 for (int k = 0; k < 1 + s % 3; k++) {
-                    enr.add(new Object[]{s, 1 + (s + k * 5) % 12, java.sql.Date.valueOf(LocalDate.of(2023, 9, 1).plusDays(k)),
+                    enr.add(new Object[]{s, 1 + (s + k * 5) % 12, Date.valueOf(LocalDate.of(2023, 9, 1).plusDays(k)),
                             s % 5 == 0 ? null : new BigDecimal((s % 10) + "." + k)});
                 }
             }
@@ -637,7 +642,7 @@ public abstract class DumperRoundTripSuite {
             run(c, "INSERT INTO order_items (order_id, line_no, product_id, quantity, unit_price) VALUES (1, 99, 1, 1, 1.00)");
             run(c, "INSERT INTO students (school_id, student_number, full_name) VALUES (1, 'after-restore', 'x')");
             run(c, "INSERT INTO courses (school_id, code, title) VALUES (1, 'after-restore', 'x')");
-            run(c, "INSERT INTO enrollments (student_id, course_id, enrolled_on) VALUES (1, 12, ?)", java.sql.Date.valueOf("2026-01-01"));
+            run(c, "INSERT INTO enrollments (student_id, course_id, enrolled_on) VALUES (1, 12, ?)", Date.valueOf("2026-01-01"));
             run(c, "INSERT INTO invoices (order_id, number, total) VALUES (99, 999999, 1.00)");
             run(c, "INSERT INTO payments (invoice_id, amount, paid_at) VALUES (1, 1.00, ?)", now);
         }
@@ -689,7 +694,7 @@ public abstract class DumperRoundTripSuite {
                 Object[] values = source.row(i);
                 for (int k = 0; k < values.length; k++) {
                     if (values[k] == null) {
-                        ps.setNull(k + 1, java.sql.Types.NULL);
+                        ps.setNull(k + 1, Types.NULL);
                     } else {
                         ps.setObject(k + 1, values[k]);
                     }

@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Map;
 
 /** The generic fallback (on in-memory H2, as a stand-in for an unknown product) and the factory registration. */
 class GenericJdbcDumperTest {
@@ -52,7 +53,7 @@ class GenericJdbcDumperTest {
             assertThat(DatabaseContents.rows(dst, t)).as(t).isEqualTo(DatabaseContents.rows(src, t));
         }
         DumperRoundTripSuite.execute(src, "UPDATE parent SET name = 'changed' WHERE id = 1", "DELETE FROM child WHERE id = 2");
-        backup.restore(dumper, src, RestoreMode.MERGE, TableSelection.ALL, java.util.Map.of(), 1);
+        backup.restore(dumper, src, RestoreMode.MERGE, TableSelection.ALL, Map.of(), 1);
         assertThat(DatabaseContents.rows(src, "PARENT")).isEqualTo(DatabaseContents.rows(dst, "PARENT"));
         assertThat(DatabaseContents.rows(src, "CHILD")).isEqualTo(DatabaseContents.rows(dst, "CHILD"));
     }

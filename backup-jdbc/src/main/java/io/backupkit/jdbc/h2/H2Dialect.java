@@ -29,6 +29,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.WeakHashMap;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.LoggerFactory;
 
 /**
  * H2 2.x. Column types, identity state, unique and check constraints come from H2's standard INFORMATION_SCHEMA
@@ -71,7 +78,7 @@ final class H2Dialect extends Dialect {
             }
         }
         List<Table> out = new ArrayList<>(tables);
-        out.sort(java.util.Comparator.comparingInt(t -> position.getOrDefault(t.qualifiedName(), Integer.MAX_VALUE)));
+        out.sort(Comparator.comparingInt(t -> position.getOrDefault(t.qualifiedName(), Integer.MAX_VALUE)));
         return out;
     }
 
@@ -80,7 +87,7 @@ final class H2Dialect extends Dialect {
      * which would end the snapshot. Keyed by connection (weakly), so the dialect stays shareable between threads.
      */
     private static final Map<Connection, List<H2Script.Entry>> SNAPSHOT_SCRIPTS =
-            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+            Collections.synchronizedMap(new WeakHashMap<>());
 
     /** SCRIPT NODATA, or empty when the user may not run it (it needs ADMIN: {@link #uncapturable} says so). */
     private static List<H2Script.Entry> script(Connection c) throws SQLException {
@@ -355,11 +362,11 @@ final class H2Dialect extends Dialect {
         return out;
     }
 
-    private static final java.util.regex.Pattern JAVA_CLASS = java.util.regex.Pattern.compile(
+    private static final Pattern JAVA_CLASS = Pattern.compile(
             " (?:CALL|FOR) '((?:[^']|'')*)'$");
 
     private static Optional<String> javaClass(String sql) {
-        java.util.regex.Matcher m = JAVA_CLASS.matcher(sql);
+        Matcher m = JAVA_CLASS.matcher(sql);
         if (!m.find()) {
             return Optional.empty(); // source code (AS $$ ... $$) is in the database itself
         }
@@ -435,7 +442,7 @@ final class H2Dialect extends Dialect {
 
     /** The object's statements naming the target schema instead of the backup's (SCRIPT qualifies every name). */
     @Override
-    public SchemaModel.DbObject inSchema(SchemaModel.DbObject o, java.util.function.UnaryOperator<String> mapSchema) {
+    public SchemaModel.DbObject inSchema(SchemaModel.DbObject o, UnaryOperator<String> mapSchema) {
         String from = o.schema().isEmpty() ? null : o.schema();
         if (from == null || mapSchema.apply(from).equals(from)) {
             return o;
@@ -448,7 +455,7 @@ final class H2Dialect extends Dialect {
                 o.dependsOn(), o.phase());
     }
 
-    private static String mapQualified(String qualified, java.util.function.UnaryOperator<String> mapSchema) {
+    private static String mapQualified(String qualified, UnaryOperator<String> mapSchema) {
         int dot = qualified.indexOf('.');
         return dot < 0 ? qualified : mapSchema.apply(qualified.substring(0, dot)) + qualified.substring(dot);
     }
@@ -721,7 +728,7 @@ final class H2Dialect extends Dialect {
             return true;
         } catch (SQLException e) {
             // needs ADMIN rights; without them tables are emptied and loaded in foreign-key order instead
-            org.slf4j.LoggerFactory.getLogger(H2Dialect.class).info("foreign-key checks stay on: {}", e.getMessage());
+            LoggerFactory.getLogger(H2Dialect.class).info("foreign-key checks stay on: {}", e.getMessage());
             return false;
         }
     }

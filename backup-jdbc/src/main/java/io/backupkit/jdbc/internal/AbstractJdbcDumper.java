@@ -48,6 +48,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
 
 /**
  * The dump and restore pipeline every JDBC dumper shares; engines differ through their {@link Dialect} and by
@@ -141,7 +146,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
      * Opens the connections of the dump, all in one consistent snapshot. The default opens a single connection
      * (engines without snapshot sharing); engines that can share a snapshot open up to {@code parallelism}.
      */
-    protected Snapshot openSnapshot(javax.sql.DataSource ds, int parallelism, List<String> warnings) throws SQLException {
+    protected Snapshot openSnapshot(DataSource ds, int parallelism, List<String> warnings) throws SQLException {
         Connection c = JdbcSupport.connect(ds, "source");
         try {
             dialect.beginSnapshot(c);
@@ -242,7 +247,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
 
     private List<Manifest.TableEntry> dumpTables(Snapshot snap, SchemaModel model, DumpContext ctx) throws SQLException {
         Map<String, String> objectNames = objectNames(model.tables());
-        Map<String, Manifest.TableEntry> done = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Manifest.TableEntry> done = new ConcurrentHashMap<>();
         ConcurrentLinkedQueue<Table> queue = new ConcurrentLinkedQueue<>(dumpOrder(snap.main(), model));
         List<Connection> conns = snap.connections();
         if (conns.size() == 1) {
@@ -411,7 +416,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
 
     /** All-or-nothing exactly where the engine runs DDL inside the restore's one transaction (SQLite). */
     @Override
-    public boolean restoresAtomically(javax.sql.DataSource target) {
+    public boolean restoresAtomically(DataSource target) {
         return dialect.transactionalDdl();
     }
 
@@ -420,14 +425,14 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
      * as many passes as the references between them need.
      */
     @Override
-    public void dropTables(javax.sql.DataSource target, List<String> qualifiedNames) {
+    public void dropTables(DataSource target, List<String> qualifiedNames) {
         try (Connection c = JdbcSupport.connect(target, "target")) {
             c.setAutoCommit(true);
             boolean checksOff = dialect.setForeignKeyChecks(c, false);
             List<String> left = new ArrayList<>(qualifiedNames);
             SQLException last = null;
             for (int pass = 0; pass <= qualifiedNames.size() && !left.isEmpty(); pass++) {
-                for (java.util.Iterator<String> it = left.iterator(); it.hasNext();) {
+                for (Iterator<String> it = left.iterator(); it.hasNext();) {
                     String name = it.next();
                     int dot = name.indexOf('.');
                     String table = dot < 0 ? dialect.quote(name) : dialect.qualify(name.substring(0, dot), name.substring(dot + 1));
@@ -524,7 +529,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                     + "; its tables are: " + model.tables().stream().map(Table::qualifiedName).limit(50)
                     .collect(Collectors.joining(", ")));
         }
-        java.util.function.UnaryOperator<String> mapSchema = schemaMapper(ctx, c, model);
+        UnaryOperator<String> mapSchema = schemaMapper(ctx, c, model);
         RestoreMode mode = ctx.mode();
         List<Table> selected = model.tables().stream().filter(t -> sel.matches(t.schema(), t.name())).toList();
         Set<String> targetNames = selected.stream().map(t -> mapSchema.apply(t.schema()) + "\u0000" + t.name())
@@ -591,7 +596,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
     }
 
     /** The backup's schema to the target's: as the request maps it, the backup's default to the target's. */
-    private java.util.function.UnaryOperator<String> schemaMapper(RestoreContext ctx, Connection c, SchemaModel model)
+    private UnaryOperator<String> schemaMapper(RestoreContext ctx, Connection c, SchemaModel model)
             throws SQLException {
         String targetDefault = dialect.currentSchema(c);
         Map<String, String> mapping = ctx.schemaMapping();
@@ -647,7 +652,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
         collisions.check(ctx, c, plan);
         boolean oneTransaction = dialect.transactionalDdl();
         Set<String> restoredTables = plan.tables().stream().map(tp -> tp.backup().qualifiedName()).collect(Collectors.toSet());
-        java.util.function.UnaryOperator<String> mapSchema = schemaMapper(ctx, c, plan.model());
+        UnaryOperator<String> mapSchema = schemaMapper(ctx, c, plan.model());
         List<SchemaModel.DbObject> objects = generic && plan.mode() == RestoreMode.REPLACE
                 ? DbObjects.restored(plan.model().objects(), restoredTables, ctx.tables().isAll()).stream()
                 .map(o -> dialect.inSchema(o, mapSchema)).toList() : List.of();
@@ -840,13 +845,13 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
     static final String TRANSACTION = "transaction";
 
     @Override
-    public java.util.Optional<Boolean> committedBeforeKill(javax.sql.DataSource target, Map<String, String> recoveryData) {
+    public Optional<Boolean> committedBeforeKill(DataSource target, Map<String, String> recoveryData) {
         String id = recoveryData.get(TRANSACTION);
         if (id == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try (Connection c = JdbcSupport.connect(target, "target")) {
-            return java.util.Optional.ofNullable(dialect.committed(c, id));
+            return Optional.ofNullable(dialect.committed(c, id));
         } catch (SQLException e) {
             throw new RestoreException("could not ask the server whether the killed restore's transaction " + id
                     + " committed: " + e.getMessage(), e);

@@ -27,6 +27,10 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.io.ByteArrayInputStream;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * What differs between database engines, for dumping (reading the schema and values) and restoring (DDL, inserts,
@@ -155,7 +159,7 @@ public abstract class Dialect {
                 byte[] b = (byte[]) v;
                 if (b.length > LARGE_VALUE_BYTES) {
                     // As a stream, drivers write it in chunks (H2 straight into its LOB store) instead of copying it whole.
-                    ps.setBinaryStream(i, new java.io.ByteArrayInputStream(b), b.length);
+                    ps.setBinaryStream(i, new ByteArrayInputStream(b), b.length);
                 } else {
                     ps.setBytes(i, b);
                 }
@@ -258,8 +262,8 @@ public abstract class Dialect {
     }
 
     /** Engine-specific table options worth keeping (storage engine, charset, WITHOUT ROWID ...). */
-    public java.util.Map<String, String> readTableOptions(Connection c, String schema, String table) throws SQLException {
-        return java.util.Map.of();
+    public Map<String, String> readTableOptions(Connection c, String schema, String table) throws SQLException {
+        return Map.of();
     }
 
     /**
@@ -601,7 +605,7 @@ public abstract class Dialect {
     }
 
     /** The object as restored into the target schemas; engines whose object text names its schema rewrite it. */
-    public SchemaModel.DbObject inSchema(SchemaModel.DbObject o, java.util.function.UnaryOperator<String> mapSchema) {
+    public SchemaModel.DbObject inSchema(SchemaModel.DbObject o, UnaryOperator<String> mapSchema) {
         return o;
     }
 
@@ -612,7 +616,7 @@ public abstract class Dialect {
      *
      * @param restoredTables qualified names of the tables the restore replaces
      */
-    public List<String> keptDependents(Connection c, List<Table> dropped, java.util.Set<String> restoredTables)
+    public List<String> keptDependents(Connection c, List<Table> dropped, Set<String> restoredTables)
             throws SQLException {
         return List.of();
     }

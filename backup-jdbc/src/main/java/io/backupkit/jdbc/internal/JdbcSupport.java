@@ -17,6 +17,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import io.backupkit.api.ErrorCode;
+import java.util.Locale;
 
 /** Small JDBC helpers shared by the dumpers: connecting with precise errors, running DDL, redacting URLs. */
 public final class JdbcSupport {
@@ -44,7 +46,7 @@ public final class JdbcSupport {
     /** Translates a failure to connect. */
     public static BackupException connectionFailure(SQLException e, String role) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        String msg = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        String msg = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
         if (state.startsWith("28") || msg.contains("access denied") || msg.contains("password authentication failed")
                 || msg.contains("wrong user name or password")) {
             return new ConfigurationException("the " + role + " database refused the login (SQLState " + state
@@ -155,7 +157,7 @@ public final class JdbcSupport {
         if (t instanceof InterruptedException ie) {
             throw new CancelledException("a worker was interrupted", ie);
         }
-        throw new BackupException(io.backupkit.api.ErrorCode.DUMP, t.getMessage(), t);
+        throw new BackupException(ErrorCode.DUMP, t.getMessage(), t);
     }
 
     /** Closes quietly after a failure, keeping the close failure as suppressed on the primary. */

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import io.backupkit.api.CancelledException;
 
 /**
  * Runs a native database tool (pg_dump, pg_restore, ...) safely: credentials only through a 0600 file named in the
@@ -105,7 +106,7 @@ public final class NativeTool {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
-            throw new io.backupkit.api.CancelledException("interrupted while " + tool + " was running", e);
+            throw new CancelledException("interrupted while " + tool + " was running", e);
         } catch (IOException | RuntimeException e) {
             outFailure = e;
             p.destroyForcibly();

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Foreign keys of tables a restore leaves alone that reference a table it replaces or reloads (a selective restore
@@ -120,7 +121,7 @@ final class OutsideReferences {
         JdbcSupport.execute(c, dialect.createKeyTable(KEY_TABLE, tp.target(), ref.referenced()));
         try {
             BackupKeys.load(dialect, ctx, c, tp, KEY_TABLE, ref.referenced(), "that a foreign key of another table references");
-            String match = java.util.stream.IntStream.range(0, ref.columns().size())
+            String match = IntStream.range(0, ref.columns().size())
                     .mapToObj(i -> "k." + dialect.quote(ref.referenced().get(i)) + " = x." + dialect.quote(ref.columns().get(i)))
                     .collect(Collectors.joining(" AND "));
             String sql = "SELECT " + ref.columns().stream().map(col -> "x." + dialect.quote(col)).collect(Collectors.joining(", "))

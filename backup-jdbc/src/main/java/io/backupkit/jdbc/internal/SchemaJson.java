@@ -13,6 +13,8 @@ import io.backupkit.api.UnsupportedBackupException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Reads and writes {@link SchemaModel} as JSON ({@code db/schema.json}). Jackson maps the records by their
@@ -61,7 +63,7 @@ public final class SchemaJson {
 
     public static SchemaModel fromJson(String json) {
         try {
-            return read(new java.io.ByteArrayInputStream(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

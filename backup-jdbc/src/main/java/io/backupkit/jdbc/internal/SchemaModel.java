@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The neutral schema model stored as {@code db/schema.json} with every JDBC dump. It describes what restore needs to
@@ -109,7 +110,7 @@ public record SchemaModel(int format, String product, String productVersion, Str
         }
 
         /** This table under another schema name (restore with schema remapping); foreign keys follow the map. */
-        public Table inSchema(String targetSchema, java.util.function.UnaryOperator<String> schemaMap) {
+        public Table inSchema(String targetSchema, UnaryOperator<String> schemaMap) {
             List<ForeignKey> fks = new ArrayList<>();
             for (ForeignKey fk : foreignKeys) {
                 fks.add(new ForeignKey(fk.name(), fk.columns(), schemaMap.apply(fk.referencedSchema()), fk.referencedTable(),

@@ -9,6 +9,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
 
 /**
  * Foreign-key-safe ordering of tables: a referenced table comes before the tables that reference it. Self
@@ -58,7 +61,7 @@ public final class TableOrder {
         Map<String, Integer> index = new HashMap<>();
         Map<String, Integer> low = new HashMap<>();
         Deque<String> stack = new ArrayDeque<>();
-        Set<String> onStack = new java.util.HashSet<>();
+        Set<String> onStack = new HashSet<>();
         List<List<SchemaModel.Table>> result = new ArrayList<>();
         int[] counter = {0};
         for (String name : byName.keySet()) {
@@ -84,7 +87,7 @@ public final class TableOrder {
             Object[] frame = work.peek();
             String node = (String) frame[0];
             @SuppressWarnings("unchecked")
-            java.util.Iterator<String> it = (java.util.Iterator<String>) frame[1];
+            Iterator<String> it = (Iterator<String>) frame[1];
             if (it.hasNext()) {
                 String w = it.next();
                 if (!index.containsKey(w)) {
@@ -110,7 +113,7 @@ public final class TableOrder {
                         onStack.remove(w);
                         component.add(byName.get(w));
                     } while (!w.equals(node));
-                    component.sort(java.util.Comparator.comparing(t -> position.get(t.qualifiedName())));
+                    component.sort(Comparator.comparing(t -> position.get(t.qualifiedName())));
                     result.add(component);
                 }
             }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.sql.DataSource;
+import io.backupkit.jdbc.internal.SchemaModel;
 
 /**
  * MariaDB and MySQL (one dumper; works with the MariaDB driver and MySQL Connector/J). The dump reads the connection's
@@ -131,7 +132,7 @@ public final class MariaDbDumper extends AbstractJdbcDumper {
             return super.loadTable(c, tp, in, ctx, load);
         }
         // a table this restore created (REPLACE) has the backup's columns, not those of the table it replaced
-        io.backupkit.jdbc.internal.SchemaModel.Table into = load == Load.NEW_TABLE || tp.existing() == null ? tp.target() : tp.existing();
+        SchemaModel.Table into = load == Load.NEW_TABLE || tp.existing() == null ? tp.target() : tp.existing();
         return LoadData.load(dialect, c, into, tp.targetName(), in, ctx);
     }
 

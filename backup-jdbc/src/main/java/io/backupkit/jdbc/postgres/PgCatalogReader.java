@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TypeInfo;
+import java.util.Set;
 
 /**
  * Reads the schema model from {@code pg_catalog} (not {@link java.sql.DatabaseMetaData}): exact native types from
@@ -121,7 +122,7 @@ final class PgCatalogReader {
         List<String> schemas = new ArrayList<>();
         PgObjectReader objectReader = new PgObjectReader(c);
         List<SchemaModel.DbObject> objects = objectReader.read();
-        Map<String, java.util.Set<String>> deps;
+        Map<String, Set<String>> deps;
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT c.oid, n.nspname, c.relname, c.relpersistence, pg_total_relation_size(c.oid),"
                         + " CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,"
@@ -159,7 +160,7 @@ final class PgCatalogReader {
                 putIfSet(options, OPTION_PARTITION_BOUND, (String) r[6]);
                 putIfSet(options, r[6] != null ? OPTION_PARTITION_OF : OPTION_INHERITS, (String) r[7]);
                 putIfSet(options, OPTION_RELOPTIONS, (String) r[8]);
-                java.util.Set<String> needs = deps.get(PgObjectReader.tableKey(schema, name));
+                Set<String> needs = deps.get(PgObjectReader.tableKey(schema, name));
                 if (needs != null) {
                     options.put(PgObjectReader.OPTION_DEPENDS_ON, String.join("\n", needs));
                 }
@@ -174,7 +175,7 @@ final class PgCatalogReader {
         }
         for (int i = 0; i < objects.size(); i++) {
             SchemaModel.DbObject o = objects.get(i);
-            java.util.Set<String> needs = deps.get(o.key());
+            Set<String> needs = deps.get(o.key());
             if (needs != null) {
                 List<String> all = new ArrayList<>(o.dependsOn());
                 needs.stream().filter(k -> !all.contains(k)).forEach(all::add);

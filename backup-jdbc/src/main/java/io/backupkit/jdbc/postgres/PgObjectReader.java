@@ -14,6 +14,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.io.IOException;
+import java.sql.Array;
+import java.util.Locale;
 
 /**
  * Reads every PostgreSQL database object that is not a table, sequence or column into {@link DbObject}s, as the
@@ -280,7 +283,7 @@ final class PgObjectReader {
 
     private static List<String> strings(Object array) throws SQLException {
         List<String> out = new ArrayList<>();
-        if (array instanceof java.sql.Array a) {
+        if (array instanceof Array a) {
             for (Object o : (Object[]) a.getArray()) {
                 out.add((String) o);
             }
@@ -641,7 +644,7 @@ final class PgObjectReader {
                 String[] parts = item.split("\\|", -1);
                 String grantee = parts[0].equals("PUBLIC") ? "PUBLIC" : q(parts[0]);
                 if (!parts[0].equals("PUBLIC")) {
-                    useRole(parts[0], "granted " + parts[1] + " on " + on.toLowerCase(java.util.Locale.ROOT));
+                    useRole(parts[0], "granted " + parts[1] + " on " + on.toLowerCase(Locale.ROOT));
                 }
                 create.add("GRANT " + parts[1] + cols + " ON " + on + " TO " + grantee
                         + ("true".equals(parts[2]) ? " WITH GRANT OPTION" : ""));
@@ -760,7 +763,7 @@ final class PgObjectReader {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> m = new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, Map.class);
                 return m;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException("unreadable catalog row " + json, e);
             }
         }

@@ -28,6 +28,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.sql.Array;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.TreeSet;
 
 /**
  * Restores the PostgreSQL {@link DbObject}s of a backup around its tables, in the order their {@code pg_depend}
@@ -167,7 +171,7 @@ final class PgObjectRestore {
         if (plan.mode() == RestoreMode.REPLACE) {
             List<DbObject> order = new ArrayList<>(sort(nodes(objects.keySet(), List.of(), null)).stream()
                     .map(Node::object).toList());
-            java.util.Collections.reverse(order);
+            Collections.reverse(order);
             for (DbObject o : order) {
                 if (o.drop() != null && !objects.get(o)) {
                     execute(c, support.rename(o.drop(), map), o);
@@ -216,7 +220,7 @@ final class PgObjectRestore {
     }
 
     /** The objects in the order their dependencies give (ties in the given order). */
-    static List<DbObject> dependencyOrder(java.util.Collection<DbObject> objects) {
+    static List<DbObject> dependencyOrder(Collection<DbObject> objects) {
         return sort(nodes(objects, List.of(), null)).stream().map(Node::object).toList();
     }
 
@@ -289,7 +293,7 @@ final class PgObjectRestore {
         return out;
     }
 
-    private static List<Node> nodes(java.util.Collection<DbObject> objects, List<TablePlan> tables, Phase phase) {
+    private static List<Node> nodes(Collection<DbObject> objects, List<TablePlan> tables, Phase phase) {
         List<Node> out = new ArrayList<>();
         for (DbObject o : objects) {
             if (phase == null || o.phase() == phase) {
@@ -324,7 +328,7 @@ final class PgObjectRestore {
                 }
             }
         }
-        java.util.TreeSet<Integer> ready = new java.util.TreeSet<>();
+        TreeSet<Integer> ready = new TreeSet<>();
         for (int i = 0; i < nodes.size(); i++) {
             if (waiting[i] == 0) {
                 ready.add(i);
@@ -375,7 +379,7 @@ final class PgObjectRestore {
                 + " con.conname, pg_get_constraintdef(con.oid) FROM pg_constraint con JOIN pg_class tc ON tc.oid = con.conrelid"
                 + " JOIN pg_namespace n ON n.oid = tc.relnamespace WHERE con.contype = 'f' AND con.conparentid = 0"
                 + " AND con.confrelid = ANY (?::regclass[]) AND NOT con.conrelid = ANY (?::regclass[]) ORDER BY 1, 2")) {
-            java.sql.Array a = c.createArrayOf("text", restored.toArray());
+            Array a = c.createArrayOf("text", restored.toArray());
             ps.setArray(1, a);
             ps.setArray(2, a);
             try (ResultSet rs = ps.executeQuery()) {

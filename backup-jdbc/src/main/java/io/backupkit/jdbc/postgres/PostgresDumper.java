@@ -19,6 +19,13 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
+import io.backupkit.api.Manifest;
+import io.backupkit.api.RestoreMode;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Dumps and restores PostgreSQL with {@code COPY} through pgjdbc's {@code CopyManager}, streaming both ways.
@@ -60,12 +67,12 @@ public final class PostgresDumper extends AbstractJdbcDumper {
     private final boolean restorePrivileges;
     private final PgObjectRestore objects;
     /** Per running DATA_ONLY restore: the triggers it disabled, to enable again as they were. */
-    private final Map<RestorePlan, List<String>> disabledTriggers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<RestorePlan, List<String>> disabledTriggers = new ConcurrentHashMap<>();
     /** Per running REPLACE restore: the foreign keys of tables left alone that reference replaced tables. */
     private final Map<RestorePlan, List<PgObjectRestore.OutsideKey>> outsideKeys =
-            new java.util.concurrent.ConcurrentHashMap<>();
+            new ConcurrentHashMap<>();
     /** Per running restore: its context (large objects are read from it after the tables). */
-    private final Map<RestorePlan, RestoreContext> contexts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<RestorePlan, RestoreContext> contexts = new ConcurrentHashMap<>();
 
     private PostgresDumper(JdbcDumperOptions options, boolean binaryCopy, boolean restoreOwners,
                            boolean restorePrivileges) {
@@ -89,7 +96,7 @@ public final class PostgresDumper extends AbstractJdbcDumper {
      *                   readable with standard tools; slower)
      */
     public static PostgresDumper create(JdbcDumperOptions options, boolean binaryCopy) {
-        return new PostgresDumper(java.util.Objects.requireNonNull(options, "options"), binaryCopy, true, true);
+        return new PostgresDumper(Objects.requireNonNull(options, "options"), binaryCopy, true, true);
     }
 
     /**
@@ -149,7 +156,7 @@ public final class PostgresDumper extends AbstractJdbcDumper {
         if (oids.isEmpty()) {
             return Map.of();
         }
-        try (OutputStream out = ctx.createObject(PgLargeObjects.OBJECT, io.backupkit.api.Manifest.ObjectKind.TABLE_DATA)) {
+        try (OutputStream out = ctx.createObject(PgLargeObjects.OBJECT, Manifest.ObjectKind.TABLE_DATA)) {
             PgLargeObjects.dump(c, oids, out, ctx::checkCancelled);
         }
         return Map.of(PgLargeObjects.META_OBJECT, ctx.objectPath(PgLargeObjects.OBJECT),
@@ -170,7 +177,7 @@ public final class PostgresDumper extends AbstractJdbcDumper {
     /** DATA_ONLY: the tables' user triggers are disabled for the load (as the table owner may). */
     @Override
     protected void beforeLoad(Connection c, RestorePlan plan) throws SQLException {
-        if (plan.mode() == io.backupkit.api.RestoreMode.DATA_ONLY) {
+        if (plan.mode() == RestoreMode.DATA_ONLY) {
             disabledTriggers.put(plan, support.disableUserTriggers(c, plan));
         }
     }
@@ -187,7 +194,7 @@ public final class PostgresDumper extends AbstractJdbcDumper {
         }
         RestoreContext ctx = contexts.get(plan);
         String lo = ctx == null ? null : ctx.database().metadata().get(PgLargeObjects.META_OBJECT);
-        if (lo != null && plan.mode() != io.backupkit.api.RestoreMode.MERGE && plan.tables().size()
+        if (lo != null && plan.mode() != RestoreMode.MERGE && plan.tables().size()
                 == plan.model().tables().size()) {
             try (InputStream in = ctx.openObject(lo)) {
                 PgLargeObjects.restore(c, in, ctx::checkCancelled);
@@ -202,8 +209,8 @@ public final class PostgresDumper extends AbstractJdbcDumper {
     @Override
     protected List<TablePlan> keyOrder(RestorePlan plan) {
         Map<TablePlan, Integer> depth = PostgresStagedRestore.partitionDepths(plan);
-        List<TablePlan> out = new java.util.ArrayList<>(plan.tables());
-        out.sort(java.util.Comparator.comparingInt((TablePlan tp) -> depth.get(tp)).reversed());
+        List<TablePlan> out = new ArrayList<>(plan.tables());
+        out.sort(Comparator.comparingInt((TablePlan tp) -> depth.get(tp)).reversed());
         return out;
     }
 
@@ -238,7 +245,7 @@ public final class PostgresDumper extends AbstractJdbcDumper {
                 throw new IntegrityException(e.getMessage() + STAGED_DROPPED, e);
             } catch (SQLException e) {
                 throw new RestoreException("restore failed: " + e.getMessage() + STAGED_DROPPED, e);
-            } catch (java.io.UncheckedIOException e) {
+            } catch (UncheckedIOException e) {
                 throw new RestoreException("reading the backup failed: " + e.getMessage() + STAGED_DROPPED, e);
             }
         }
@@ -257,7 +264,7 @@ public final class PostgresDumper extends AbstractJdbcDumper {
             throw new IntegrityException(e.getMessage() + ROLLED_BACK, e);
         } catch (SQLException e) {
             throw new RestoreException("restore failed: " + e.getMessage() + ROLLED_BACK, e);
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             throw new RestoreException("reading the backup failed: " + e.getMessage() + ROLLED_BACK, e);
         }
     }

@@ -31,6 +31,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * A PostgreSQL REPLACE restore on several connections that is still all-or-nothing for everyone else, the way
@@ -108,7 +114,7 @@ final class PostgresStagedRestore {
         Map<String, TablePlan> byName = byCatalogName(plan);
         Map<String, DbObject> byKey = objectsByKey(plan);
         for (TablePlan tp : plan.tables()) {
-            java.util.Set<String> parentKeys = new java.util.HashSet<>();
+            Set<String> parentKeys = new HashSet<>();
             for (String parent : parents(tp.target())) {
                 TablePlan p = byName.get(parent);
                 if (p == null) {
@@ -132,7 +138,7 @@ final class PostgresStagedRestore {
     }
 
     private static Map<String, TablePlan> byCatalogName(RestorePlan plan) {
-        Map<String, TablePlan> out = new java.util.HashMap<>();
+        Map<String, TablePlan> out = new HashMap<>();
         for (TablePlan tp : plan.tables()) {
             out.put(PostgresDialect.catalogName(tp.target()), tp);
         }
@@ -159,19 +165,19 @@ final class PostgresStagedRestore {
         return inherits == null ? List.of() : List.of(inherits.split(", "));
     }
 
-    private static boolean inHierarchy(Table t, java.util.Set<String> parentNames) {
+    private static boolean inHierarchy(Table t, Set<String> parentNames) {
         return !parents(t).isEmpty() || parentNames.contains(PostgresDialect.catalogName(t));
     }
 
     /** The recorded dependencies of a table other than its schema. */
     private static List<String> dependsOn(Table t) {
-        return java.util.Arrays.stream(t.options().getOrDefault(PgObjectReader.OPTION_DEPENDS_ON, "").split("\n"))
+        return Arrays.stream(t.options().getOrDefault(PgObjectReader.OPTION_DEPENDS_ON, "").split("\n"))
                 .filter(k -> !k.isEmpty() && !k.startsWith("schema ")).toList();
     }
 
     /** A table some object in the key's dependency closure needs, or null. */
     private static String tableInClosure(Map<String, DbObject> byKey, String key) {
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         List<String> todo = new ArrayList<>(List.of(key));
         while (!todo.isEmpty()) {
             String k = todo.remove(todo.size() - 1);
@@ -189,13 +195,13 @@ final class PostgresStagedRestore {
     /** The pre-data objects the staged tables need, with everything they need, in dependency order. */
     private static List<DbObject> prerequisites(RestorePlan plan) {
         Map<String, DbObject> byKey = objectsByKey(plan);
-        java.util.Set<DbObject> closure = new java.util.LinkedHashSet<>();
+        Set<DbObject> closure = new LinkedHashSet<>();
         List<String> todo = new ArrayList<>();
         plan.tables().forEach(tp -> todo.addAll(dependsOn(tp.backup())));
         // extensions bring operator classes the keys and indexes may use (backups taken before the indexes'
         // dependencies were recorded do not say which)
         plan.model().objects().stream().filter(o -> o.kind().equals("extension")).forEach(o -> todo.add(o.key()));
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         while (!todo.isEmpty()) {
             String k = todo.remove(todo.size() - 1);
             DbObject o = byKey.get(k);
@@ -210,18 +216,18 @@ final class PostgresStagedRestore {
     }
 
     /** What the target has of the prerequisites: the ones it has as the backup, and the ones it lacks. */
-    private record Prerequisites(java.util.Set<DbObject> existing, List<DbObject> missing) {
+    private record Prerequisites(Set<DbObject> existing, List<DbObject> missing) {
     }
 
     /** The prerequisites compared with the target's catalog, or null (logged) when one differs. */
     private Prerequisites comparePrerequisites(Connection c, RestorePlan plan) throws SQLException {
         List<DbObject> needed = prerequisites(plan);
-        java.util.Set<DbObject> existing = new java.util.LinkedHashSet<>();
+        Set<DbObject> existing = new LinkedHashSet<>();
         List<DbObject> missing = new ArrayList<>();
         if (needed.isEmpty()) {
             return new Prerequisites(existing, missing);
         }
-        Map<String, List<String>> target = new java.util.HashMap<>();
+        Map<String, List<String>> target = new HashMap<>();
         for (DbObject o : PgCatalogReader.withEmptySearchPath(c, () -> new PgObjectReader(c).read())) {
             if (o.phase() == SchemaModel.Phase.PRE_DATA) {
                 target.putIfAbsent(o.key(), definition(o.create(), Map.of()));
@@ -301,7 +307,7 @@ final class PostgresStagedRestore {
                             : " (prerequisites created: " + prerequisites.missing().size() + ", kept as they are: "
                             + prerequisites.existing().size() + ")");
             loadStaged(ctx, c, plan, staging);
-            java.util.Set<DbObject> kept = new java.util.HashSet<>(prerequisites.existing());
+            Set<DbObject> kept = new HashSet<>(prerequisites.existing());
             kept.addAll(prerequisites.missing()); // created committed: as the backup has them
             publish(ctx, c, plan, staging, kept);
             return true;
@@ -346,11 +352,11 @@ final class PostgresStagedRestore {
 
     /** The tables of partition and inheritance hierarchies, each after its parents. */
     private static List<TablePlan> hierarchyParentsFirst(RestorePlan plan) {
-        java.util.Set<String> parentNames = new java.util.HashSet<>();
+        Set<String> parentNames = new HashSet<>();
         plan.tables().forEach(tp -> parentNames.addAll(parents(tp.target())));
         Map<String, TablePlan> byName = byCatalogName(plan);
         List<TablePlan> out = new ArrayList<>();
-        java.util.Set<TablePlan> done = new java.util.HashSet<>();
+        Set<TablePlan> done = new HashSet<>();
         for (TablePlan tp : plan.tables()) {
             if (inHierarchy(tp.target(), parentNames)) {
                 addParentsFirst(tp, byName, done, out);
@@ -359,7 +365,7 @@ final class PostgresStagedRestore {
         return out;
     }
 
-    private static void addParentsFirst(TablePlan tp, Map<String, TablePlan> byName, java.util.Set<TablePlan> done,
+    private static void addParentsFirst(TablePlan tp, Map<String, TablePlan> byName, Set<TablePlan> done,
                                         List<TablePlan> out) {
         if (!done.add(tp)) {
             return;
@@ -425,7 +431,7 @@ final class PostgresStagedRestore {
      */
     private void loadStaged(RestoreContext ctx, Connection c, RestorePlan plan, Map<String, String> staging)
             throws SQLException {
-        java.util.Set<TablePlan> created = new java.util.HashSet<>(hierarchyParentsFirst(plan));
+        Set<TablePlan> created = new HashSet<>(hierarchyParentsFirst(plan));
         // a partitioned table's keys and indexes attach its partitions' ones: built after all of them
         List<Build> partitioned = new ArrayList<>();
         List<TablePlan> order = new ArrayList<>(plan.tables());
@@ -484,7 +490,7 @@ final class PostgresStagedRestore {
 
     /** Per table of the plan, its depth in its partition tree (1 for a table that is no partition). */
     public static Map<TablePlan, Integer> partitionDepths(RestorePlan plan) {
-        Map<TablePlan, Integer> depth = new java.util.HashMap<>();
+        Map<TablePlan, Integer> depth = new HashMap<>();
         Map<String, TablePlan> byName = byCatalogName(plan);
         for (TablePlan tp : plan.tables()) {
             int d = 0;
@@ -567,7 +573,7 @@ final class PostgresStagedRestore {
 
     /** The one transaction that swaps the staged tables in. */
     private void publish(RestoreContext ctx, Connection c, RestorePlan plan, Map<String, String> staging,
-                         java.util.Set<DbObject> kept) throws SQLException {
+                         Set<DbObject> kept) throws SQLException {
         ctx.checkCancelled(); // the last moment a cancel leaves the target untouched
         c.setAutoCommit(false);
         try {
@@ -610,7 +616,7 @@ final class PostgresStagedRestore {
         }
     }
 
-    private void dropStaging(Connection c, java.util.Collection<String> schemas, List<String> createdDrops,
+    private void dropStaging(Connection c, Collection<String> schemas, List<String> createdDrops,
                              Exception cause) {
         try {
             if (!c.getAutoCommit()) {
@@ -626,7 +632,7 @@ final class PostgresStagedRestore {
     }
 
     /** In one transaction: the staging schemas with what is in them, then the prerequisites the restore created. */
-    private static void dropStaging(Connection c, java.util.Collection<String> schemas, List<String> createdDrops)
+    private static void dropStaging(Connection c, Collection<String> schemas, List<String> createdDrops)
             throws SQLException {
         c.setAutoCommit(false);
         try {

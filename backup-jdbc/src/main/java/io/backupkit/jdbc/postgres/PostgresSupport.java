@@ -42,6 +42,8 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
+import io.backupkit.api.RestoreMode;
+import org.slf4j.LoggerFactory;
 
 /** The PostgreSQL-specific steps of {@code PostgresDumper}: snapshots, COPY both ways, types, remapping, sequences. */
 final class PostgresSupport {
@@ -244,7 +246,7 @@ final class PostgresSupport {
      * backup's column types, kept until dropped: MERGE's collision check joins it with the target.
      */
     public void copyIntoTemporaryTable(Connection c, String name, List<Column> columns,
-                                       io.backupkit.api.spi.RestoreContext ctx, List<String> objects)
+                                       RestoreContext ctx, List<String> objects)
             throws SQLException, IOException {
         String table = dialect.quote(name);
         createTemporaryTable(c, table, columns, "");
@@ -338,7 +340,7 @@ final class PostgresSupport {
                 }
                 if (!names.isEmpty()) {
                     JdbcSupport.execute(c, "ALTER TABLE " + table + " DISABLE TRIGGER USER");
-                    org.slf4j.LoggerFactory.getLogger(PostgresSupport.class).info(
+                    LoggerFactory.getLogger(PostgresSupport.class).info(
                             "DATA_ONLY: {} trigger(s) of {} disabled for the load", names.size(), table);
                     enable.addAll(names);
                 }
@@ -365,7 +367,7 @@ final class PostgresSupport {
 
     /** Creates the backup's enum and domain types the restored tables need and the target lacks (REPLACE, MERGE). */
     public void createTypes(Connection c, RestorePlan plan) throws SQLException {
-        if (plan.mode() == io.backupkit.api.RestoreMode.DATA_ONLY) {
+        if (plan.mode() == RestoreMode.DATA_ONLY) {
             return;
         }
         Map<String, String> schemaMap = schemaMap(plan);
@@ -482,7 +484,7 @@ final class PostgresSupport {
         }
         Set<String> done = new LinkedHashSet<>();
         for (TablePlan tp : plan.tables()) {
-            Table t = tp.existing() != null && plan.mode() != io.backupkit.api.RestoreMode.REPLACE
+            Table t = tp.existing() != null && plan.mode() != RestoreMode.REPLACE
                     ? tp.existing() : tp.target();
             String table = dialect.qualify(tp.target());
             for (Column col : t.columns()) {

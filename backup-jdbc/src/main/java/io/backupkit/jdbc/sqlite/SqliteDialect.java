@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import java.sql.PreparedStatement;
+import java.sql.Types;
 
 /**
  * SQLite. Values are dynamically typed, so every column uses {@link ValueType#DYNAMIC}: each value keeps its own
@@ -229,9 +231,9 @@ final class SqliteDialect extends Dialect {
     }
 
     @Override
-    public void bindValue(java.sql.PreparedStatement ps, int i, Column c, Object v) throws SQLException {
+    public void bindValue(PreparedStatement ps, int i, Column c, Object v) throws SQLException {
         if (v == null) {
-            ps.setNull(i, java.sql.Types.NULL);
+            ps.setNull(i, Types.NULL);
         } else if (v instanceof Long l) {
             ps.setLong(i, l);
         } else if (v instanceof Double d) {

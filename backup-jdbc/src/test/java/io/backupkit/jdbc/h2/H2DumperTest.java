@@ -20,6 +20,10 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 
 /** The round-trip suite on H2 file databases. */
 class H2DumperTest extends DumperRoundTripSuite {
@@ -105,13 +109,13 @@ class H2DumperTest extends DumperRoundTripSuite {
                 "INSERT INTO ident (v) VALUES (1), (2), (3)",
                 "DELETE FROM ident WHERE v = 3"), List.of("Order", "IDENT"));
         // GENERATED ALWAYS values were restored as they were, and the counter continues after the deleted 102
-        try (java.sql.Connection c = restored.getConnection(); java.sql.Statement st = c.createStatement()) {
+        try (Connection c = restored.getConnection(); Statement st = c.createStatement()) {
             st.executeUpdate("INSERT INTO ident (v) VALUES (4)");
-            try (java.sql.ResultSet rs = st.executeQuery("SELECT id FROM ident WHERE v = 4")) {
+            try (ResultSet rs = st.executeQuery("SELECT id FROM ident WHERE v = 4")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getLong(1)).isEqualTo(103);
             }
-            try (java.sql.ResultSet rs = st.executeQuery("SELECT NEXT VALUE FOR \"Seq\"")) {
+            try (ResultSet rs = st.executeQuery("SELECT NEXT VALUE FOR \"Seq\"")) {
                 rs.next();
                 assertThat(rs.getLong(1)).isEqualTo(15);
             }
@@ -122,8 +126,8 @@ class H2DumperTest extends DumperRoundTripSuite {
     void wrongPasswordIsAClearConfigurationError() throws Exception {
         DataSource secured = createDatabase("secured");
         execute(secured, "CREATE USER app PASSWORD 'right'", "ALTER USER app ADMIN TRUE", "CREATE TABLE t (a INT PRIMARY KEY)");
-        org.h2.jdbcx.JdbcDataSource wrong = new org.h2.jdbcx.JdbcDataSource();
-        wrong.setURL(((org.h2.jdbcx.JdbcDataSource) secured).getURL());
+        JdbcDataSource wrong = new JdbcDataSource();
+        wrong.setURL(((JdbcDataSource) secured).getURL());
         wrong.setUser("app");
         wrong.setPassword("wrong-secret");
         DirectoryBackup backup = new DirectoryBackup(tempDir.resolve("pw"));
@@ -135,7 +139,7 @@ class H2DumperTest extends DumperRoundTripSuite {
 
     @Test
     void unreachableServerIsAClearConfigurationError() {
-        org.h2.jdbcx.JdbcDataSource remote = new org.h2.jdbcx.JdbcDataSource();
+        JdbcDataSource remote = new JdbcDataSource();
         remote.setURL("jdbc:h2:tcp://127.0.0.1:1/nowhere");
         DirectoryBackup backup = new DirectoryBackup(tempDir.resolve("unreachable"));
         assertThatThrownBy(() -> backup.dump(dumper, remote, TableSelection.ALL, 1))
@@ -176,7 +180,7 @@ class H2DumperTest extends DumperRoundTripSuite {
         execute(source, "DELETE FROM STAGING.PAYMENTS");
         assertThatThrownBy(() -> execute(source, "DELETE FROM STAGING.INVOICES WHERE ID = 1 AND 1 = 1",
                 "INSERT INTO STAGING.PAYMENTS (INVOICE_ID, AMOUNT, PAID_AT) VALUES (1, 1, CURRENT_TIMESTAMP)"))
-                .isInstanceOf(java.sql.SQLException.class);
+                .isInstanceOf(SQLException.class);
         assertThat(count(source, "payments")).isEqualTo(90);
     }
 }

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.sql.DataSource;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /**
  * H2's own account of a database for the fidelity tests: {@code SCRIPT NODATA}, without the {@code CREATE USER}
@@ -19,7 +21,7 @@ import javax.sql.DataSource;
  */
 final class H2SchemaDump {
     /** SCRIPT's estimate of a table's rows: data, not schema (a selective restore changes it). */
-    private static final java.util.regex.Pattern ROW_COUNT = java.util.regex.Pattern.compile("-- \\d+ \\+/- SELECT COUNT\\(\\*\\) FROM .*");
+    private static final Pattern ROW_COUNT = Pattern.compile("-- \\d+ \\+/- SELECT COUNT\\(\\*\\) FROM .*");
     private H2SchemaDump() {
     }
 
@@ -58,7 +60,7 @@ final class H2SchemaDump {
             for (String t : tables) {
                 List<String> rows = DatabaseContents.rows(c, t);
                 MessageDigest md = MessageDigest.getInstance("SHA-256");
-                rows.forEach(r -> md.update((r + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                rows.forEach(r -> md.update((r + "\n").getBytes(StandardCharsets.UTF_8)));
                 out.put(t, rows.size() + " rows, sha256 " + HexFormat.of().formatHex(md.digest()));
             }
         }

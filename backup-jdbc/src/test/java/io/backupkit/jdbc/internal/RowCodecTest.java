@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import java.util.Random;
 
 class RowCodecTest {
 
@@ -84,7 +85,7 @@ class RowCodecTest {
     @Test
     void largeValuesStreamWithKnownLength() throws IOException {
         byte[] big = new byte[3 * 1024 * 1024 + 17];
-        new java.util.Random(1).nextBytes(big);
+        new Random(1).nextBytes(big);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (RowWriter w = new RowWriter(out, List.of("b"), List.of(ValueType.BYTES))) {
             w.startRow();
@@ -128,7 +129,7 @@ class RowCodecTest {
     @Test
     void largeValuesCanBeReadAsStreamsAndUnreadOnesAreSkipped() throws IOException {
         byte[] big = new byte[200_000];
-        new java.util.Random(2).nextBytes(big);
+        new Random(2).nextBytes(big);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (RowWriter w = new RowWriter(out, List.of("id", "b", "after"), List.of(ValueType.INTEGER, ValueType.BYTES, ValueType.STRING))) {
             for (int i = 0; i < 3; i++) {

@@ -13,15 +13,17 @@ import io.backupkit.jdbc.internal.SchemaModel.Table;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import java.sql.Types;
+import java.util.ArrayList;
 
 class SchemaModelTest {
 
     static Table table(String name, String... references) {
-        List<ForeignKey> fks = new java.util.ArrayList<>();
+        List<ForeignKey> fks = new ArrayList<>();
         for (String ref : references) {
             fks.add(new ForeignKey("fk_" + name + "_" + ref, List.of(ref + "_id"), "app", ref, List.of("id"), null, "CASCADE", false));
         }
-        return new Table("app", name, List.of(new Column("id", "bigint", java.sql.Types.BIGINT, 19, 0, false, null,
+        return new Table("app", name, List.of(new Column("id", "bigint", Types.BIGINT, 19, 0, false, null,
                 Identity.AUTO_INCREMENT, null, ValueType.INTEGER)), new Key("pk", List.of("id")), List.of(), fks, List.of(),
                 List.of(), 42L, Map.of("engine", "InnoDB"));
     }

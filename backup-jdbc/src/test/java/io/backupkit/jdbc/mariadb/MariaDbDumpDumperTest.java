@@ -20,9 +20,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import io.backupkit.testkit.db.DatabaseServers;
 
 /** The mariadb-dump / mariadb dumper against a real MariaDB 10.11. */
-@ExtendWith(io.backupkit.testkit.db.DatabaseServers.class)
+@ExtendWith(DatabaseServers.class)
 class MariaDbDumpDumperTest {
     @TempDir
     Path tmp;

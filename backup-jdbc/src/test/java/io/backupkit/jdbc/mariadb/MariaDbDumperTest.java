@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.mariadb.jdbc.MariaDbDataSource;
 import io.backupkit.testkit.db.DatabaseServers;
 import javax.sql.DataSource;
+import io.backupkit.api.RestoreMode;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 
 /** The round-trip suite on a real MariaDB 10.11 server (started by the test kit; with CI=true a missing one fails). */
 class MariaDbDumperTest extends DumperRoundTripSuite {
@@ -92,7 +95,7 @@ class MariaDbDumperTest extends DumperRoundTripSuite {
                 .hasMessageNotContaining("not-the-password");
 
         int closedPort;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
         }
         MariaDbDataSource nowhere = new MariaDbDataSource("jdbc:mariadb://127.0.0.1:" + closedPort + "/app?connectTimeout=2000");
@@ -115,7 +118,7 @@ class MariaDbDumperTest extends DumperRoundTripSuite {
         assertThat(backup.summary().warnings()).noneMatch(w -> w.contains("not captured"));
         assertThat(backup.summary().notCaptured()).isEmpty();
         DataSource target = createDatabase("objects");
-        backup.restore(dumper, target, io.backupkit.api.RestoreMode.REPLACE);
+        backup.restore(dumper, target, RestoreMode.REPLACE);
         execute(target, "INSERT INTO t VALUES (twice(1))", "CALL noop()");
         assertThat(DatabaseContents.rows(target, "t")).hasSize(2).anyMatch(r -> r.contains("20"));
     }
@@ -129,9 +132,9 @@ class MariaDbDumperTest extends DumperRoundTripSuite {
     void restoreLoadsWithLoadDataLocalInfileWhereAllowed() throws Exception {
         execute(source, "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))", "INSERT INTO t VALUES (1, 'a'), (2, NULL)");
         DirectoryBackup backup = backup(source, TableSelection.ALL);
-        javax.sql.DataSource target = createDatabase("load_data");
+        DataSource target = createDatabase("load_data");
         long before = MariaDbBatchedInsertTest.loadStatements(target);
-        backup.restore(dumper, target, io.backupkit.api.RestoreMode.REPLACE);
+        backup.restore(dumper, target, RestoreMode.REPLACE);
         long loads = MariaDbBatchedInsertTest.loadStatements(target) - before;
         if (expectLoadData()) {
             assertThat(loads).isGreaterThanOrEqualTo(1);

@@ -7,6 +7,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 
 /**
  * A PostgreSQL schema's fingerprint where no {@code pg_dump} of the server's version exists (PostgreSQL 18 here):
@@ -124,8 +129,8 @@ final class PgCatalogFingerprint {
                     + " WHERE d.datname = current_database()");
 
     /** The fingerprint: one line per object, sorted, with search_path empty so that every name is qualified. */
-    static String of(DataSource db) throws SQLException, java.io.IOException {
-        java.util.List<String> lines = new java.util.ArrayList<>();
+    static String of(DataSource db) throws SQLException, IOException {
+        List<String> lines = new ArrayList<>();
         String database = PostgresFidelity.databaseName(db);
         try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
             c.setAutoCommit(false);
@@ -144,11 +149,11 @@ final class PgCatalogFingerprint {
             }
             c.rollback();
         }
-        java.util.Collections.sort(lines);
+        Collections.sort(lines);
         String out = String.join("\n", lines) + "\n";
         // kept under target/ so that a failed comparison can be diffed
-        java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "schema-dumps"));
-        java.nio.file.Files.writeString(java.nio.file.Path.of("target", "schema-dumps", database + ".fingerprint"), out);
+        Files.createDirectories(Path.of("target", "schema-dumps"));
+        Files.writeString(Path.of("target", "schema-dumps", database + ".fingerprint"), out);
         return out;
     }
 }

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import io.backupkit.testkit.db.DatabaseServers;
 
 /** The pg_dump / pg_restore dumper against a real PostgreSQL 15 with password authentication. */
-@ExtendWith(io.backupkit.testkit.db.DatabaseServers.class)
+@ExtendWith(DatabaseServers.class)
 class PgDumpDumperTest {
     private static final Path PG_BIN = Path.of("/usr/lib/postgresql/15/bin");
     @TempDir

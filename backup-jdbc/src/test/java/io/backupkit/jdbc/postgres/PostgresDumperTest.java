@@ -31,9 +31,14 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import io.backupkit.api.spi.DatabaseDumperFactory;
+import io.backupkit.jdbc.internal.SchemaJson;
+import io.backupkit.testkit.db.DatabaseServers;
+import java.net.ServerSocket;
+import java.util.ServiceLoader;
 
 /** PostgreSQL-specific behaviour of {@link PostgresDumper} against real PostgreSQL 15 and 18 servers. */
-@ExtendWith(io.backupkit.testkit.db.DatabaseServers.class)
+@ExtendWith(DatabaseServers.class)
 public class PostgresDumperTest {
     @TempDir
     Path tmp;
@@ -241,7 +246,7 @@ public class PostgresDumperTest {
                 .containsExactlyInAnyOrder("orders=0", "events=0", "events_2026=1");
         SchemaModel model;
         try (var in = Files.newInputStream(backup.file("db/schema.json"))) {
-            model = io.backupkit.jdbc.internal.SchemaJson.read(in);
+            model = SchemaJson.read(in);
         }
         assertThat(model.objects()).extracting(SchemaModel.DbObject::key).contains(
                 "function public.calc_total(n integer)", "function public.archive_orders()",
@@ -279,7 +284,7 @@ public class PostgresDumperTest {
 
     @Test
     void aWrongPasswordIsAConfigurationErrorWithoutThePassword(@Postgres15 TestDatabase db) {
-        DataSource wrong = new io.backupkit.testkit.db.TestDatabase(db.engine(), db.name(), db.jdbcUrl(), db.user(),
+        DataSource wrong = new TestDatabase(db.engine(), db.name(), db.jdbcUrl(), db.user(),
                 "not-the-password").dataSource();
         assertThatThrownBy(() -> new DirectoryBackup(tmp).dump(PostgresDumper.create(), wrong, TableSelection.ALL, 1))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("refused the login")
@@ -290,7 +295,7 @@ public class PostgresDumperTest {
     void anUnreachableServerIsAConfigurationErrorBeforeAnythingIsWritten(@Postgres15 TestDatabase db)
             throws Exception {
         int closedPort;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
         DataSource nowhere = new TestDatabase(db.engine(), db.name(), "jdbc:postgresql://127.0.0.1:" + closedPort
@@ -476,7 +481,7 @@ public class PostgresDumperTest {
     @Test
     void theFactoryIsFoundForPostgres() {
         List<String> names = new ArrayList<>();
-        for (var f : java.util.ServiceLoader.load(io.backupkit.api.spi.DatabaseDumperFactory.class)) {
+        for (var f : ServiceLoader.load(DatabaseDumperFactory.class)) {
             if (f.supports("PostgreSQL")) {
                 names.add(f.name() + "@" + f.priority());
             }

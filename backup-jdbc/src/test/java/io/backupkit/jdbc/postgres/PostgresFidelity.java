@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.sql.DataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** PostgreSQL helpers of the fidelity tests: fixtures from resources, pg_dump -s, content digests. */
 final class PostgresFidelity {
@@ -66,8 +68,8 @@ final class PostgresFidelity {
             sb.append(line).append('\n');
         }
         // kept under target/ so that a failed comparison can be diffed
-        java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "schema-dumps"));
-        java.nio.file.Files.writeString(java.nio.file.Path.of("target", "schema-dumps", database + ".sql"), sb);
+        Files.createDirectories(Path.of("target", "schema-dumps"));
+        Files.writeString(Path.of("target", "schema-dumps", database + ".sql"), sb);
         return sb.toString();
     }
 

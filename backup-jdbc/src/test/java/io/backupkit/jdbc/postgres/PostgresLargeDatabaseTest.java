@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import io.backupkit.api.Manifest;
+import io.backupkit.testkit.db.DatabaseEngine;
+import io.backupkit.testkit.db.DatabaseServers;
 
 /**
  * Acceptance 4: a large PostgreSQL database backs up and restores in a JVM limited to {@code -Xmx256m}. The
@@ -28,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 100 s here, data generation included); {@code -Dbackupkit.test.largeDbMb=200} makes it smaller,
  * {@code -Dbackupkit.test.textCopy=true} uses COPY's text format.
  */
-@ExtendWith(io.backupkit.testkit.db.DatabaseServers.class)
+@ExtendWith(DatabaseServers.class)
 class PostgresLargeDatabaseTest {
     private static final int ROW_BYTES = 1024;
 
@@ -83,7 +86,7 @@ class PostgresLargeDatabaseTest {
         public static void main(String[] args) throws Exception {
             String password = new String(System.in.readAllBytes(), StandardCharsets.UTF_8).strip();
             Path dir = Path.of(args[0]);
-            var engine = io.backupkit.testkit.db.DatabaseEngine.POSTGRES_15;
+            var engine = DatabaseEngine.POSTGRES_15;
             TestDatabase source = new TestDatabase(engine, "source", args[1], args[3], password);
             TestDatabase target = new TestDatabase(engine, "target", args[2], args[3], password);
             // -Dbackupkit.test.textCopy=true measures COPY's text format against the default binary one
@@ -102,7 +105,7 @@ class PostgresLargeDatabaseTest {
             }
             System.out.printf("child: dump %d ms, restore %d ms, %d rows, %d MB of objects, max heap %d MB%n",
                     (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, summary.tables().stream()
-                            .mapToLong(io.backupkit.api.Manifest.TableEntry::rows).sum(), bytes >> 20,
+                            .mapToLong(Manifest.TableEntry::rows).sum(), bytes >> 20,
                     Runtime.getRuntime().maxMemory() >> 20);
         }
     }

@@ -18,9 +18,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import io.backupkit.testkit.db.DatabaseServers;
 
 /** Parallel dump workers share one snapshot: changes committed while the dump runs are in no table. */
-@ExtendWith(io.backupkit.testkit.db.DatabaseServers.class)
+@ExtendWith(DatabaseServers.class)
 class PostgresSnapshotTest {
 
     @Test

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.IOException;
 
 /**
  * The parallel staged REPLACE on the fidelity fixture (enum, domain, composite and range types, functions, an
@@ -134,7 +135,7 @@ class PostgresStagedRestoreTest {
         AtomicInteger opened = new AtomicInteger();
         backup.onObjectOpened(path -> {
             if (path.endsWith(".copy") && opened.incrementAndGet() == tables / 2) {
-                throw new UncheckedIOException(new java.io.IOException("storage went away half-way (test)"));
+                throw new UncheckedIOException(new IOException("storage went away half-way (test)"));
             }
         });
         try {

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
+import io.backupkit.api.TableSelection;
 
 /** The round-trip suite and the type matrix on SQLite database files, foreign keys enforced. */
 public class SqliteDumperTest extends DumperRoundTripSuite {
@@ -82,7 +83,7 @@ public class SqliteDumperTest extends DumperRoundTripSuite {
     void aVirtualTableIsReportedAsNotCapturedNamingIt() throws Exception {
         execute(source, "CREATE TABLE t (a INTEGER PRIMARY KEY)", "CREATE TRIGGER t_audit AFTER INSERT ON t BEGIN SELECT 1; END",
                 "CREATE VIRTUAL TABLE docs USING rtree(id, minx, maxx)");
-        DirectoryBackup backup = backup(source, io.backupkit.api.TableSelection.ALL);
+        DirectoryBackup backup = backup(source, TableSelection.ALL);
         assertThat(backup.summary().notCaptured()).containsExactly(
                 "virtual table docs: the rows of a virtual table are not captured");
         assertThat(backup.summary().warnings()).noneMatch(w -> w.contains("t_audit"));

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.sql.DataSource;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * SQLite's own account of a database, for the fidelity tests: {@code sqlite_master} (every object with its SQL
@@ -70,7 +72,7 @@ final class SqliteSchemaDump {
                 }
             }
             for (String[] t : tables) {
-                boolean withoutRowid = t[1].toUpperCase(java.util.Locale.ROOT).contains("WITHOUT ROWID");
+                boolean withoutRowid = t[1].toUpperCase(Locale.ROOT).contains("WITHOUT ROWID");
                 String q = "\"" + t[0].replace("\"", "\"\"") + "\"";
                 MessageDigest md = MessageDigest.getInstance("SHA-256");
                 try (ResultSet rs = st.executeQuery("SELECT " + (withoutRowid ? "" : "rowid, ") + "* FROM " + q
@@ -81,7 +83,7 @@ final class SqliteSchemaDump {
                             Object v = rs.getObject(i);
                             String text = v == null ? "null" : v instanceof byte[] b ? "blob:" + HexFormat.of().formatHex(b)
                                     : v.getClass().getSimpleName() + ":" + v;
-                            md.update(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                            md.update(text.getBytes(StandardCharsets.UTF_8));
                             md.update((byte) 0);
                         }
                         md.update((byte) '\n');
