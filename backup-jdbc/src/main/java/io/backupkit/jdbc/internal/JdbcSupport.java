@@ -160,6 +160,46 @@ public final class JdbcSupport {
         throw new BackupException(ErrorCode.DUMP, t.getMessage(), t);
     }
 
+    /** Work on a connection that may fail with an {@link SQLException}. */
+    public interface SqlWork {
+        void run() throws SQLException;
+    }
+
+    /** Work on a connection with a result, that may fail with an {@link SQLException}. */
+    public interface SqlCall<T> {
+        T call() throws SQLException;
+    }
+
+    /** {@link #inTransaction(Connection, SqlCall)} for work without a result. */
+    public static void inTransaction(Connection c, SqlWork work) throws SQLException {
+        inTransaction(c, () -> {
+            work.run();
+            return null;
+        });
+    }
+
+    /**
+     * Runs {@code work} in one transaction on {@code c}: committed when it returns, rolled back when it throws (a
+     * failing rollback is kept as suppressed on the cause); auto-commit is back on afterwards either way.
+     */
+    public static <T> T inTransaction(Connection c, SqlCall<T> work) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            T result = work.call();
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException re) {
+                e.addSuppressed(re);
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
     /** Closes quietly after a failure, keeping the close failure as suppressed on the primary. */
     public static void closeAfterFailure(AutoCloseable c, Throwable primary) {
         if (c == null) {

@@ -325,8 +325,7 @@ final class PostgresStagedRestore {
      */
     private void createStaging(Connection c, RestorePlan plan, Map<String, String> staging, List<DbObject> missing)
             throws SQLException {
-        c.setAutoCommit(false);
-        try {
+        JdbcSupport.inTransaction(c, () -> {
             for (String schema : staging.values()) {
                 JdbcSupport.execute(c, "CREATE SCHEMA " + dialect.quote(schema));
             }
@@ -337,17 +336,7 @@ final class PostgresStagedRestore {
             for (TablePlan tp : hierarchyParentsFirst(plan)) {
                 JdbcSupport.execute(c, dialect.createTable(staged(tp.target(), staging)));
             }
-            c.commit();
-        } catch (SQLException | RuntimeException e) {
-            try {
-                c.rollback();
-            } catch (SQLException re) {
-                e.addSuppressed(re);
-            }
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
+        });
     }
 
     /** The tables of partition and inheritance hierarchies, each after its parents. */
@@ -524,18 +513,18 @@ final class PostgresStagedRestore {
         if (PostgresDialect.isPartitioned(staged)) {
             return;
         }
-        wc.setAutoCommit(false); // COPY FREEZE needs the table created or emptied in the same transaction
-        try {
+        // COPY FREEZE needs the table created or emptied in the same transaction
+        long rows = JdbcSupport.inTransaction(wc, () -> {
             if (exists) {
                 JdbcSupport.execute(wc, "TRUNCATE ONLY " + dialect.qualify(staged));
             } else {
                 JdbcSupport.execute(wc, dialect.createTable(staged));
             }
             List<Column> columns = AbstractJdbcDumper.dumpedColumns(staged);
-            long rows = 0;
+            long copied = 0;
             for (String path : tp.entry().objects()) {
                 try (InputStream in = ctx.openObject(path)) {
-                    rows += support.copyIn(wc, staged, columns, in, true);
+                    copied += support.copyIn(wc, staged, columns, in, true);
                 } catch (IOException e) {
                     throw new RestoreException("reading the backup of table " + tp.backup().qualifiedName()
                             + " failed: " + e.getMessage(), e);
@@ -545,20 +534,13 @@ final class PostgresStagedRestore {
                             : new RestoreException("restoring table " + tp.targetName() + " failed: " + e.getMessage(), e);
                 }
             }
-            if (rows != tp.entry().rows()) {
-                throw new IntegrityException("table " + tp.backup().qualifiedName() + ": the backup holds " + rows
+            if (copied != tp.entry().rows()) {
+                throw new IntegrityException("table " + tp.backup().qualifiedName() + ": the backup holds " + copied
                         + " rows but the manifest records " + tp.entry().rows());
             }
-            wc.commit();
-            ctx.addRows(rows);
-        } catch (SQLException | RuntimeException e) {
-            try {
-                wc.rollback();
-            } catch (SQLException re) {
-                e.addSuppressed(re);
-            }
-            throw e;
-        }
+            return copied;
+        });
+        ctx.addRows(rows);
     }
 
     private void build(Connection wc, Build build) throws SQLException {
@@ -575,8 +557,7 @@ final class PostgresStagedRestore {
     private void publish(RestoreContext ctx, Connection c, RestorePlan plan, Map<String, String> staging,
                          Set<DbObject> kept) throws SQLException {
         ctx.checkCancelled(); // the last moment a cancel leaves the target untouched
-        c.setAutoCommit(false);
-        try {
+        JdbcSupport.inTransaction(c, () -> {
             dumper.createSchemas(c, plan.tables());
             dumper.dropReplacedObjects(c, plan);
             for (TablePlan tp : plan.tables()) {
@@ -603,17 +584,7 @@ final class PostgresStagedRestore {
             for (String schema : staging.values()) {
                 JdbcSupport.execute(c, "DROP SCHEMA " + dialect.quote(schema));
             }
-            c.commit();
-        } catch (SQLException | RuntimeException e) {
-            try {
-                c.rollback();
-            } catch (SQLException re) {
-                e.addSuppressed(re);
-            }
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
+        });
     }
 
     private void dropStaging(Connection c, Collection<String> schemas, List<String> createdDrops,
