@@ -30,7 +30,7 @@ class JarIT {
                     "io.backupkit.storage.gdrive.DriveStorageProviderFactory");
             assertThat(entry(jar, "META-INF/services/io.backupkit.api.spi.DatabaseDumperFactory")).contains(
                     "io.backupkit.jdbc.sqlite.SqliteDumper$Factory", "io.backupkit.jdbc.h2.H2Dumper$Factory",
-                    "io.backupkit.jdbc.mariadb.MariaDbDumper$Factory").containsPattern("io\\.backupkit\\.jdbc\\.PostgresDumper\\$?Factory");
+                    "io.backupkit.jdbc.mariadb.MariaDbDumper$Factory").containsPattern("io\\.backupkit\\.jdbc\\.postgres\\.PostgresDumper\\$?Factory");
             // every line of every module's service files, merged rather than overwritten
             Path root = Path.of(System.getProperty("backupkit.repo.root", "..")).toAbsolutePath().normalize();
             try (java.util.stream.Stream<Path> files = java.nio.file.Files.find(root, 7, (p, a) -> a.isRegularFile()
