@@ -1,5 +1,6 @@
 package io.backupkit.jdbc;
 
+import io.backupkit.testkit.db.DatabaseContents;
 import io.backupkit.testkit.db.DirectoryBackup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,7 +20,7 @@ import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 
 /** The round-trip suite on H2 file databases. */
-class H2DumperTest extends DumperRoundTripSuite {
+class H2DumperTest extends JdbcDumperRoundTripContract {
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     @Override

@@ -1,5 +1,6 @@
 package io.backupkit.jdbc;
 
+import io.backupkit.testkit.db.DatabaseContents;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -1,5 +1,6 @@
 package io.backupkit.jdbc;
 
+import io.backupkit.testkit.db.DatabaseContents;
 import io.backupkit.testkit.db.DirectoryBackup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,7 +17,7 @@ import io.backupkit.testkit.db.DatabaseServers;
 import javax.sql.DataSource;
 
 /** The round-trip suite on a real MariaDB 10.11 server (started by the test kit; with CI=true a missing one fails). */
-class MariaDbDumperTest extends DumperRoundTripSuite {
+class MariaDbDumperTest extends JdbcDumperRoundTripContract {
 
     @Override
     protected AbstractJdbcDumper newDumper() {

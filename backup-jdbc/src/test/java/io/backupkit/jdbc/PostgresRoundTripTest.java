@@ -26,7 +26,7 @@ class PostgresRoundTripTest {
         }
     }
 
-    abstract static class PostgresSuite extends DumperRoundTripSuite {
+    abstract static class PostgresSuite extends JdbcDumperRoundTripContract {
         abstract DatabaseServer server();
 
         @Override

@@ -15,7 +15,7 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /** The round-trip suite and the type matrix on SQLite database files, foreign keys enforced. */
-class SqliteDumperTest extends DumperRoundTripSuite {
+class SqliteDumperTest extends JdbcDumperRoundTripContract {
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     @Override

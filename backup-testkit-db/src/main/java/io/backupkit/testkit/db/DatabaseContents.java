@@ -1,10 +1,13 @@
-package io.backupkit.jdbc;
+package io.backupkit.testkit.db;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Array;
 import java.sql.Blob;
 import java.sql.Clob;
 import java.sql.Connection;
@@ -13,6 +16,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import javax.sql.DataSource;
@@ -32,6 +36,7 @@ public final class DatabaseContents {
         }
     }
 
+    /** As {@link #rows(DataSource, String)}, on a connection the caller holds (e.g. inside its transaction). */
     public static List<String> rows(Connection c, String qualifiedTable) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM " + qualifiedTable)) {
@@ -77,7 +82,7 @@ public final class DatabaseContents {
             }
         }
         if (v instanceof String s) {
-            return s.length() > 200 ? "text[" + s.length() + "]:" + sha(s.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            return s.length() > 200 ? "text[" + s.length() + "]:" + sha(s.getBytes(StandardCharsets.UTF_8))
                     : "'" + s + "'";
         }
         if (v instanceof Double d) {
@@ -89,9 +94,9 @@ public final class DatabaseContents {
         if (v instanceof BigDecimal d) {
             return "decimal:" + d.toString();
         }
-        if (v instanceof java.sql.Array a) {
+        if (v instanceof Array a) {
             Object arr = a.getArray();
-            return "array:" + (arr instanceof Object[] o ? java.util.Arrays.deepToString(o) : String.valueOf(arr));
+            return "array:" + (arr instanceof Object[] o ? Arrays.deepToString(o) : String.valueOf(arr));
         }
         return v.getClass().getSimpleName() + ":" + v;
     }
@@ -99,7 +104,7 @@ public final class DatabaseContents {
     private static String sha(byte[] b) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
