@@ -1,11 +1,13 @@
 package io.backupkit.jdbc;
 
+import io.backupkit.testkit.db.DatabaseContents;
 import io.backupkit.testkit.db.DirectoryBackup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupkit.api.RestoreMode;
 import io.backupkit.api.TableSelection;
 import io.backupkit.api.spi.DatabaseDumperFactory;
+import io.backupkit.testkit.db.TestSql;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
@@ -31,7 +33,7 @@ class GenericJdbcDumperTest {
     @Test
     void roundTripsTablesKeysAndRowsAndWritesItsLimitsAsWarnings() throws Exception {
         DataSource src = h2Memory();
-        DumperRoundTripSuite.execute(src,
+        TestSql.execute(src, List.of(
                 "CREATE TABLE parent (id BIGINT PRIMARY KEY, name VARCHAR(40) NOT NULL UNIQUE)",
                 "CREATE TABLE child (id BIGINT PRIMARY KEY, parent_id BIGINT REFERENCES parent (id), "
                         + "\"Value\" DECIMAL(30, 10), data VARBINARY(100), at TIMESTAMP(9) WITH TIME ZONE)",
@@ -40,7 +42,7 @@ class GenericJdbcDumperTest {
                 "CREATE SEQUENCE s",
                 "INSERT INTO parent VALUES (1, 'one'), (2, 'two')",
                 "INSERT INTO child VALUES (1, 1, 12345678901234567890.0123456789, X'00ff', TIMESTAMP WITH TIME ZONE "
-                        + "'2024-01-01 00:00:00.123456789+05:30'), (2, NULL, NULL, NULL, NULL)");
+                        + "'2024-01-01 00:00:00.123456789+05:30'), (2, NULL, NULL, NULL, NULL)"));
         GenericJdbcDumper dumper = new GenericJdbcDumper();
         DirectoryBackup backup = new DirectoryBackup(tempDir);
         backup.dump(dumper, src, TableSelection.ALL, 2);
@@ -52,8 +54,8 @@ class GenericJdbcDumperTest {
         for (String t : List.of("PARENT", "CHILD")) {
             assertThat(DatabaseContents.rows(dst, t)).as(t).isEqualTo(DatabaseContents.rows(src, t));
         }
-        DumperRoundTripSuite.execute(src, "UPDATE parent SET name = 'changed' WHERE id = 1", "DELETE FROM child WHERE id = 2");
-        backup.restore(dumper, src, RestoreMode.MERGE, TableSelection.ALL, Map.of(), 1);
+        TestSql.execute(src, List.of("UPDATE parent SET name = 'changed' WHERE id = 1", "DELETE FROM child WHERE id = 2"));
+        backup.restore(dumper, src, RestoreMode.MERGE, TableSelection.ALL, java.util.Map.of(), 1);
         assertThat(DatabaseContents.rows(src, "PARENT")).isEqualTo(DatabaseContents.rows(dst, "PARENT"));
         assertThat(DatabaseContents.rows(src, "CHILD")).isEqualTo(DatabaseContents.rows(dst, "CHILD"));
     }

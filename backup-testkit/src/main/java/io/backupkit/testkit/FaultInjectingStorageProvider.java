@@ -7,7 +7,6 @@ import io.backupkit.api.spi.ContentSource;
 import io.backupkit.api.spi.ForwardingStorageProvider;
 import io.backupkit.api.spi.StorageKeys;
 import io.backupkit.api.spi.StorageProvider;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -15,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -133,25 +133,19 @@ public final class FaultInjectingStorageProvider extends ForwardingStorageProvid
 
     @Override
     public InputStream get(String key) {
-        int call = calls.get(Verb.GET).incrementAndGet();
-        StorageKeys.requireKey(key);
-        maybeFail(Verb.GET, call, key);
+        enter(Verb.GET, key);
         return cut(key, slow(super.get(key)));
     }
 
     @Override
     public InputStream get(String key, ByteRange range) {
-        int call = calls.get(Verb.GET).incrementAndGet();
-        StorageKeys.requireKey(key);
-        maybeFail(Verb.GET, call, key);
+        enter(Verb.GET, key);
         return cut(key, slow(super.get(key, range)));
     }
 
     @Override
     public Optional<BlobInfo> stat(String key) {
-        int call = calls.get(Verb.STAT).incrementAndGet();
-        StorageKeys.requireKey(key);
-        maybeFail(Verb.STAT, call, key);
+        enter(Verb.STAT, key);
         return super.stat(key);
     }
 
@@ -165,9 +159,7 @@ public final class FaultInjectingStorageProvider extends ForwardingStorageProvid
 
     @Override
     public void delete(String key) {
-        int call = calls.get(Verb.DELETE).incrementAndGet();
-        StorageKeys.requireKey(key);
-        maybeFail(Verb.DELETE, call, key);
+        enter(Verb.DELETE, key);
         super.delete(key);
     }
 
@@ -178,6 +170,13 @@ public final class FaultInjectingStorageProvider extends ForwardingStorageProvid
 
     // ------------------------------------------------------------------ faults
 
+    /** Counts the call (rejected ones too), checks the key, and injects the fault the call matches, if any. */
+    private void enter(Verb verb, String key) {
+        int call = calls.get(verb).incrementAndGet();
+        StorageKeys.requireKey(key);
+        maybeFail(verb, call, key);
+    }
+
     private void maybeFail(Verb verb, int call, String key) {
         if (healed.get()) {
             return;
@@ -185,7 +184,7 @@ public final class FaultInjectingStorageProvider extends ForwardingStorageProvid
         for (Fault fault : faults) {
             if (fault.matches(verb, call, key)) {
                 faultsInjected.incrementAndGet();
-                throw new StorageException("injected fault: " + verb.name().toLowerCase(java.util.Locale.ROOT) + " '" + key
+                throw new StorageException("injected fault: " + verb.name().toLowerCase(Locale.ROOT) + " '" + key
                         + "' (call #" + call + " of " + verb + ") failed", retryable);
             }
         }
@@ -201,15 +200,8 @@ public final class FaultInjectingStorageProvider extends ForwardingStorageProvid
         if (getFailsAfterBytes < 0 || healed.get() || getCutsDone.getAndIncrement() >= getCutsAllowed) {
             return in;
         }
-        return new FilterInputStream(in) {
+        return new BulkReadInputStream(in) {
             private long delivered;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n < 0 ? -1 : one[0] & 0xff;
-            }
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
@@ -230,13 +222,7 @@ public final class FaultInjectingStorageProvider extends ForwardingStorageProvid
         if (readDelay.isZero()) {
             return in;
         }
-        return new FilterInputStream(in) {
-            @Override
-            public int read() throws IOException {
-                pause();
-                return super.read();
-            }
-
+        return new BulkReadInputStream(in) {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 pause();
@@ -273,19 +259,12 @@ public final class FaultInjectingStorageProvider extends ForwardingStorageProvid
         public InputStream open() throws IOException {
             read.set(0);
             InputStream in = source.open();
-            return new FilterInputStream(in) {
-                @Override
-                public int read() throws IOException {
-                    byte[] one = new byte[1];
-                    int n = read(one, 0, 1);
-                    return n < 0 ? -1 : one[0] & 0xff;
-                }
-
+            return new BulkReadInputStream(in) {
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {
                     long allowed = allowed();
                     if (allowed <= 0 && len > 0) {
-                        if (super.read() < 0) {
+                        if (in.read() < 0) {
                             return -1; // the content ended exactly at the limit: nothing is lost
                         }
                         if (!cut.getAndSet(true)) {

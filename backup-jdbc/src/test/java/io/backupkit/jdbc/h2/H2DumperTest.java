@@ -1,7 +1,7 @@
 package io.backupkit.jdbc.h2;
 
-import io.backupkit.jdbc.DatabaseContents;
-import io.backupkit.jdbc.DumperRoundTripSuite;
+import io.backupkit.testkit.db.DatabaseContents;
+import io.backupkit.jdbc.JdbcDumperRoundTripContract;
 import io.backupkit.jdbc.sqlite.SqliteDumperTest;
 import io.backupkit.testkit.db.DirectoryBackup;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +26,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /** The round-trip suite on H2 file databases. */
-class H2DumperTest extends DumperRoundTripSuite {
+class H2DumperTest extends JdbcDumperRoundTripContract {
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     @Override

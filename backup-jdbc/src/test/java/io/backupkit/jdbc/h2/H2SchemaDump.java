@@ -1,6 +1,6 @@
 package io.backupkit.jdbc.h2;
 
-import io.backupkit.jdbc.DatabaseContents;
+import io.backupkit.testkit.db.DatabaseContents;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -1,12 +1,12 @@
 package io.backupkit.jdbc.h2;
 
-import io.backupkit.jdbc.DumperRoundTripSuite;
 import io.backupkit.testkit.db.DirectoryBackup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupkit.api.RestoreMode;
 import io.backupkit.api.TableSelection;
 import io.backupkit.api.spi.DumpSummary;
+import io.backupkit.testkit.db.TestSql;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -42,7 +42,7 @@ class LargeObjectMemoryTest {
         assertThat(Runtime.getRuntime().maxMemory()).as("run with -Xmx256m (memory-bound execution)")
                 .isLessThan(ROWS * (long) BLOB_BYTES);
         DataSource src = h2("src");
-        DumperRoundTripSuite.execute(src, "CREATE TABLE media (id INT PRIMARY KEY, name VARCHAR(20), content BLOB)");
+        TestSql.execute(src, List.of("CREATE TABLE media (id INT PRIMARY KEY, name VARCHAR(20), content BLOB)"));
         try (Connection c = src.getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO media VALUES (?, ?, ?)")) {
             for (int i = 0; i < ROWS; i++) {

@@ -1,7 +1,7 @@
 package io.backupkit.jdbc.mariadb;
 
-import io.backupkit.jdbc.DatabaseContents;
-import io.backupkit.jdbc.DumperRoundTripSuite;
+import io.backupkit.testkit.db.DatabaseContents;
+import io.backupkit.jdbc.JdbcDumperRoundTripContract;
 import io.backupkit.testkit.db.DirectoryBackup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,7 +21,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 /** The round-trip suite on a real MariaDB 10.11 server (started by the test kit; with CI=true a missing one fails). */
-class MariaDbDumperTest extends DumperRoundTripSuite {
+class MariaDbDumperTest extends JdbcDumperRoundTripContract {
 
     @Override
     protected AbstractJdbcDumper newDumper() {

@@ -1,6 +1,6 @@
 package io.backupkit.jdbc.postgres;
 
-import io.backupkit.jdbc.DumperRoundTripSuite;
+import io.backupkit.jdbc.JdbcDumperRoundTripContract;
 import io.backupkit.jdbc.internal.AbstractJdbcDumper;
 import io.backupkit.testkit.db.DatabaseServer;
 import io.backupkit.testkit.db.DatabaseServers;
@@ -27,7 +27,7 @@ class PostgresRoundTripTest {
         }
     }
 
-    abstract static class PostgresSuite extends DumperRoundTripSuite {
+    abstract static class PostgresSuite extends JdbcDumperRoundTripContract {
         abstract DatabaseServer server();
 
         @Override

@@ -1,6 +1,6 @@
 package io.backupkit.jdbc.sqlite;
 
-import io.backupkit.jdbc.DumperRoundTripSuite;
+import io.backupkit.jdbc.JdbcDumperRoundTripContract;
 import io.backupkit.testkit.db.DirectoryBackup;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +17,7 @@ import org.sqlite.SQLiteDataSource;
 import io.backupkit.api.TableSelection;
 
 /** The round-trip suite and the type matrix on SQLite database files, foreign keys enforced. */
-public class SqliteDumperTest extends DumperRoundTripSuite {
+public class SqliteDumperTest extends JdbcDumperRoundTripContract {
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     @Override

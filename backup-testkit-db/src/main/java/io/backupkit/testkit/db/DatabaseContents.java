@@ -1,10 +1,13 @@
-package io.backupkit.jdbc;
+package io.backupkit.testkit.db;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Array;
 import java.sql.Blob;
 import java.sql.Clob;
 import java.sql.Connection;
@@ -13,6 +16,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import javax.sql.DataSource;
@@ -36,6 +40,7 @@ public final class DatabaseContents {
         }
     }
 
+    /** As {@link #rows(DataSource, String)}, on a connection the caller holds (e.g. inside its transaction). */
     public static List<String> rows(Connection c, String qualifiedTable) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM " + qualifiedTable)) {

@@ -5,33 +5,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
-import java.security.SecureRandom;
 
 /**
  * A throwaway PostgreSQL server run from a directory of binaries (initdb, pg_ctl): data under {@code target/},
  * a random loopback port, fsync off, as user {@code postgres} when this JVM is root. Local socket connections are
  * trusted; TCP connections need the password (scram-sha-256), so tests can check a wrong password is refused.
  */
-final class LocalPostgresServer extends BaseServer implements AutoCloseable {
+final class LocalPostgresServer extends LocalServer {
     static final String SERVICE_USER = "postgres";
+    // SIGQUIT = immediate shutdown: no checkpoint, the data is thrown away anyway.
+    private static final String STOP_SIGNAL = "QUIT";
 
     private final DatabaseEngine engine;
-    private final Path dir;
-    private final int port;
-    private final String password;
-    private final long pid;
-    private final Process watchdog;
 
     private LocalPostgresServer(DatabaseEngine engine, Path dir, int port, String password, long pid,
                                 Process watchdog) {
+        super(dir, port, password, pid, watchdog, STOP_SIGNAL);
         this.engine = engine;
-        this.dir = dir;
-        this.port = port;
-        this.password = password;
-        this.pid = pid;
-        this.watchdog = watchdog;
     }
 
     /** Initialises a new cluster in a fresh directory and starts it; ~1 s. */
@@ -41,9 +32,7 @@ final class LocalPostgresServer extends BaseServer implements AutoCloseable {
         Path data = dir.resolve("data");
         Path log = dir.resolve("server.log");
         Path passwordFile = dir.resolve("pwfile");
-        byte[] random = new byte[12];
-        new SecureRandom().nextBytes(random);
-        String password = "pw" + HexFormat.of().formatHex(random);
+        String password = randomPassword();
         Files.writeString(passwordFile, password + "\n");
         Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
         ServerProcesses.giveTo(passwordFile, SERVICE_USER);
@@ -64,8 +53,7 @@ final class LocalPostgresServer extends BaseServer implements AutoCloseable {
                 "-o", options, "-w", "-t", "60", "start")), log, timeout);
         long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
         Files.writeString(dir.resolve(ServerProcesses.PID_FILE), Long.toString(pid));
-        // SIGQUIT = immediate shutdown: no checkpoint, the data is thrown away anyway.
-        Process watchdog = ServerProcesses.startWatchdog(pid, "QUIT", dir);
+        Process watchdog = ServerProcesses.startWatchdog(pid, STOP_SIGNAL, dir);
         return new LocalPostgresServer(engine, dir, port, password, pid, watchdog);
     }
 
@@ -76,42 +64,11 @@ final class LocalPostgresServer extends BaseServer implements AutoCloseable {
 
     @Override
     public String adminUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+        return "jdbc:postgresql://" + host() + ":" + port() + "/postgres";
     }
 
     @Override
     public String user() {
         return "postgres";
-    }
-
-    @Override
-    public String password() {
-        return password;
-    }
-
-    @Override
-    public String host() {
-        return "127.0.0.1";
-    }
-
-    @Override
-    public int port() {
-        return port;
-    }
-
-    long pid() {
-        return pid;
-    }
-
-    Path directory() {
-        return dir;
-    }
-
-    /** Stops the server (immediate shutdown) and deletes its directory. */
-    @Override
-    public void close() {
-        watchdog.destroy();
-        ServerProcesses.stop(pid, "QUIT", Duration.ofSeconds(30));
-        ServerProcesses.deleteRecursively(dir);
     }
 }

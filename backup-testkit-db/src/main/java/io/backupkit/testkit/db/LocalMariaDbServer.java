@@ -3,13 +3,11 @@ package io.backupkit.testkit.db;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -17,21 +15,12 @@ import java.util.List;
  * {@code mariadbd} on a random loopback port with durability off, as user {@code mysql} when this JVM is root.
  * {@code root} gets a random password for TCP connections.
  */
-final class LocalMariaDbServer extends BaseServer implements AutoCloseable {
+final class LocalMariaDbServer extends LocalServer {
     static final String SERVICE_USER = "mysql";
-
-    private final Path dir;
-    private final int port;
-    private final String password;
-    private final long pid;
-    private final Process watchdog;
+    private static final String STOP_SIGNAL = "KILL"; // throwaway data: no clean shutdown needed
 
     private LocalMariaDbServer(Path dir, int port, String password, long pid, Process watchdog) {
-        this.dir = dir;
-        this.port = port;
-        this.password = password;
-        this.pid = pid;
-        this.watchdog = watchdog;
+        super(dir, port, password, pid, watchdog, STOP_SIGNAL);
     }
 
     static LocalMariaDbServer start(Path installDb, Path mariadbd) throws IOException, InterruptedException {
@@ -47,9 +36,7 @@ final class LocalMariaDbServer extends BaseServer implements AutoCloseable {
         install.addAll(List.of("--datadir=" + data, "--auth-root-authentication-method=normal", "--skip-test-db"));
         ServerProcesses.run(install, dir.resolve("install.log"), Duration.ofSeconds(120));
 
-        byte[] random = new byte[12];
-        new SecureRandom().nextBytes(random);
-        String password = "pw" + HexFormat.of().formatHex(random);
+        String password = randomPassword();
         Path init = dir.resolve("init.sql");
         Files.writeString(init, "ALTER USER 'root'@'localhost' IDENTIFIED BY '" + password + "';\n"
                 + "ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY '" + password + "';\n"
@@ -76,7 +63,7 @@ final class LocalMariaDbServer extends BaseServer implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile())).start();
         long pid = process.pid();
         Files.writeString(dir.resolve(ServerProcesses.PID_FILE), Long.toString(pid));
-        Process watchdog = ServerProcesses.startWatchdog(pid, "KILL", dir); // throwaway data: no clean shutdown needed
+        Process watchdog = ServerProcesses.startWatchdog(pid, STOP_SIGNAL, dir);
         LocalMariaDbServer server = new LocalMariaDbServer(dir, port, password, pid, watchdog);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
@@ -102,41 +89,11 @@ final class LocalMariaDbServer extends BaseServer implements AutoCloseable {
 
     @Override
     public String adminUrl() {
-        return "jdbc:mariadb://127.0.0.1:" + port + "/mysql";
+        return "jdbc:mariadb://" + host() + ":" + port() + "/mysql";
     }
 
     @Override
     public String user() {
         return "root";
-    }
-
-    @Override
-    public String password() {
-        return password;
-    }
-
-    @Override
-    public String host() {
-        return "127.0.0.1";
-    }
-
-    @Override
-    public int port() {
-        return port;
-    }
-
-    long pid() {
-        return pid;
-    }
-
-    Path directory() {
-        return dir;
-    }
-
-    @Override
-    public void close() {
-        watchdog.destroy();
-        ServerProcesses.stop(pid, "KILL", Duration.ofSeconds(30));
-        ServerProcesses.deleteRecursively(dir);
     }
 }

@@ -1,27 +1,27 @@
-package io.backupkit.jdbc;
+package io.backupkit.testkit.db;
 
-import io.backupkit.testkit.db.DirectoryBackup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.backupkit.api.CancelledException;
 import io.backupkit.api.ConfigurationException;
+import io.backupkit.api.MergeConflictPolicy;
 import io.backupkit.api.RestoreException;
 import io.backupkit.api.RestoreMode;
 import io.backupkit.api.RestoreResult.TableChange;
 import io.backupkit.api.TableSelection;
+import io.backupkit.api.spi.DatabaseDumper;
 import io.backupkit.api.spi.DumpSummary;
-import io.backupkit.jdbc.internal.AbstractJdbcDumper;
-import io.backupkit.jdbc.internal.Dialect;
-import io.backupkit.jdbc.internal.SchemaJson;
-import io.backupkit.jdbc.internal.SchemaModel;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -31,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,12 +43,16 @@ import java.sql.Types;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The round-trip suite every JDBC dumper passes: back up a realistic application schema (13 tables, a
- * self-referencing foreign key, a foreign-key cycle, composite keys, unique constraints, indexes, auto-increment
- * keys, a sequence where the engine has them), restore it, and compare the schema model and every row.
- * An engine's test extends it and supplies fresh databases and a few DDL fragments.
+ * The round-trip contract every {@link DatabaseDumper} passes, next to the fidelity contract: back up a realistic
+ * application schema (13 tables, a self-referencing foreign key, a foreign-key cycle, composite keys, unique
+ * constraints, indexes, auto-increment keys, a sequence where the engine has them), restore it with every
+ * {@link RestoreMode}, table selections and schema mappings, and compare the schema and every row; plus the errors
+ * that must come before anything changes (unknown tables, cancellation, MERGE key collisions, missing tables).
+ *
+ * <p>An engine's test extends it and supplies the dumper, fresh databases, identifier quoting, the schema as the
+ * engine sees it ({@link #schemaModel}) and a few DDL fragments. Rows are compared with {@link DatabaseContents}.
  */
-public abstract class DumperRoundTripSuite {
+public abstract class DatabaseDumperRoundTripContract {
 
     /** The tables of the application schema, in creation order (unquoted, lower case). */
     protected static final List<String> APP_TABLES = List.of("schools", "departments", "employees", "users", "categories",
@@ -56,14 +61,24 @@ public abstract class DumperRoundTripSuite {
     @TempDir
     protected Path tempDir;
 
-    protected AbstractJdbcDumper dumper;
+    protected DatabaseDumper dumper;
     protected DataSource source;
 
     /** A new dumper for the engine under test. */
-    protected abstract AbstractJdbcDumper newDumper();
+    protected abstract DatabaseDumper newDumper();
 
     /** A new, empty database (a distinct name each call). */
     protected abstract DataSource createDatabase(String name) throws Exception;
+
+    /** The identifier quoted for the engine's SQL, exactly as stored (e.g. {@code "Order"} or {@code `Order`}). */
+    protected abstract String quote(String identifier);
+
+    /**
+     * The schema of the database as the engine reads it, one comparable text per table, sequence and view, keyed by
+     * kind and name and without the name of the schema it lives in: two databases with the same objects give equal
+     * maps. The dumper's own schema reader is the natural source.
+     */
+    protected abstract Map<String, String> schemaModel(DataSource ds) throws SQLException;
 
     /** Column definition of an auto-generated BIGINT primary key named {@code id}. */
     protected abstract String idColumn();
@@ -109,11 +124,7 @@ public abstract class DumperRoundTripSuite {
 
     /** The table qualified for a query against {@code ds} (unqualified by default: the connection's schema). */
     protected String table(String unquoted) {
-        return dialect().quote(stored(unquoted));
-    }
-
-    protected Dialect dialect() {
-        return dumper.dialect();
+        return quote(stored(unquoted));
     }
 
     @BeforeEach
@@ -312,8 +323,8 @@ public abstract class DumperRoundTripSuite {
 
     /** {@code tags (id INT PRIMARY KEY, name VARCHAR(50) NOT NULL UNIQUE)} holding the given rows. */
     private void createTags(DataSource ds, String rows) throws SQLException {
-        execute(ds, "CREATE TABLE " + table("tags") + " (" + dialect().quote(stored("id")) + " INT PRIMARY KEY, "
-                + dialect().quote(stored("name")) + " VARCHAR(50) NOT NULL UNIQUE)");
+        execute(ds, "CREATE TABLE " + table("tags") + " (" + quote(stored("id")) + " INT PRIMARY KEY, "
+                + quote(stored("name")) + " VARCHAR(50) NOT NULL UNIQUE)");
         execute(ds, "INSERT INTO " + table("tags") + " VALUES " + rows);
     }
 
@@ -375,10 +386,10 @@ public abstract class DumperRoundTripSuite {
     /** A NOT NULL unique key is no longer a merge key: without a primary key MERGE refuses the table up front. */
     @Test
     void mergeRefusesATableWithAUniqueKeyButNoPrimaryKey() throws Exception {
-        execute(source, "CREATE TABLE " + table("codes") + " (" + dialect().quote(stored("code")) + " VARCHAR(10) NOT NULL UNIQUE, "
-                + dialect().quote(stored("label")) + " VARCHAR(50))", "INSERT INTO " + table("codes") + " VALUES ('x', 'one')");
+        execute(source, "CREATE TABLE " + table("codes") + " (" + quote(stored("code")) + " VARCHAR(10) NOT NULL UNIQUE, "
+                + quote(stored("label")) + " VARCHAR(50))", "INSERT INTO " + table("codes") + " VALUES ('x', 'one')");
         DirectoryBackup backup = backup(source, TableSelection.ALL);
-        execute(source, "UPDATE " + table("codes") + " SET " + dialect().quote(stored("label")) + " = 'changed'");
+        execute(source, "UPDATE " + table("codes") + " SET " + quote(stored("label")) + " = 'changed'");
         List<String> before = DatabaseContents.rows(source, table("codes"));
 
         assertThatThrownBy(() -> backup.restore(dumper, source, RestoreMode.MERGE, TableSelection.ALL, Map.of(), 1))
@@ -391,8 +402,8 @@ public abstract class DumperRoundTripSuite {
     void mergeOfTableWithoutKeyIsAClearErrorBeforeAnythingChanges() throws Exception {
         createAppSchema(source);
         fillAppData(source, 1);
-        execute(source, "CREATE TABLE " + table("audit_log") + " (" + dialect().quote(stored("message")) + " VARCHAR(200), "
-                + dialect().quote(stored("at")) + " " + timestampType() + ")");
+        execute(source, "CREATE TABLE " + table("audit_log") + " (" + quote(stored("message")) + " VARCHAR(200), "
+                + quote(stored("at")) + " " + timestampType() + ")");
         execute(source, "INSERT INTO " + table("audit_log") + " VALUES ('x', NULL)");
         DirectoryBackup backup = backup(source, TableSelection.ALL);
         changeData(source);
@@ -432,7 +443,7 @@ public abstract class DumperRoundTripSuite {
         // The target's migrations added a unique index the backup's rows violate.
         DataSource target = createDatabase("dup_target");
         createAppSchema(target);
-        execute(target, "CREATE UNIQUE INDEX ux_users_active ON " + table("users") + " (" + dialect().quote(stored("active")) + ")");
+        execute(target, "CREATE UNIQUE INDEX ux_users_active ON " + table("users") + " (" + quote(stored("active")) + ")");
         assertThatThrownBy(() -> backup.restore(dumper, target, RestoreMode.DATA_ONLY))
                 .isInstanceOf(RestoreException.class)
                 .hasMessageContaining(stored("users"))
@@ -459,8 +470,8 @@ public abstract class DumperRoundTripSuite {
         backup.restore(dumper, dst, RestoreMode.REPLACE);
         assertSameSchema(src, dst);
         for (String t : tables) {
-            List<String> e = DatabaseContents.rows(src, dialect().quote(t));
-            List<String> a = DatabaseContents.rows(dst, dialect().quote(t));
+            List<String> e = DatabaseContents.rows(src, quote(t));
+            List<String> a = DatabaseContents.rows(dst, quote(t));
             assertThat(e).as("source rows of %s", t).isNotEmpty();
             assertThat(a).as("rows of %s", t).hasSize(e.size());
             for (int i = 0; i < e.size(); i++) {
@@ -705,11 +716,7 @@ public abstract class DumperRoundTripSuite {
     }
 
     public static void execute(DataSource ds, String... sqls) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            for (String sql : sqls) {
-                st.execute(sql);
-            }
-        }
+        TestSql.execute(ds, List.of(sqls));
     }
 
     protected long count(DataSource ds, String unquoted) throws SQLException {
@@ -734,31 +741,11 @@ public abstract class DumperRoundTripSuite {
 
     /** The schema model read from both databases is the same (schema names and engine versions aside). */
     protected void assertSameSchema(DataSource expected, DataSource actual) throws SQLException {
-        Map<String, String> e = normalizedModel(expected);
-        Map<String, String> a = normalizedModel(actual);
+        Map<String, String> e = schemaModel(expected);
+        Map<String, String> a = schemaModel(actual);
         assertThat(a.keySet()).as("tables, sequences and views").containsExactlyInAnyOrderElementsOf(e.keySet());
         for (String k : e.keySet()) {
             assertThat(a.get(k)).as(k).isEqualTo(e.get(k));
         }
-    }
-
-    /** The schema model as JSON, per table, without the names of the schema it lives in. */
-    protected Map<String, String> normalizedModel(DataSource ds) throws SQLException {
-        Map<String, String> out = new LinkedHashMap<>();
-        try (Connection c = ds.getConnection()) {
-            SchemaModel m = dialect().readSchema(c, st -> true, new ArrayList<>());
-            for (SchemaModel.Table t : m.tables()) {
-                out.put("table " + t.name(), SchemaJson.toJson(new SchemaModel(1, "", "", "", List.of(t.inSchema("", s -> "")),
-                        List.of(), List.of(), List.of())));
-            }
-            for (SchemaModel.Sequence s : m.sequences()) {
-                out.put("sequence " + s.name(), new SchemaModel.Sequence("", s.name(), s.dataType(), s.start(), s.increment(),
-                        s.minValue(), s.maxValue(), s.cycle(), s.lastValue(), s.ownedBy()).toString());
-            }
-            for (SchemaModel.View v : m.views()) {
-                out.put("view " + v.name(), v.definition());
-            }
-        }
-        return out;
     }
 }

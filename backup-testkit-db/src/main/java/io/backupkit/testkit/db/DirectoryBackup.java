@@ -29,21 +29,22 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
  * A stand-in for the engine in backup-core: drives a {@link DatabaseDumper} through real {@link DumpContext} and
  * {@link RestoreContext} implementations that keep the objects as files in a directory (streamed, never in memory),
  * record size and SHA-256 of each like the engine does, and verify both again while restore reads them.
- * Reusable by every dumper's tests (the PostgreSQL tests extend it through the round-trip suite).
+ * Reusable by every dumper's tests; the round-trip, fidelity and restore-modes contracts back up and restore with it.
  */
 public final class DirectoryBackup {
     private final Path dir;
     private final Map<String, Manifest.StoredObject> objects = new ConcurrentHashMap<>();
     private final AtomicLong rowsReported = new AtomicLong();
     private final AtomicBoolean cancelled = new AtomicBoolean();
-    private volatile java.util.function.Consumer<String> onObjectCreated = name -> { };
-    private volatile java.util.function.Consumer<String> onObjectOpened = name -> { };
+    private volatile Consumer<String> onObjectCreated = name -> { };
+    private volatile Consumer<String> onObjectOpened = name -> { };
     private final Map<String, String> recoveryData = new ConcurrentHashMap<>();
     private String dumperName;
     private DumpSummary summary;
@@ -86,7 +87,7 @@ public final class DirectoryBackup {
     }
 
     /** Runs before each object of a dump is opened (tests use it to write to the database mid-dump). */
-    public void onObjectCreated(java.util.function.Consumer<String> hook) {
+    public void onObjectCreated(Consumer<String> hook) {
         this.onObjectCreated = hook;
     }
 
@@ -94,7 +95,7 @@ public final class DirectoryBackup {
      * Runs before a restore opens an object of the backup (tests use it to fail or kill a restore half-way); what it
      * throws reaches the dumper as the object's read failure.
      */
-    public void onObjectOpened(java.util.function.Consumer<String> hook) {
+    public void onObjectOpened(Consumer<String> hook) {
         this.onObjectOpened = hook;
     }
 
@@ -133,30 +134,46 @@ public final class DirectoryBackup {
         }
     }
 
-    private final class Dump implements DumpContext {
+    /** What a dump and a restore share: the database, the tables, parallelism, rows reported and cancellation. */
+    private abstract class Context {
         private final DataSource ds;
         private final TableSelection tables;
         private final int parallelism;
 
-        Dump(DataSource ds, TableSelection tables, int parallelism) {
+        Context(DataSource ds, TableSelection tables, int parallelism) {
             this.ds = ds;
             this.tables = tables;
             this.parallelism = parallelism;
         }
 
-        @Override
         public DataSource dataSource() {
             return ds;
         }
 
-        @Override
         public TableSelection tables() {
             return tables;
         }
 
-        @Override
         public int parallelism() {
             return parallelism;
+        }
+
+        public void addRows(long rows) {
+            rowsReported.addAndGet(rows);
+        }
+
+        public void tableDone(String qualifiedName) {
+        }
+
+        public void checkCancelled() {
+            DirectoryBackup.this.checkCancelled();
+        }
+    }
+
+    private final class Dump extends Context implements DumpContext {
+
+        Dump(DataSource ds, TableSelection tables, int parallelism) {
+            super(ds, tables, parallelism);
         }
 
         @Override
@@ -210,43 +227,19 @@ public final class DirectoryBackup {
         public String objectPath(String name) {
             return "db/" + name;
         }
-
-        @Override
-        public void addRows(long rows) {
-            rowsReported.addAndGet(rows);
-        }
-
-        @Override
-        public void tableDone(String qualifiedName) {
-        }
-
-        @Override
-        public void checkCancelled() {
-            DirectoryBackup.this.checkCancelled();
-        }
     }
 
-    private final class Restore implements RestoreContext {
-        private final DataSource ds;
+    private final class Restore extends Context implements RestoreContext {
         private final RestoreMode mode;
-        private final TableSelection tables;
         private final Map<String, String> mapping;
-        private final int parallelism;
         private final MergeConflictPolicy conflicts;
 
         Restore(DataSource ds, RestoreMode mode, TableSelection tables, Map<String, String> mapping, int parallelism,
                 MergeConflictPolicy conflicts) {
-            this.conflicts = conflicts;
-            this.ds = ds;
+            super(ds, tables, parallelism);
             this.mode = mode;
-            this.tables = tables;
             this.mapping = mapping;
-            this.parallelism = parallelism;
-        }
-
-        @Override
-        public DataSource dataSource() {
-            return ds;
+            this.conflicts = conflicts;
         }
 
         @Override
@@ -260,11 +253,6 @@ public final class DirectoryBackup {
         }
 
         @Override
-        public TableSelection tables() {
-            return tables;
-        }
-
-        @Override
         public MergeConflictPolicy mergeConflicts() {
             return conflicts;
         }
@@ -272,11 +260,6 @@ public final class DirectoryBackup {
         @Override
         public Map<String, String> schemaMapping() {
             return mapping;
-        }
-
-        @Override
-        public int parallelism() {
-            return parallelism;
         }
 
         @Override
@@ -331,20 +314,6 @@ public final class DirectoryBackup {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }
-
-        @Override
-        public void addRows(long rows) {
-            rowsReported.addAndGet(rows);
-        }
-
-        @Override
-        public void tableDone(String qualifiedName) {
-        }
-
-        @Override
-        public void checkCancelled() {
-            DirectoryBackup.this.checkCancelled();
         }
 
         @Override

@@ -1,0 +1,69 @@
+package io.backupkit.testkit.db;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+
+/**
+ * A throwaway database server this JVM started on a loopback port: its directory under {@code target/}, the
+ * administrative password, the server's process id and the watchdog that stops it when the JVM goes away.
+ */
+abstract class LocalServer extends BaseServer implements AutoCloseable {
+    private static final String HOST = "127.0.0.1";
+
+    private final Path dir;
+    private final int port;
+    private final String password;
+    private final long pid;
+    private final Process watchdog;
+    private final String stopSignal;
+
+    /** @param stopSignal the signal {@link #close()} stops the server with (throwaway data: no clean shutdown) */
+    LocalServer(Path dir, int port, String password, long pid, Process watchdog, String stopSignal) {
+        this.dir = dir;
+        this.port = port;
+        this.password = password;
+        this.pid = pid;
+        this.watchdog = watchdog;
+        this.stopSignal = stopSignal;
+    }
+
+    /** A new random password for the administrative user of a server. */
+    static String randomPassword() {
+        byte[] random = new byte[12];
+        new SecureRandom().nextBytes(random);
+        return "pw" + HexFormat.of().formatHex(random);
+    }
+
+    @Override
+    public String password() {
+        return password;
+    }
+
+    @Override
+    public String host() {
+        return HOST;
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    long pid() {
+        return pid;
+    }
+
+    Path directory() {
+        return dir;
+    }
+
+    /** Stops the server and deletes its directory. */
+    @Override
+    public void close() {
+        watchdog.destroy();
+        ServerProcesses.stop(pid, stopSignal, Duration.ofSeconds(30));
+        ServerProcesses.deleteRecursively(dir);
+    }
+}
