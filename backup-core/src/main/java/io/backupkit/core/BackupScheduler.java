@@ -6,7 +6,7 @@ import io.backupkit.api.BackupResult;
 import io.backupkit.api.CleanupResult;
 import io.backupkit.api.ConfigurationException;
 import io.backupkit.api.RetentionRules;
-import io.backupkit.core.internal.DefaultBackupEngine;
+import io.backupkit.core.internal.EngineContext;
 import io.backupkit.core.internal.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
@@ -139,11 +139,9 @@ public final class BackupScheduler implements AutoCloseable {
             if (request == null) {
                 throw new ConfigurationException("no backup request: call request(BackupRequest.of(BackupType.FULL))");
             }
-            if (!(engine instanceof DefaultBackupEngine core)) {
-                throw new ConfigurationException("BackupScheduler needs an engine built by BackupKit.builder(), got "
-                        + engine.getClass().getName());
-            }
-            BackupEngine asScheduler = core.withActor("scheduler");
+            EngineContext core = EngineContext.of(engine).orElseThrow(() -> new ConfigurationException(
+                    "BackupScheduler needs an engine built by BackupKit.builder(), got " + engine.getClass().getName()));
+            BackupEngine asScheduler = engine.withActor("scheduler");
             Scheduler scheduler = Scheduler.builder(core.storage()).clock(core.clock())
                     .leaseTtl(leaseTtl).build();
             String jobName = name;

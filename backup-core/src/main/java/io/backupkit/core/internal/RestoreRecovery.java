@@ -153,12 +153,12 @@ public final class RestoreRecovery {
         Optional<RestoreIntent.DatabaseIntent> d = i.database();
         switch (i.phase()) {
             case STARTED, SAFETY_BACKUP -> {
-                i.files().forEach(FilesRestorer::discardStage);
+                i.files().forEach(FilesCommit::discardStage);
                 return Map.entry(Outcome.UNCHANGED, "interrupted before it changed anything (phase " + i.phase()
                         + "); nothing to undo");
             }
             case DATABASE -> {
-                i.files().forEach(FilesRestorer::discardStage);
+                i.files().forEach(FilesCommit::discardStage);
                 if (d.isPresent() && d.get().atomic()) {
                     if (db.committedBeforeKill(i, d.get()).orElse(false)) {
                         return databaseDone(i, db, "interrupted just after the database restore's transaction committed");
@@ -170,7 +170,7 @@ public final class RestoreRecovery {
                 return rollBackDatabase(i, db, "interrupted during the database restore");
             }
             case DATABASE_DONE, FILES_STAGING -> {
-                i.files().forEach(FilesRestorer::discardStage);
+                i.files().forEach(FilesCommit::discardStage);
                 if (d.isPresent()) {
                     return databaseDone(i, db, "interrupted after the database part");
                 }
@@ -179,14 +179,14 @@ public final class RestoreRecovery {
             }
             case FILES_COMMITTING -> {
                 for (RestoreIntent.FilesIntent f : i.files()) {
-                    FilesRestorer.finishCommit(f);
+                    FilesCommit.finishCommit(f);
                 }
                 return Map.entry(Outcome.COMPLETED, "interrupted while the verified files were being swapped in; the swap "
                         + "was finished, the target holds backup " + i.backupId());
             }
             case DONE -> {
                 for (RestoreIntent.FilesIntent f : i.files()) {
-                    FilesRestorer.finishCommit(f);
+                    FilesCommit.finishCommit(f);
                 }
                 return Map.entry(Outcome.COMPLETED, "interrupted after it had finished; only its records were completed");
             }

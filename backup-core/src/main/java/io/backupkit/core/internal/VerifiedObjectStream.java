@@ -50,6 +50,12 @@ public final class VerifiedObjectStream extends InputStream {
         }
     }
 
+    /** Opens the object of {@code manifest}'s backup at {@code path} for verified reading; the manifest must list it. */
+    static VerifiedObjectStream open(StorageProvider storage, Manifest manifest, String path) {
+        return open(storage, manifest.id(), manifest.object(path).orElseThrow(() -> new IntegrityException("backup "
+                + manifest.id() + " refers to object " + path + " that it does not list")));
+    }
+
     /** Reads the whole object and reports whether it is intact, naming the problem if not. */
     public static VerifyReport.ObjectCheck check(StorageProvider storage, BackupId id, Manifest.StoredObject object) {
         byte[] buf = new byte[64 * 1024];

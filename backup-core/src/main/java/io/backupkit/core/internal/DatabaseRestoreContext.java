@@ -1,0 +1,83 @@
+package io.backupkit.core.internal;
+
+import io.backupkit.api.Manifest;
+import io.backupkit.api.MergeConflictPolicy;
+import io.backupkit.api.RestoreMode;
+import io.backupkit.api.TableSelection;
+import io.backupkit.api.spi.RestoreContext;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import javax.sql.DataSource;
+
+/**
+ * What a dumper gets for one database restore: the target, the backup's database part and its verified objects,
+ * and where to record its own way back after a crash.
+ */
+final class DatabaseRestoreContext extends ReportingContext implements RestoreContext {
+    /** How the restore is to be done: the request's choices, or a rollback's (REPLACE, every table, no mapping). */
+    record Settings(RestoreMode mode, MergeConflictPolicy mergeConflicts, TableSelection tables,
+                    Map<String, String> schemaMapping) {
+    }
+
+    private final EngineContext context;
+    private final Manifest source;
+    private final DataSource target;
+    private final Settings settings;
+    private final BiConsumer<String, String> recoveryData;
+
+    DatabaseRestoreContext(EngineContext context, OperationScope scope, Manifest source, DataSource target,
+                       Settings settings, BiConsumer<String, String> recoveryData) {
+        super(context, scope);
+        this.context = context;
+        this.source = source;
+        this.target = target;
+        this.settings = settings;
+        this.recoveryData = recoveryData;
+    }
+
+    @Override
+    public DataSource dataSource() {
+        return target;
+    }
+
+    @Override
+    public Manifest.DatabasePart database() {
+        return source.database().orElseThrow();
+    }
+
+    @Override
+    public RestoreMode mode() {
+        return settings.mode();
+    }
+
+    @Override
+    public MergeConflictPolicy mergeConflicts() {
+        return settings.mergeConflicts();
+    }
+
+    @Override
+    public TableSelection tables() {
+        return settings.tables();
+    }
+
+    @Override
+    public Map<String, String> schemaMapping() {
+        return settings.schemaMapping();
+    }
+
+    @Override
+    public InputStream openObject(String path) {
+        return VerifiedObjectStream.open(context.storage, source, path);
+    }
+
+    @Override
+    public long objectSize(String path) {
+        return source.object(path).map(Manifest.StoredObject::size).orElse(-1L);
+    }
+
+    @Override
+    public void recordRecoveryData(String key, String value) {
+        recoveryData.accept(key, value);
+    }
+}
