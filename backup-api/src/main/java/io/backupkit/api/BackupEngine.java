@@ -212,7 +212,8 @@ public interface BackupEngine extends AutoCloseable {
 
     /**
      * Writes the history as CSV (RFC 4180: a header line, fields with commas, quotes or line breaks quoted).
-     * Does not close {@code out}.
+     * A field that starts with {@code = + - @}, a tab or a carriage return gets a leading {@code '}, so that a
+     * spreadsheet shows it instead of running it as a formula. Does not close {@code out}.
      */
     void exportHistoryCsv(HistoryQuery query, java.io.Writer out);
 

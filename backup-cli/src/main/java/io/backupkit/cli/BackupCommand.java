@@ -5,14 +5,11 @@ import io.backupkit.api.BackupResult;
 import io.backupkit.api.BackupType;
 import io.backupkit.api.Manifest;
 import io.backupkit.api.RetentionRules;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "backup", mixinStandardHelpOptions = true,
+@Command(name = "backup",
         description = "Takes a backup of the database, the media files, or both, and prints its id.",
-        footerHeading = "%nExamples:%n",
         footer = {"  backupkit backup --storage file:./backups --db jdbc:sqlite:app.db --files ./media",
                 "  BACKUPKIT_DB_PASSWORD=secret backupkit backup --type database --db jdbc:postgresql://localhost/app \\",
                 "      --db-user app --storage s3://my-bucket/app?region=eu-central-1 --exclude-tables 'audit_*'",
@@ -26,22 +23,8 @@ final class BackupCommand extends BaseCommand {
     @Mixin
     RetentionOptions retention = new RetentionOptions();
 
-    @Override
-    Map<String, Object> flags() {
-        Map<String, Object> f = new LinkedHashMap<>();
-        backup.addTo(f);
-        retention.addTo(f);
-        return f;
-    }
-
-    @Override
-    boolean createsStorage() {
-        return true;
-    }
-
-    @Override
-    boolean longOperation() {
-        return true;
+    BackupCommand() {
+        super(Trait.CREATES_STORAGE, Trait.LONG_OPERATION);
     }
 
     @Override

@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** What to back up: the options {@code backup} and {@code schedule} share. */
-final class BackupOptions {
+final class BackupOptions implements SettingFlags {
     @Mixin
     BaseCommand.DbOptions db = new BaseCommand.DbOptions();
 
@@ -68,8 +68,9 @@ final class BackupOptions {
     @Option(names = "--level", paramLabel = "N", description = "Compression level: zstd 1-19 (default 3), gzip 1-9.")
     Integer level;
 
-    void addTo(Map<String, Object> f) {
-        db.addTo(f);
+    @Override
+    public void addTo(Map<String, Object> f) {
+        db.addTo(f);   // a mixin of this mixin: the command sees only this one
         f.put("files.dirs --files", files);
         f.put("files.include --include", include);
         f.put("files.exclude --exclude", exclude);

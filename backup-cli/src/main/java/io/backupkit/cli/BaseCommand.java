@@ -9,12 +9,15 @@ import io.backupkit.api.TableSelection;
 import io.backupkit.core.BackupKit;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
@@ -22,21 +25,50 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
-/** What every subcommand shares: the root's global options, the configuration, and opening an engine. */
+/**
+ * What every subcommand shares: the root's global options, {@code --help} / {@code --version} and the examples
+ * heading (picocli applies this class's {@code @Command} attributes to every subclass), the configuration, and
+ * opening an engine.
+ */
+@Command(mixinStandardHelpOptions = true, footerHeading = "%nExamples:%n")
 abstract class BaseCommand implements Callable<Integer> {
     private static final Pattern ROOT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    /** What a command does beyond reading the storage, which changes how it opens the storage and reports. */
+    enum Trait {
+        /** Starts a local storage that does not exist yet (backup, import, schedule). */
+        CREATES_STORAGE,
+        /**
+         * Runs long enough to report progress (backup, restore, verify, export, import): under {@code --json} it
+         * then streams JSON lines instead of printing one document.
+         */
+        LONG_OPERATION
+    }
 
     @ParentCommand
     Main root;
 
+    @Spec
+    CommandSpec spec;
+
+    private final Set<Trait> traits;
     private Output output;
 
-    /** Flags of this command that override settings: {@code "key --flag"} to value (String or List). */
-    Map<String, Object> flags() {
-        return new LinkedHashMap<>();
+    BaseCommand(Trait... traits) {
+        this.traits = traits.length == 0 ? EnumSet.noneOf(Trait.class) : EnumSet.copyOf(Arrays.asList(traits));
+    }
+
+    /**
+     * Puts the flags of this command's own options that override settings ({@code "key --flag"} to value); the
+     * flags of its {@link SettingFlags} mixins are put already.
+     */
+    void addFlags(Map<String, Object> flags) {
     }
 
     Output out() {
@@ -44,11 +76,6 @@ abstract class BaseCommand implements Callable<Integer> {
             output = new Output(root.stdout, root.stderr, root.quiet, root.json, root.verbose, root.terminal);
         }
         return output;
-    }
-
-    /** Whether this command starts a local storage that does not exist yet (backup, import, schedule). */
-    boolean createsStorage() {
-        return false;
     }
 
     /**
@@ -67,23 +94,20 @@ abstract class BaseCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * Whether this command runs long enough to report progress (backup, restore, verify, export, import): under
-     * {@code --json} it then streams JSON lines instead of printing one document.
-     */
-    boolean longOperation() {
-        return false;
-    }
-
     Settings settings() {
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("storage --storage", root.storage);
-        all.putAll(flags());
+        for (CommandSpec mixin : spec.mixins().values()) {
+            if (mixin.userObject() instanceof SettingFlags group) {
+                group.addTo(all);
+            }
+        }
+        addFlags(all);
         return Settings.load(root.config, all, root.environment, root.workDir);
     }
 
     /** The database options that commands touching a database share. */
-    static final class DbOptions {
+    static final class DbOptions implements SettingFlags {
         @Option(names = "--db", paramLabel = "URL",
                 description = "The database: postgres://user@host:5432/app, mysql://user@host/app, mariadb://..., "
                         + "sqlite:///app.db, or a JDBC URL (jdbc:postgresql://..., jdbc:sqlite:app.db, jdbc:h2:./app). "
@@ -97,7 +121,8 @@ abstract class BaseCommand implements Callable<Integer> {
                 description = "File holding the database password (or set BACKUPKIT_DB_PASSWORD).")
         Path passwordFile;
 
-        void addTo(Map<String, Object> flags) {
+        @Override
+        public void addTo(Map<String, Object> flags) {
             flags.put("db.url --db", url);
             flags.put("db.user --db-user", user);
             flags.put("db.password-file --db-password-file", passwordFile == null ? null : passwordFile.toString());
@@ -138,7 +163,7 @@ abstract class BaseCommand implements Callable<Integer> {
 
     /** An engine on {@code storage} (not necessarily the configured one) with the rest of the configuration. */
     Session openOn(String storage, Settings s, Needs needs) {
-        ProgressReporter progress = new ProgressReporter(out(), longOperation() ? out().streamJsonLines() : null);
+        ProgressReporter progress = new ProgressReporter(out(), traits.contains(Trait.LONG_OPERATION) ? out().streamJsonLines() : null);
         BackupKit.Builder b = BackupKit.builder().storage(storage).listener(progress);
         Optional<DatabaseUrl> db = needs.database() ? s.databaseUrl() : Optional.empty();
         if (db.isPresent()) {
@@ -162,7 +187,7 @@ abstract class BaseCommand implements Callable<Integer> {
 
     /** A mistyped local storage path must not look like an empty storage. */
     private void requireLocalStorage(String storage) {
-        if (!storage.startsWith("file:") || createsStorage()) {
+        if (!storage.startsWith("file:") || traits.contains(Trait.CREATES_STORAGE)) {
             return;
         }
         String path = storage.substring("file:".length());

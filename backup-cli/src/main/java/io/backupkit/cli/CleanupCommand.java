@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "cleanup", mixinStandardHelpOptions = true,
+@Command(name = "cleanup",
         description = {"Applies retention rules and removes the leftovers of interrupted backups (--interrupted).",
                 "Retention has restic 'forget' semantics: a backup is kept if any rule keeps it; caps then remove the",
                 "oldest. Count-based rules (--keep-last, --keep-daily..., --max-count, --max-size) count across all",
@@ -20,7 +20,6 @@ import picocli.CommandLine.Option;
                 "covers (not a safety, table-filtered, INCOMPLETE or DAMAGED one). It prints the plan with the reason",
                 "for every backup; --dry-run stops there. Deleting asks for confirmation unless --force, and refuses",
                 "without --force when stdin is not a terminal."},
-        footerHeading = "%nExamples:%n",
         footer = {"  backupkit cleanup --interrupted",
                 "  backupkit cleanup --keep-daily 7 --keep-weekly 4 --keep-monthly 12 --dry-run",
                 "  backupkit cleanup --keep-last 10 --max-size 200GiB --force",
@@ -41,13 +40,6 @@ final class CleanupCommand extends BaseCommand {
 
     @Option(names = {"-f", "--force"}, description = "Delete without asking for confirmation.")
     boolean force;
-
-    @Override
-    Map<String, Object> flags() {
-        Map<String, Object> f = new LinkedHashMap<>();
-        retention.addTo(f);
-        return f;
-    }
 
     @Override
     public Integer call() {

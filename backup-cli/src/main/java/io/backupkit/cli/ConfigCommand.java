@@ -10,10 +10,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "config", mixinStandardHelpOptions = true,
+@Command(name = "config",
         description = {"Prints the effective configuration and where each value comes from; secrets are masked.",
                 "Sources, later winning: defaults, the configuration file, BACKUPKIT_* environment variables, flags."},
-        footerHeading = "%nExamples:%n",
         footer = {"  backupkit config", "  backupkit config --config /etc/backupkit.yml --json",
                 "  backupkit config cleanup --keep-last 5        # the settings cleanup would run with",
                 "",
@@ -48,25 +47,17 @@ final class ConfigCommand extends BaseCommand {
     List<String> command;
 
     @Override
-    Map<String, Object> flags() {
-        Map<String, Object> f = new LinkedHashMap<>();
-        db.addTo(f);
+    void addFlags(Map<String, Object> f) {
         f.put("files.dirs --files", files);
-        return f;
     }
 
     /** The settings of {@code backupkit COMMAND FLAGS...}, parsed as that command would parse them, without running it. */
     private Settings settingsOf(List<String> commandLine) {
-        Main inner = new Main();
+        Main inner = root.nested();
         inner.storage = root.storage;
         inner.config = root.config;
         inner.create = root.create;
         inner.json = root.json;
-        inner.stdout = root.stdout;
-        inner.stderr = root.stderr;
-        inner.environment = root.environment;
-        inner.workDir = root.workDir;
-        inner.terminal = root.terminal;
         CommandLine cl = new CommandLine(inner);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.registerConverter(BackupId.class, BackupId::of);

@@ -5,10 +5,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "delete", mixinStandardHelpOptions = true,
+@Command(name = "delete",
         description = {"Deletes a backup: the manifest first (it disappears from 'list' at once), then its objects.",
                 "Asks for confirmation unless --force; refuses without --force when stdin is not a terminal."},
-        footerHeading = "%nExamples:%n",
         footer = {"  backupkit delete 20260122T020000Z-full-7f3a", "  backupkit delete 20260122T020000Z-full-7f3a --force"})
 final class DeleteCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "ID", description = BackupRef.DESCRIPTION)

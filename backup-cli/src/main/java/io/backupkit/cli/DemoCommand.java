@@ -29,12 +29,11 @@ import picocli.CommandLine.Option;
  * The README's first command: a shop database (SQLite) and its media folder, created if absent, are backed up,
  * listed, verified, damaged, restored, and compared with what they were — through the same commands a user types.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo",
         description = {"Runs the main job on a sample, printing every command it runs, to copy.",
                 "A SQLite shop database (customers, orders, order_items) and a media folder under ./backupkit-demo/",
                 "(created if absent) are backed up to file:./backupkit-demo/backups, listed, verified, changed,",
                 "restored, and shown to be back."},
-        footerHeading = "%nExamples:%n",
         footer = {"  java -jar backup-cli/target/backupkit.jar demo", "  backupkit demo --dir /tmp/try-backupkit"})
 final class DemoCommand extends BaseCommand {
     private static final String[] TABLES = {"customers", "orders", "order_items"};
@@ -133,14 +132,12 @@ final class DemoCommand extends BaseCommand {
     private String run(String... args) {
         out().result("$ backupkit " + String.join(" ", args));
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        Main nested = new Main();
+        Main nested = root.nested();
         nested.stdout = new PrintStream(captured, true, StandardCharsets.UTF_8);
-        nested.stderr = root.stderr;
         Map<String, String> env = new LinkedHashMap<>(root.environment);
         env.keySet().removeIf(k -> k.startsWith("BACKUPKIT_"));   // the demo is self-contained
         nested.environment = env;
         nested.workDir = dir.toAbsolutePath();                      // so no ./backupkit.yml is picked up
-        nested.terminal = root.terminal;
         nested.quiet = root.quiet;
         nested.verbose = root.verbose;
         int code = nested.execute(args);

@@ -7,10 +7,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(name = "export",
         description = {"Downloads a backup as one portable tar file (manifest first, then every object as stored).",
                 "'import' accepts it; tar and zstd open it without BackupKit."},
-        footerHeading = "%nExamples:%n",
         footer = {"  backupkit export 20260122T020000Z-full-7f3a ./backup.tar",
                 "  backupkit export 20260122T020000Z-full-7f3a /mnt/offsite/app-2026-01-22.tar --force"})
 final class ExportCommand extends BaseCommand {
@@ -23,9 +22,8 @@ final class ExportCommand extends BaseCommand {
     @Option(names = {"-f", "--force"}, description = "Overwrite FILE if it exists.")
     boolean force;
 
-    @Override
-    boolean longOperation() {
-        return true;
+    ExportCommand() {
+        super(Trait.LONG_OPERATION);
     }
 
     @Override

@@ -1,15 +1,13 @@
 package io.backupkit.cli;
 
 import io.backupkit.api.HealthReport;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "health", mixinStandardHelpOptions = true,
+@Command(name = "health",
         description = {"Checks what a monitor should alert on; exits with 0 when healthy, 7 when there are problems.",
                 "Problems: a stale or damaged newest backup, failing runs, storage over a limit, unusable storage."},
-        footerHeading = "%nExamples:%n",
         footer = {"  backupkit health --max-age 25h --max-size 500GiB",
                 "  backupkit health --json --quiet || notify-oncall"})
 final class HealthCommand extends BaseCommand {
@@ -23,12 +21,10 @@ final class HealthCommand extends BaseCommand {
     Integer failedRuns;
 
     @Override
-    Map<String, Object> flags() {
-        Map<String, Object> f = new LinkedHashMap<>();
+    void addFlags(Map<String, Object> f) {
         f.put("health.max-age --max-age", maxAge);
         f.put("health.max-size --max-size", maxSize);
         f.put("health.failed-runs --failed-runs", failedRuns);
-        return f;
     }
 
     @Override

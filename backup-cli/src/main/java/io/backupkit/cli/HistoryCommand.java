@@ -12,9 +12,8 @@ import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "history", mixinStandardHelpOptions = true,
+@Command(name = "history",
         description = "The history of operations on this storage, newest first: who ran what, when, and how it ended.",
-        footerHeading = "%nExamples:%n",
         footer = {"  backupkit history --limit 20", "  backupkit history --operation restore --csv > restores.csv",
                 "  backupkit history --backup 20260122T020000Z-full-7f3a --json"})
 final class HistoryCommand extends BaseCommand {

@@ -3,17 +3,15 @@ package io.backupkit.cli;
 import io.backupkit.api.Manifest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "import", mixinStandardHelpOptions = true,
+@Command(name = "import",
         description = {"Uploads a backup file made by 'export', validated before it is registered.",
                 "Every object's size and SHA-256, the manifest and every path (as a restore checks them) are validated"
                         + " first; on any problem the storage is left as it was."},
-        footerHeading = "%nExamples:%n",
         footer = {"  backupkit import ./backup.tar --storage file:./backups",
                 "  backupkit import app-2026-01-22.tar --storage s3://my-bucket/app?region=eu-central-1"})
 final class ImportCommand extends BaseCommand {
@@ -24,21 +22,13 @@ final class ImportCommand extends BaseCommand {
             + " 5GB = 5,000,000,000 bytes, 5GiB = 5 x 1024^3).")
     String maxSize;
 
+    ImportCommand() {
+        super(Trait.CREATES_STORAGE, Trait.LONG_OPERATION);
+    }
+
     @Override
-    Map<String, Object> flags() {
-        Map<String, Object> f = new LinkedHashMap<>();
+    void addFlags(Map<String, Object> f) {
         f.put("import.max-size --max-size", maxSize);
-        return f;
-    }
-
-    @Override
-    boolean createsStorage() {
-        return true;
-    }
-
-    @Override
-    boolean longOperation() {
-        return true;
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.backupkit.api.JobInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -23,12 +22,11 @@ final class JobsCommand {
     private JobsCommand() {
     }
 
-    @Command(name = "jobs", mixinStandardHelpOptions = true,
+    @Command(name = "jobs",
             description = {"Lists running and recent operations (backups, restores, verifications, ...) of the storage,"
                     + " from any instance using it, with their progress.",
                     "Progress is recorded every few seconds; a running job quiet for over 2 minutes is flagged, as its"
                             + " process may have died ('backupkit recover' and 'cleanup --interrupted' tidy up)."},
-            footerHeading = "%nExamples:%n",
             footer = {"  backupkit jobs", "  backupkit jobs --running --json", "  backupkit jobs --limit 50"})
     static final class Jobs extends BaseCommand {
         @Option(names = "--running", description = "Only operations that are running.")
@@ -65,10 +63,9 @@ final class JobsCommand {
         }
     }
 
-    @Command(name = "job", mixinStandardHelpOptions = true,
+    @Command(name = "job",
             description = "Shows one operation of the storage by its job id (as 'jobs' lists it): status, progress, and"
                     + " how it ended.",
-            footerHeading = "%nExamples:%n",
             footer = {"  backupkit job 20260122T020000Z-backup-7f3a9c01", "  backupkit job ID --json | jq .progress"})
     static final class Job extends BaseCommand {
         @Parameters(index = "0", paramLabel = "ID", description = "The job (operation) id.")

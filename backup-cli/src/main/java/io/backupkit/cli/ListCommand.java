@@ -7,9 +7,8 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "list", mixinStandardHelpOptions = true,
+@Command(name = "list",
         description = "Lists the complete backups, newest first.",
-        footerHeading = "%nExamples:%n",
         footer = {"  backupkit list --storage file:./backups",
                 "  backupkit list --type database --limit 5",
                 "  backupkit list --json | jq -r '.[0].id'     # the newest backup's id"})

@@ -65,6 +65,17 @@ public final class Main implements Runnable {
     Path workDir = Path.of("").toAbsolutePath();
     boolean terminal = Terminal.isInteractive(environment);
 
+    /** A root for a command line run inside this one (demo, config COMMAND): the same streams, environment and folder. */
+    Main nested() {
+        Main nested = new Main();
+        nested.stdout = stdout;
+        nested.stderr = stderr;
+        nested.environment = environment;
+        nested.workDir = workDir;
+        nested.terminal = terminal;
+        return nested;
+    }
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command: try 'backupkit demo' or 'backupkit list'");

@@ -6,40 +6,37 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code pin} and {@code unpin}: retention never deletes a pinned backup. */
-final class PinCommand {
-    private PinCommand() {
+abstract class PinCommand extends BaseCommand {
+    @Parameters(paramLabel = "ID", arity = "1..*", description = BackupRef.DESCRIPTION)
+    List<BackupRef> refs;
+
+    private final boolean pin;
+
+    private PinCommand(boolean pin) {
+        this.pin = pin;
     }
 
-    @Command(name = "pin", mixinStandardHelpOptions = true,
+    @Command(name = "pin",
             description = "Pins backups: retention clean-up never deletes them ('delete' still does).",
-            footerHeading = "%nExamples:%n",
             footer = {"  backupkit pin 20260122T020000Z-full-7f3a        # keep the pre-upgrade backup for good"})
-    static final class Pin extends BaseCommand {
-        @Parameters(paramLabel = "ID", arity = "1..*", description = BackupRef.DESCRIPTION)
-        List<BackupRef> ids;
-
-        @Override
-        public Integer call() {
-            return apply(this, ids, true);
+    static final class Pin extends PinCommand {
+        Pin() {
+            super(true);
         }
     }
 
-    @Command(name = "unpin", mixinStandardHelpOptions = true,
+    @Command(name = "unpin",
             description = "Removes pins, so that retention may delete the backups again.",
-            footerHeading = "%nExamples:%n",
             footer = {"  backupkit unpin 20260122T020000Z-full-7f3a"})
-    static final class Unpin extends BaseCommand {
-        @Parameters(paramLabel = "ID", arity = "1..*", description = BackupRef.DESCRIPTION)
-        List<BackupRef> ids;
-
-        @Override
-        public Integer call() {
-            return apply(this, ids, false);
+    static final class Unpin extends PinCommand {
+        Unpin() {
+            super(false);
         }
     }
 
-    private static int apply(BaseCommand command, List<BackupRef> refs, boolean pin) {
-        try (BaseCommand.Session session = command.open(command.settings(), BaseCommand.Needs.STORAGE_ONLY)) {
+    @Override
+    public Integer call() {
+        try (Session session = open(settings(), Needs.STORAGE_ONLY)) {
             List<BackupId> ids = refs.stream().map(r -> r.resolve(session.engine)).toList();
             for (BackupId id : ids) {
                 if (session.engine.find(id).isEmpty()) {
@@ -52,7 +49,7 @@ final class PinCommand {
                 } else {
                     session.engine.unpin(id);
                 }
-                command.out().info((pin ? "pinned " : "unpinned ") + id);
+                out().info((pin ? "pinned " : "unpinned ") + id);
             }
         }
         return ExitCode.OK;

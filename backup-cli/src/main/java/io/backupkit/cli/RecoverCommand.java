@@ -9,14 +9,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "recover", mixinStandardHelpOptions = true,
+@Command(name = "recover",
         description = {"Finishes or undoes restores whose process died (kill -9, power loss) before they finished.",
                 "A files swap under way is completed, a database changed by a non-transactional restore is put back",
                 "from its safety backup, and each outcome is written to the history. A restore that is still running",
                 "is never touched (it holds the storage lock: this command then fails with exit code 5).",
                 "The next 'backupkit restore' does the same before it starts. Exits with 1 when a restore could not",
                 "be recovered (see its message)."},
-        footerHeading = "%nExamples:%n",
         footer = {"  backupkit recover --list",
                 "  backupkit recover --db jdbc:mariadb://localhost/app --db-user app"})
 final class RecoverCommand extends BaseCommand {
@@ -25,13 +24,6 @@ final class RecoverCommand extends BaseCommand {
 
     @Option(names = "--list", description = "Only list the unfinished restores; change nothing.")
     boolean list;
-
-    @Override
-    Map<String, Object> flags() {
-        Map<String, Object> f = new LinkedHashMap<>();
-        db.addTo(f);
-        return f;
-    }
 
     @Override
     public Integer call() {

@@ -9,19 +9,16 @@ import io.backupkit.api.RestoreResult;
 import io.backupkit.api.TableSelection;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "restore", mixinStandardHelpOptions = true,
+@Command(name = "restore",
         description = {"Restores a backup after verifying every object, taking a safety backup of what it overwrites first.",
                 "Asks for confirmation unless --force; refuses without --force when stdin is not a terminal."},
-        footerHeading = "%nExamples:%n",
         footer = {"  backupkit restore latest --dry-run                                     # what would change",
                 "  backupkit restore 20260122T020000Z-full-7f3a --db jdbc:sqlite:copy.db --only database",
                 "  BACKUPKIT_DB_PASSWORD=... backupkit restore ID --db jdbc:postgresql://localhost/staging --db-user app \\",
@@ -87,16 +84,8 @@ final class RestoreCommand extends BaseCommand {
     @Option(names = {"-f", "--force"}, description = "Do not ask for confirmation.")
     boolean force;
 
-    @Override
-    Map<String, Object> flags() {
-        Map<String, Object> f = new LinkedHashMap<>();
-        db.addTo(f);
-        return f;
-    }
-
-    @Override
-    boolean longOperation() {
-        return true;
+    RestoreCommand() {
+        super(Trait.LONG_OPERATION);
     }
 
     @Override

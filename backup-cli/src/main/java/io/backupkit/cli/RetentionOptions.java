@@ -8,7 +8,7 @@ import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** The retention flags of {@code cleanup} and {@code schedule}, validated as they are read. */
-final class RetentionOptions {
+final class RetentionOptions implements SettingFlags {
     @Option(names = "--keep-last", paramLabel = "N", description = "Keep the N newest backups (of all types together unless --per-type).")
     Integer keepLast;
 
@@ -40,8 +40,8 @@ final class RetentionOptions {
             "retention.keep-daily", "retention.keep-weekly", "retention.keep-monthly", "retention.keep-yearly",
             "retention.max-count", "retention.max-size");
 
-    /** Puts the flags given into a command's settings flags. */
-    void addTo(Map<String, Object> f) {
+    @Override
+    public void addTo(Map<String, Object> f) {
         f.put("retention.keep-last --keep-last", keepLast);
         f.put("retention.keep-within --keep-within", keepWithin);
         f.put("retention.keep-daily --keep-daily", keepDaily);

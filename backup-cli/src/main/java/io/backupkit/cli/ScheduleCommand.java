@@ -6,7 +6,6 @@ import io.backupkit.core.BackupScheduler;
 import io.backupkit.core.Schedule;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -15,12 +14,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "schedule", mixinStandardHelpOptions = true,
+@Command(name = "schedule",
         description = {"Runs backups on a schedule in the foreground, for a service manager (systemd, a container).",
                 "After each successful run the retention rules, if any, are applied. Several instances may run the",
                 "same job (--job NAME) on one storage: each slot runs once among them. Stops on Ctrl-C or SIGTERM,",
                 "letting a running backup finish or cancelling it cleanly."},
-        footerHeading = "%nExamples:%n",
         footer = {"  backupkit schedule --cron '0 2 * * *' --zone Europe/Berlin --keep-daily 7 --keep-weekly 4 --keep-monthly 12",
                 "  backupkit schedule --every 6h --type database --keep-last 20 --job db-6h",
                 "",
@@ -54,22 +52,17 @@ final class ScheduleCommand extends BaseCommand {
     @Mixin
     RetentionOptions retention = new RetentionOptions();
 
+    ScheduleCommand() {
+        super(Trait.CREATES_STORAGE);
+    }
+
     @Override
-    Map<String, Object> flags() {
-        Map<String, Object> f = new LinkedHashMap<>();
-        backup.addTo(f);
-        retention.addTo(f);
+    void addFlags(Map<String, Object> f) {
         f.put("schedule.cron --cron", cron);
         f.put("schedule.every --every", every);
         f.put("schedule.zone --zone", zone);
         f.put("schedule.job --job", job);
         f.put("schedule.catch-up --catch-up", catchUp ? "true" : null);
-        return f;
-    }
-
-    @Override
-    boolean createsStorage() {
-        return true;
     }
 
     @Override

@@ -6,9 +6,8 @@ import io.backupkit.api.Manifest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "show", mixinStandardHelpOptions = true,
+@Command(name = "show",
         description = "Shows a backup's manifest: tables with row counts, files, objects with checksums, warnings.",
-        footerHeading = "%nExamples:%n",
         footer = {"  backupkit show 20260122T020000Z-full-7f3a", "  backupkit show 20260122T020000Z-full-7f3a --json"})
 final class ShowCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "ID", description = BackupRef.DESCRIPTION)

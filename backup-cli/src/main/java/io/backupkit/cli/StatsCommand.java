@@ -5,9 +5,8 @@ import io.backupkit.api.BackupType;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 
-@Command(name = "stats", mixinStandardHelpOptions = true,
+@Command(name = "stats",
         description = "Counts, sizes and durations of the backups in the storage, for a dashboard.",
-        footerHeading = "%nExamples:%n",
         footer = {"  backupkit stats", "  backupkit stats --json"})
 final class StatsCommand extends BaseCommand {
     @Override

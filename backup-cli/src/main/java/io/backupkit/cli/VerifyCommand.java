@@ -7,10 +7,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "verify", mixinStandardHelpOptions = true,
+@Command(name = "verify",
         description = {"Re-reads every object of a backup and checks its size and SHA-256 against the manifest.",
                 "Exits with 4 when anything is damaged or missing."},
-        footerHeading = "%nExamples:%n",
         footer = {"  backupkit verify 20260122T020000Z-full-7f3a",
                 "  backupkit verify $(backupkit list --json --limit 1 | jq -r '.[0].id') || alert 'backup damaged'",
                 "  backupkit verify --file app-2026-01-22.tar           # an export file, without importing it"})
@@ -18,17 +17,16 @@ final class VerifyCommand extends BaseCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = BackupRef.DESCRIPTION + " Or --file.")
     BackupRef backup;
 
-    @Override
-    boolean longOperation() {
-        return true;
-    }
-
     @Option(names = "--file", paramLabel = "FILE", description = "Verify an export file directly: every check 'import'"
             + " makes, then every object re-read; not registered in the storage (unless --import).")
     Path file;
 
     @Option(names = "--import", description = "With --file: import the file into the storage, then verify it there.")
     boolean importFile;
+
+    VerifyCommand() {
+        super(Trait.LONG_OPERATION);
+    }
 
     @Override
     public Integer call() {

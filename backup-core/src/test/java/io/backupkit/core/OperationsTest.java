@@ -116,6 +116,20 @@ class OperationsTest {
     }
 
     @Test
+    void historyCsvNeutralisesAnActorASpreadsheetWouldRunAsAFormula() throws IOException {
+        String formula = "=HYPERLINK(\"http://evil.example\",\"details\")";
+        BackupEngine engine = engine(new InMemoryStorageProvider()).withActor(formula);
+        engine.backup(BackupType.FILES);
+        StringWriter csv = new StringWriter();
+        engine.exportHistoryCsv(HistoryQuery.all(), csv);
+
+        List<CSVRecord> rows = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(new StringReader(csv.toString())).getRecords();
+        assertThat(rows).singleElement().satisfies(r -> assertThat(r.get("actor")).isEqualTo("'" + formula));
+        assertThat(engine.history(HistoryQuery.all()).get(0).actor()).isEqualTo(formula);   // only the CSV changes it
+    }
+
+    @Test
     void aBackupJobReportsItsStatusAndResult() throws Exception {
         BackupEngine engine = engine(new InMemoryStorageProvider());
         Job<BackupResult> job = engine.startBackup(io.backupkit.api.BackupRequest.of(BackupType.FILES));

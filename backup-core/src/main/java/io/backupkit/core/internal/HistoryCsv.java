@@ -4,43 +4,54 @@ import io.backupkit.api.OperationRecord;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 
-/** Writes history records as RFC 4180 CSV. */
+/**
+ * Writes history records as RFC 4180 CSV (a header line, CRLF line ends, fields with commas, quotes or line breaks
+ * quoted). Actors, targets and errors are typed by people and the file is opened in spreadsheets, so a field a
+ * spreadsheet would run as a formula is neutralised (OWASP "CSV injection"): it gets a leading single quote.
+ */
 public final class HistoryCsv {
-    private static final String[] HEADER = {"id", "operation", "status", "backup_id", "actor", "started_at",
-        "finished_at", "duration_ms", "target", "options", "error", "safety_backup", "host"};
+    private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder()
+            .setHeader("id", "operation", "status", "backup_id", "actor", "started_at", "finished_at", "duration_ms",
+                    "target", "options", "error", "safety_backup", "host")
+            .get();
 
     private HistoryCsv() {
     }
 
+    /** Writes the header and one line per record; flushes {@code out} but does not close it. */
     public static void write(List<OperationRecord> records, Writer out) throws IOException {
-        line(out, HEADER);
+        CSVPrinter printer = new CSVPrinter(out, FORMAT);   // not closed: closing it would close the caller's writer
         for (OperationRecord r : records) {
-            line(out, r.id(), r.operation().name(), r.status().name(), r.backupId().map(Object::toString).orElse(""),
-                    r.actor(), r.startedAt().toString(), r.finishedAt().map(Object::toString).orElse(""),
-                    Long.toString(r.duration().toMillis()), r.target(),
-                    r.options().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
-                            .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("; ")),
-                    r.error().orElse(""), r.safetyBackup().map(Object::toString).orElse(""), r.host());
+            printer.printRecord(safe(r.id()), safe(r.operation().name()), safe(r.status().name()),
+                    safe(r.backupId().map(Object::toString).orElse("")), safe(r.actor()), safe(r.startedAt().toString()),
+                    safe(r.finishedAt().map(Object::toString).orElse("")), safe(Long.toString(r.duration().toMillis())),
+                    safe(r.target()), safe(options(r.options())), safe(r.error().orElse("")),
+                    safe(r.safetyBackup().map(Object::toString).orElse("")), safe(r.host()));
         }
-        out.flush();
+        printer.flush();
     }
 
-    private static void line(Writer out, String... fields) throws IOException {
-        for (int i = 0; i < fields.length; i++) {
-            if (i > 0) {
-                out.write(',');
-            }
-            out.write(quote(fields[i]));
-        }
-        out.write("\r\n");
+    private static String options(Map<String, String> options) {
+        return options.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("; "));
     }
 
-    /** Quotes a field when it holds a comma, quote, CR or LF (or starts with a space), doubling inner quotes. */
-    static String quote(String field) {
-        boolean needs = field.indexOf(',') >= 0 || field.indexOf('"') >= 0 || field.indexOf('\n') >= 0
-                || field.indexOf('\r') >= 0 || !field.isEmpty() && (field.charAt(0) == ' ' || field.charAt(field.length() - 1) == ' ');
-        return needs ? '"' + field.replace("\"", "\"\"") + '"' : field;
+    /**
+     * The field, with a single quote in front when it starts with a character a spreadsheet reads as the start of a
+     * formula ({@code = + - @}) or that hides one (tab, carriage return). The quote shows; nothing else changes.
+     */
+    static String safe(String field) {
+        if (field.isEmpty()) {
+            return field;
+        }
+        return switch (field.charAt(0)) {
+            case '=', '+', '-', '@', '\t', '\r' -> "'" + field;
+            default -> field;
+        };
     }
 }
