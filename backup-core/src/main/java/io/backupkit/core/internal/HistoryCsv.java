@@ -4,10 +4,11 @@ import io.backupkit.api.OperationRecord;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Writes history records as RFC 4180 CSV. */
-public final class HistoryCsv {
+final class HistoryCsv {
     private static final String[] HEADER = {"id", "operation", "status", "backup_id", "actor", "started_at",
         "finished_at", "duration_ms", "target", "options", "error", "safety_backup", "host"};
 
@@ -20,7 +21,7 @@ public final class HistoryCsv {
             line(out, r.id(), r.operation().name(), r.status().name(), r.backupId().map(Object::toString).orElse(""),
                     r.actor(), r.startedAt().toString(), r.finishedAt().map(Object::toString).orElse(""),
                     Long.toString(r.duration().toMillis()), r.target(),
-                    r.options().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                    r.options().entrySet().stream().sorted(Map.Entry.comparingByKey())
                             .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("; ")),
                     r.error().orElse(""), r.safetyBackup().map(Object::toString).orElse(""), r.host());
         }
