@@ -41,7 +41,7 @@ class PostgresIT {
                 source.user(), "--type", "database", "--verbose");
         all.add(backup);
         String id = backup.out().strip();
-        assertThat(backup.err()).contains("INFO DefaultBackupEngine");   // --verbose logs what happens
+        assertThat(backup.err()).contains("INFO BackupOperation");   // --verbose logs what happens
         JsonNode m = cli.ok("show", id, "--storage", "file:./pg", "--json").json();
         assertThat(m.get("database").get("dumper").asText()).startsWith("postgres");
         assertThat(m.get("database").get("totalRows").asLong()).isEqualTo(20 + 50 + 100);

@@ -10,7 +10,7 @@ import java.util.List;
  * before it touches a file system: relative, {@code /}-separated, no empty, {@code .} or {@code ..}
  * segments, no NUL or other control characters.
  */
-public final class ArchivePaths {
+final class ArchivePaths {
     /** Depth-first order with children sorted by name: the order the archiver writes and restores walk. */
     public static final Comparator<String> TREE_ORDER = ArchivePaths::compareTree;
 

@@ -2,6 +2,7 @@ package io.backupkit.core.internal;
 
 import io.backupkit.api.BackupException;
 import io.backupkit.api.BackupId;
+import io.backupkit.api.BlobNotFoundException;
 import io.backupkit.api.ConflictException;
 import io.backupkit.api.IntegrityException;
 import io.backupkit.api.InvalidArchiveException;
@@ -13,16 +14,19 @@ import io.backupkit.api.spi.BlobInfo;
 import io.backupkit.api.spi.ContentSource;
 import io.backupkit.api.spi.StorageProvider;
 import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -35,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * Export of a backup as one portable tar ({@code <id>/manifest.json} first, then every object exactly as stored)
  * and import of such a file, validated completely before the backup is registered.
  */
-public final class ArchiveTransfer {
+final class ArchiveTransfer {
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveTransfer.class);
     private static final int BUFFER = 128 * 1024;
 
@@ -48,7 +52,7 @@ public final class ArchiveTransfer {
     /** Streams the backup into {@code out}, checking every object's stored size and SHA-256 as it goes. */
     public void export(Manifest manifest, byte[] manifestBytes, OutputStream out, LongConsumer progress) throws IOException {
         BackupId id = manifest.id();
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(new java.io.FilterOutputStream(out) {
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(new FilterOutputStream(out) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 out.write(b, off, len);
@@ -130,7 +134,7 @@ public final class ArchiveTransfer {
                 throw new InvalidArchiveException("the import file is not a valid backup: " + ie.getMessage()
                         + "; nothing was imported", ie);
             }
-            if (e instanceof StorageException se && se.getCause() == null && !(e instanceof io.backupkit.api.BlobNotFoundException)) {
+            if (e instanceof StorageException se && se.getCause() == null && !(e instanceof BlobNotFoundException)) {
                 throw se;
             }
             if (e instanceof IOException io) {
@@ -230,7 +234,7 @@ public final class ArchiveTransfer {
             CheckedEntryStream source = new CheckedEntryStream(tar, o, progress);
             written.add(key);
             try {
-                storage.put(key, ContentSource.once(source, java.util.OptionalLong.of(o.storedSize())));
+                storage.put(key, ContentSource.once(source, OptionalLong.of(o.storedSize())));
             } catch (RuntimeException ex) {
                 if (source.readFailure != null) {
                     throw new InvalidArchiveException("the import file is truncated or damaged in entry " + name + " ("
@@ -286,7 +290,7 @@ public final class ArchiveTransfer {
     /** One tar entry's bytes for the storage, checked against the manifest; never closes the tar. */
     private static final class CheckedEntryStream extends FilterInputStream {
         private final Manifest.StoredObject object;
-        private final java.security.MessageDigest sha = Sha256.newDigest();
+        private final MessageDigest sha = Sha256.newDigest();
         private final LongConsumer progress;
         private long count;
         volatile String problem;

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * restore on another) may lose one of them. Only the creation is part of the backup itself; a failed update is
  * logged and never fails the operation that made it.
  */
-public final class BackupStatusStore {
+final class BackupStatusStore {
     private static final Logger LOG = LoggerFactory.getLogger(BackupStatusStore.class);
     private static final int MAX_BYTES = 1024 * 1024;
     static final int FORMAT = 1;

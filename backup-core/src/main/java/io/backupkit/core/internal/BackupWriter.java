@@ -10,6 +10,7 @@ import io.backupkit.api.spi.StorageKeys;
 import io.backupkit.api.spi.StorageProvider;
 import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * parallel dump workers may each write an object. Remembers every key it touched so a failed backup can be
  * removed.
  */
-public final class BackupWriter {
+final class BackupWriter {
     private static final Logger LOG = LoggerFactory.getLogger(BackupWriter.class);
     private static final int CHUNK = 256 * 1024;
     private static final int CHUNKS_IN_FLIGHT = 8;
@@ -254,7 +255,7 @@ public final class BackupWriter {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 upload.cancel(true);
-                throw new java.io.InterruptedIOException("interrupted while storing " + key);
+                throw new InterruptedIOException("interrupted while storing " + key);
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof BackupException be) {

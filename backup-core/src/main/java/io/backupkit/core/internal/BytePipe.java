@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * throws; if the consumer closes early, the producer's write throws. Unlike {@code PipedInputStream} it
  * never polls for a dead thread and never loses the cause.
  */
-public final class BytePipe {
+final class BytePipe {
     private static final byte[] END = new byte[0];
     private static final long POLL_MS = 50;
 
@@ -109,7 +110,7 @@ public final class BytePipe {
 
         private void flushChunk() throws IOException {
             ensureOpen();
-            byte[] full = used == chunk.length ? chunk : java.util.Arrays.copyOf(chunk, used);
+            byte[] full = used == chunk.length ? chunk : Arrays.copyOf(chunk, used);
             enqueue(full);
             chunk = new byte[chunkSize];
             used = 0;

@@ -3,6 +3,8 @@ package io.backupkit.core.internal;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
 import io.backupkit.api.Compression;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,7 +12,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /** Wraps streams in the compression codecs the format allows. */
-public final class Codecs {
+final class Codecs {
     private static final int BUFFER = 64 * 1024;
     /**
      * zstd worker threads per compressed stream: compression runs beside the thread that produces the data
@@ -38,21 +40,21 @@ public final class Codecs {
                     z.setWorkers(ZSTD_WORKERS);
                     z.setJobSize(ZSTD_JOB_SIZE);
                 }
-                yield new java.io.BufferedOutputStream(z, BUFFER);
+                yield new BufferedOutputStream(z, BUFFER);
             }
             case GZIP -> new GZIPOutputStream(out, BUFFER, false) {
                 {
                     def.setLevel(compression.level());
                 }
             };
-            case NONE -> new java.io.BufferedOutputStream(out, BUFFER);
+            case NONE -> new BufferedOutputStream(out, BUFFER);
         };
     }
 
     /** A stream that decompresses {@code in}; closing it closes {@code in}. */
     public static InputStream decompress(InputStream in, Compression.Codec codec) throws IOException {
         return switch (codec) {
-            case ZSTD -> new java.io.BufferedInputStream(new ZstdInputStreamNoFinalizer(in), BUFFER);
+            case ZSTD -> new BufferedInputStream(new ZstdInputStreamNoFinalizer(in), BUFFER);
             case GZIP -> new GZIPInputStream(in, BUFFER);
             case NONE -> in;
         };

@@ -6,7 +6,7 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 
 /** Passes bytes through while counting them and computing their SHA-256. Mark/reset is not supported. */
-public class CountingDigestInputStream extends FilterInputStream {
+class CountingDigestInputStream extends FilterInputStream {
     private final MessageDigest digest = Sha256.newDigest();
     private long count;
 

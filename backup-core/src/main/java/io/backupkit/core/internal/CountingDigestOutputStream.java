@@ -6,7 +6,7 @@ import java.io.OutputStream;
 import java.security.MessageDigest;
 
 /** Passes bytes through while counting them and computing their SHA-256. */
-public final class CountingDigestOutputStream extends FilterOutputStream {
+final class CountingDigestOutputStream extends FilterOutputStream {
     private final MessageDigest digest = Sha256.newDigest();
     private long count;
 

@@ -3,10 +3,12 @@ package io.backupkit.core.internal;
 import io.backupkit.api.BackupListener;
 import io.backupkit.api.Compression;
 import io.backupkit.api.FileSet;
+import io.backupkit.api.HealthPolicy;
 import io.backupkit.api.TableSelection;
 import io.backupkit.api.spi.DatabaseDumper;
 import io.backupkit.api.spi.StorageProvider;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -35,9 +37,9 @@ import javax.sql.DataSource;
 public record EngineConfig(StorageProvider storage, Optional<DataSource> dataSource, Optional<DatabaseDumper> dumper,
                            Optional<FileSet> fileSet, TableSelection tables, Compression compression,
                            List<BackupListener> listeners, Clock clock, long maxImportBytes, int parallelism,
-                           ClassLoader classLoader, boolean ownsStorage, io.backupkit.api.HealthPolicy healthPolicy,
+                           ClassLoader classLoader, boolean ownsStorage, HealthPolicy healthPolicy,
                            LockSettings lock, List<DatabaseDumper> restoreDumpers,
-                           java.time.Duration progressInterval, java.time.Duration connectTimeout) {
+                           Duration progressInterval, Duration connectTimeout) {
 
     /**
      * The storage-wide operation lock: a lease at {@code locks/operations.json}.
@@ -47,9 +49,9 @@ public record EngineConfig(StorageProvider storage, Optional<DataSource> dataSou
      * @param settleDelay how long a contender waits before confirming it won (covers the storage's write latency)
      * @param maxWait     how long an operation waits for another instance's operation before failing
      */
-    public record LockSettings(boolean enabled, java.time.Duration ttl, java.time.Duration settleDelay,
-                               java.time.Duration maxWait) {
-        public static final LockSettings DEFAULT = new LockSettings(true, java.time.Duration.ofSeconds(60),
-                java.time.Duration.ofMillis(250), java.time.Duration.ZERO);
+    public record LockSettings(boolean enabled, Duration ttl, Duration settleDelay,
+                               Duration maxWait) {
+        public static final LockSettings DEFAULT = new LockSettings(true, Duration.ofSeconds(60),
+                Duration.ofMillis(250), Duration.ZERO);
     }
 }

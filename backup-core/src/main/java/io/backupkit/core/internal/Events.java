@@ -9,15 +9,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Delivers events to listeners; a listener that throws is logged and never breaks the operation. */
-public final class Events {
+final class Events {
     private static final Logger LOG = LoggerFactory.getLogger(Events.class);
     private static final long PROGRESS_INTERVAL_NANOS = 500_000_000L;
 
@@ -63,7 +65,7 @@ public final class Events {
         private final AtomicLong lastEmit = new AtomicLong();
         private volatile OptionalLong totalBytes = OptionalLong.empty();
         private volatile BackupEvent.Progress lastProgress;
-        private volatile java.util.function.Consumer<BackupEvent.Progress> recorder = p -> { };
+        private volatile Consumer<BackupEvent.Progress> recorder = p -> { };
 
         private Tracker(Operation op, Optional<BackupId> id, Instant startedAt, long startNanos) {
             this.op = op;
@@ -78,8 +80,8 @@ public final class Events {
         }
 
         /** Also hands every progress event to {@code recorder} (which persists it, throttled), before listeners. */
-        public void recordTo(java.util.function.Consumer<BackupEvent.Progress> recorder) {
-            this.recorder = java.util.Objects.requireNonNull(recorder, "recorder");
+        public void recordTo(Consumer<BackupEvent.Progress> recorder) {
+            this.recorder = Objects.requireNonNull(recorder, "recorder");
         }
 
         /** The latest progress event emitted, if any. */

@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param sha256 hex SHA-256 of a regular file's content as archived (null otherwise)
  * @param target a symbolic link's target as stored in the link (null otherwise)
  */
-public record FileEntry(String path, String type, long size, Instant mtime, int mode, String sha256, String target) {
+record FileEntry(String path, String type, long size, Instant mtime, int mode, String sha256, String target) {
     public static final String FILE = "file";
     public static final String DIR = "dir";
     public static final String SYMLINK = "symlink";

@@ -3,6 +3,7 @@ package io.backupkit.core.internal;
 import io.backupkit.api.ConfigurationException;
 import io.backupkit.api.FileSet;
 import io.backupkit.api.Manifest;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,9 +22,14 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.LongConsumer;
+import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -33,7 +39,7 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * in one pass: each file is read once, hashed while it is copied. Entries are sorted by name so the same tree
  * gives the same archive. Memory use does not depend on the number or size of files.
  */
-public final class FilesArchiver {
+final class FilesArchiver {
     private static final int COPY_BUFFER = 128 * 1024;
 
     private final FileSet fileSet;
@@ -46,7 +52,7 @@ public final class FilesArchiver {
     private final byte[] buffer = new byte[COPY_BUFFER];
 
     /** Names of BackupKit's own temporary files and folders beside or inside a restore target. */
-    private static final java.util.regex.Pattern OWN_TEMPORARY = java.util.regex.Pattern.compile(
+    private static final Pattern OWN_TEMPORARY = Pattern.compile(
             "\\..*\\.backupkit-(restore|old)-[0-9a-f]{8}|\\.backupkit-old-[0-9a-f]{8}|\\..*\\.backupkit-intent\\.json(\\.tmp)?");
 
     /** The storage's folder (its file key), never archived even when it lies inside a root. */
@@ -54,11 +60,11 @@ public final class FilesArchiver {
     private Path storageFolder;
 
     public FilesArchiver(FileSet fileSet, LongConsumer filesDone, Runnable cancelCheck) {
-        this(fileSet, java.util.Optional.empty(), filesDone, cancelCheck);
+        this(fileSet, Optional.empty(), filesDone, cancelCheck);
     }
 
     /** @param storageFolder the backup storage's local folder, if it has one: left out of the archive */
-    public FilesArchiver(FileSet fileSet, java.util.Optional<Path> storageFolder, LongConsumer filesDone,
+    public FilesArchiver(FileSet fileSet, Optional<Path> storageFolder, LongConsumer filesDone,
                          Runnable cancelCheck) {
         this.fileSet = fileSet;
         storageFolder.filter(Files::isDirectory).ifPresent(f -> {
@@ -152,7 +158,7 @@ public final class FilesArchiver {
                 throw new UncheckedIOException(new IOException("cannot list " + current
                         + ": permission denied; fix its permissions or exclude it", e));
             }
-            children.sort(java.util.Comparator.comparing(p -> p.getFileName().toString()));
+            children.sort(Comparator.comparing(p -> p.getFileName().toString()));
             for (Path child : children) {
                 cancelCheck.run();
                 String childName = child.getFileName().toString();
@@ -205,7 +211,7 @@ public final class FilesArchiver {
 
         private void flushPendingDirs() throws IOException {
             List<PendingDir> order = new ArrayList<>(pending);
-            java.util.Collections.reverse(order);
+            Collections.reverse(order);
             for (PendingDir d : order) {
                 if (!d.written) {
                     writeDir(d.entryName, d.attrs);
@@ -271,7 +277,7 @@ public final class FilesArchiver {
             }
             if (copied < size) {
                 // The header promised `size` bytes: pad so the archive stays valid; the index hash covers the padding.
-                java.util.Arrays.fill(buffer, (byte) 0);
+                Arrays.fill(buffer, (byte) 0);
                 while (copied < size) {
                     int n = (int) Math.min(buffer.length, size - copied);
                     tar.write(buffer, 0, n);
@@ -359,7 +365,7 @@ public final class FilesArchiver {
     }
 
     /** Lets the tar writer finish its trailer without closing the object stream, which the caller completes. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
+    private static final class NonClosing extends FilterOutputStream {
         NonClosing(OutputStream out) {
             super(out);
         }

@@ -14,7 +14,7 @@ import org.apache.commons.csv.CSVPrinter;
  * quoted). Actors, targets and errors are typed by people and the file is opened in spreadsheets, so a field a
  * spreadsheet would run as a formula is neutralised (OWASP "CSV injection"): it gets a leading single quote.
  */
-public final class HistoryCsv {
+final class HistoryCsv {
     private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder()
             .setHeader("id", "operation", "status", "backup_id", "actor", "started_at", "finished_at", "duration_ms",
                     "target", "options", "error", "safety_backup", "host")

@@ -1,7 +1,11 @@
 package io.backupkit.core.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.backupkit.api.BackupEvent;
 import io.backupkit.api.BlobNotFoundException;
 import io.backupkit.api.HistoryQuery;
+import io.backupkit.api.JobInfo;
 import io.backupkit.api.OperationRecord;
 import io.backupkit.api.StorageException;
 import io.backupkit.api.spi.BlobInfo;
@@ -9,9 +13,12 @@ import io.backupkit.api.spi.ContentSource;
 import io.backupkit.api.spi.StorageProvider;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,11 +28,11 @@ import org.slf4j.LoggerFactory;
  * {@code logs/history/<yyyy-MM-dd>/<operation id>.json}, rewritten when the operation ends. Kept in the storage,
  * not the database, so it survives a database restore and is shared by every instance.
  */
-public final class HistoryLog {
+final class HistoryLog {
     private static final Logger LOG = LoggerFactory.getLogger(HistoryLog.class);
     static final String PREFIX = Layout.LOGS + "history/";
-    private static final java.util.regex.Pattern OPERATION_ID =
-            java.util.regex.Pattern.compile("\\d{8}T\\d{6}Z-[a-z_]+-[0-9a-f]{8}");
+    private static final Pattern OPERATION_ID =
+            Pattern.compile("\\d{8}T\\d{6}Z-[a-z_]+-[0-9a-f]{8}");
 
     private final StorageProvider storage;
 
@@ -35,16 +42,16 @@ public final class HistoryLog {
 
     /** Records the current state of an operation. A failure to record is logged and returned, never thrown. */
     public RuntimeException write(OperationRecord record) {
-        return write(record, java.util.Optional.empty());
+        return write(record, Optional.empty());
     }
 
     /**
      * Records the current state of an operation with its latest progress (a {@code progress} member beside the
      * record's own, which readers of plain records ignore). A failure to record is logged and returned, never thrown.
      */
-    public RuntimeException write(OperationRecord record, java.util.Optional<io.backupkit.api.BackupEvent.Progress> progress) {
+    public RuntimeException write(OperationRecord record, Optional<BackupEvent.Progress> progress) {
         try {
-            com.fasterxml.jackson.databind.node.ObjectNode node = Json.compact().valueToTree(record);
+            ObjectNode node = Json.compact().valueToTree(record);
             progress.ifPresent(p -> node.set("progress", ProgressJson.write(p)));
             storage.put(key(record.id()), ContentSource.of(Json.compact().writeValueAsBytes(node)));
             return null;
@@ -55,36 +62,36 @@ public final class HistoryLog {
     }
 
     /** The record of one operation, if there is a readable one. */
-    public java.util.Optional<OperationRecord> find(String operationId) {
+    public Optional<OperationRecord> find(String operationId) {
         try (InputStream in = storage.get(key(operationId))) {
-            return java.util.Optional.of(Json.compact().readValue(in.readNBytes(4 * 1024 * 1024), OperationRecord.class));
+            return Optional.of(Json.compact().readValue(in.readNBytes(4 * 1024 * 1024), OperationRecord.class));
         } catch (BlobNotFoundException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         } catch (IOException | RuntimeException e) {
             LOG.warn("Unreadable history record of {}: {}", operationId, e.getMessage());
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
     /** An operation as a job, with the progress its record carries, if there is a readable record. */
-    public java.util.Optional<io.backupkit.api.JobInfo> findJob(String operationId) {
+    public Optional<JobInfo> findJob(String operationId) {
         if (!OPERATION_ID.matcher(operationId).matches()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String key = key(operationId);
         try (InputStream in = storage.get(key)) {
-            return java.util.Optional.of(job(in.readNBytes(4 * 1024 * 1024), lastModified(key)));
+            return Optional.of(job(in.readNBytes(4 * 1024 * 1024), lastModified(key)));
         } catch (BlobNotFoundException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         } catch (IOException | RuntimeException e) {
             LOG.warn("Unreadable history record of {}: {}", operationId, e.getMessage());
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
     /** The running operations and the {@code recent} newest finished ones, newest first. */
-    public List<io.backupkit.api.JobInfo> jobs(int recent) {
-        List<io.backupkit.api.JobInfo> out = new ArrayList<>();
+    public List<JobInfo> jobs(int recent) {
+        List<JobInfo> out = new ArrayList<>();
         List<BlobInfo> blobs;
         try (Stream<BlobInfo> s = storage.list(PREFIX)) {
             blobs = s.filter(b -> b.key().endsWith(".json")).toList();
@@ -95,7 +102,7 @@ public final class HistoryLog {
         int finished = 0;
         for (BlobInfo b : newestFirst) {
             try (InputStream in = storage.get(b.key())) {
-                io.backupkit.api.JobInfo j = job(in.readNBytes(4 * 1024 * 1024), b.lastModified());
+                JobInfo j = job(in.readNBytes(4 * 1024 * 1024), b.lastModified());
                 if (j.running()) {
                     out.add(j);
                 } else if (finished < recent) {
@@ -111,17 +118,17 @@ public final class HistoryLog {
         return out;
     }
 
-    private static io.backupkit.api.JobInfo job(byte[] json, java.time.Instant written) throws IOException {
-        com.fasterxml.jackson.databind.JsonNode node = Json.compact().readTree(json);
+    private static JobInfo job(byte[] json, Instant written) throws IOException {
+        JsonNode node = Json.compact().readTree(json);
         OperationRecord r = Json.compact().treeToValue(node, OperationRecord.class);
-        java.util.Optional<io.backupkit.api.BackupEvent.Progress> progress = node.hasNonNull("progress")
-                ? java.util.Optional.of(ProgressJson.read(node.get("progress"), r)) : java.util.Optional.empty();
-        java.time.Instant updated = r.finishedAt().or(() -> progress.map(io.backupkit.api.BackupEvent.Progress::at))
+        Optional<BackupEvent.Progress> progress = node.hasNonNull("progress")
+                ? Optional.of(ProgressJson.read(node.get("progress"), r)) : Optional.empty();
+        Instant updated = r.finishedAt().or(() -> progress.map(BackupEvent.Progress::at))
                 .orElse(written != null ? written : r.startedAt());
-        return new io.backupkit.api.JobInfo(r, progress, updated);
+        return new JobInfo(r, progress, updated);
     }
 
-    private java.time.Instant lastModified(String key) {
+    private Instant lastModified(String key) {
         try {
             return storage.stat(key).map(BlobInfo::lastModified).orElse(null);
         } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package io.backupkit.core.internal;
 
 import io.backupkit.api.DumpException;
+import io.backupkit.api.spi.StorageUris;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
@@ -12,7 +13,7 @@ final class JdbcUrls {
 
     static String of(DataSource ds) {
         try (Connection c = ds.getConnection()) {
-            return io.backupkit.api.spi.StorageUris.redacted(String.valueOf(c.getMetaData().getURL()));
+            return StorageUris.redacted(String.valueOf(c.getMetaData().getURL()));
         } catch (SQLException e) {
             throw new DumpException("cannot connect to the restore target to record it: " + e.getMessage(), e);
         }

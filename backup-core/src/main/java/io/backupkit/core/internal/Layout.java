@@ -4,7 +4,7 @@ import io.backupkit.api.BackupId;
 import java.util.Optional;
 
 /** Where things live in storage (docs/FORMAT.md). One place for every key the engine builds. */
-public final class Layout {
+final class Layout {
     public static final String BACKUPS = "backups/";
     public static final String MANIFEST = "manifest.json";
     /** The backup's status object, next to its manifest ({@link BackupStatusStore}). */

@@ -9,7 +9,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 /** Reads and writes manifest.json, and checks that a manifest read from anywhere is well-formed and safe. */
-public final class ManifestCodec {
+final class ManifestCodec {
     /** A manifest larger than this is refused: a real one is a few KB per table. */
     public static final int MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 

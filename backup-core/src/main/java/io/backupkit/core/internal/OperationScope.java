@@ -8,6 +8,7 @@ import io.backupkit.api.OperationRecord;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -35,7 +36,7 @@ final class OperationScope {
     OperationScope(Operation operation, String actor, Instant now, Optional<BackupId> backupId, OperationScope parent) {
         byte[] rnd = new byte[4];
         ThreadLocalRandom.current().nextBytes(rnd);
-        this.id = IdTime.format(now) + "-" + operation.name().toLowerCase(java.util.Locale.ROOT) + "-" + HexFormat.of().formatHex(rnd);
+        this.id = IdTime.format(now) + "-" + operation.name().toLowerCase(Locale.ROOT) + "-" + HexFormat.of().formatHex(rnd);
         this.operation = operation;
         this.actor = actor;
         this.createdAt = now;
@@ -55,7 +56,7 @@ final class OperationScope {
     /** Throws when the caller cancelled this operation (or the one it is part of). */
     void checkCancelled() {
         if (cancelRequested()) {
-            throw new CancelledException(operation.name().toLowerCase(java.util.Locale.ROOT) + " " + id + " was cancelled");
+            throw new CancelledException(operation.name().toLowerCase(Locale.ROOT) + " " + id + " was cancelled");
         }
     }
 

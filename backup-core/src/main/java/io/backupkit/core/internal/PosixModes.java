@@ -5,7 +5,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /** Converts between POSIX permission sets and the numeric mode tar and the index record. */
-public final class PosixModes {
+final class PosixModes {
     private static final PosixFilePermission[] ORDER = {
         PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
         PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,

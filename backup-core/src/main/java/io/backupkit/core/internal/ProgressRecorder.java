@@ -1,6 +1,7 @@
 package io.backupkit.core.internal;
 
 import io.backupkit.api.BackupEvent;
+import io.backupkit.api.BackupStatus;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,7 +33,7 @@ final class ProgressRecorder implements Consumer<BackupEvent.Progress> {
         long now = System.nanoTime();
         long last = lastWrite.get();
         if (now - last >= intervalNanos && lastWrite.compareAndSet(last, now)
-                && scope.status == io.backupkit.api.BackupStatus.RUNNING) {
+                && scope.status == BackupStatus.RUNNING) {
             history.write(scope.record(Optional.empty(), Optional.empty(), host), Optional.of(progress));
         }
     }

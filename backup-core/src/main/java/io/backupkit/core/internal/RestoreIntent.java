@@ -26,7 +26,7 @@ import java.util.Optional;
  * @param database     the database part, if the restore changes a database
  * @param files        one entry per file target
  */
-public record RestoreIntent(int format, String operationId, String backupId, String actor, String host, long pid,
+record RestoreIntent(int format, String operationId, String backupId, String actor, String host, long pid,
                             Instant processStart, Instant startedAt, Instant updatedAt, Phase phase, Optional<String> safetyBackup,
                             Optional<DatabaseIntent> database, List<FilesIntent> files) {
     public static final int FORMAT = 1;

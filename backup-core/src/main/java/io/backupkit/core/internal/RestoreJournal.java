@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * under way can be finished even from a process that cannot reach that storage. A write that fails fails the
  * restore: a restore must not touch a target whose way back is not on record.
  */
-public final class RestoreJournal {
+final class RestoreJournal {
     private static final Logger LOG = LoggerFactory.getLogger(RestoreJournal.class);
     private static final String BESIDE_SUFFIX = ".backupkit-intent.json";
 

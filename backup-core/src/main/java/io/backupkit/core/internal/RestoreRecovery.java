@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *   <li>DONE: only the bookkeeping is finished: COMPLETED.</li>
  * </ul>
  */
-public final class RestoreRecovery {
+final class RestoreRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(RestoreRecovery.class);
 
     /** The database side of the way back, which needs the engine's dumpers and data sources. */

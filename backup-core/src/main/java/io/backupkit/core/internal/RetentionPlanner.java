@@ -2,6 +2,7 @@ package io.backupkit.core.internal;
 
 import io.backupkit.api.BackupId;
 import io.backupkit.api.BackupInfo;
+import io.backupkit.api.BackupState;
 import io.backupkit.api.BackupStatus;
 import io.backupkit.api.BackupType;
 import io.backupkit.api.RetentionPlan;
@@ -50,7 +51,7 @@ import java.util.function.Function;
  * </ol>
  * A type with no policy (and no default) keeps all its backups.
  */
-public final class RetentionPlanner {
+final class RetentionPlanner {
     static final String NEWEST = "newest successful backup";
     static final String NEWEST_DATABASE = "newest successful database backup";
     static final String NEWEST_FILES = "newest successful files backup";
@@ -204,7 +205,7 @@ public final class RetentionPlanner {
             return NO_RULE + " (" + b.state().integrity() + ": not counted by count-based rules)";
         }
         if (!safetyGroup && !b.state().restoresEverything()) {
-            return NO_RULE + " (" + (b.state().completeness() == io.backupkit.api.BackupState.Completeness.INCOMPLETE
+            return NO_RULE + " (" + (b.state().completeness() == BackupState.Completeness.INCOMPLETE
                     ? "INCOMPLETE" : "partial: " + b.state().partial()) + ", not counted by count-based rules)";
         }
         return NO_RULE;

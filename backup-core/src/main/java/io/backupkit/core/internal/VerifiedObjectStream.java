@@ -1,6 +1,7 @@
 package io.backupkit.core.internal;
 
 import io.backupkit.api.BackupId;
+import io.backupkit.api.BlobNotFoundException;
 import io.backupkit.api.IntegrityException;
 import io.backupkit.api.Manifest;
 import io.backupkit.api.StorageException;
@@ -16,7 +17,7 @@ import java.io.InputStream;
  * (unchecked, so it passes through code that only handles IOException) at the latest when the end is
  * reached; content longer than recorded is stopped at once (no decompression bombs).
  */
-public final class VerifiedObjectStream extends InputStream {
+final class VerifiedObjectStream extends InputStream {
     private final Manifest.StoredObject object;
     private final String name;
     private final CountingDigestInputStream stored;
@@ -64,7 +65,7 @@ public final class VerifiedObjectStream extends InputStream {
                 // reading is the check
             }
             return new VerifyReport.ObjectCheck(object.path(), VerifyReport.CheckStatus.OK, "");
-        } catch (io.backupkit.api.BlobNotFoundException e) {
+        } catch (BlobNotFoundException e) {
             return new VerifyReport.ObjectCheck(object.path(), VerifyReport.CheckStatus.MISSING,
                     "the object is missing from the storage");
         } catch (ObjectIntegrityException e) {
@@ -104,7 +105,7 @@ public final class VerifiedObjectStream extends InputStream {
                         + " does not match its SHA-256 (stored bytes changed since the backup was written)");
             }
             return new VerifyReport.ObjectCheck(object.path(), VerifyReport.CheckStatus.OK, "");
-        } catch (io.backupkit.api.BlobNotFoundException e) {
+        } catch (BlobNotFoundException e) {
             return new VerifyReport.ObjectCheck(object.path(), VerifyReport.CheckStatus.MISSING,
                     "the object is missing from the storage");
         } catch (IOException | StorageException e) {

@@ -9,6 +9,7 @@ import io.backupkit.api.spi.ContentSource;
 import io.backupkit.api.spi.ForwardingStorageProvider;
 import io.backupkit.api.spi.StorageKeys;
 import io.backupkit.api.spi.StorageProvider;
+import io.backupkit.core.internal.Streams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -310,7 +311,7 @@ public final class RetryingStorageProvider extends ForwardingStorageProvider {
 
         @Override
         public int read() throws IOException {
-            return io.backupkit.core.internal.Streams.readOne(this);
+            return Streams.readOne(this);
         }
 
         @Override

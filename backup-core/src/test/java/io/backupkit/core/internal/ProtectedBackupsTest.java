@@ -1,4 +1,4 @@
-package io.backupkit.core.retention;
+package io.backupkit.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,6 @@ import io.backupkit.api.BackupType;
 import io.backupkit.api.RetentionPlan;
 import io.backupkit.api.RetentionPolicy;
 import io.backupkit.api.RetentionRules;
-import io.backupkit.core.internal.RetentionPlanner;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;

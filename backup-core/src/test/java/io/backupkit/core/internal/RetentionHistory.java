@@ -1,4 +1,4 @@
-package io.backupkit.core.retention;
+package io.backupkit.core.internal;
 
 import io.backupkit.api.BackupId;
 import io.backupkit.api.BackupInfo;
@@ -18,13 +18,13 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /** Synthetic backup histories, with backups named by their local time ("2026-03-10 02:00") in {@link #BERLIN}. */
-final class History {
+final class RetentionHistory {
     static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
     static final ZoneId UTC = ZoneId.of("UTC");
     private static final DateTimeFormatter LABEL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
     private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneId.of("UTC"));
 
-    private History() {
+    private RetentionHistory() {
     }
 
     /**

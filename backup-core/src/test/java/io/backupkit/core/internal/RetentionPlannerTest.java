@@ -1,12 +1,12 @@
-package io.backupkit.core.retention;
+package io.backupkit.core.internal;
 
-import static io.backupkit.core.retention.History.BERLIN;
-import static io.backupkit.core.retention.History.UTC;
-import static io.backupkit.core.retention.History.berlin;
-import static io.backupkit.core.retention.History.find;
-import static io.backupkit.core.retention.History.label;
-import static io.backupkit.core.retention.History.labels;
-import static io.backupkit.core.retention.History.set;
+import static io.backupkit.core.internal.RetentionHistory.BERLIN;
+import static io.backupkit.core.internal.RetentionHistory.UTC;
+import static io.backupkit.core.internal.RetentionHistory.berlin;
+import static io.backupkit.core.internal.RetentionHistory.find;
+import static io.backupkit.core.internal.RetentionHistory.label;
+import static io.backupkit.core.internal.RetentionHistory.labels;
+import static io.backupkit.core.internal.RetentionHistory.set;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,7 +18,6 @@ import io.backupkit.api.RetentionPlan;
 import io.backupkit.api.RetentionPlan.Decision;
 import io.backupkit.api.RetentionPolicy;
 import io.backupkit.api.RetentionRules;
-import io.backupkit.core.internal.RetentionPlanner;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -33,12 +32,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Retention plans over a synthetic 434-day history ({@link History#daily}): each table gives a policy and the
+ * Retention plans over a synthetic 434-day history ({@link RetentionHistory#daily}): each table gives a policy and the
  * exact set of backups it keeps, written out by hand from the calendar (2026-03-10 is a Tuesday; ISO week
  * 2026-W01 runs from Monday 2025-12-29).
  */
 class RetentionPlannerTest {
-    private static final List<BackupInfo> HISTORY = History.daily(BackupType.FULL);
+    private static final List<BackupInfo> HISTORY = RetentionHistory.daily(BackupType.FULL);
     private static final Instant NOW = berlin("2026-03-10 12:00");
 
     private static RetentionPolicy.Builder policy() {
@@ -259,11 +258,11 @@ class RetentionPlannerTest {
         // Safety backups kept 7 days; the last one is 30 days old and is the newest completed backup of all, but a
         // safety backup holds only what one restore overwrote: its own policy alone decides.
         List<BackupInfo> backups = new ArrayList<>();
-        backups.add(History.backup(BackupType.SAFETY, java.time.LocalDateTime.parse("2026-02-01T10:00"), 10));
-        backups.add(History.backup(BackupType.SAFETY, java.time.LocalDateTime.parse("2026-02-08T10:00"), 10));
+        backups.add(RetentionHistory.backup(BackupType.SAFETY, java.time.LocalDateTime.parse("2026-02-01T10:00"), 10));
+        backups.add(RetentionHistory.backup(BackupType.SAFETY, java.time.LocalDateTime.parse("2026-02-08T10:00"), 10));
         // newer, but not successful: they neither count as the newest nor get deleted
-        backups.add(History.at(BackupType.FULL, berlin("2026-03-09 02:00"), 10, BackupStatus.FAILED));
-        backups.add(History.at(BackupType.FULL, berlin("2026-03-10 02:00"), 10, BackupStatus.RUNNING));
+        backups.add(RetentionHistory.at(BackupType.FULL, berlin("2026-03-09 02:00"), 10, BackupStatus.FAILED));
+        backups.add(RetentionHistory.at(BackupType.FULL, berlin("2026-03-10 02:00"), 10, BackupStatus.RUNNING));
         RetentionRules rules = RetentionRules.builder()
                 .policy(BackupType.SAFETY, policy().keepWithin(Duration.ofDays(7)).build())
                 .defaultPolicy(policy().keepLast(1).build())
@@ -288,10 +287,10 @@ class RetentionPlannerTest {
     void policiesApplyPerTypeAndTypesWithoutOneAreKept() {
         List<BackupInfo> backups = new ArrayList<>(HISTORY);
         for (String t : List.of("2026-03-09 09:00", "2026-03-05 09:00", "2026-03-02 09:00", "2026-02-20 09:00")) {
-            backups.add(History.at(BackupType.SAFETY, berlin(t), 50, BackupStatus.COMPLETED));
+            backups.add(RetentionHistory.at(BackupType.SAFETY, berlin(t), 50, BackupStatus.COMPLETED));
         }
         for (String t : List.of("2025-01-02 03:00", "2025-07-02 03:00")) {
-            backups.add(History.at(BackupType.DATABASE, berlin(t), 50, BackupStatus.COMPLETED));
+            backups.add(RetentionHistory.at(BackupType.DATABASE, berlin(t), 50, BackupStatus.COMPLETED));
         }
         RetentionRules rules = RetentionRules.builder()
                 .policy(BackupType.FULL, policy().keepDaily(3).build())
@@ -311,10 +310,10 @@ class RetentionPlannerTest {
     void isoWeeksAndYearsAreCountedInTheirOwnCalendars() {
         // 2025-12-31 (Wednesday) is in ISO week 2026-W01 but in calendar year 2025
         List<BackupInfo> backups = List.of(
-                History.at(BackupType.FULL, berlin("2025-12-28 12:00"), 1, BackupStatus.COMPLETED),
-                History.at(BackupType.FULL, berlin("2025-12-29 12:00"), 1, BackupStatus.COMPLETED),
-                History.at(BackupType.FULL, berlin("2025-12-31 12:00"), 1, BackupStatus.COMPLETED),
-                History.at(BackupType.FULL, berlin("2026-01-05 12:00"), 1, BackupStatus.COMPLETED));
+                RetentionHistory.at(BackupType.FULL, berlin("2025-12-28 12:00"), 1, BackupStatus.COMPLETED),
+                RetentionHistory.at(BackupType.FULL, berlin("2025-12-29 12:00"), 1, BackupStatus.COMPLETED),
+                RetentionHistory.at(BackupType.FULL, berlin("2025-12-31 12:00"), 1, BackupStatus.COMPLETED),
+                RetentionHistory.at(BackupType.FULL, berlin("2026-01-05 12:00"), 1, BackupStatus.COMPLETED));
         RetentionPlan weekly = RetentionPlanner.plan(backups, policy().keepWeekly(3).build(), Set.of(), NOW, BERLIN);
         assertThat(reasonsByLabel(weekly)).containsExactly(
                 "2026-01-05 12:00: weekly 2026-W02, newest successful backup",
@@ -329,10 +328,10 @@ class RetentionPlannerTest {
     @Test
     void periodsFollowTheTimeZoneAcrossYearAndMonthEnds() {
         List<BackupInfo> backups = List.of(
-                History.at(BackupType.FULL, Instant.parse("2024-06-01T12:00:00Z"), 1, BackupStatus.COMPLETED),
-                History.at(BackupType.FULL, Instant.parse("2025-12-31T12:00:00Z"), 1, BackupStatus.COMPLETED),
+                RetentionHistory.at(BackupType.FULL, Instant.parse("2024-06-01T12:00:00Z"), 1, BackupStatus.COMPLETED),
+                RetentionHistory.at(BackupType.FULL, Instant.parse("2025-12-31T12:00:00Z"), 1, BackupStatus.COMPLETED),
                 // 2026-01-01 00:30 in Berlin, still 2025 in UTC
-                History.at(BackupType.FULL, Instant.parse("2025-12-31T23:30:00Z"), 1, BackupStatus.COMPLETED));
+                RetentionHistory.at(BackupType.FULL, Instant.parse("2025-12-31T23:30:00Z"), 1, BackupStatus.COMPLETED));
         RetentionPolicy yearly2 = policy().keepYearly(2).build();
         assertThat(keptInstants(RetentionPlanner.plan(backups, yearly2, Set.of(), NOW, BERLIN)))
                 .containsExactly("2025-12-31T23:30:00Z", "2025-12-31T12:00:00Z");
@@ -340,10 +339,10 @@ class RetentionPlannerTest {
                 .containsExactly("2025-12-31T23:30:00Z", "2024-06-01T12:00:00Z");
 
         List<BackupInfo> monthEnd = List.of(
-                History.at(BackupType.FULL, Instant.parse("2026-01-15T12:00:00Z"), 1, BackupStatus.COMPLETED),
-                History.at(BackupType.FULL, Instant.parse("2026-01-31T12:00:00Z"), 1, BackupStatus.COMPLETED),
+                RetentionHistory.at(BackupType.FULL, Instant.parse("2026-01-15T12:00:00Z"), 1, BackupStatus.COMPLETED),
+                RetentionHistory.at(BackupType.FULL, Instant.parse("2026-01-31T12:00:00Z"), 1, BackupStatus.COMPLETED),
                 // 2026-02-01 00:30 in Berlin
-                History.at(BackupType.FULL, Instant.parse("2026-01-31T23:30:00Z"), 1, BackupStatus.COMPLETED));
+                RetentionHistory.at(BackupType.FULL, Instant.parse("2026-01-31T23:30:00Z"), 1, BackupStatus.COMPLETED));
         RetentionPolicy monthly2 = policy().keepMonthly(2).build();
         assertThat(keptInstants(RetentionPlanner.plan(monthEnd, monthly2, Set.of(), NOW, BERLIN)))
                 .containsExactly("2026-01-31T23:30:00Z", "2026-01-31T12:00:00Z");
@@ -355,12 +354,12 @@ class RetentionPlannerTest {
     void daysFollowBerlinAcrossDaylightSavingChanges() {
         // 2025-10-26: clocks go back at 03:00 CEST to 02:00 CET, so 02:30 happens twice; the day has 25 hours.
         List<BackupInfo> autumn = List.of(
-                History.at(BackupType.FULL, Instant.parse("2025-10-25T21:30:00Z"), 1, BackupStatus.COMPLETED), // 10-25 23:30 CEST
-                History.at(BackupType.FULL, Instant.parse("2025-10-25T22:30:00Z"), 1, BackupStatus.COMPLETED), // 10-26 00:30 CEST
-                History.at(BackupType.FULL, Instant.parse("2025-10-26T00:30:00Z"), 1, BackupStatus.COMPLETED), // 02:30 CEST
-                History.at(BackupType.FULL, Instant.parse("2025-10-26T01:30:00Z"), 1, BackupStatus.COMPLETED), // 02:30 CET
-                History.at(BackupType.FULL, Instant.parse("2025-10-26T22:30:00Z"), 1, BackupStatus.COMPLETED), // 10-26 23:30 CET
-                History.at(BackupType.FULL, Instant.parse("2025-10-26T23:30:00Z"), 1, BackupStatus.COMPLETED)); // 10-27 00:30 CET
+                RetentionHistory.at(BackupType.FULL, Instant.parse("2025-10-25T21:30:00Z"), 1, BackupStatus.COMPLETED), // 10-25 23:30 CEST
+                RetentionHistory.at(BackupType.FULL, Instant.parse("2025-10-25T22:30:00Z"), 1, BackupStatus.COMPLETED), // 10-26 00:30 CEST
+                RetentionHistory.at(BackupType.FULL, Instant.parse("2025-10-26T00:30:00Z"), 1, BackupStatus.COMPLETED), // 02:30 CEST
+                RetentionHistory.at(BackupType.FULL, Instant.parse("2025-10-26T01:30:00Z"), 1, BackupStatus.COMPLETED), // 02:30 CET
+                RetentionHistory.at(BackupType.FULL, Instant.parse("2025-10-26T22:30:00Z"), 1, BackupStatus.COMPLETED), // 10-26 23:30 CET
+                RetentionHistory.at(BackupType.FULL, Instant.parse("2025-10-26T23:30:00Z"), 1, BackupStatus.COMPLETED)); // 10-27 00:30 CET
         RetentionPolicy daily3 = policy().keepDaily(3).build();
         assertThat(keptInstants(RetentionPlanner.plan(autumn, daily3, Set.of(), NOW, BERLIN)))
                 .containsExactly("2025-10-26T23:30:00Z", "2025-10-26T22:30:00Z", "2025-10-25T21:30:00Z");
@@ -369,10 +368,10 @@ class RetentionPlannerTest {
 
         // 2025-03-30: clocks jump from 02:00 CET to 03:00 CEST; the day has 23 hours.
         List<BackupInfo> spring = List.of(
-                History.at(BackupType.FULL, Instant.parse("2025-03-29T23:30:00Z"), 1, BackupStatus.COMPLETED), // 03-30 00:30 CET
-                History.at(BackupType.FULL, Instant.parse("2025-03-30T01:30:00Z"), 1, BackupStatus.COMPLETED), // 03:30 CEST
-                History.at(BackupType.FULL, Instant.parse("2025-03-30T21:59:00Z"), 1, BackupStatus.COMPLETED), // 23:59 CEST
-                History.at(BackupType.FULL, Instant.parse("2025-03-30T22:00:00Z"), 1, BackupStatus.COMPLETED)); // 03-31 00:00 CEST
+                RetentionHistory.at(BackupType.FULL, Instant.parse("2025-03-29T23:30:00Z"), 1, BackupStatus.COMPLETED), // 03-30 00:30 CET
+                RetentionHistory.at(BackupType.FULL, Instant.parse("2025-03-30T01:30:00Z"), 1, BackupStatus.COMPLETED), // 03:30 CEST
+                RetentionHistory.at(BackupType.FULL, Instant.parse("2025-03-30T21:59:00Z"), 1, BackupStatus.COMPLETED), // 23:59 CEST
+                RetentionHistory.at(BackupType.FULL, Instant.parse("2025-03-30T22:00:00Z"), 1, BackupStatus.COMPLETED)); // 03-31 00:00 CEST
         RetentionPolicy daily2 = policy().keepDaily(2).build();
         assertThat(keptInstants(RetentionPlanner.plan(spring, daily2, Set.of(), NOW, BERLIN)))
                 .containsExactly("2025-03-30T22:00:00Z", "2025-03-30T21:59:00Z");
