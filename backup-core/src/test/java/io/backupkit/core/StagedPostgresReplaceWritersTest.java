@@ -1,0 +1,172 @@
+package io.backupkit.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.backupkit.api.BackupEngine;
+import io.backupkit.api.BackupId;
+import io.backupkit.api.BackupType;
+import io.backupkit.api.RestoreMode;
+import io.backupkit.api.RestoreRequest;
+import io.backupkit.api.RestoreResult;
+import io.backupkit.storage.local.LocalStorageProvider;
+import io.backupkit.testkit.db.DatabaseServers;
+import io.backupkit.testkit.db.Postgres15;
+import io.backupkit.testkit.db.TestDatabase;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 13, acceptance 3 (PostgreSQL): an application keeps inserting a row every 20 ms during a staged (parallel)
+ * REPLACE through the engine; every row whose INSERT returned without error is afterwards in the restored table or
+ * in the safety backup, checked by id. Before the write fence, the rows committed between the safety backup's
+ * snapshot and the swap went to the old tables, which the swap dropped: neither restored nor saved.
+ */
+@ExtendWith(DatabaseServers.class)
+class StagedPostgresReplaceWritersTest {
+    private static final int ORDERS = 300_000;
+    private static final int ITEMS = 200_000;
+    private static final long FIRST_WRITER_ID = 10_000_000L;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everyRowAWriterCommittedDuringAStagedReplaceIsRestoredOrInTheSafetyBackup(@Postgres15 TestDatabase source,
+            @Postgres15 TestDatabase target, @Postgres15 TestDatabase scratch) throws Exception {
+        String schema = "CREATE TABLE customers (id int PRIMARY KEY, name text);"
+                + "CREATE TABLE orders (id bigint PRIMARY KEY, customer int NOT NULL REFERENCES customers, note text);"
+                + "CREATE TABLE items (id bigint PRIMARY KEY, sku text, qty int)";
+        sql(source, schema,
+                "INSERT INTO customers SELECT g, 'c' || g FROM generate_series(1, 1000) g",
+                "INSERT INTO orders SELECT g, 1 + g % 1000, repeat('o', 40) || g FROM generate_series(1, " + ORDERS + ") g",
+                "INSERT INTO items SELECT g, 'sku' || g, g % 7 FROM generate_series(1, " + ITEMS + ") g");
+        sql(target, schema,
+                "INSERT INTO customers SELECT g, 'old' || g FROM generate_series(1, 1000) g",
+                "INSERT INTO orders SELECT g, 1 + g % 1000, 'old' FROM generate_series(1, 1000) g",
+                "INSERT INTO items SELECT g, 'old', 0 FROM generate_series(1, 1000) g");
+        Path store = tmp.resolve("store");
+        BackupId id;
+        try (BackupEngine engine = BackupKit.builder().storage(LocalStorageProvider.at(store))
+                .dataSource(source.dataSource()).build()) {
+            id = engine.backup(BackupType.DATABASE).id();
+        }
+
+        Writer writer = new Writer(target);
+        Thread thread = new Thread(writer, "writer");
+        RestoreResult result;
+        long restoreStarted;
+        long restoreEnded;
+        try (BackupEngine engine = BackupKit.builder().storage(LocalStorageProvider.at(store))
+                .dataSource(target.dataSource()).parallelism(2).build()) {
+            thread.start();
+            while (writer.committed.size() < 5) {
+                Thread.sleep(10); // the writer is up before the restore starts
+            }
+            restoreStarted = System.nanoTime();
+            result = engine.restore(RestoreRequest.builder(id).mode(RestoreMode.REPLACE).build());
+            restoreEnded = System.nanoTime();
+            Thread.sleep(200);
+            writer.stop.set(true);
+            thread.join();
+
+            assertThat(result.safetyBackup()).isPresent();
+            // the safety backup, restored elsewhere, says what the replaced tables held
+            engine.restore(RestoreRequest.builder(result.safetyBackup().get()).mode(RestoreMode.REPLACE)
+                    .targetDataSource(scratch.dataSource()).safetyBackup(false).build());
+        }
+        System.out.printf("restore %.2f s; writer: %d committed, %d failed, longest INSERT %.2f s%n",
+                (restoreEnded - restoreStarted) / 1e9, writer.committed.size(), writer.failures.size(),
+                writer.longestNanos.get() / 1e9);
+        writer.failures.stream().limit(5).forEach(f -> System.out.println("writer failure: " + f));
+        assertThat(writer.committedAt.stream().filter(t -> t > restoreStarted && t < restoreEnded))
+                .as("rows the writer committed while the restore ran").isNotEmpty();
+
+        Set<Long> restored = ids(target);
+        assertThat(restored).as("the backup's rows are restored").hasSizeGreaterThanOrEqualTo(ORDERS)
+                .contains(1L, (long) ORDERS);
+        Set<Long> saved = ids(scratch);
+        List<Long> lost = new ArrayList<>();
+        for (long committed : writer.committed) {
+            if (!restored.contains(committed) && !saved.contains(committed)) {
+                lost.add(committed);
+            }
+        }
+        assertThat(lost).as("committed rows neither restored nor in the safety backup (of " + writer.committed.size()
+                + " committed)").isEmpty();
+    }
+
+    /** Inserts an order every 20 ms on its own auto-commit connection, recording each id whose INSERT returned. */
+    private static final class Writer implements Runnable {
+        final TestDatabase db;
+        final ConcurrentLinkedQueue<Long> committed = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<Long> committedAt = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicLong longestNanos = new AtomicLong();
+
+        Writer(TestDatabase db) {
+            this.db = db;
+        }
+
+        @Override
+        public void run() {
+            long next = FIRST_WRITER_ID;
+            try (Connection c = db.connect()) {
+                c.setAutoCommit(true);
+                // a prepared statement, as applications write: server-side prepared after a few executions
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO orders (id, customer, note) VALUES (?, 1, 'w')")) {
+                    while (!stop.get()) {
+                        long rowId = next++;
+                        long t0 = System.nanoTime();
+                        try {
+                            ps.setLong(1, rowId);
+                            ps.executeUpdate();
+                            long t1 = System.nanoTime();
+                            committed.add(rowId);
+                            committedAt.add(t1);
+                            longestNanos.accumulateAndGet(t1 - t0, Math::max);
+                        } catch (SQLException e) {
+                            failures.add(rowId + ": " + e.getMessage());
+                        }
+                        Thread.sleep(20);
+                    }
+                }
+            } catch (SQLException | InterruptedException e) {
+                failures.add("writer stopped: " + e);
+            }
+        }
+    }
+
+    private static Set<Long> ids(TestDatabase db) throws SQLException {
+        Set<Long> out = new HashSet<>();
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id FROM orders")) {
+            while (rs.next()) {
+                out.add(rs.getLong(1));
+            }
+        }
+        return out;
+    }
+
+    private static void sql(TestDatabase db, String... statements) throws SQLException {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            for (String s : statements) {
+                st.execute(s);
+            }
+        }
+    }
+}
