@@ -47,6 +47,19 @@ class StagedPostgresReplaceWritersTest {
     @Test
     void everyRowAWriterCommittedDuringAStagedReplaceIsRestoredOrInTheSafetyBackup(@Postgres15 TestDatabase source,
             @Postgres15 TestDatabase target, @Postgres15 TestDatabase scratch) throws Exception {
+        replaceWhileWriting(source, target, scratch, 2);
+    }
+
+    /** The single-transaction path (one connection) holds back writes from the safety backup on too. */
+    @Test
+    void everyRowAWriterCommittedDuringASingleTransactionReplaceIsRestoredOrInTheSafetyBackup(
+            @Postgres15 TestDatabase source, @Postgres15 TestDatabase target, @Postgres15 TestDatabase scratch)
+            throws Exception {
+        replaceWhileWriting(source, target, scratch, 1);
+    }
+
+    private void replaceWhileWriting(TestDatabase source, TestDatabase target, TestDatabase scratch, int parallelism)
+            throws Exception {
         String schema = "CREATE TABLE customers (id int PRIMARY KEY, name text);"
                 + "CREATE TABLE orders (id bigint PRIMARY KEY, customer int NOT NULL REFERENCES customers, note text);"
                 + "CREATE TABLE items (id bigint PRIMARY KEY, sku text, qty int)";
@@ -71,7 +84,7 @@ class StagedPostgresReplaceWritersTest {
         long restoreStarted;
         long restoreEnded;
         try (BackupEngine engine = BackupKit.builder().storage(LocalStorageProvider.at(store))
-                .dataSource(target.dataSource()).parallelism(2).build()) {
+                .dataSource(target.dataSource()).parallelism(parallelism).build()) {
             thread.start();
             while (writer.committed.size() < 5) {
                 Thread.sleep(10); // the writer is up before the restore starts
@@ -105,6 +118,8 @@ class StagedPostgresReplaceWritersTest {
                 lost.add(committed);
             }
         }
+        // what a writer sees: its INSERT waits while the restore runs, then goes into the restored table
+        assertThat(restored).as("the row whose INSERT waited longest").contains(writer.longestId.get());
         assertThat(lost).as("committed rows neither restored nor in the safety backup (of " + writer.committed.size()
                 + " committed)").isEmpty();
     }
@@ -117,6 +132,7 @@ class StagedPostgresReplaceWritersTest {
         final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         final AtomicBoolean stop = new AtomicBoolean();
         final AtomicLong longestNanos = new AtomicLong();
+        final AtomicLong longestId = new AtomicLong();
 
         Writer(TestDatabase db) {
             this.db = db;
@@ -138,7 +154,10 @@ class StagedPostgresReplaceWritersTest {
                             long t1 = System.nanoTime();
                             committed.add(rowId);
                             committedAt.add(t1);
-                            longestNanos.accumulateAndGet(t1 - t0, Math::max);
+                            if (t1 - t0 > longestNanos.get()) {
+                                longestNanos.set(t1 - t0);
+                                longestId.set(rowId);
+                            }
                         } catch (SQLException e) {
                             failures.add(rowId + ": " + e.getMessage());
                         }

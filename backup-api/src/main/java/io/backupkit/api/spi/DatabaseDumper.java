@@ -39,6 +39,19 @@ public interface DatabaseDumper {
     List<RestoreResult.TableChange> preview(RestoreContext context);
 
     /**
+     * Holds back writes to {@code replacedTables} (qualified names as {@link #preview} returns them, tables that exist
+     * in the target) until the restore's final commit, so that no write committed after the safety backup's snapshot
+     * goes to a table the restore then drops. The engine calls it just before it takes the safety backup of a
+     * restore, passes the result to {@link #restore} through {@link RestoreContext#writeFence()}, and closes it when
+     * the restore returns or fails. Returns once the fence holds (it waits for writes in progress to commit). The
+     * default holds nothing back ({@link WriteFence#NONE}): right for a restore whose tables stay locked from the
+     * safety backup to the commit anyway, or a dumper that takes its safety copy from the replaced tables themselves.
+     */
+    default WriteFence fenceWrites(RestoreContext context, List<String> replacedTables) {
+        return WriteFence.NONE;
+    }
+
+    /**
      * Whether {@link #restore} into this database is all-or-nothing (one transaction including the DDL, as on
      * PostgreSQL and SQLite): when it throws, the target is as it was. When false, the engine puts the target
      * back from the safety backup after a failure.

@@ -59,6 +59,15 @@ public interface RestoreContext {
     void checkCancelled();
 
     /**
+     * The fence the engine obtained from this dumper's {@link DatabaseDumper#fenceWrites} before the safety backup, for
+     * the restore's final transaction; {@link WriteFence#NONE} when there is none (no safety backup, a rollback, a
+     * preview). The engine closes it: a dumper only uses it.
+     */
+    default WriteFence writeFence() {
+        return WriteFence.NONE;
+    }
+
+    /**
      * Records part of this restore's own way back (a staging schema's name, the names tables were moved aside to)
      * in the restore's intent record <em>before</em> the step that needs it, so that a recovery after a kill can
      * finish or undo it ({@link DatabaseDumper#recoverAfterKill}). Written to storage before this returns.

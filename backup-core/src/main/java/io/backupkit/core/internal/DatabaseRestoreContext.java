@@ -5,6 +5,7 @@ import io.backupkit.api.MergeConflictPolicy;
 import io.backupkit.api.RestoreMode;
 import io.backupkit.api.TableSelection;
 import io.backupkit.api.spi.RestoreContext;
+import io.backupkit.api.spi.WriteFence;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -12,7 +13,7 @@ import javax.sql.DataSource;
 
 /**
  * What a dumper gets for one database restore: the target, the backup's database part and its verified objects,
- * and where to record its own way back after a crash.
+ * where to record its own way back after a crash, and the write fence it obtained for the restore (if any).
  */
 final class DatabaseRestoreContext extends ReportingContext implements RestoreContext {
     /** How the restore is to be done: the request's choices, or a rollback's (REPLACE, every table, no mapping). */
@@ -25,10 +26,12 @@ final class DatabaseRestoreContext extends ReportingContext implements RestoreCo
     private final DataSource target;
     private final Settings settings;
     private final BiConsumer<String, String> recoveryData;
+    private final WriteFence fence;
 
     DatabaseRestoreContext(EngineContext context, OperationScope scope, Manifest source, DataSource target,
-                       Settings settings, BiConsumer<String, String> recoveryData) {
+                       Settings settings, BiConsumer<String, String> recoveryData, WriteFence fence) {
         super(context, scope);
+        this.fence = fence;
         this.context = context;
         this.source = source;
         this.target = target;
@@ -74,6 +77,11 @@ final class DatabaseRestoreContext extends ReportingContext implements RestoreCo
     @Override
     public long objectSize(String path) {
         return source.object(path).map(Manifest.StoredObject::size).orElse(-1L);
+    }
+
+    @Override
+    public WriteFence writeFence() {
+        return fence;
     }
 
     @Override

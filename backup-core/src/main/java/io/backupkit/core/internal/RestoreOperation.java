@@ -20,6 +20,7 @@ import io.backupkit.api.RestoreResult;
 import io.backupkit.api.TableSelection;
 import io.backupkit.api.VerifyReport;
 import io.backupkit.api.spi.DatabaseDumper;
+import io.backupkit.api.spi.WriteFence;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -177,10 +178,16 @@ final class RestoreOperation {
 
             // 2. Safety backup of exactly what will be overwritten.
             scope.checkCancelled();
-            Optional<BackupId> safety = request.safetyBackup()
-                    ? safetyBackup(target, tablePreview, fileTargets) : Optional.empty();
-            scope.safetyBackup = safety;
-            scope.checkCancelled();
+            WriteFence fence = doDb ? fenceWrites(dumper, target, asRequested, tablePreview) : WriteFence.NONE;
+            Optional<BackupId> safety;
+            try {
+                safety = request.safetyBackup() ? safetyBackup(target, tablePreview, fileTargets) : Optional.empty();
+                scope.safetyBackup = safety;
+                scope.checkCancelled();
+            } catch (RuntimeException | Error e) {
+                fence.close();
+                throw e;
+            }
 
             // 3. Restore; on failure, put back whatever was touched.
             List<RestoreResult.TableChange> tables = List.of();
@@ -193,7 +200,11 @@ final class RestoreOperation {
                     intent.database(dumper, target, request.targetDataSource().isEmpty(), !request.safetyBackup(),
                             tablePreview);
                     dbStarted = true;
-                    tables = dumper.restore(restoreContext(manifest, target, asRequested));
+                    try {
+                        tables = dumper.restore(restoreContext(manifest, target, asRequested, fence));
+                    } finally {
+                        fence.close();
+                    }
                     dbDone = true;
                     intent.phase(RestoreIntent.Phase.DATABASE_DONE);
                 }
@@ -210,6 +221,7 @@ final class RestoreOperation {
                 }
                 intent.phase(RestoreIntent.Phase.DONE);
             } catch (RuntimeException | IOException | Error e) {
+                fence.close(); // before any rollback, which needs the tables the fence holds
                 BackupException failure = OperationFailures.translate(e, "restore of " + manifest.id() + " failed",
                         Operation.RESTORE);
                 boolean dbRolledBackByTransaction = dbStarted && !dbDone && dumper.restoresAtomically(target);
@@ -332,7 +344,26 @@ final class RestoreOperation {
 
         private DatabaseRestoreContext restoreContext(Manifest source, DataSource target,
                                                       DatabaseRestoreContext.Settings settings) {
-            return new DatabaseRestoreContext(context, scope, source, target, settings, intent::dumperData);
+            return restoreContext(source, target, settings, WriteFence.NONE);
+        }
+
+        private DatabaseRestoreContext restoreContext(Manifest source, DataSource target,
+                                                      DatabaseRestoreContext.Settings settings, WriteFence fence) {
+            return new DatabaseRestoreContext(context, scope, source, target, settings, intent::dumperData, fence);
+        }
+
+        /**
+         * Issue 13: writes to the tables the restore replaces are held back from before the safety backup's snapshot
+         * until the restore's commit ({@link DatabaseDumper#fenceWrites}), so that no committed row goes to a table
+         * the restore then drops: each is in the safety backup or, written after the commit, in the restored table.
+         * Without a safety backup there is nothing to keep them in, and nothing is held back.
+         */
+        private WriteFence fenceWrites(DatabaseDumper dumper, DataSource target, DatabaseRestoreContext.Settings settings,
+                                       List<RestoreResult.TableChange> tablePreview) {
+            List<String> replaced = tablePreview.stream().filter(t -> t.rowsBefore() >= 0)
+                    .map(RestoreResult.TableChange::table).toList();
+            return !request.safetyBackup() || replaced.isEmpty() ? WriteFence.NONE
+                    : dumper.fenceWrites(restoreContext(manifest, target, settings), replaced);
         }
 
         private InputStream open(Manifest m, String path) {

@@ -6,6 +6,7 @@ import io.backupkit.api.IntegrityException;
 import io.backupkit.api.RestoreException;
 import io.backupkit.api.spi.DumpContext;
 import io.backupkit.api.spi.RestoreContext;
+import io.backupkit.api.spi.WriteFence;
 import io.backupkit.jdbc.internal.AbstractJdbcDumper;
 import io.backupkit.jdbc.internal.SchemaModel;
 import io.backupkit.jdbc.internal.SchemaModel.Column;
@@ -249,15 +250,18 @@ public final class PostgresDumper extends AbstractJdbcDumper {
                 throw new RestoreException("reading the backup failed: " + e.getMessage() + STAGED_DROPPED, e);
             }
         }
-        c.setAutoCommit(false);
+        // the one transaction runs in the write fence's session, which holds the tables since the safety backup
+        Connection fence = PgWriteFence.session(ctx);
+        Connection tx = fence == null ? c : fence;
+        tx.setAutoCommit(false);
         try {
-            support.createTypes(c, plan);
+            support.createTypes(tx, plan);
         } catch (SQLException | RuntimeException e) {
-            c.rollback();
+            tx.rollback();
             throw e;
         }
         try {
-            super.execute(ctx, c, plan);
+            super.execute(ctx, tx, plan);
         } catch (RestoreException e) {
             throw new RestoreException(e.getMessage() + ROLLED_BACK, e.getCause() == null ? e : e.getCause());
         } catch (IntegrityException e) {
@@ -320,6 +324,17 @@ public final class PostgresDumper extends AbstractJdbcDumper {
      */
     public boolean restoresAtomically(DataSource target) {
         return true;
+    }
+
+    /**
+     * REPLACE and DATA_ONLY (which drop or empty the tables): writes to the replaced tables wait from before the
+     * safety backup until the restore commits, reads go on ({@link PgWriteFence}); the restore's final transaction runs
+     * in the fence's session. MERGE keeps the tables' rows: nothing is held back.
+     */
+    @Override
+    public WriteFence fenceWrites(RestoreContext ctx, List<String> replacedTables) {
+        return ctx.mode() == RestoreMode.MERGE || replacedTables.isEmpty() ? WriteFence.NONE
+                : PgWriteFence.open(ctx.dataSource(), replacedTables);
     }
 
     /** A killed staged REPLACE: its staging schemas and the prerequisites it created are dropped. */

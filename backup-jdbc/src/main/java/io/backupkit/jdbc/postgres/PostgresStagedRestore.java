@@ -309,7 +309,10 @@ final class PostgresStagedRestore {
             loadStaged(ctx, c, plan, staging);
             Set<DbObject> kept = new HashSet<>(prerequisites.existing());
             kept.addAll(prerequisites.missing()); // created committed: as the backup has them
-            publish(ctx, c, plan, staging, kept);
+            // in the write fence's session when the engine holds back writes: no write lands between the safety
+            // backup's snapshot and the swap, and the writers that waited go on with the restored tables
+            Connection fence = PgWriteFence.session(ctx);
+            publish(ctx, fence == null ? c : fence, plan, staging, kept);
             return true;
         } catch (SQLException | RuntimeException e) {
             if (created) {

@@ -554,17 +554,19 @@ final class PostgresSupport {
         }
     }
 
+    /** A table's name as the restore's preview gives it ({@code schema.table}, split at the first dot), quoted. */
+    static String qualified(String name) {
+        int dot = name.indexOf('.');
+        return dot < 0 ? PostgresDialect.INSTANCE.quote(name)
+                : PostgresDialect.INSTANCE.qualify(name.substring(0, dot), name.substring(dot + 1));
+    }
+
     /** DROP TABLE IF EXISTS for {@code schema.table} names (split at the first dot), in one statement. */
     public static void dropTables(DataSource target, List<String> qualifiedNames) {
         if (qualifiedNames.isEmpty()) {
             return;
         }
-        List<String> quoted = new ArrayList<>();
-        for (String name : qualifiedNames) {
-            int dot = name.indexOf('.');
-            quoted.add(dot < 0 ? PostgresDialect.INSTANCE.quote(name)
-                    : PostgresDialect.INSTANCE.qualify(name.substring(0, dot), name.substring(dot + 1)));
-        }
+        List<String> quoted = qualifiedNames.stream().map(PostgresSupport::qualified).toList();
         try (Connection c = JdbcSupport.connect(target, "target")) {
             JdbcSupport.execute(c, "DROP TABLE IF EXISTS " + String.join(", ", quoted));
         } catch (SQLException e) {
