@@ -1,17 +1,24 @@
 package io.backupkit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupkit.api.BackupEngine;
 import io.backupkit.api.BackupId;
 import io.backupkit.api.BackupType;
+import io.backupkit.api.RestoreFailedException;
+import io.backupkit.api.RestoreFailedException.TargetState;
 import io.backupkit.api.RestoreMode;
 import io.backupkit.api.RestoreRequest;
 import io.backupkit.api.RestoreResult;
+import io.backupkit.api.StorageException;
+import io.backupkit.api.spi.StorageProvider;
 import io.backupkit.storage.local.LocalStorageProvider;
 import io.backupkit.testkit.db.DatabaseServers;
 import io.backupkit.testkit.db.Postgres15;
 import io.backupkit.testkit.db.TestDatabase;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -58,8 +65,53 @@ class StagedPostgresReplaceWritersTest {
         replaceWhileWriting(source, target, scratch, 1);
     }
 
-    private void replaceWhileWriting(TestDatabase source, TestDatabase target, TestDatabase scratch, int parallelism)
-            throws Exception {
+    /**
+     * A staged REPLACE that fails mid-load (reading the backup fails) releases the writers that waited onto the old
+     * tables, which it left unchanged: their rows are there, and the next write does not wait.
+     */
+    @Test
+    void aFailedStagedReplaceReleasesTheWritersOntoTheUnchangedTables(@Postgres15 TestDatabase source,
+            @Postgres15 TestDatabase target) throws Exception {
+        BackupId id = backupAndOlderTarget(source, target);
+        StorageProvider local = LocalStorageProvider.at(tmp.resolve("store"));
+        StorageProvider failingLoads = (StorageProvider) Proxy.newProxyInstance(StorageProvider.class.getClassLoader(),
+                new Class<?>[] {StorageProvider.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("get") && args[0] instanceof String key && key.contains(".copy")
+                            && stagingExists(target)) {
+                        throw new StorageException("storage went away while the restore read " + key, false);
+                    }
+                    try {
+                        return method.invoke(local, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        Writer writer = new Writer(target);
+        Thread thread = new Thread(writer, "writer");
+        try (BackupEngine engine = BackupKit.builder().storage(failingLoads).dataSource(target.dataSource())
+                .parallelism(2).build()) {
+            thread.start();
+            while (writer.committed.size() < 5) {
+                Thread.sleep(10);
+            }
+            assertThatThrownBy(() -> engine.restore(RestoreRequest.builder(id).mode(RestoreMode.REPLACE).build()))
+                    .isInstanceOfSatisfying(RestoreFailedException.class, e ->
+                            assertThat(e.targetState()).isIn(TargetState.UNCHANGED, TargetState.ROLLED_BACK));
+        } finally {
+            writer.stop.set(true);
+            thread.join(30_000);
+        }
+        assertThat(thread.isAlive()).as("the writer still waits for a lock after the failed restore").isFalse();
+        assertThat(writer.failures).isEmpty();
+        assertThat(ids(target)).as("the old table, with every row the writer committed")
+                .hasSize(1000 + writer.committed.size()).containsAll(writer.committed);
+        try (Connection c = target.connect(); Statement st = c.createStatement()) {
+            st.execute("SET lock_timeout = '10s'"); // a fence left behind would make this fail, not hang
+            st.execute("INSERT INTO orders VALUES (" + (FIRST_WRITER_ID - 1) + ", 1, 'after')");
+        }
+    }
+
+    private BackupId backupAndOlderTarget(TestDatabase source, TestDatabase target) throws SQLException {
         String schema = "CREATE TABLE customers (id int PRIMARY KEY, name text);"
                 + "CREATE TABLE orders (id bigint PRIMARY KEY, customer int NOT NULL REFERENCES customers, note text);"
                 + "CREATE TABLE items (id bigint PRIMARY KEY, sku text, qty int)";
@@ -71,13 +123,16 @@ class StagedPostgresReplaceWritersTest {
                 "INSERT INTO customers SELECT g, 'old' || g FROM generate_series(1, 1000) g",
                 "INSERT INTO orders SELECT g, 1 + g % 1000, 'old' FROM generate_series(1, 1000) g",
                 "INSERT INTO items SELECT g, 'old', 0 FROM generate_series(1, 1000) g");
-        Path store = tmp.resolve("store");
-        BackupId id;
-        try (BackupEngine engine = BackupKit.builder().storage(LocalStorageProvider.at(store))
+        try (BackupEngine engine = BackupKit.builder().storage(LocalStorageProvider.at(tmp.resolve("store")))
                 .dataSource(source.dataSource()).build()) {
-            id = engine.backup(BackupType.DATABASE).id();
+            return engine.backup(BackupType.DATABASE).id();
         }
+    }
 
+    private void replaceWhileWriting(TestDatabase source, TestDatabase target, TestDatabase scratch, int parallelism)
+            throws Exception {
+        BackupId id = backupAndOlderTarget(source, target);
+        Path store = tmp.resolve("store");
         Writer writer = new Writer(target);
         Thread thread = new Thread(writer, "writer");
         RestoreResult result;
@@ -167,6 +222,14 @@ class StagedPostgresReplaceWritersTest {
             } catch (SQLException | InterruptedException e) {
                 failures.add("writer stopped: " + e);
             }
+        }
+    }
+
+    private static boolean stagingExists(TestDatabase db) throws SQLException {
+        try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'backupkit\\_restore\\_%'")) {
+            rs.next();
+            return rs.getInt(1) > 0;
         }
     }
 
