@@ -51,6 +51,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * one short transaction ({@code PostgresStagedRestore}): as atomic for other sessions as the single transaction,
  * measured 14.3 s instead of 17-25 s for the benchmark's 1.3 GB on 2 cores (docs/ARCHITECTURE.md).
  *
+ * <p><b>Writes during a REPLACE</b>: the engine's write fence ({@link #fenceWrites}, {@code PgWriteFence}) makes
+ * writes to the replaced tables wait from before the safety backup until the restore commits, so none is lost.
+ *
  * <p>Requires the PostgreSQL JDBC driver (org.postgresql:postgresql) on the class path.
  */
 public final class PostgresDumper extends AbstractJdbcDumper {

@@ -47,12 +47,13 @@ import java.util.Set;
  *   <li>Workers (the restore's parallelism) create the tables in the staging schemas and load them with COPY
  *       FREEZE, largest first, one transaction per table; as a table is loaded, its primary key, unique keys and
  *       indexes become tasks of their own: loads and index builds run side by side on separate server processes.
- *       The target is not touched: the application keeps reading and writing its current tables.</li>
+ *       The target is not touched: the application keeps reading its current tables; when the engine took a write
+ *       fence before the safety backup ({@link PgWriteFence}), writes to them wait until the swap commits.</li>
  *   <li>One final transaction drops the replaced tables and views, recreates the standalone sequences, moves
  *       every staged table into its target schema ({@code ALTER TABLE ... SET SCHEMA}, a catalog update that
  *       carries indexes, constraints and owned sequences along), sets the column defaults, adds the foreign keys,
- *       recreates the views, sets the sequences and drops the staging schemas. Other sessions see the old tables
- *       until that commit and the restored ones after it.</li>
+ *       recreates the views, sets the sequences and drops the staging schemas; in the write fence's session when there
+ *       is one. Other sessions see the old tables until that commit and the restored ones after it.</li>
  * </ol>
  *
  * <p><b>Types, functions and the rest the tables need</b> (enum, domain, composite and range types, functions of
