@@ -16,6 +16,7 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.backupkit.api.BackupId;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /** The one Jackson configuration for everything BackupKit stores as JSON. */
 public final class Json {
@@ -33,6 +34,18 @@ public final class Json {
     /** Single-line mapper, for JSON-lines files. */
     public static ObjectMapper compact() {
         return COMPACT;
+    }
+
+    /**
+     * {@code value} as pretty-printed JSON bytes, for the small records kept as storage objects (lease records,
+     * slot markers). {@code what} names it in the error.
+     */
+    static byte[] bytes(Object value, String what) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serialise " + what + " " + value, e);
+        }
     }
 
     private static ObjectMapper build(boolean pretty) {

@@ -1,31 +1,21 @@
 package io.backupkit.core.internal;
 
 import io.backupkit.api.CancelledException;
-import io.backupkit.api.spi.BlobInfo;
-import io.backupkit.api.spi.ContentSource;
 import io.backupkit.api.spi.StorageProvider;
 import io.backupkit.core.Schedule;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * job, waits for running tasks up to the shutdown timeout, then interrupts them and releases their leases.
  */
 public final class Scheduler implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
     private static final Pattern JOB_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private final StorageProvider storage;
@@ -83,8 +73,8 @@ public final class Scheduler implements AutoCloseable {
         this.host = HostIdentity.local().fingerprint();
         this.pid = HostIdentity.local().pid();
         this.leaseTtl = b.leaseTtl;
-        this.settleDelay = b.settleDelay != null ? b.settleDelay : min(Duration.ofSeconds(1), b.leaseTtl.dividedBy(6));
-        this.retryInterval = b.retryInterval != null ? b.retryInterval : min(Duration.ofSeconds(5), b.leaseTtl.dividedBy(4));
+        this.settleDelay = b.settleDelay != null ? b.settleDelay : LeaseTimings.defaultSettleDelay(b.leaseTtl);
+        this.retryInterval = b.retryInterval != null ? b.retryInterval : LeaseTimings.shorter(Duration.ofSeconds(5), b.leaseTtl.dividedBy(4));
         this.markerHistory = b.markerHistory;
         this.shutdownTimeout = b.shutdownTimeout;
     }
@@ -160,7 +150,7 @@ public final class Scheduler implements AutoCloseable {
         if (jobs.putIfAbsent(name, job) != null) {
             throw new IllegalArgumentException("a job named '" + name + "' is already scheduled on this scheduler");
         }
-        job.start();
+        job.threads.startLoop();
         return job.handle;
     }
 
@@ -181,7 +171,7 @@ public final class Scheduler implements AutoCloseable {
         jobs.values().forEach(Job::stopLoop);
         long deadline = System.nanoTime() + shutdownTimeout.toNanos();
         for (Job job : jobs.values()) {
-            job.awaitStop(Math.max(0, deadline - System.nanoTime()));
+            job.threads.awaitStop(Math.max(0, deadline - System.nanoTime()));
         }
     }
 
@@ -234,7 +224,7 @@ public final class Scheduler implements AutoCloseable {
         /** Stops this job (as {@link Scheduler#close()} does for all). */
         public void cancel() {
             job.stopLoop();
-            job.awaitStop(shutdownTimeout.toNanos());
+            job.threads.awaitStop(shutdownTimeout.toNanos());
             jobs.remove(job.name, job);
         }
     }
@@ -245,6 +235,7 @@ public final class Scheduler implements AutoCloseable {
         final boolean catchUp;
         final Consumer<SlotRun> task;
         final StorageLease lease;
+        final SlotMarkers markers;
         final ScheduledJob handle = new ScheduledJob(this);
         final AtomicBoolean running = new AtomicBoolean();
         final AtomicBoolean stopped = new AtomicBoolean();
@@ -253,60 +244,34 @@ public final class Scheduler implements AutoCloseable {
         final AtomicLong skippedOverlapping = new AtomicLong();
         final AtomicLong skippedElsewhere = new AtomicLong();
         final AtomicReference<Instant> nextSlot = new AtomicReference<>();
-        final ExecutorService worker;
-        final Thread loop;
+        final JobThreads threads;
 
         Job(String name, Schedule schedule, boolean catchUp, Consumer<SlotRun> task) {
             this.name = name;
             this.schedule = schedule;
             this.catchUp = catchUp;
             this.task = task;
+            this.markers = new SlotMarkers(storage, name, markerHistory);
             this.lease = StorageLease.builder(storage, "schedule-" + name).ttl(leaseTtl).settleDelay(settleDelay)
                     .retryInterval(retryInterval).clock(clock).sleeper(sleeper).holderId(holderId + "/" + name).host(host)
-                    .pid(pid).onLost(reason -> log.error("job '{}' lost its lease while running ({}); another instance may "
+                    .pid(pid).onLost(reason -> LOG.error("job '{}' lost its lease while running ({}); another instance may "
                             + "start its next slot before this run ends", name, reason))
                     .build();
-            this.worker = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "backupkit-job-" + name);
-                t.setDaemon(true);
-                return t;
-            });
-            this.loop = new Thread(this::loop, "backupkit-schedule-" + name);
-            loop.setDaemon(true);
-        }
-
-        void start() {
-            loop.start();
+            this.threads = new JobThreads(name, this::loop, shutdownTimeout);
         }
 
         void stopLoop() {
             stopped.set(true);
-            loop.interrupt();
-        }
-
-        void awaitStop(long nanos) {
-            try {
-                long end = System.nanoTime() + nanos;
-                loop.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos)));
-                worker.shutdown();
-                if (!worker.awaitTermination(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    log.warn("job '{}' did not finish within the shutdown timeout of {}; interrupting it", name, shutdownTimeout);
-                    worker.shutdownNow();
-                    worker.awaitTermination(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                worker.shutdownNow();
-                Thread.currentThread().interrupt();
-            }
+            threads.interruptLoop();
         }
 
         private void loop() {
             try {
                 Instant cursor = clock.instant();
                 if (catchUp) {
-                    Optional<Instant> missed = missedSlot(cursor);
+                    Optional<Instant> missed = markers.missed(schedule, cursor);
                     if (missed.isPresent()) {
-                        log.info("job '{}': slot {} was missed while no instance was running; running it now (catch-up)",
+                        LOG.info("job '{}': slot {} was missed while no instance was running; running it now (catch-up)",
                                 name, missed.get());
                         handle(missed.get(), true, schedule.nextAfter(cursor).orElse(cursor.plus(leaseTtl)));
                     }
@@ -314,7 +279,7 @@ public final class Scheduler implements AutoCloseable {
                 while (!stopped.get()) {
                     Optional<Instant> next = schedule.nextAfter(cursor);
                     if (next.isEmpty()) {
-                        log.info("job '{}': {} has no further slots; the job ends", name, schedule);
+                        LOG.info("job '{}': {} has no further slots; the job ends", name, schedule);
                         return;
                     }
                     nextSlot.set(next.get());
@@ -322,7 +287,7 @@ public final class Scheduler implements AutoCloseable {
                     Instant now = clock.instant();
                     Instant due = schedule.lastAtOrBefore(now).filter(d -> d.isAfter(next.get())).orElse(next.get());
                     if (due.isAfter(next.get())) {
-                        log.warn("job '{}': slots from {} to before {} passed while this instance was busy or asleep; "
+                        LOG.warn("job '{}': slots from {} to before {} passed while this instance was busy or asleep; "
                                 + "running only the latest, {}", name, next.get(), due, due);
                     }
                     // While this slot runs, the next run is the one after it (what 'next run' shows meanwhile).
@@ -331,9 +296,9 @@ public final class Scheduler implements AutoCloseable {
                     cursor = due;
                 }
             } catch (InterruptedException | CancelledException e) {
-                log.debug("job '{}': loop stopped", name);
+                LOG.debug("job '{}': loop stopped", name);
             } catch (RuntimeException | Error e) {
-                log.error("job '{}': the scheduling loop failed and stops; no further slots will run in this instance", name, e);
+                LOG.error("job '{}': the scheduling loop failed and stops; no further slots will run in this instance", name, e);
             } finally {
                 nextSlot.set(null);
             }
@@ -350,49 +315,33 @@ public final class Scheduler implements AutoCloseable {
             throw new InterruptedException("stopped");
         }
 
-        /** The slot to catch up at start, if one was missed. */
-        private Optional<Instant> missedSlot(Instant now) {
-            Optional<Instant> last = schedule.lastAtOrBefore(now);
-            if (last.isEmpty() || !last.get().isBefore(now)) {
-                return Optional.empty(); // a slot exactly at now is simply due, not missed
-            }
-            Optional<String> newest = markerKeys().max(String::compareTo);
-            String lastKey = Layout.slotKey(name, slotKey(last.get()));
-            if (newest.isEmpty()) {
-                log.debug("job '{}': no earlier runs recorded, so no slot was missed", name);
-                return Optional.empty();
-            }
-            return newest.get().compareTo(lastKey) < 0 ? last : Optional.empty();
-        }
-
         /** Runs one slot if this instance is the one to run it; returns when it was started or skipped. */
         private void handle(Instant slot, boolean catchUpRun, Instant windowEnd) throws InterruptedException {
             if (running.get()) {
                 skippedOverlapping.incrementAndGet();
-                log.warn("job '{}': skipping slot {} because the previous run in this instance is still going", name, slot);
+                LOG.warn("job '{}': skipping slot {} because the previous run in this instance is still going", name, slot);
                 return;
             }
-            String markerKey = Layout.slotKey(name, slotKey(slot));
             while (!stopped.get()) {
                 try {
-                    if (storage.stat(markerKey).isPresent()) {
+                    if (markers.claimed(slot)) {
                         skippedElsewhere.incrementAndGet();
-                        log.debug("job '{}': slot {} was already run by another instance", name, slot);
+                        LOG.debug("job '{}': slot {} was already run by another instance", name, slot);
                         return;
                     }
                     Optional<StorageLease.Held> held = lease.tryAcquire();
                     if (held.isPresent()) {
-                        claimAndRun(slot, catchUpRun, markerKey, held.get());
+                        claimAndRun(slot, catchUpRun, held.get());
                         return;
                     }
                 } catch (CancelledException e) {
                     throw e;
                 } catch (RuntimeException e) {
-                    log.warn("job '{}': could not check or claim slot {} ({}); trying again", name, slot, e.getMessage(), e);
+                    LOG.warn("job '{}': could not check or claim slot {} ({}); trying again", name, slot, e.getMessage(), e);
                 }
                 if (!clock.instant().plus(retryInterval).isBefore(windowEnd)) {
                     skippedElsewhere.incrementAndGet();
-                    log.info("job '{}': skipping slot {}: the job's lock stayed taken until the next slot ({})", name, slot,
+                    LOG.info("job '{}': skipping slot {}: the job's lock stayed taken until the next slot ({})", name, slot,
                             lease.current().map(LeaseRecord::describe).orElse("no holder any more"));
                     return;
                 }
@@ -400,23 +349,22 @@ public final class Scheduler implements AutoCloseable {
             }
         }
 
-        private void claimAndRun(Instant slot, boolean catchUpRun, String markerKey, StorageLease.Held held) {
+        private void claimAndRun(Instant slot, boolean catchUpRun, StorageLease.Held held) {
             boolean submitted = false;
             try {
-                if (storage.stat(markerKey).isPresent()) {
+                if (markers.claimed(slot)) {
                     skippedElsewhere.incrementAndGet();
-                    log.debug("job '{}': slot {} was run by another instance just before this one took the lock", name, slot);
+                    LOG.debug("job '{}': slot {} was run by another instance just before this one took the lock", name, slot);
                     return;
                 }
                 held.ensureHeld();
                 SlotMarker marker = new SlotMarker(name, slot, held.record().holder(), host, pid, held.token(),
                         clock.instant(), catchUpRun);
-                storage.put(markerKey, ContentSource.of(toJson(marker)));
-                pruneMarkers();
+                markers.claim(marker);
                 running.set(true);
                 runs.incrementAndGet();
                 SlotRun run = new SlotRun(name, slot, catchUpRun, held);
-                worker.execute(() -> execute(run, held));
+                threads.runOnWorker(() -> execute(run, held));
                 submitted = true;
             } finally {
                 if (!submitted) {
@@ -427,50 +375,23 @@ public final class Scheduler implements AutoCloseable {
         }
 
         private void execute(SlotRun run, StorageLease.Held held) {
-            log.info("job '{}': running slot {}{}", name, run.slot(), run.catchUp() ? " (catch-up)" : "");
+            LOG.info("job '{}': running slot {}{}", name, run.slot(), run.catchUp() ? " (catch-up)" : "");
             try {
                 task.accept(run);
             } catch (RuntimeException | Error e) {
                 failures.incrementAndGet();
-                log.error("job '{}': the run of slot {} failed", name, run.slot(), e);
+                LOG.error("job '{}': the run of slot {} failed", name, run.slot(), e);
             } finally {
                 try {
                     held.close();
                 } catch (RuntimeException e) {
-                    log.warn("job '{}': could not release its lock after slot {}; it lapses by itself after {}",
+                    LOG.warn("job '{}': could not release its lock after slot {}; it lapses by itself after {}",
                             name, run.slot(), leaseTtl, e);
                 } finally {
                     running.set(false);
                 }
             }
         }
-
-        private Stream<String> markerKeys() {
-            List<String> keys = new ArrayList<>();
-            try (Stream<BlobInfo> listed = storage.list(Layout.slotFolder(name))) {
-                listed.map(BlobInfo::key).forEach(keys::add);
-            }
-            return keys.stream();
-        }
-
-        private void pruneMarkers() {
-            List<String> keys = markerKeys().sorted().toList();
-            for (int i = 0; i < keys.size() - markerHistory; i++) {
-                storage.delete(keys.get(i));
-            }
-        }
-    }
-
-    private static byte[] toJson(SlotMarker marker) {
-        try {
-            return Json.mapper().writeValueAsBytes(marker);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot serialise slot marker " + marker, e);
-        }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Builds a {@link Scheduler}. */
@@ -519,11 +440,7 @@ public final class Scheduler implements AutoCloseable {
 
         /** How often to retry a busy job lock within a slot (default the smaller of 5 s and ttl/4). */
         public Builder retryInterval(Duration interval) {
-            Objects.requireNonNull(interval, "retryInterval");
-            if (interval.isNegative() || interval.isZero()) {
-                throw new IllegalArgumentException("retry interval must be positive, was " + interval);
-            }
-            this.retryInterval = interval;
+            this.retryInterval = LeaseTimings.retryInterval(interval);
             return this;
         }
 
@@ -549,7 +466,7 @@ public final class Scheduler implements AutoCloseable {
         public Scheduler build() {
             // Validate the lease settings now, not when the first job is scheduled.
             StorageLease.builder(storage, "schedule-check").ttl(leaseTtl)
-                    .settleDelay(settleDelay != null ? settleDelay : min(Duration.ofSeconds(1), leaseTtl.dividedBy(6)))
+                    .settleDelay(settleDelay != null ? settleDelay : LeaseTimings.defaultSettleDelay(leaseTtl))
                     .heartbeat(false).build();
             return new Scheduler(this);
         }

@@ -1,15 +1,9 @@
 package io.backupkit.core.internal;
 
-import io.backupkit.api.BlobNotFoundException;
 import io.backupkit.api.CancelledException;
 import io.backupkit.api.ConflictException;
 import io.backupkit.api.StorageException;
-import io.backupkit.api.spi.BlobInfo;
-import io.backupkit.api.spi.ContentSource;
 import io.backupkit.api.spi.StorageProvider;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,12 +46,12 @@ import org.slf4j.LoggerFactory;
  * <p>One {@code StorageLease} is one contender with one holder id; it may hold the lease at most once at a time.
  */
 public final class StorageLease {
-    private static final Logger log = LoggerFactory.getLogger(StorageLease.class);
+    private static final Logger LOG = LoggerFactory.getLogger(StorageLease.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
-    private final StorageProvider storage;
     private final String name;
-    private final String key;
+    private final LeaseStore store;
+    private final LeaseTakeover takeover;
     private final Duration ttl;
     private final Duration settleDelay;
     private final Duration retryInterval;
@@ -72,12 +66,10 @@ public final class StorageLease {
     private final Consumer<String> onLost;
 
     private StorageLease(Builder b) {
-        this.storage = b.storage;
         this.name = b.name;
-        this.key = Layout.lockKey(b.name);
         this.ttl = b.ttl;
         this.settleDelay = b.settleDelay;
-        this.retryInterval = b.retryInterval != null ? b.retryInterval : min(ttl.dividedBy(4), Duration.ofSeconds(1));
+        this.retryInterval = b.retryInterval != null ? b.retryInterval : LeaseTimings.shorter(ttl.dividedBy(4), Duration.ofSeconds(1));
         this.clock = b.clock;
         this.sleeper = b.sleeper;
         this.holderId = b.holderId != null ? b.holderId : UUID.randomUUID().toString();
@@ -86,8 +78,10 @@ public final class StorageLease {
         this.processStart = pid == HostIdentity.local().pid() ? HostIdentity.local().processStart().orElse(null) : null;
         this.heartbeat = b.heartbeat;
         this.onLost = b.onLost;
+        this.store = new LeaseStore(b.storage, name, ttl);
+        this.takeover = new LeaseTakeover(name, host, pid, ttl);
         // Load Jackson's serialiser now, not in the middle of an acquisition's read-to-write window.
-        serialize(new LeaseRecord(name, holderId, host, pid, processStart, 0, Instant.EPOCH, Instant.EPOCH, Instant.EPOCH));
+        LeaseStore.serialize(new LeaseRecord(name, holderId, host, pid, processStart, 0, Instant.EPOCH, Instant.EPOCH, Instant.EPOCH));
     }
 
     /** A builder for the lease {@code name} in {@code storage}. */
@@ -112,7 +106,7 @@ public final class StorageLease {
 
     /** The current record, if any (expired or not). An unreadable record is reported as absent. */
     public Optional<LeaseRecord> current() {
-        return read().record();
+        return store.read().record();
     }
 
     /**
@@ -127,43 +121,43 @@ public final class StorageLease {
         for (int attempt = 1; ours == null; attempt++) {
             long started = System.nanoTime();
             Instant now = clock.instant();
-            Observed seen = read();
-            if (heldAt(seen, now)) {
-                log.debug("lease '{}' is busy: {}", name, seen.describe());
+            LeaseStore.Observed seen = store.read();
+            if (takeover.heldAt(seen, now)) {
+                LOG.debug("lease '{}' is busy: {}", name, seen.describe());
                 return Optional.empty();
             }
             long token = seen.record().map(r -> r.token() + 1).orElse(seen.unreadable() ? now.toEpochMilli() : 1L);
             LeaseRecord candidate = new LeaseRecord(name, holderId, host, pid, processStart, token, now, now, now.plus(ttl));
-            byte[] json = serialize(candidate);
+            byte[] json = LeaseStore.serialize(candidate);
             if (guarded() && System.nanoTime() - started > settleDelay.toNanos() / 2) {
                 // We paused since reading (GC, class loading): what we read may be stale. Read again.
                 if (attempt == 3) {
-                    log.warn("lease '{}': three attempts each paused longer than half the settle delay ({}) between "
+                    LOG.warn("lease '{}': three attempts each paused longer than half the settle delay ({}) between "
                             + "reading and writing the lock; not taking it this time (if the storage is this slow to read, "
                             + "raise the settle delay above twice its read latency)", name, settleDelay);
                     return Optional.empty();
                 }
                 continue;
             }
-            storage.put(key, ContentSource.of(json));
+            store.put(json);
             if (guarded() && System.nanoTime() - started > settleDelay.toNanos()) {
                 // Our write landed later than a winner's confirmation could have happened, so it may have replaced
                 // a confirmed holder. Withdraw without claiming, but leave our record: deleting it would let a third
                 // contender in while the overwritten holder still believes it holds the lease until its next
                 // heartbeat. The record lapses after one ttl.
-                log.warn("lease '{}': writing the lock took longer than the settle delay ({}); withdrawing the attempt "
+                LOG.warn("lease '{}': writing the lock took longer than the settle delay ({}); withdrawing the attempt "
                         + "(the lock stays blocked until {})", name, settleDelay, candidate.expires());
                 return Optional.empty();
             }
             ours = candidate;
         }
         sleep(settleDelay);
-        Optional<LeaseRecord> after = read().record();
+        Optional<LeaseRecord> after = store.read().record();
         if (after.isEmpty() || !after.get().isHeldBy(holderId, ours.token())) {
-            log.debug("lease '{}': lost the race to {}", name, after.map(LeaseRecord::describe).orElse("nobody (deleted)"));
+            LOG.debug("lease '{}': lost the race to {}", name, after.map(LeaseRecord::describe).orElse("nobody (deleted)"));
             return Optional.empty();
         }
-        log.debug("lease '{}' acquired by {} (token {})", name, holderId, ours.token());
+        LOG.debug("lease '{}' acquired by {} (token {})", name, holderId, ours.token());
         Held held = new Held(ours);
         if (heartbeat) {
             held.startHeartbeat();
@@ -191,7 +185,7 @@ public final class StorageLease {
             }
             if (!clock.instant().isBefore(deadline)) {
                 String by = current().map(LeaseRecord::describe).orElse("another contender");
-                throw new ConflictException("the storage lock '" + name + "' at " + storage.description() + "/" + key
+                throw new ConflictException("the storage lock '" + name + "' at " + store.location()
                         + " is held by " + by + ": another operation is running on this storage; try again when it has finished"
                         + " (a lock of a process that died lapses by itself after " + ttl.toSeconds() + " s)");
             }
@@ -207,78 +201,6 @@ public final class StorageLease {
             throw new CancelledException("interrupted while waiting for the storage lock '" + name + "'");
         }
     }
-
-    private void write(LeaseRecord record) {
-        storage.put(key, ContentSource.of(serialize(record)));
-    }
-
-    private static byte[] serialize(LeaseRecord record) {
-        try {
-            return Json.mapper().writeValueAsBytes(record);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot serialise lease record " + record, e);
-        }
-    }
-
-    private Observed read() {
-        byte[] bytes;
-        try (InputStream in = storage.get(key)) {
-            bytes = in.readAllBytes();
-        } catch (BlobNotFoundException e) {
-            return new Observed(Optional.empty(), false, Optional.empty());
-        } catch (IOException e) {
-            throw new StorageException("cannot read the lock " + key + " in " + storage.description() + ": " + e.getMessage(), true, e);
-        }
-        try {
-            return new Observed(Optional.of(Json.mapper().readValue(bytes, LeaseRecord.class)), false, Optional.empty());
-        } catch (IOException | RuntimeException e) {
-            // Not written by us (a person or another version): treat it as held until ttl after it was written.
-            Optional<Instant> written = storage.stat(key).map(BlobInfo::lastModified);
-            log.warn("the lock object {} in {} is not a lease record ({}); it counts as held until {} after it was written",
-                    key, storage.description(), e.getMessage(), ttl);
-            return new Observed(Optional.empty(), true, written);
-        }
-    }
-
-    /**
-     * Whether the lease is held at {@code now}, as far as {@code seen} tells. A live record of our own holder id
-     * counts too: the lease is not re-entrant, and re-acquiring would bump the token under our own feet.
-     */
-    private boolean heldAt(Observed seen, Instant now) {
-        if (seen.unreadable()) {
-            return seen.unreadableWritten().isEmpty() || now.isBefore(seen.unreadableWritten().get().plus(ttl));
-        }
-        return seen.record().isPresent() && !seen.record().get().expiredAt(now) && !holderProvablyDead(seen.record().get());
-    }
-
-    /**
-     * A holder on this very machine (same host fingerprint: host name, boot id and pid namespace, see
-     * {@link HostIdentity}) whose process no longer runs cannot renew: its lease is taken over at once instead of after the ttl. Never true for another machine,
-     * another boot, or a container with its own pid namespace, where a pid says nothing.
-     */
-    private boolean holderProvablyDead(LeaseRecord record) {
-        if (!record.host().equals(host) || record.pid() == pid) {
-            return false;
-        }
-        boolean dead = HostIdentity.local().provablyDead(record.host(), record.pid(), record.processStart());
-        if (dead) {
-            log.info("lease '{}': its holder {} (pid {}) is no longer running on this machine; taking over", name,
-                    record.holder(), record.pid());
-        }
-        return dead;
-    }
-
-    /** What a read of the lock found. */
-    private record Observed(Optional<LeaseRecord> record, boolean unreadable, Optional<Instant> unreadableWritten) {
-        String describe() {
-            return record.map(LeaseRecord::describe).orElse(unreadable ? "an unreadable lock object" : "nobody");
-        }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
 
     /**
      * A lease this contender holds. Renewed by its heartbeat (if enabled) or by {@link #renew()}; given back by
@@ -346,15 +268,15 @@ public final class StorageLease {
             if (!now.plus(settleDelay).isBefore(record.expires())) {
                 return lose("the heartbeat came too late: it expired at " + record.expires());
             }
-            Optional<LeaseRecord> stored = read().record();
+            Optional<LeaseRecord> stored = store.read().record();
             if (stored.isEmpty()) {
-                return lose("its lock object " + key + " was deleted");
+                return lose("its lock object " + store.key() + " was deleted");
             }
             if (!stored.get().isHeldBy(holderId, record.token())) {
                 return lose("it was taken over by " + stored.get().describe() + " (token " + stored.get().token() + ")");
             }
             LeaseRecord renewed = new LeaseRecord(name, holderId, host, pid, processStart, record.token(), record.acquired(), now, now.plus(ttl));
-            write(renewed);
+            store.write(renewed);
             Instant written = clock.instant();
             if (!written.isBefore(record.expires())) {
                 // We stalled past our expiry between reading and writing: a contender may have taken over meanwhile
@@ -367,23 +289,19 @@ public final class StorageLease {
 
         private boolean lose(String reason) {
             lostReason = reason;
-            log.warn("lost the storage lock '{}' ({}): {}", name, holderId, reason);
+            LOG.warn("lost the storage lock '{}' ({}): {}", name, holderId, reason);
             stopHeartbeat();
             try {
                 onLost.accept(reason);
             } catch (RuntimeException e) {
-                log.warn("the lease-lost callback of '{}' failed", name, e);
+                LOG.warn("the lease-lost callback of '{}' failed", name, e);
             }
             return false;
         }
 
         private void startHeartbeat() {
             long period = Math.max(1, ttl.toMillis() / 3);
-            heartbeatThread = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "backupkit-lease-" + name);
-                t.setDaemon(true);
-                return t;
-            });
+            heartbeatThread = Executors.newSingleThreadScheduledExecutor(JobThreads.daemon("backupkit-lease-" + name));
             heartbeatThread.scheduleWithFixedDelay(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
         }
 
@@ -392,7 +310,7 @@ public final class StorageLease {
                 renew();
             } catch (RuntimeException e) {
                 // A storage hiccup: the next beat tries again; if none succeeds before expiry, renew() gives up.
-                log.warn("heartbeat of the storage lock '{}' failed; retrying in {} ms", name, ttl.toMillis() / 3, e);
+                LOG.warn("heartbeat of the storage lock '{}' failed; retrying in {} ms", name, ttl.toMillis() / 3, e);
             }
         }
 
@@ -416,11 +334,11 @@ public final class StorageLease {
             if (lostReason != null) {
                 return;
             }
-            Optional<LeaseRecord> stored = read().record();
+            Optional<LeaseRecord> stored = store.read().record();
             if (stored.isPresent() && stored.get().isHeldBy(holderId, record.token())
                     && clock.instant().plus(settleDelay).isBefore(stored.get().expires())) {
-                storage.delete(key);
-                log.debug("lease '{}' released by {}", name, holderId);
+                store.delete();
+                LOG.debug("lease '{}' released by {}", name, holderId);
             }
         }
     }
@@ -472,11 +390,7 @@ public final class StorageLease {
 
         /** How long {@link #acquire} waits between attempts (default the smaller of ttl/4 and 1 s). */
         public Builder retryInterval(Duration interval) {
-            Objects.requireNonNull(interval, "retryInterval");
-            if (interval.isNegative() || interval.isZero()) {
-                throw new IllegalArgumentException("retry interval must be positive, was " + interval);
-            }
-            this.retryInterval = interval;
+            this.retryInterval = LeaseTimings.retryInterval(interval);
             return this;
         }
 

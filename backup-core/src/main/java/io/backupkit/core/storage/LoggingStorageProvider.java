@@ -25,12 +25,12 @@ import org.slf4j.LoggerFactory;
  * <p>Reads and listings are logged when their stream is closed, with the bytes read or objects returned.
  */
 public final class LoggingStorageProvider extends ForwardingStorageProvider {
-    private final Logger log;
+    private final Logger logger;
     private final String where;
 
-    private LoggingStorageProvider(StorageProvider delegate, Logger log) {
+    private LoggingStorageProvider(StorageProvider delegate, Logger logger) {
         super(delegate);
-        this.log = Objects.requireNonNull(log, "log");
+        this.logger = Objects.requireNonNull(logger, "logger");
         this.where = delegate.description();
     }
 
@@ -40,13 +40,13 @@ public final class LoggingStorageProvider extends ForwardingStorageProvider {
     }
 
     /** Logs to the given logger. */
-    public static LoggingStorageProvider wrap(StorageProvider delegate, Logger log) {
-        return new LoggingStorageProvider(delegate, log);
+    public static LoggingStorageProvider wrap(StorageProvider delegate, Logger logger) {
+        return new LoggingStorageProvider(delegate, logger);
     }
 
     @Override
     public void put(String key, ContentSource source) {
-        if (!log.isDebugEnabled()) {
+        if (!logger.isDebugEnabled()) {
             super.put(key, source);
             return;
         }
@@ -55,11 +55,11 @@ public final class LoggingStorageProvider extends ForwardingStorageProvider {
         try {
             super.put(key, counting);
         } catch (RuntimeException e) {
-            log.debug("{}: put '{}' failed after {} bytes in {} ms: {}", where, key,
+            logger.debug("{}: put '{}' failed after {} bytes in {} ms: {}", where, key,
                     counting == null ? 0 : counting.bytes.get(), millisSince(start), e.toString());
             throw e;
         }
-        log.debug("{}: put '{}' {} bytes in {} ms", where, key, counting.bytes.get(), millisSince(start));
+        logger.debug("{}: put '{}' {} bytes in {} ms", where, key, counting.bytes.get(), millisSince(start));
     }
 
     @Override
@@ -73,7 +73,7 @@ public final class LoggingStorageProvider extends ForwardingStorageProvider {
     }
 
     private InputStream logGet(String key, ByteRange range) {
-        if (!log.isDebugEnabled()) {
+        if (!logger.isDebugEnabled()) {
             return range == null ? super.get(key) : super.get(key, range);
         }
         long start = System.nanoTime();
@@ -82,7 +82,7 @@ public final class LoggingStorageProvider extends ForwardingStorageProvider {
         try {
             in = range == null ? super.get(key) : super.get(key, range);
         } catch (RuntimeException e) {
-            log.debug("{}: {} failed in {} ms: {}", where, what, millisSince(start), e.toString());
+            logger.debug("{}: {} failed in {} ms: {}", where, what, millisSince(start), e.toString());
             throw e;
         }
         return new CountingInputStream(in, what, start);
@@ -90,7 +90,7 @@ public final class LoggingStorageProvider extends ForwardingStorageProvider {
 
     @Override
     public Optional<BlobInfo> stat(String key) {
-        if (!log.isDebugEnabled()) {
+        if (!logger.isDebugEnabled()) {
             return super.stat(key);
         }
         long start = System.nanoTime();
@@ -98,17 +98,17 @@ public final class LoggingStorageProvider extends ForwardingStorageProvider {
         try {
             info = super.stat(key);
         } catch (RuntimeException e) {
-            log.debug("{}: stat '{}' failed in {} ms: {}", where, key, millisSince(start), e.toString());
+            logger.debug("{}: stat '{}' failed in {} ms: {}", where, key, millisSince(start), e.toString());
             throw e;
         }
-        log.debug("{}: stat '{}' {} in {} ms", where, key,
+        logger.debug("{}: stat '{}' {} in {} ms", where, key,
                 info.map(i -> i.size() + " bytes").orElse("missing"), millisSince(start));
         return info;
     }
 
     @Override
     public Stream<BlobInfo> list(String prefix) {
-        if (!log.isDebugEnabled()) {
+        if (!logger.isDebugEnabled()) {
             return super.list(prefix);
         }
         long start = System.nanoTime();
@@ -116,21 +116,21 @@ public final class LoggingStorageProvider extends ForwardingStorageProvider {
         try {
             stream = super.list(prefix);
         } catch (RuntimeException e) {
-            log.debug("{}: list '{}' failed in {} ms: {}", where, prefix, millisSince(start), e.toString());
+            logger.debug("{}: list '{}' failed in {} ms: {}", where, prefix, millisSince(start), e.toString());
             throw e;
         }
         AtomicLong count = new AtomicLong();
         AtomicBoolean logged = new AtomicBoolean();
         return stream.peek(info -> count.incrementAndGet()).onClose(() -> {
             if (!logged.getAndSet(true)) {
-                log.debug("{}: list '{}' returned {} objects in {} ms", where, prefix, count.get(), millisSince(start));
+                logger.debug("{}: list '{}' returned {} objects in {} ms", where, prefix, count.get(), millisSince(start));
             }
         });
     }
 
     @Override
     public void delete(String key) {
-        if (!log.isDebugEnabled()) {
+        if (!logger.isDebugEnabled()) {
             super.delete(key);
             return;
         }
@@ -138,10 +138,10 @@ public final class LoggingStorageProvider extends ForwardingStorageProvider {
         try {
             super.delete(key);
         } catch (RuntimeException e) {
-            log.debug("{}: delete '{}' failed in {} ms: {}", where, key, millisSince(start), e.toString());
+            logger.debug("{}: delete '{}' failed in {} ms: {}", where, key, millisSince(start), e.toString());
             throw e;
         }
-        log.debug("{}: delete '{}' in {} ms", where, key, millisSince(start));
+        logger.debug("{}: delete '{}' in {} ms", where, key, millisSince(start));
     }
 
     private static long millisSince(long startNanos) {
@@ -254,7 +254,7 @@ public final class LoggingStorageProvider extends ForwardingStorageProvider {
             } finally {
                 if (!closed) {
                     closed = true;
-                    log.debug("{}: {} read {} bytes in {} ms", where, what, bytes, millisSince(start));
+                    logger.debug("{}: {} read {} bytes in {} ms", where, what, bytes, millisSince(start));
                 }
             }
         }

@@ -1,0 +1,31 @@
+package io.backupkit.core.internal;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The timing settings a lease and the scheduler built on it share: their checks and the defaults derived from the
+ * ttl, in one place so {@link StorageLease.Builder} and {@link Scheduler.Builder} cannot drift apart.
+ */
+final class LeaseTimings {
+    private LeaseTimings() {
+    }
+
+    /** @throws IllegalArgumentException unless {@code interval} is positive */
+    static Duration retryInterval(Duration interval) {
+        Objects.requireNonNull(interval, "retryInterval");
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("retry interval must be positive, was " + interval);
+        }
+        return interval;
+    }
+
+    /** The scheduler's default settle delay: short enough for three heartbeats within the ttl. */
+    static Duration defaultSettleDelay(Duration ttl) {
+        return shorter(Duration.ofSeconds(1), ttl.dividedBy(6));
+    }
+
+    static Duration shorter(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}
