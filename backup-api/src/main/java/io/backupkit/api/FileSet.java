@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * The media files to back up: one or more named root directories with include/exclude glob patterns
@@ -31,8 +30,6 @@ import java.util.regex.Pattern;
  */
 public record FileSet(Map<String, Path> roots, List<String> includes, List<String> excludes, boolean followSymlinks,
                       boolean oneFileSystem) {
-    private static final Pattern ROOT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-
     public FileSet {
         Objects.requireNonNull(roots, "roots");
         if (roots.isEmpty()) {
@@ -64,8 +61,7 @@ public record FileSet(Map<String, Path> roots, List<String> includes, List<Strin
     }
 
     private static void checkRootName(String name) {
-        Require.argument(ROOT_NAME.matcher(name).matches() && !name.contains(".."),
-                "invalid root name '%s': use 1-64 characters from A-Z a-z 0-9 . _ -", name);
+        Require.label("root name", name);
     }
 
     private static void checkPattern(String pattern) {

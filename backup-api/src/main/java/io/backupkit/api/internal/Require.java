@@ -2,6 +2,7 @@ package io.backupkit.api.internal;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * The one set of builder checks every BackupKit module uses, as Caffeine's builder does them: a setter checks its
@@ -24,6 +25,8 @@ import java.util.Objects;
  * }</pre>
  */
 public final class Require {
+    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
     private Require() {
     }
 
@@ -68,6 +71,19 @@ public final class Require {
     public static String nonBlank(String setting, String value) {
         Objects.requireNonNull(value, setting);
         argument(!value.isBlank(), "%s must not be blank, was '%s'", setting, value);
+        return value;
+    }
+
+    /**
+     * A name that becomes part of a storage key or an archive path (a file root, a scheduled job): 1-64 characters
+     * from {@code A-Z a-z 0-9 . _ -}, starting with a letter or digit, without {@code ..}.
+     *
+     * @return {@code value}; @throws IllegalArgumentException otherwise
+     */
+    public static String label(String setting, String value) {
+        Objects.requireNonNull(value, setting);
+        argument(LABEL.matcher(value).matches() && !value.contains(".."),
+                "invalid %s '%s': use 1-64 characters from A-Z a-z 0-9 . _ -, starting with a letter or digit", setting, value);
         return value;
     }
 
