@@ -1,6 +1,8 @@
 package io.backupkit.api;
 
+import io.backupkit.api.internal.Require;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -30,11 +32,7 @@ public record BackupRequest(BackupType type, String name, String notes, Set<Stri
         name = sanitizeName(name);
         notes = notes == null ? "" : notes;
         tags = tags == null ? Set.of() : Set.copyOf(tags);
-        for (String t : tags) {
-            if (t.isBlank() || t.length() > 64 || t.chars().anyMatch(Character::isISOControl)) {
-                throw new IllegalArgumentException("invalid tag '" + t + "': 1-64 printable characters");
-            }
-        }
+        tags.forEach(BackupRequest::checkTag);
         tables = tables == null ? Optional.empty() : tables;
         files = files == null ? Optional.empty() : files;
         compression = compression == null ? Optional.empty() : compression;
@@ -71,53 +69,82 @@ public record BackupRequest(BackupType type, String name, String notes, Set<Stri
         return sb.toString().strip();
     }
 
-    /** Builder for {@link BackupRequest}. */
+    private static void checkTag(String tag) {
+        Objects.requireNonNull(tag, "tag");
+        Require.argument(!tag.isBlank() && tag.length() <= 64 && tag.chars().noneMatch(Character::isISOControl),
+                "invalid tag '%s': 1-64 printable characters", tag);
+    }
+
+    /**
+     * Builder for {@link BackupRequest}. Each setter checks its argument at once ({@link IllegalArgumentException})
+     * and may be called once ({@link IllegalStateException} naming the setting); {@link #tag} adds to the tags.
+     */
     public static final class Builder {
         private final BackupType type;
-        private String name = "";
-        private String notes = "";
+        private String name;
+        private String notes;
         private final Set<String> tags = new LinkedHashSet<>();
         private TableSelection tables;
         private FileSet files;
         private Compression compression;
         private String actor;
-        private boolean allowIncomplete;
+        private Boolean allowIncomplete;
 
         private Builder(BackupType type) {
             this.type = Objects.requireNonNull(type, "type");
         }
 
+        /** A human name (null: none); sanitised as {@link BackupRequest#sanitizeName} says. */
         public Builder name(String name) {
-            this.name = name;
+            Require.unset(this.name, "name");
+            this.name = name == null ? "" : name;
             return this;
         }
 
+        /** Free text kept in the manifest (null: none). */
         public Builder notes(String notes) {
-            this.notes = notes;
+            Require.unset(this.notes, "notes");
+            this.notes = notes == null ? "" : notes;
             return this;
         }
 
+        /** Adds labels for filtering, each of 1-64 printable characters. */
         public Builder tag(String... more) {
-            tags.addAll(Set.of(more));
+            for (String t : more) {
+                checkTag(t);
+            }
+            tags.addAll(List.of(more));
             return this;
         }
 
+        /** The tables to include, overriding the engine's default selection. */
         public Builder tables(TableSelection selection) {
+            Objects.requireNonNull(selection, "tables");
+            Require.unset(tables, "tables");
             this.tables = selection;
             return this;
         }
 
+        /** The media files to include, overriding the engine's file set. */
         public Builder files(FileSet fileSet) {
+            Objects.requireNonNull(fileSet, "files");
+            Require.unset(files, "files");
             this.files = fileSet;
             return this;
         }
 
+        /** The compression, overriding the engine's. */
         public Builder compression(Compression compression) {
+            Objects.requireNonNull(compression, "compression");
+            Require.unset(this.compression, "compression");
             this.compression = compression;
             return this;
         }
 
+        /** Who asked (user name, "scheduler"), recorded in the history; default "unknown". */
         public Builder actor(String actor) {
+            Require.nonBlank("actor", actor);
+            Require.unset(this.actor, "actor");
             this.actor = actor;
             return this;
         }
@@ -128,13 +155,14 @@ public record BackupRequest(BackupType type, String name, String notes, Set<Stri
          * what it lacks ({@link Manifest.DatabasePart#notCaptured()}) and every listing marks it.
          */
         public Builder allowIncomplete(boolean allow) {
+            Require.unset(allowIncomplete, "allowIncomplete");
             this.allowIncomplete = allow;
             return this;
         }
 
         public BackupRequest build() {
             return new BackupRequest(type, name, notes, tags, Optional.ofNullable(tables), Optional.ofNullable(files),
-                    Optional.ofNullable(compression), actor, allowIncomplete);
+                    Optional.ofNullable(compression), actor, allowIncomplete != null && allowIncomplete);
         }
     }
 }

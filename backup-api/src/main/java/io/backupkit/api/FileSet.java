@@ -1,12 +1,12 @@
 package io.backupkit.api;
 
+import io.backupkit.api.internal.Require;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * The media files to back up: one or more named root directories with include/exclude glob patterns
@@ -30,18 +30,13 @@ import java.util.regex.Pattern;
  */
 public record FileSet(Map<String, Path> roots, List<String> includes, List<String> excludes, boolean followSymlinks,
                       boolean oneFileSystem) {
-    private static final Pattern ROOT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-
     public FileSet {
         Objects.requireNonNull(roots, "roots");
         if (roots.isEmpty()) {
             throw new IllegalArgumentException("a file set needs at least one root directory");
         }
         roots.forEach((name, dir) -> {
-            if (!ROOT_NAME.matcher(name).matches() || name.contains("..")) {
-                throw new IllegalArgumentException("invalid root name '" + name
-                        + "': use 1-64 characters from A-Z a-z 0-9 . _ -");
-            }
+            checkRootName(name);
             Objects.requireNonNull(dir, "directory of root " + name);
         });
         roots = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(roots));
@@ -65,6 +60,10 @@ public record FileSet(Map<String, Path> roots, List<String> includes, List<Strin
         return new Builder();
     }
 
+    private static void checkRootName(String name) {
+        Require.label("root name", name);
+    }
+
     private static void checkPattern(String pattern) {
         if (pattern == null || pattern.isBlank()) {
             throw new IllegalArgumentException("empty include/exclude pattern");
@@ -76,12 +75,16 @@ public record FileSet(Map<String, Path> roots, List<String> includes, List<Strin
         }
     }
 
-    /** Builder for {@link FileSet}. */
+    /**
+     * Builder for {@link FileSet}. Each setter checks its argument at once ({@link IllegalArgumentException}); a root
+     * name given twice, or a setting set twice, is an {@link IllegalStateException}. {@link #root}, {@link #include}
+     * and {@link #exclude} add to what was given before.
+     */
     public static final class Builder {
         private final Map<String, Path> roots = new LinkedHashMap<>();
         private final List<String> includes = new ArrayList<>();
         private final List<String> excludes = new ArrayList<>();
-        private boolean followSymlinks;
+        private Boolean followSymlinks;
         private Boolean oneFileSystem;
 
         private Builder() {
@@ -89,44 +92,61 @@ public record FileSet(Map<String, Path> roots, List<String> includes, List<Strin
 
         /** Adds a root named after the directory's last path element. */
         public Builder root(Path directory) {
+            Objects.requireNonNull(directory, "root directory");
             Path name = directory.toAbsolutePath().normalize().getFileName();
             return root(name == null ? "root" : name.toString(), directory);
         }
 
         /** Adds a root with an explicit name, which is its top-level folder in the archive. */
         public Builder root(String name, Path directory) {
-            if (roots.putIfAbsent(name, directory) != null) {
-                throw new IllegalArgumentException("two roots named '" + name + "': give one an explicit name with root(name, dir)");
-            }
+            Objects.requireNonNull(name, "root name");
+            Objects.requireNonNull(directory, "root directory");
+            checkRootName(name);
+            Require.state(!roots.containsKey(name), "two roots named '%s' (%s and %s): give one an explicit name with"
+                    + " root(name, dir)", name, roots.get(name), directory);
+            roots.put(name, directory);
             return this;
         }
 
+        /** Adds glob patterns a file must match one of. */
         public Builder include(String... globs) {
+            List.of(globs).forEach(FileSet::checkPattern);
             includes.addAll(List.of(globs));
             return this;
         }
 
+        /** Adds glob patterns that drop a file (or a whole directory). */
         public Builder exclude(String... globs) {
+            List.of(globs).forEach(FileSet::checkPattern);
             excludes.addAll(List.of(globs));
             return this;
         }
 
+        /** Store a symbolic link's target instead of the link (default false). */
         public Builder followSymlinks(boolean follow) {
+            Require.unset(followSymlinks, "followSymlinks");
             this.followSymlinks = follow;
             return this;
         }
 
         /** Leaves out directories that are mount points of other file systems (default false). */
         public Builder oneFileSystem(boolean stay) {
-            if (oneFileSystem != null) {
-                throw new IllegalStateException("oneFileSystem was already set to " + oneFileSystem);
-            }
+            Require.unset(oneFileSystem, "oneFileSystem");
             this.oneFileSystem = stay;
             return this;
         }
 
+        /**
+         * The file set.
+         *
+         * @throws ConfigurationException when no root was added
+         */
         public FileSet build() {
-            return new FileSet(roots, includes, excludes, followSymlinks, oneFileSystem != null && oneFileSystem);
+            if (roots.isEmpty()) {
+                throw new ConfigurationException("a file set needs at least one root directory: call root(dir)");
+            }
+            return new FileSet(roots, includes, excludes, followSymlinks != null && followSymlinks,
+                    oneFileSystem != null && oneFileSystem);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.backupkit.api;
 
+import io.backupkit.api.internal.Require;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -61,21 +62,26 @@ public record RestoreRequest(BackupId backupId, boolean database, boolean files,
         return new Builder(id);
     }
 
-    /** Builder for {@link RestoreRequest}. */
+    /**
+     * Builder for {@link RestoreRequest}. Each setter checks its argument at once ({@link IllegalArgumentException};
+     * null is a {@link NullPointerException} naming the setting) and may be called once: a second call, or a call that
+     * conflicts with an earlier one ({@link #databaseOnly()} and {@link #filesOnly()}), is an
+     * {@link IllegalStateException} naming both. {@link #build()} checks what needs the whole picture
+     * ({@link ConfigurationException} naming the setting to change).
+     */
     public static final class Builder {
         private final BackupId backupId;
-        private boolean database = true;
-        private boolean files = true;
-        private RestoreMode mode = RestoreMode.REPLACE;
-        private TableSelection tables = TableSelection.ALL;
+        private String parts;
+        private RestoreMode mode;
+        private TableSelection tables;
         private DataSource targetDataSource;
         private final Map<String, String> schemaMapping = new LinkedHashMap<>();
-        private FileRestoreMode filesMode = FileRestoreMode.REPLACE;
-        private boolean overwriteExisting = true;
+        private FileRestoreMode filesMode;
+        private Boolean overwriteExisting;
         private Path filesTarget;
         private final Map<String, Path> filesTargets = new LinkedHashMap<>();
-        private boolean validateOnly;
-        private boolean safetyBackup = true;
+        private Boolean validateOnly;
+        private Boolean safetyBackup;
         private String actor;
         private MergeConflictPolicy mergeConflicts;
 
@@ -85,69 +91,106 @@ public record RestoreRequest(BackupId backupId, boolean database, boolean files,
 
         /** Restore only the database part. */
         public Builder databaseOnly() {
-            database = true;
-            files = false;
-            return this;
+            return parts("databaseOnly()");
         }
 
         /** Restore only the files part. */
         public Builder filesOnly() {
-            database = false;
-            files = true;
+            return parts("filesOnly()");
+        }
+
+        private Builder parts(String call) {
+            Require.state(parts == null, "%s: %s was already called; call databaseOnly() or filesOnly() once", call, parts);
+            parts = call;
             return this;
         }
 
+        /** The database restore mode; default {@link RestoreMode#REPLACE}. */
         public Builder mode(RestoreMode mode) {
+            Objects.requireNonNull(mode, "mode");
+            Require.unset(this.mode, "mode");
             this.mode = mode;
             return this;
         }
 
+        /** Which of the backup's tables to restore; default all. */
         public Builder tables(TableSelection tables) {
+            Objects.requireNonNull(tables, "tables");
+            Require.unset(this.tables, "tables");
             this.tables = tables;
             return this;
         }
 
+        /** Restore into this database instead of the engine's. */
         public Builder targetDataSource(DataSource dataSource) {
+            Objects.requireNonNull(dataSource, "targetDataSource");
+            // not shown: a DataSource's toString may carry its URL with credentials
+            Require.state(targetDataSource == null, "targetDataSource was already set; set it once");
             this.targetDataSource = dataSource;
             return this;
         }
 
+        /** Restores the backup's schema {@code from} as {@code to} (prod -> staging); once per schema. */
         public Builder mapSchema(String from, String to) {
+            Require.nonBlank("mapSchema from", from);
+            Require.nonBlank("mapSchema to", to);
+            Require.state(!schemaMapping.containsKey(from), "mapSchema: schema '%s' was already mapped (to '%s'); map it once",
+                    from, schemaMapping.get(from));
             schemaMapping.put(from, to);
             return this;
         }
 
+        /** The files restore mode; default {@link FileRestoreMode#REPLACE}. */
         public Builder filesMode(FileRestoreMode mode) {
+            Objects.requireNonNull(mode, "filesMode");
+            Require.unset(this.filesMode, "filesMode");
             this.filesMode = mode;
             return this;
         }
 
+        /** In {@link FileRestoreMode#MERGE}, whether files that exist are overwritten; default true. */
         public Builder overwriteExisting(boolean overwrite) {
+            Require.unset(overwriteExisting, "overwriteExisting");
             this.overwriteExisting = overwrite;
             return this;
         }
 
+        /** Restore all file roots under this directory instead of their original places. */
         public Builder filesTarget(Path directory) {
+            Objects.requireNonNull(directory, "filesTarget");
+            Require.unset(filesTarget, "filesTarget");
             this.filesTarget = directory;
             return this;
         }
 
+        /** Restore the file root {@code rootName} into this directory (wins over {@link #filesTarget(Path)}). */
         public Builder filesTarget(String rootName, Path directory) {
+            Require.nonBlank("filesTarget root name", rootName);
+            Objects.requireNonNull(directory, "filesTarget directory");
+            Require.state(!filesTargets.containsKey(rootName), "filesTarget for root '%s' was already set (to %s); set it once",
+                    rootName, filesTargets.get(rootName));
             filesTargets.put(rootName, directory);
             return this;
         }
 
+        /** Dry run: validate everything and report what would change, touching nothing; default false. */
         public Builder validateOnly(boolean dryRun) {
+            Require.unset(validateOnly, "validateOnly");
             this.validateOnly = dryRun;
             return this;
         }
 
+        /** Take a safety backup of what will be overwritten first; default true. */
         public Builder safetyBackup(boolean take) {
+            Require.unset(safetyBackup, "safetyBackup");
             this.safetyBackup = take;
             return this;
         }
 
+        /** Who asked, recorded in the history; default "unknown". */
         public Builder actor(String actor) {
+            Require.nonBlank("actor", actor);
+            Require.unset(this.actor, "actor");
             this.actor = actor;
             return this;
         }
@@ -157,17 +200,22 @@ public record RestoreRequest(BackupId backupId, boolean database, boolean files,
          * row. Default {@link MergeConflictPolicy#FAIL}.
          */
         public Builder mergeConflicts(MergeConflictPolicy policy) {
-            if (policy == null) {
-                throw new IllegalArgumentException("mergeConflicts: a policy is required (FAIL or OVERWRITE_TARGET_ROW)");
-            }
-            if (mergeConflicts != null) {
-                throw new IllegalStateException("mergeConflicts was already set to " + mergeConflicts);
-            }
+            Objects.requireNonNull(policy, "mergeConflicts");
+            Require.unset(mergeConflicts, "mergeConflicts");
             this.mergeConflicts = policy;
             return this;
         }
 
+        /**
+         * The request.
+         *
+         * @throws ConfigurationException when settings that are fine alone do not fit together
+         */
         public RestoreRequest build() {
+            RestoreMode mode = or(this.mode, RestoreMode.REPLACE);
+            FileRestoreMode filesMode = or(this.filesMode, FileRestoreMode.REPLACE);
+            boolean overwriteExisting = or(this.overwriteExisting, true);
+            boolean files = !"databaseOnly()".equals(parts);
             if (mergeConflicts != null && mergeConflicts != MergeConflictPolicy.FAIL && mode != RestoreMode.MERGE) {
                 throw new ConfigurationException("mergeConflicts(" + mergeConflicts + ") applies to mode(MERGE) only, but the"
                         + " mode is " + mode + ": drop it or restore with MERGE");
@@ -180,9 +228,14 @@ public record RestoreRequest(BackupId backupId, boolean database, boolean files,
                 throw new ConfigurationException("a files target was given for a restore of the database only: drop the"
                         + " files target, or restore the files too");
             }
-            return new RestoreRequest(backupId, database, files, mode, tables, Optional.ofNullable(targetDataSource),
-                    schemaMapping, filesMode, overwriteExisting, Optional.ofNullable(filesTarget), filesTargets,
-                    validateOnly, safetyBackup, actor, mergeConflicts == null ? MergeConflictPolicy.FAIL : mergeConflicts);
+            return new RestoreRequest(backupId, !"filesOnly()".equals(parts), files, mode, or(tables, TableSelection.ALL),
+                    Optional.ofNullable(targetDataSource), schemaMapping, filesMode, overwriteExisting,
+                    Optional.ofNullable(filesTarget), filesTargets, or(validateOnly, false), or(safetyBackup, true), actor,
+                    or(mergeConflicts, MergeConflictPolicy.FAIL));
+        }
+
+        private static <T> T or(T value, T otherwise) {
+            return value != null ? value : otherwise;
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.backupkit.api;
 
+import io.backupkit.api.internal.Require;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -156,22 +157,27 @@ public record RetentionPolicy(int keepLast, Optional<Duration> keepWithin, int k
         }
     }
 
-    /** Builds a {@link RetentionPolicy}; each setter fails fast on a value that is not positive. */
+    /**
+     * Builds a {@link RetentionPolicy}. Each setter fails fast on a value that is not positive
+     * ({@link IllegalArgumentException}) and may be called once ({@link IllegalStateException}); {@link #build()}
+     * fails with a {@link ConfigurationException} when no rule was set.
+     */
     public static final class Builder {
-        private int keepLast;
+        private Integer keepLast;
         private Duration keepWithin;
-        private int keepDaily;
-        private int keepWeekly;
-        private int keepMonthly;
-        private int keepYearly;
-        private int maxCount;
-        private long maxTotalBytes;
+        private Integer keepDaily;
+        private Integer keepWeekly;
+        private Integer keepMonthly;
+        private Integer keepYearly;
+        private Integer maxCount;
+        private Long maxTotalBytes;
 
         private Builder() {
         }
 
         /** Keep the {@code n} newest backups. */
         public Builder keepLast(int n) {
+            Require.unset(keepLast, "keepLast");
             keepLast = positive("keepLast", n);
             return this;
         }
@@ -180,60 +186,76 @@ public record RetentionPolicy(int keepLast, Optional<Duration> keepWithin, int k
         public Builder keepWithin(Duration duration) {
             Objects.requireNonNull(duration, "keepWithin duration");
             requirePositive(duration);
+            Require.unset(keepWithin, "keepWithin");
             keepWithin = duration;
             return this;
         }
 
         /** Keep the newest backup of each of the {@code n} most recent days that have one. */
         public Builder keepDaily(int n) {
+            Require.unset(keepDaily, "keepDaily");
             keepDaily = positive("keepDaily", n);
             return this;
         }
 
         /** Keep the newest backup of each of the {@code n} most recent ISO weeks that have one. */
         public Builder keepWeekly(int n) {
+            Require.unset(keepWeekly, "keepWeekly");
             keepWeekly = positive("keepWeekly", n);
             return this;
         }
 
         /** Keep the newest backup of each of the {@code n} most recent months that have one. */
         public Builder keepMonthly(int n) {
+            Require.unset(keepMonthly, "keepMonthly");
             keepMonthly = positive("keepMonthly", n);
             return this;
         }
 
         /** Keep the newest backup of each of the {@code n} most recent years that have one. */
         public Builder keepYearly(int n) {
+            Require.unset(keepYearly, "keepYearly");
             keepYearly = positive("keepYearly", n);
             return this;
         }
 
         /** Delete the oldest unprotected kept backups while more than {@code n} are kept. */
         public Builder maxCount(int n) {
+            Require.unset(maxCount, "maxCount");
             maxCount = positive("maxCount", n);
             return this;
         }
 
         /** Delete the oldest unprotected kept backups while the kept ones occupy more than {@code bytes}. */
         public Builder maxTotalBytes(long bytes) {
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("maxTotalBytes must be at least 1, was " + bytes);
-            }
+            Require.argument(bytes > 0, "maxTotalBytes must be at least 1, was %d", bytes);
+            Require.unset(maxTotalBytes, "maxTotalBytes");
             maxTotalBytes = bytes;
             return this;
         }
 
-        /** The policy; fails if no rule was set. */
+        /**
+         * The policy.
+         *
+         * @throws ConfigurationException when no rule was set
+         */
         public RetentionPolicy build() {
-            return new RetentionPolicy(keepLast, Optional.ofNullable(keepWithin), keepDaily, keepWeekly, keepMonthly,
-                    keepYearly, maxCount, maxTotalBytes);
+            if (keepLast == null && keepWithin == null && keepDaily == null && keepWeekly == null && keepMonthly == null
+                    && keepYearly == null && maxCount == null && maxTotalBytes == null) {
+                throw new ConfigurationException("a retention policy needs at least one rule: call keepLast, keepWithin, "
+                        + "keepDaily, keepWeekly, keepMonthly, keepYearly, maxCount or maxTotalBytes "
+                        + "(to keep every backup of a kind, give it no policy at all)");
+            }
+            return new RetentionPolicy(or(keepLast), Optional.ofNullable(keepWithin), or(keepDaily), or(keepWeekly),
+                    or(keepMonthly), or(keepYearly), or(maxCount), maxTotalBytes == null ? 0 : maxTotalBytes);
+        }
+
+        private static int or(Integer n) {
+            return n == null ? 0 : n;
         }
 
         private static int positive(String rule, int n) {
-            if (n <= 0) {
-                throw new IllegalArgumentException(rule + " must be at least 1, was " + n
-                        + " (leave the rule unset to turn it off)");
-            }
+            Require.argument(n > 0, "%s must be at least 1, was %d (leave the rule unset to turn it off)", rule, n);
             return n;
         }
     }

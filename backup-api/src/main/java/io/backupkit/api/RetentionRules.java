@@ -1,5 +1,6 @@
 package io.backupkit.api;
 
+import io.backupkit.api.internal.Require;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -59,18 +60,24 @@ public record RetentionRules(Optional<RetentionPolicy> defaultPolicy, Map<Backup
         return own != null ? Optional.of(own) : defaultPolicy;
     }
 
-    /** Builds {@link RetentionRules}. */
+    /**
+     * Builds {@link RetentionRules}. Each setting may be given once (a second policy for one type, too: an
+     * {@link IllegalStateException}); {@link #build()} fails with a {@link ConfigurationException} when no policy
+     * was given at all.
+     */
     public static final class Builder {
         private RetentionPolicy defaultPolicy;
         private final EnumMap<BackupType, RetentionPolicy> byType = new EnumMap<>(BackupType.class);
-        private boolean perType;
+        private Boolean perType;
 
         private Builder() {
         }
 
         /** The policy for every type that has no policy of its own. */
         public Builder defaultPolicy(RetentionPolicy policy) {
-            defaultPolicy = Objects.requireNonNull(policy, "default retention policy");
+            Objects.requireNonNull(policy, "default retention policy");
+            Require.unset(defaultPolicy, "defaultPolicy");
+            defaultPolicy = policy;
             return this;
         }
 
@@ -78,20 +85,29 @@ public record RetentionRules(Optional<RetentionPolicy> defaultPolicy, Map<Backup
         public Builder policy(BackupType type, RetentionPolicy policy) {
             Objects.requireNonNull(type, "backup type");
             Objects.requireNonNull(policy, "retention policy for " + type);
-            if (byType.putIfAbsent(type, policy) != null) {
-                throw new IllegalArgumentException("a retention policy for " + type + " backups was already given");
-            }
+            Require.state(!byType.containsKey(type), "a retention policy for %s backups was already given", type);
+            byType.put(type, policy);
             return this;
         }
 
         /** Plan each type separately: count-based rules count per type instead of across the types sharing a policy. */
         public Builder perType(boolean separately) {
+            Require.unset(perType, "perType");
             perType = separately;
             return this;
         }
 
+        /**
+         * The rules.
+         *
+         * @throws ConfigurationException when neither a default policy nor a policy for a type was given
+         */
         public RetentionRules build() {
-            return new RetentionRules(Optional.ofNullable(defaultPolicy), byType, perType);
+            if (defaultPolicy == null && byType.isEmpty()) {
+                throw new ConfigurationException("retention rules need a default policy or a policy per type: call "
+                        + "defaultPolicy(...) or policy(type, ...)");
+            }
+            return new RetentionRules(Optional.ofNullable(defaultPolicy), byType, perType != null && perType);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.backupkit.api;
 
+import io.backupkit.api.internal.Require;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -115,9 +116,7 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDe
         /** Attempts in all, the first included (1 = no retry); default 5. */
         public Builder maxAttempts(int maxAttempts) {
             checkAttempts(maxAttempts);
-            if (this.maxAttempts != null) {
-                throw alreadySet("maxAttempts", this.maxAttempts);
-            }
+            Require.unset(this.maxAttempts, "retry maxAttempts");
             this.maxAttempts = maxAttempts;
             return this;
         }
@@ -125,9 +124,7 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDe
         /** The wait after the first failed attempt, doubling after each further one (before jitter); default 200 ms. */
         public Builder initialDelay(Duration initialDelay) {
             checkDelay("initialDelay", initialDelay);
-            if (this.initialDelay != null) {
-                throw alreadySet("initialDelay", this.initialDelay);
-            }
+            Require.unset(this.initialDelay, "retry initialDelay");
             this.initialDelay = initialDelay;
             return this;
         }
@@ -135,9 +132,7 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDe
         /** The longest wait between two attempts; default 20 s. */
         public Builder maxDelay(Duration maxDelay) {
             checkDelay("maxDelay", maxDelay);
-            if (this.maxDelay != null) {
-                throw alreadySet("maxDelay", this.maxDelay);
-            }
+            Require.unset(this.maxDelay, "retry maxDelay");
             this.maxDelay = maxDelay;
             return this;
         }
@@ -157,10 +152,6 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDe
                         + "): set maxDelay(...) to at least initialDelay");
             }
             return new RetryPolicy(attempts, initial, max);
-        }
-
-        private static IllegalStateException alreadySet(String setting, Object value) {
-            return new IllegalStateException("retry " + setting + " was already set (to " + value + "): set it once");
         }
     }
 }

@@ -225,10 +225,14 @@ abstract class BaseCommand implements Callable<Integer> {
                 throw CliException.usage("the files directory " + dir + " does not exist or is not a directory:"
                         + " check --files (or files.dirs)");
             }
-            if (name == null) {
-                fb.root(dir.toAbsolutePath().normalize());
-            } else {
-                fb.root(name, dir.toAbsolutePath().normalize());
+            try {
+                if (name == null) {
+                    fb.root(dir.toAbsolutePath().normalize());
+                } else {
+                    fb.root(name, dir.toAbsolutePath().normalize());
+                }
+            } catch (IllegalStateException twoRootsOfOneName) {
+                throw CliException.usage(twoRootsOfOneName.getMessage() + " (in --files / files.dirs: NAME=DIR)");
             }
         }
         fb.include(s.list("files.include").toArray(String[]::new));

@@ -178,7 +178,11 @@ final class RestoreCommand extends BaseCommand {
             if (eq <= 0 || eq == mapping.length() - 1) {
                 throw CliException.usage("--map-schema '" + mapping + "' must be FROM=TO, e.g. prod=staging");
             }
-            b.mapSchema(mapping.substring(0, eq), mapping.substring(eq + 1));
+            try {
+                b.mapSchema(mapping.substring(0, eq), mapping.substring(eq + 1));
+            } catch (IllegalStateException mappedTwice) {
+                throw CliException.usage("--map-schema: " + mappedTwice.getMessage());
+            }
         }
         if (filesTo != null) {
             b.filesTarget(filesTo.toAbsolutePath().normalize());

@@ -8,13 +8,13 @@ import io.backupkit.api.FileSet;
 import io.backupkit.api.HealthPolicy;
 import io.backupkit.api.RetryPolicy;
 import io.backupkit.api.TableSelection;
+import io.backupkit.api.internal.Require;
 import io.backupkit.api.spi.DatabaseDumper;
 import io.backupkit.api.spi.StorageProvider;
 import io.backupkit.api.spi.StorageUris;
 import io.backupkit.core.internal.DefaultBackupEngine;
 import io.backupkit.core.internal.EngineConfig;
 import io.backupkit.core.internal.Providers;
-import io.backupkit.core.internal.Require;
 import io.backupkit.core.storage.StorageWrappers;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -112,10 +112,20 @@ public final class BackupKit {
         }
 
         private Builder storageOnce(Object where) {
-            Require.state(storage == null, "storage was already set (to %s); call one of the storage(...) methods once",
-                    storage instanceof StorageProvider p ? p.description() : StorageUris.redacted(String.valueOf(storage)));
+            // the three overloads used to replace each other silently: name both calls, so the caller sees which to drop
+            Require.state(storage == null, "%s: storage was already set by %s; call one of the storage(...) methods once",
+                    storageCall(where), storageCall(storage));
             this.storage = where;
             return this;
+        }
+
+        /** How a storage(...) call is shown in a message: the overload and the place, credentials redacted. */
+        private static String storageCall(Object where) {
+            if (where instanceof StorageProvider p) {
+                return "storage(StorageProvider " + p.description() + ")";
+            }
+            String uri = StorageUris.redacted(String.valueOf(where));
+            return where instanceof URI ? "storage(URI " + uri + ")" : "storage(\"" + uri + "\")";
         }
 
         /** The application's database. */

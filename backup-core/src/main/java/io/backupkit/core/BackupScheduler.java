@@ -6,6 +6,7 @@ import io.backupkit.api.BackupResult;
 import io.backupkit.api.CleanupResult;
 import io.backupkit.api.ConfigurationException;
 import io.backupkit.api.RetentionRules;
+import io.backupkit.api.internal.Require;
 import io.backupkit.core.internal.EngineContext;
 import io.backupkit.core.internal.Scheduler;
 import java.time.Duration;
@@ -82,52 +83,74 @@ public final class BackupScheduler implements AutoCloseable {
         scheduler.close();
     }
 
-    /** Configures a scheduled backup. */
+    /**
+     * Configures a scheduled backup. Each setter checks its argument at once ({@link IllegalArgumentException}) and
+     * may be called once ({@link IllegalStateException} naming the setting); {@link #start()} fails with a
+     * {@link ConfigurationException} when the schedule or the request is missing.
+     */
     public static final class Builder {
         private final BackupEngine engine;
-        private String name = "scheduled-backup";
+        private String name;
         private Schedule schedule;
         private BackupRequest request;
         private RetentionRules retention;
-        private boolean catchUp;
-        private Duration leaseTtl = Duration.ofSeconds(60);
+        private Boolean catchUp;
+        private Duration leaseTtl;
 
         private Builder(BackupEngine engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
         }
 
-        /** The job's name (1-64 characters from A-Z a-z 0-9 . _ -); instances sharing a storage share jobs by name. */
+        /**
+         * The job's name (1-64 characters from A-Z a-z 0-9 . _ -; default {@code scheduled-backup}); instances sharing
+         * a storage share jobs by name.
+         */
         public Builder name(String name) {
-            this.name = Objects.requireNonNull(name, "name");
+            Require.label("name", name);
+            Require.unset(this.name, "name");
+            this.name = name;
             return this;
         }
 
+        /** When to run (required). */
         public Builder schedule(Schedule schedule) {
-            this.schedule = Objects.requireNonNull(schedule, "schedule");
+            Objects.requireNonNull(schedule, "schedule");
+            Require.unset(this.schedule, "schedule");
+            this.schedule = schedule;
             return this;
         }
 
-        /** What to back up at each run. */
+        /** What to back up at each run (required). */
         public Builder request(BackupRequest request) {
-            this.request = Objects.requireNonNull(request, "request");
+            Objects.requireNonNull(request, "request");
+            Require.unset(this.request, "request");
+            this.request = request;
             return this;
         }
 
         /** Retention to apply after each successful run. */
         public Builder retention(RetentionRules rules) {
-            this.retention = Objects.requireNonNull(rules, "retention");
+            Objects.requireNonNull(rules, "retention");
+            Require.unset(retention, "retention");
+            this.retention = rules;
             return this;
         }
 
-        /** Run a slot missed while no instance was running, once, at start. */
+        /** Run a slot missed while no instance was running, once, at start (default false). */
         public Builder catchUp(boolean catchUp) {
+            Require.unset(this.catchUp, "catchUp");
             this.catchUp = catchUp;
             return this;
         }
 
-        /** How long a crashed instance's claim on the job lasts before another instance may run it (default 60 s). */
+        /**
+         * How long a crashed instance's claim on the job lasts before another instance may run it (default 60 s, at
+         * least 1 s).
+         */
         public Builder leaseTtl(Duration ttl) {
-            this.leaseTtl = Objects.requireNonNull(ttl, "leaseTtl");
+            Require.between("leaseTtl", ttl, Duration.ofSeconds(1), Duration.ofDays(1));
+            Require.unset(leaseTtl, "leaseTtl");
+            this.leaseTtl = ttl;
             return this;
         }
 
@@ -143,11 +166,11 @@ public final class BackupScheduler implements AutoCloseable {
                     "BackupScheduler needs an engine built by BackupKit.builder(), got " + engine.getClass().getName()));
             BackupEngine asScheduler = engine.withActor("scheduler");
             Scheduler scheduler = Scheduler.builder(core.storage()).clock(core.clock())
-                    .leaseTtl(leaseTtl).build();
-            String jobName = name;
+                    .leaseTtl(leaseTtl != null ? leaseTtl : Duration.ofSeconds(60)).build();
+            String jobName = name != null ? name : "scheduled-backup";
             BackupRequest what = request;
             RetentionRules rules = retention;
-            Scheduler.ScheduledJob job = scheduler.schedule(jobName, schedule, catchUp, run -> {
+            Scheduler.ScheduledJob job = scheduler.schedule(jobName, schedule, catchUp != null && catchUp, run -> {
                 BackupResult result = asScheduler.backup(what);
                 LOG.info("Scheduled backup {} ran for slot {}: {}", jobName, run.slot(), result.id());
                 if (rules != null) {

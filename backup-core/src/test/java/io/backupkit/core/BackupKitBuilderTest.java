@@ -94,6 +94,20 @@ class BackupKitBuilderTest {
     }
 
     @Test
+    void aSecondStorageNamesBothCallsWithoutTheirCredentials() {
+        InMemoryStorageProvider memory = new InMemoryStorageProvider();
+        assertThatThrownBy(() -> BackupKit.builder().storage(memory).storage("s3://AKIAEXAMPLE:s3cret@bucket/app"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("storage(\"s3://")
+                .hasMessageContaining("already set by storage(StorageProvider " + memory.description() + ")")
+                .hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> BackupKit.builder().storage(URI.create("file:" + tmp)).storage(memory))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("storage(StorageProvider " + memory.description() + ")")
+                .hasMessageContaining("already set by storage(URI file:" + tmp + ")");
+    }
+
+    @Test
     void aRefusedSettingChangesNothing() throws Exception {
         InMemoryStorageProvider first = new InMemoryStorageProvider();
         BackupKit.Builder b = BackupKit.builder().storage(first).files(Files.createDirectories(tmp.resolve("media")));

@@ -3,6 +3,7 @@ package io.backupkit.core.storage;
 import io.backupkit.api.CancelledException;
 import io.backupkit.api.RetryPolicy;
 import io.backupkit.api.StorageException;
+import io.backupkit.api.internal.Require;
 import io.backupkit.api.spi.BlobInfo;
 import io.backupkit.api.spi.ByteRange;
 import io.backupkit.api.spi.ContentSource;
@@ -422,9 +423,7 @@ public final class RetryingStorageProvider extends ForwardingStorageProvider {
         }
 
         private static void once(Object current, String setting) {
-            if (current != null) {
-                throw new IllegalStateException("the retry wrapper's " + setting + " was already set: set it once");
-            }
+            Require.state(current == null, "the retry wrapper's %s was already set; set it once", setting);
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupkit.api.BackupType;
+import io.backupkit.api.ConfigurationException;
 import io.backupkit.api.RetentionPolicy;
 import io.backupkit.api.RetentionRules;
 import java.time.Duration;
@@ -15,8 +16,9 @@ class RetentionPolicyTest {
 
     @Test
     void aPolicyWithoutAnyRuleIsRejected() {
+        // issue 14: a whole-picture check at build() is a ConfigurationException (was IllegalArgumentException)
         assertThatThrownBy(() -> RetentionPolicy.builder().build())
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("needs at least one rule")
                 .hasMessageContaining("give it no policy at all");
     }

@@ -21,6 +21,7 @@ import io.backupkit.api.BlobNotFoundException;
 import io.backupkit.api.ConfigurationException;
 import io.backupkit.api.RetryPolicy;
 import io.backupkit.api.StorageException;
+import io.backupkit.api.internal.Require;
 import io.backupkit.api.spi.BlobInfo;
 import io.backupkit.api.spi.ByteRange;
 import io.backupkit.api.spi.ContentSource;
@@ -37,7 +38,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -134,12 +134,13 @@ public final class DriveStorageProvider implements StorageProvider {
         this.configuredDriveId = b.driveId;
         this.driveId = b.driveId;
         this.basePath = b.basePath == null ? List.of() : List.of(b.basePath.split("/"));
-        this.chunkSize = b.chunkSize;
-        this.simpleUploadThreshold = b.simpleUploadThreshold < 0 ? Math.min(DEFAULT_SIMPLE_UPLOAD_THRESHOLD, b.chunkSize) : b.simpleUploadThreshold;
-        this.listPageSize = b.listPageSize;
-        this.deleteToTrash = b.deleteToTrash;
-        this.downloadResumes = b.retryPolicy.maxAttempts() - 1;
-        this.retries = b.retryPolicy;
+        this.chunkSize = b.chunkSize();
+        this.simpleUploadThreshold = b.simpleUploadThreshold == Builder.UNSET
+                ? Math.min(DEFAULT_SIMPLE_UPLOAD_THRESHOLD, chunkSize) : b.simpleUploadThreshold;
+        this.listPageSize = b.listPageSize == Builder.UNSET ? 1000 : b.listPageSize;
+        this.deleteToTrash = b.deleteToTrash != null && b.deleteToTrash;
+        this.retries = b.retryPolicy();
+        this.downloadResumes = retries.maxAttempts() - 1;
         this.description = "gdrive://" + rootFolderId + (basePath.isEmpty() ? "" : "/" + b.basePath)
                 + (configuredDriveId == null ? "" : "?driveId=" + configuredDriveId);
         folderIds.put("", rootFolderId);
@@ -655,7 +656,11 @@ public final class DriveStorageProvider implements StorageProvider {
     /**
      * Configures a {@link DriveStorageProvider}. Authentication: exactly one of {@link #drive},
      * {@link #credentials}, {@link #credentialsFile}, {@link #userCredentials} or
-     * {@link #applicationDefaultCredentials}.
+     * {@link #applicationDefaultCredentials}. Each setter checks its argument at once
+     * ({@link IllegalArgumentException}) and may be called once; a second way of authenticating, or a setting an
+     * existing {@link #drive} client already has, is an {@link IllegalStateException} naming both. {@link #build()}
+     * fails with a {@link ConfigurationException} when the root folder or the authentication is missing, or the
+     * sizes do not fit together.
      */
     public static final class Builder {
         /**
@@ -663,35 +668,39 @@ public final class DriveStorageProvider implements StorageProvider {
          * for on its per-user rate limits (longer than {@link RetryPolicy#DEFAULT}, which suits S3).
          */
         public static final RetryPolicy DEFAULT_RETRIES = new RetryPolicy(9, Duration.ofMillis(500), Duration.ofSeconds(32));
+        private static final int UNSET = -1;
+        private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
+        private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+        private static final String DRIVE_ID = "[A-Za-z0-9_-]+";
         private String rootFolderId;
         private String driveId;
         private String basePath;
+        private String authentication;
         private Drive drive;
         private GoogleCredentials credentials;
         private Path credentialsFile;
         private String clientId;
         private String clientSecret;
         private String refreshToken;
-        private boolean applicationDefault;
         private String impersonatedUser;
         private URI tokenServerUri;
         private String rootUrl;
         private HttpTransport transport;
-        private Collection<String> scopes = List.of(DriveScopes.DRIVE);
-        private String applicationName = "BackupKit";
-        private int chunkSize = DEFAULT_CHUNK_SIZE;
-        private int simpleUploadThreshold = -1;
-        private int listPageSize = 1000;
-        private boolean deleteToTrash;
+        private int chunkSize = UNSET;
+        private int simpleUploadThreshold = UNSET;
+        private int listPageSize = UNSET;
+        private Boolean deleteToTrash;
         private RetryPolicy retryPolicy;
-        private Duration connectTimeout = Duration.ofSeconds(20);
-        private Duration readTimeout = Duration.ofSeconds(60);
 
         private Builder() {
         }
 
         /** The id of the folder that holds everything (from its Drive URL: {@code .../folders/<id>}). Required. */
         public Builder rootFolderId(String folderId) {
+            Objects.requireNonNull(folderId, "rootFolderId");
+            Require.argument(folderId.matches(DRIVE_ID), "rootFolderId: '%s' is not a Google Drive folder id (letters,"
+                    + " digits, '-' and '_'; the last part of the folder's Drive URL)", folderId);
+            Require.unset(rootFolderId, "rootFolderId");
             this.rootFolderId = folderId;
             return this;
         }
@@ -701,12 +710,23 @@ public final class DriveStorageProvider implements StorageProvider {
          * not given, the provider asks Drive once which drive the root folder is on.
          */
         public Builder driveId(String sharedDriveId) {
+            Objects.requireNonNull(sharedDriveId, "driveId");
+            Require.argument(sharedDriveId.matches(DRIVE_ID), "driveId: '%s' is not a Google shared drive id (letters,"
+                    + " digits, '-' and '_')", sharedDriveId);
+            Require.unset(driveId, "driveId");
             this.driveId = sharedDriveId;
             return this;
         }
 
         /** A sub-path below the root folder ({@code a/b}, same rules as a key) under which all keys live. */
         public Builder basePath(String path) {
+            Objects.requireNonNull(path, "basePath");
+            try {
+                StorageKeys.requireKey(path);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("basePath: Google Drive base path: " + e.getMessage(), e);
+            }
+            Require.unset(basePath, "basePath");
             this.basePath = path;
             return this;
         }
@@ -716,12 +736,20 @@ public final class DriveStorageProvider implements StorageProvider {
          * the provider adds its retry handling around them.
          */
         public Builder drive(Drive existing) {
+            Objects.requireNonNull(existing, "drive");
+            String own = impersonatedUser != null ? "impersonate(...)" : tokenServerUri != null ? "tokenServerUri(...)"
+                    : rootUrl != null ? "rootUrl(...)" : transport != null ? "transport(...)" : null;
+            Require.state(own == null, "drive(...) and %s conflict: with an existing Drive client, configure that on the"
+                    + " client", own);
+            authenticate("drive(...)");
             this.drive = existing;
             return this;
         }
 
         /** Credentials to use; scoped to full Drive access if they need scopes. */
         public Builder credentials(GoogleCredentials googleCredentials) {
+            Objects.requireNonNull(googleCredentials, "credentials");
+            authenticate("credentials(...)");
             this.credentials = googleCredentials;
             return this;
         }
@@ -731,12 +759,22 @@ public final class DriveStorageProvider implements StorageProvider {
          * credentials ({@code "type": "authorized_user"} with client_id, client_secret, refresh_token).
          */
         public Builder credentialsFile(Path jsonFile) {
+            Objects.requireNonNull(jsonFile, "credentialsFile");
+            authenticate("credentialsFile(" + jsonFile + ")");
             this.credentialsFile = jsonFile;
             return this;
         }
 
         /** OAuth user credentials; access tokens are obtained and refreshed from the refresh token. */
         public Builder userCredentials(String oauthClientId, String oauthClientSecret, String oauthRefreshToken) {
+            // none of the three is shown: a client secret and a refresh token are secrets
+            for (String[] part : new String[][] {{"client id", oauthClientId}, {"client secret", oauthClientSecret},
+                    {"refresh token", oauthRefreshToken}}) {
+                Objects.requireNonNull(part[1], "userCredentials " + part[0]);
+                Require.argument(!part[1].isBlank(), "userCredentials: the OAuth %s is empty; all three of client id,"
+                        + " client secret and refresh token are needed", part[0]);
+            }
+            authenticate("userCredentials(...)");
             this.clientId = oauthClientId;
             this.clientSecret = oauthClientSecret;
             this.refreshToken = oauthRefreshToken;
@@ -745,42 +783,59 @@ public final class DriveStorageProvider implements StorageProvider {
 
         /** Google's Application Default Credentials (GOOGLE_APPLICATION_CREDENTIALS, gcloud, metadata server). */
         public Builder applicationDefaultCredentials() {
-            this.applicationDefault = true;
+            authenticate("applicationDefaultCredentials()");
             return this;
+        }
+
+        /** The one way of authenticating: the five methods replace each other, so only one may be called. */
+        private void authenticate(String call) {
+            Require.state(authentication == null, "%s: Google Drive authentication was already set by %s; choose one of"
+                    + " drive(..), credentials(..), credentialsFile(..), userCredentials(..), applicationDefaultCredentials()",
+                    call, authentication);
+            authentication = call;
+        }
+
+        /** A setting that an existing Drive client already has. */
+        private void notWithDrive(String call) {
+            Require.state(drive == null, "%s and drive(...) conflict: with an existing Drive client, configure that on the"
+                    + " client", call);
         }
 
         /** With service-account credentials: act as this user through domain-wide delegation. */
         public Builder impersonate(String userEmail) {
+            Require.nonBlank("impersonate", userEmail);
+            Require.unset(impersonatedUser, "impersonate");
+            notWithDrive("impersonate(...)");
             this.impersonatedUser = userEmail;
-            return this;
-        }
-
-        /** OAuth scopes for credentials that need them; default full Drive access ({@code .../auth/drive}). */
-        public Builder scopes(Collection<String> oauthScopes) {
-            this.scopes = List.copyOf(oauthScopes);
             return this;
         }
 
         /** For tests: where service-account and user credentials get tokens, instead of Google's endpoint. */
         public Builder tokenServerUri(URI uri) {
+            Objects.requireNonNull(uri, "tokenServerUri");
+            Require.unset(tokenServerUri, "tokenServerUri");
+            notWithDrive("tokenServerUri(...)");
             this.tokenServerUri = uri;
             return this;
         }
 
         /** For tests: the Drive API root URL, e.g. {@code http://127.0.0.1:8080/}. */
         public Builder rootUrl(String url) {
+            Objects.requireNonNull(url, "rootUrl");
+            Require.argument(url.startsWith("https://") || url.startsWith("http://"), "rootUrl: the Google Drive root URL"
+                    + " must be an http(s) URL, was %s", url);
+            Require.unset(rootUrl, "rootUrl");
+            notWithDrive("rootUrl(...)");
             this.rootUrl = url;
             return this;
         }
 
         /** The HTTP transport (a proxy, custom TLS); default a new {@link NetHttpTransport}. */
         public Builder transport(HttpTransport httpTransport) {
+            Objects.requireNonNull(httpTransport, "transport");
+            Require.unset(transport, "transport");
+            notWithDrive("transport(...)");
             this.transport = httpTransport;
-            return this;
-        }
-
-        public Builder applicationName(String name) {
-            this.applicationName = name;
             return this;
         }
 
@@ -791,28 +846,33 @@ public final class DriveStorageProvider implements StorageProvider {
          * @throws IllegalArgumentException when smaller than 256 KiB
          */
         public Builder chunkSize(long bytes) {
-            if (bytes < CHUNK_GRANULARITY || bytes > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("Google Drive chunk size must be at least 256 KiB (262144 bytes) and"
-                        + " below 2 GiB, was " + bytes);
-            }
+            Require.argument(bytes >= CHUNK_GRANULARITY && bytes <= Integer.MAX_VALUE, "chunkSize: Google Drive chunk size"
+                    + " must be at least 256 KiB (262144 bytes) and below 2 GiB, was %d", bytes);
+            Require.state(chunkSize == UNSET, "chunkSize was already set (to %d); set it once", chunkSize);
             this.chunkSize = (int) (bytes - bytes % CHUNK_GRANULARITY);
             return this;
         }
 
         /** Objects up to this size go in one multipart request; default 1 MiB (at most the chunk size). */
         public Builder simpleUploadThreshold(int bytes) {
+            Require.argument(bytes >= 0, "simpleUploadThreshold must not be negative, was %d", bytes);
+            Require.state(simpleUploadThreshold == UNSET, "simpleUploadThreshold was already set (to %d); set it once",
+                    simpleUploadThreshold);
             this.simpleUploadThreshold = bytes;
             return this;
         }
 
         /** Files per listing page, 1 to 1000 (Drive's maximum and the default). */
         public Builder listPageSize(int files) {
+            Require.between("listPageSize", files, 1, 1000);
+            Require.state(listPageSize == UNSET, "listPageSize was already set (to %d); set it once", listPageSize);
             this.listPageSize = files;
             return this;
         }
 
         /** Move deleted and replaced files to the trash (recoverable for 30 days) instead of deleting them. */
         public Builder deleteToTrash(boolean trash) {
+            Require.unset(deleteToTrash, "deleteToTrash");
             this.deleteToTrash = trash;
             return this;
         }
@@ -828,24 +888,30 @@ public final class DriveStorageProvider implements StorageProvider {
          */
         public Builder retries(RetryPolicy policy) {
             Objects.requireNonNull(policy, "retries");
-            if (retryPolicy != null) {
-                throw new IllegalStateException("Google Drive retries were already set (to " + retryPolicy + "): set them once");
-            }
+            Require.state(retryPolicy == null, "Google Drive retries were already set (to %s): set them once", retryPolicy);
             this.retryPolicy = policy;
             return this;
         }
 
-        public Builder timeouts(Duration connect, Duration read) {
-            this.connectTimeout = Objects.requireNonNull(connect, "connect");
-            this.readTimeout = Objects.requireNonNull(read, "read");
-            return this;
-        }
-
+        /**
+         * The provider; makes no network call.
+         *
+         * @throws ConfigurationException when the root folder or the authentication is missing, or the simple upload
+         *                                threshold exceeds the chunk size
+         */
         public DriveStorageProvider build() {
-            if (retryPolicy == null) {
-                retryPolicy = DEFAULT_RETRIES;
+            if (rootFolderId == null) {
+                throw new ConfigurationException("Google Drive storage needs the id of its root folder: rootFolderId(\"<id from the folder's URL>\")");
             }
-            validate();
+            if (authentication == null) {
+                throw new ConfigurationException("Google Drive storage needs credentials: call one of drive(..), credentials(..), "
+                        + "credentialsFile(..), userCredentials(..) or applicationDefaultCredentials()");
+            }
+            if (simpleUploadThreshold != UNSET && simpleUploadThreshold > chunkSize()) {
+                throw new ConfigurationException("Google Drive simple upload threshold (" + simpleUploadThreshold
+                        + ") must not exceed the chunk size (" + chunkSize() + "): lower simpleUploadThreshold(...) or"
+                        + " raise chunkSize(...)");
+            }
             HttpTransport ownTransport = null;
             Drive client;
             if (drive != null) {
@@ -864,7 +930,7 @@ public final class DriveStorageProvider implements StorageProvider {
                 }
                 GoogleCredentials resolved = resolveCredentials(httpTransport);
                 Drive.Builder builder = new Drive.Builder(httpTransport, GsonFactory.getDefaultInstance(),
-                        initializer(new HttpCredentialsAdapter(resolved))).setApplicationName(applicationName);
+                        initializer(new HttpCredentialsAdapter(resolved))).setApplicationName("BackupKit");
                 if (rootUrl != null) {
                     builder.setRootUrl(rootUrl.endsWith("/") ? rootUrl : rootUrl + "/");
                 }
@@ -873,59 +939,16 @@ public final class DriveStorageProvider implements StorageProvider {
             return new DriveStorageProvider(this, client, ownTransport);
         }
 
-        private HttpRequestInitializer initializer(HttpRequestInitializer credentialsInitializer) {
-            return new DriveRequestInitializer(credentialsInitializer, retryPolicy, connectTimeout, readTimeout);
+        private int chunkSize() {
+            return chunkSize != UNSET ? chunkSize : DEFAULT_CHUNK_SIZE;
         }
 
-        private void validate() {
-            if (rootFolderId == null || rootFolderId.isBlank()) {
-                throw new ConfigurationException("Google Drive storage needs the id of its root folder: rootFolderId(\"<id from the folder's URL>\")");
-            }
-            if (!rootFolderId.matches("[A-Za-z0-9_-]+")) {
-                throw new ConfigurationException("'" + rootFolderId + "' is not a Google Drive folder id (letters, digits, '-' and '_')");
-            }
-            if (driveId != null && !driveId.matches("[A-Za-z0-9_-]+")) {
-                throw new ConfigurationException("'" + driveId + "' is not a Google shared drive id (letters, digits, '-' and '_')");
-            }
-            if (basePath != null) {
-                try {
-                    StorageKeys.requireKey(basePath);
-                } catch (IllegalArgumentException e) {
-                    throw new ConfigurationException("Google Drive base path: " + e.getMessage(), e);
-                }
-            }
-            int ways = (drive != null ? 1 : 0) + (credentials != null ? 1 : 0) + (credentialsFile != null ? 1 : 0)
-                    + (clientId != null || clientSecret != null || refreshToken != null ? 1 : 0) + (applicationDefault ? 1 : 0);
-            if (ways == 0) {
-                throw new ConfigurationException("Google Drive storage needs credentials: call one of drive(..), credentials(..), "
-                        + "credentialsFile(..), userCredentials(..) or applicationDefaultCredentials()");
-            }
-            if (ways > 1) {
-                throw new ConfigurationException("Google Drive storage was given more than one way to authenticate: "
-                        + "choose one of drive(..), credentials(..), credentialsFile(..), userCredentials(..), applicationDefaultCredentials()");
-            }
-            if (clientId != null || clientSecret != null || refreshToken != null) {
-                if (isBlank(clientId) || isBlank(clientSecret) || isBlank(refreshToken)) {
-                    throw new ConfigurationException("OAuth user credentials need all three of client id, client secret and refresh token");
-                }
-            }
-            if (drive != null && (impersonatedUser != null || tokenServerUri != null || rootUrl != null || transport != null)) {
-                throw new ConfigurationException("with an existing Drive client, impersonate/tokenServerUri/rootUrl/transport "
-                        + "cannot be set: configure them on that client");
-            }
-            if (simpleUploadThreshold > chunkSize) {
-                throw new ConfigurationException("Google Drive simple upload threshold (" + simpleUploadThreshold
-                        + ") must not exceed the chunk size (" + chunkSize + ")");
-            }
-            if (listPageSize < 1 || listPageSize > 1000) {
-                throw new ConfigurationException("Google Drive list page size must be 1 to 1000, was " + listPageSize);
-            }
-            if (rootUrl != null && !(rootUrl.startsWith("https://") || rootUrl.startsWith("http://"))) {
-                throw new ConfigurationException("Google Drive root URL must be an http(s) URL, was " + rootUrl);
-            }
-            if (connectTimeout.isNegative() || readTimeout.isNegative()) {
-                throw new ConfigurationException("Google Drive timeouts must not be negative");
-            }
+        private RetryPolicy retryPolicy() {
+            return retryPolicy != null ? retryPolicy : DEFAULT_RETRIES;
+        }
+
+        private HttpRequestInitializer initializer(HttpRequestInitializer credentialsInitializer) {
+            return new DriveRequestInitializer(credentialsInitializer, retryPolicy(), CONNECT_TIMEOUT, READ_TIMEOUT);
         }
 
         private GoogleCredentials resolveCredentials(HttpTransport httpTransport) {
@@ -968,13 +991,9 @@ public final class DriveStorageProvider implements StorageProvider {
                 resolved = sa.createDelegated(impersonatedUser);
             }
             if (resolved.createScopedRequired()) {
-                resolved = resolved.createScoped(scopes);
+                resolved = resolved.createScoped(List.of(DriveScopes.DRIVE));
             }
             return resolved;
-        }
-
-        private static boolean isBlank(String s) {
-            return s == null || s.isBlank();
         }
     }
 }

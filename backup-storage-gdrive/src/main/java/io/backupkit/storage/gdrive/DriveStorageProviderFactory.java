@@ -87,6 +87,15 @@ public final class DriveStorageProviderFactory implements StorageProviderFactory
 
     /** The builder a URI describes, without any network access. */
     DriveStorageProvider.Builder builderFor(URI uri) {
+        try {
+            return describedBy(uri);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // a value the builder refuses came from the URI: the URI is what to change
+            throw new ConfigurationException("in the gdrive URI: " + e.getMessage(), e);
+        }
+    }
+
+    private DriveStorageProvider.Builder describedBy(URI uri) {
         Objects.requireNonNull(uri, "uri");
         if (!SCHEME.equalsIgnoreCase(uri.getScheme())) {
             throw new ConfigurationException("not a Google Drive URI (gdrive://<folder-id>/<sub/path>): " + safe(uri));

@@ -36,7 +36,7 @@ class DriveEngineRoundTripTest extends EngineRoundTripContract {
     @Override
     protected StorageProvider newStorage(String name) {
         String folder = fake.server.createRootFolder(name);
-        DriveStorageProvider storage = fake.builder().rootFolderId(folder).build();
+        DriveStorageProvider storage = fake.builderIn(folder).build();
         rootFolders.put(storage, folder);
         return storage;
     }

@@ -36,7 +36,7 @@ class DriveLargeUploadMemoryBoundTest {
         long keptOfDroppedChunk = 3L * 1024 * 1024 + 12_345;
         try (FakeDrive fake = new FakeDrive(dir)) {
             fake.server.inject(FakeDriveServer.chunkUploadFrom(dropChunkStart), 1, new DropFault(keptOfDroppedChunk));
-            try (DriveStorageProvider p = fake.builder(new io.backupkit.api.RetryPolicy(6, java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(100))).chunkSize(CHUNK).simpleUploadThreshold(1024 * 1024).build()) {
+            try (DriveStorageProvider p = fake.builder(fake.rootFolderId, new io.backupkit.api.RetryPolicy(6, java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(100)), CHUNK, 1024 * 1024).build()) {
                 long t0 = System.nanoTime();
                 p.put("backups/big/db/public.events.zst", SeededContent.source(SEED, SIZE));
                 long t1 = System.nanoTime();

@@ -35,7 +35,7 @@ class DriveStorageProviderContractTest extends StorageProviderContract {
     @Override
     protected StorageProvider createProvider() {
         root = fake.server.createRootFolder("contract");
-        return fake.builder().rootFolderId(root).chunkSize(1024 * 1024).listPageSize(100).build();
+        return fake.builder(root, FakeDrive.FAST_RETRIES, 1024 * 1024, 64 * 1024).listPageSize(100).build();
     }
 
     /**

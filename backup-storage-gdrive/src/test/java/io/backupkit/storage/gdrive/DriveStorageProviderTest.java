@@ -333,7 +333,7 @@ class DriveStorageProviderTest {
 
         @Test
         void chunksFollowTheConfiguredSizeAndNoRequestBodyIsGzipped() throws IOException {
-            try (DriveStorageProvider p = fake.builder().chunkSize(2 * CHUNK).build()) {
+            try (DriveStorageProvider p = fake.builderWithChunks(2 * CHUNK).build()) {
                 byte[] data = bytes(5 * CHUNK + 3, 7);
                 p.put("a/b/c.bin", ContentSource.of(data));
                 p.put("a/b/c.bin", ContentSource.of(bytes(10, 1)));
@@ -620,8 +620,8 @@ class DriveStorageProviderTest {
             String sharedDrive = server.createSharedDrive("Backups");
             String root = server.createFolder(sharedDrive, "app");
             Path key = ServiceAccountKeys.serviceAccountKeyFile(server, dir, "backup@proj.iam.gserviceaccount.com", false);
-            try (DriveStorageProvider p = fake.baseBuilder().credentialsFile(key)
-                    .rootFolderId(root).driveId(sharedDrive).build()) {
+            try (DriveStorageProvider p = fake.baseBuilderIn(root).credentialsFile(key)
+                    .driveId(sharedDrive).build()) {
                 byte[] data = bytes(3 * CHUNK, 8);
                 p.put("b/one.bin", ContentSource.of(data));
                 assertThat(read(p.get("b/one.bin"))).isEqualTo(data);
@@ -639,7 +639,7 @@ class DriveStorageProviderTest {
             String sharedDrive = server.createSharedDrive("Backups");
             String root = server.createFolder(sharedDrive, "app");
             Path key = ServiceAccountKeys.serviceAccountKeyFile(server, dir, "backup@proj.iam.gserviceaccount.com", false);
-            try (DriveStorageProvider p = fake.baseBuilder().credentialsFile(key).rootFolderId(root).build()) {
+            try (DriveStorageProvider p = fake.baseBuilderIn(root).credentialsFile(key).build()) {
                 p.put("b/one.bin", ContentSource.of(bytes(10, 1)));
                 p.put("b/one.bin", ContentSource.of(bytes(20, 2)));
                 assertThat(p.list("").map(BlobInfo::key).toList()).containsExactly("b/one.bin");
@@ -729,15 +729,16 @@ class DriveStorageProviderTest {
         void aMissingCredentialIsAConfigurationError() {
             assertThatThrownBy(() -> DriveStorageProvider.builder().rootFolderId("abc").build())
                     .isInstanceOf(ConfigurationException.class).hasMessageContaining("credentials");
-            assertThatThrownBy(() -> fake.builder().chunkSize(200_000))
+            assertThatThrownBy(() -> fake.builderWithChunks(200_000))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 256 KiB");
-            try (DriveStorageProvider p = fake.builder().chunkSize(300_000).build()) {
+            try (DriveStorageProvider p = fake.builderWithChunks(300_000).build()) {
                 assertThat(p.chunkSize()).as("rounded down to Drive's 256 KiB granularity").isEqualTo(262_144);
             }
             assertThatThrownBy(() -> fake.builder().retries(io.backupkit.api.RetryPolicy.DEFAULT))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("retries were already set");
-            assertThatThrownBy(() -> fake.builder().rootFolderId("a/b").build())
-                    .isInstanceOf(ConfigurationException.class).hasMessageContaining("folder id");
+            // issue 14: a bad argument fails at its setter (it was a ConfigurationException from build())
+            assertThatThrownBy(() -> DriveStorageProvider.builder().rootFolderId("a/b"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("folder id");
         }
     }
 

@@ -31,26 +31,48 @@ final class FakeDrive implements AutoCloseable {
 
     /** A builder with user credentials, fast retries and small chunks (256 KiB). */
     DriveStorageProvider.Builder builder() {
-        return builder(FAST_RETRIES);
+        return builderIn(rootFolderId);
     }
 
     /** Like {@link #builder()}, with these retries. */
     DriveStorageProvider.Builder builder(RetryPolicy retries) {
-        return baseBuilder(retries).userCredentials(CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN);
+        return builder(rootFolderId, retries, 256 * 1024, 64 * 1024);
+    }
+
+    /** Like {@link #builder()}, for another root folder. */
+    DriveStorageProvider.Builder builderIn(String folder) {
+        return builder(folder, FAST_RETRIES, 256 * 1024, 64 * 1024);
+    }
+
+    /** Like {@link #builder()}, with these chunks. */
+    DriveStorageProvider.Builder builderWithChunks(long chunkSize) {
+        return builder(rootFolderId, FAST_RETRIES, chunkSize, 64 * 1024);
+    }
+
+    /** A builder with user credentials and these settings: each is set once, as the builder requires. */
+    DriveStorageProvider.Builder builder(String folder, RetryPolicy retries, long chunkSize, int simpleUploadThreshold) {
+        return baseBuilder(folder, retries, chunkSize, simpleUploadThreshold).userCredentials(CLIENT_ID, CLIENT_SECRET,
+                REFRESH_TOKEN);
     }
 
     /** Like {@link #builder()} but without credentials. */
     DriveStorageProvider.Builder baseBuilder() {
-        return baseBuilder(FAST_RETRIES);
+        return baseBuilderIn(rootFolderId);
     }
 
-    private DriveStorageProvider.Builder baseBuilder(RetryPolicy retries) {
+    /** Like {@link #baseBuilder()}, for another root folder. */
+    DriveStorageProvider.Builder baseBuilderIn(String folder) {
+        return baseBuilder(folder, FAST_RETRIES, 256 * 1024, 64 * 1024);
+    }
+
+    private DriveStorageProvider.Builder baseBuilder(String folder, RetryPolicy retries, long chunkSize,
+                                                     int simpleUploadThreshold) {
         return DriveStorageProvider.builder()
-                .rootFolderId(rootFolderId)
+                .rootFolderId(folder)
                 .tokenServerUri(server.tokenUri())
                 .rootUrl(server.rootUrl())
-                .chunkSize(256 * 1024)
-                .simpleUploadThreshold(64 * 1024)
+                .chunkSize(chunkSize)
+                .simpleUploadThreshold(simpleUploadThreshold)
                 .retries(retries);
     }
 

@@ -3,6 +3,7 @@ package io.backupkit.storage.local;
 import io.backupkit.api.BlobNotFoundException;
 import io.backupkit.api.ConfigurationException;
 import io.backupkit.api.StorageException;
+import io.backupkit.api.internal.Require;
 import io.backupkit.api.spi.BlobInfo;
 import io.backupkit.api.spi.ByteRange;
 import io.backupkit.api.spi.ContentSource;
@@ -129,7 +130,7 @@ public final class LocalStorageProvider implements StorageProvider {
     /** Settings of a {@link LocalStorageProvider}. */
     public static final class Builder {
         private final Path root;
-        private Duration staleTempGrace = DEFAULT_STALE_TEMP_GRACE;
+        private Duration staleTempGrace;
         private Set<PosixFilePermission> filePermissions;
         private Set<PosixFilePermission> folderPermissions;
 
@@ -144,13 +145,13 @@ public final class LocalStorageProvider implements StorageProvider {
          * put still runs makes that put fail.
          *
          * @throws IllegalArgumentException if {@code grace} is negative or zero
+         * @throws IllegalStateException    if already set
          */
         public Builder staleTempGrace(Duration grace) {
-            Objects.requireNonNull(grace, "grace");
-            if (grace.isNegative() || grace.isZero()) {
-                throw new IllegalArgumentException("staleTempGrace must be positive, was " + grace + "; it is how long a"
-                        + " temporary file of another host is kept after its last change, e.g. Duration.ofHours(24)");
-            }
+            Objects.requireNonNull(grace, "staleTempGrace");
+            Require.argument(!grace.isNegative() && !grace.isZero(), "staleTempGrace must be positive, was %s; it is how"
+                    + " long a temporary file of another host is kept after its last change, e.g. Duration.ofHours(24)", grace);
+            Require.unset(staleTempGrace, "staleTempGrace");
             this.staleTempGrace = grace;
             return this;
         }
@@ -184,15 +185,10 @@ public final class LocalStorageProvider implements StorageProvider {
                                                                  Set<PosixFilePermission> wanted,
                                                                  Set<PosixFilePermission> ownerNeeds) {
             Objects.requireNonNull(wanted, setting);
-            if (current != null) {
-                throw new IllegalStateException(setting + " was already set to "
-                        + PosixFilePermissions.toString(current));
-            }
-            if (!wanted.containsAll(ownerNeeds)) {
-                throw new IllegalArgumentException(setting + " " + PosixFilePermissions.toString(wanted)
-                        + " would lock the storage out of its own objects: the owner needs at least "
-                        + PosixFilePermissions.toString(ownerNeeds));
-            }
+            Require.argument(wanted.containsAll(ownerNeeds), "%s %s would lock the storage out of its own objects: the"
+                    + " owner needs at least %s", setting, PosixFilePermissions.toString(wanted),
+                    PosixFilePermissions.toString(ownerNeeds));
+            Require.unset(current == null ? null : PosixFilePermissions.toString(current), setting);
             return Set.copyOf(wanted);
         }
 
@@ -204,7 +200,7 @@ public final class LocalStorageProvider implements StorageProvider {
         public LocalStorageProvider build() {
             Path absolute = root.toAbsolutePath().normalize();
             checkUsable(absolute);
-            return new LocalStorageProvider(absolute, staleTempGrace,
+            return new LocalStorageProvider(absolute, staleTempGrace != null ? staleTempGrace : DEFAULT_STALE_TEMP_GRACE,
                     filePermissions != null ? filePermissions : DEFAULT_FILE_PERMISSIONS,
                     folderPermissions != null ? folderPermissions : DEFAULT_FOLDER_PERMISSIONS);
         }

@@ -4,6 +4,7 @@ import io.backupkit.api.BlobNotFoundException;
 import io.backupkit.api.ConfigurationException;
 import io.backupkit.api.RetryPolicy;
 import io.backupkit.api.StorageException;
+import io.backupkit.api.internal.Require;
 import io.backupkit.api.spi.BlobInfo;
 import io.backupkit.api.spi.ByteRange;
 import io.backupkit.api.spi.ContentSource;
@@ -429,30 +430,32 @@ public final class S3StorageProvider implements StorageProvider {
         private static final Pattern REGION_NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
         private String bucket;
-        private String keyPrefix = "";
+        private String keyPrefix;
         private String region;
         private URI endpoint;
         private Boolean pathStyle;
         private AwsCredentialsProvider credentials;
+        private String credentialsCall;
         private ServerSideEncryption encryption;
         private String kmsKeyId;
+        private String encryptionCall;
         private StorageClass storageClass;
-        private int partSize = DEFAULT_PART_SIZE;
-        private int partsInFlight = DEFAULT_PARTS_IN_FLIGHT;
+        private Integer partSize;
+        private Integer partsInFlight;
         private RetryPolicy retries;
         private S3Client client;
         private S3AsyncClient asyncClient;
-        private boolean verifyPartEtags = true;
+        private Boolean verifyPartEtags;
 
         private Builder() {
         }
 
         /** The bucket (required). */
         public Builder bucket(String bucket) {
-            if (bucket == null || !BUCKET_NAME.matcher(bucket).matches() || bucket.contains("..")) {
-                throw new ConfigurationException("invalid S3 bucket name '" + bucket + "': 3-63 characters of"
-                        + " a-z 0-9 . - _, starting and ending with a letter or digit");
-            }
+            Objects.requireNonNull(bucket, "bucket");
+            Require.argument(BUCKET_NAME.matcher(bucket).matches() && !bucket.contains(".."), "bucket: invalid S3 bucket"
+                    + " name '%s': 3-63 characters of a-z 0-9 . - _, starting and ending with a letter or digit", bucket);
+            Require.unset(this.bucket, "bucket");
             this.bucket = bucket;
             return this;
         }
@@ -468,133 +471,147 @@ public final class S3StorageProvider implements StorageProvider {
                 try {
                     StorageKeys.requireKey(trimmed);
                 } catch (IllegalArgumentException e) {
-                    throw new ConfigurationException("invalid S3 key prefix: " + e.getMessage(), e);
+                    throw new IllegalArgumentException("keyPrefix: invalid S3 key prefix: " + e.getMessage(), e);
                 }
             }
+            Require.unset(this.keyPrefix, "keyPrefix");
             this.keyPrefix = trimmed.isEmpty() ? "" : trimmed + "/";
             return this;
         }
 
         /** The region, e.g. {@code eu-central-1}; by default the SDK's region chain (AWS_REGION, profile). */
         public Builder region(String region) {
-            if (region == null || !REGION_NAME.matcher(region).matches()) {
-                throw new ConfigurationException("invalid AWS region '" + region + "': expected a name like"
-                        + " eu-central-1");
-            }
+            Objects.requireNonNull(region, "region");
+            Require.argument(REGION_NAME.matcher(region).matches(), "region: invalid AWS region '%s': expected a name"
+                    + " like eu-central-1", region);
+            Require.unset(this.region, "region");
+            connection("region(...)");
             this.region = region;
             return this;
         }
 
         /** The endpoint of an S3-compatible service, e.g. {@code https://minio.example.com:9000}. */
         public Builder endpointOverride(URI endpoint) {
-            Objects.requireNonNull(endpoint, "endpoint");
+            Objects.requireNonNull(endpoint, "endpointOverride");
             String scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https") || endpoint.getHost() == null) {
-                throw new ConfigurationException("invalid S3 endpoint '" + endpoint + "': expected"
-                        + " http(s)://host[:port]");
-            }
-            if (endpoint.getRawUserInfo() != null) {
-                throw new ConfigurationException("the S3 endpoint must not contain credentials: configure them"
-                        + " with staticCredentials, a profile or the default chain");
-            }
+            // the endpoint is not shown when it carries user information: that may be a secret
+            Require.argument(endpoint.getRawUserInfo() == null, "endpointOverride: the S3 endpoint must not contain"
+                    + " credentials: configure them with staticCredentials, a profile or the default chain");
+            Require.argument((scheme.equals("http") || scheme.equals("https")) && endpoint.getHost() != null,
+                    "endpointOverride: invalid S3 endpoint '%s': expected http(s)://host[:port]", endpoint);
+            Require.unset(this.endpoint, "endpointOverride");
+            connection("endpointOverride(...)");
             this.endpoint = endpoint;
             return this;
         }
 
         /** Path-style addressing ({@code host/bucket/key}), which most S3-compatible services need. */
         public Builder pathStyleAccess(boolean pathStyle) {
+            Require.unset(this.pathStyle, "pathStyleAccess");
+            connection("pathStyleAccess(...)");
             this.pathStyle = pathStyle;
             return this;
         }
 
         /** Credentials from the SDK's default chain: environment, system properties, profile, container, instance. */
         public Builder defaultCredentials() {
-            this.credentials = DefaultCredentialsProvider.builder().build();
-            return this;
+            return credentials("defaultCredentials()", DefaultCredentialsProvider.builder().build());
         }
 
         /** Fixed keys. They are kept only inside the SDK's credentials object and never logged or shown. */
         public Builder staticCredentials(String accessKeyId, String secretAccessKey) {
-            requireNonBlank(accessKeyId, "access key id");
-            requireNonBlank(secretAccessKey, "secret access key");
-            this.credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId,
-                    secretAccessKey));
-            return this;
+            Require.nonBlank("staticCredentials access key id", accessKeyId);
+            requireSecret("staticCredentials secret access key", secretAccessKey);
+            return credentials("staticCredentials(...)", StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                    accessKeyId, secretAccessKey)));
         }
 
         /** Fixed temporary keys with their session token. */
         public Builder staticCredentials(String accessKeyId, String secretAccessKey, String sessionToken) {
-            requireNonBlank(accessKeyId, "access key id");
-            requireNonBlank(secretAccessKey, "secret access key");
-            requireNonBlank(sessionToken, "session token");
-            this.credentials = StaticCredentialsProvider.create(AwsSessionCredentials.create(accessKeyId,
-                    secretAccessKey, sessionToken));
-            return this;
+            Require.nonBlank("staticCredentials access key id", accessKeyId);
+            requireSecret("staticCredentials secret access key", secretAccessKey);
+            requireSecret("staticCredentials session token", sessionToken);
+            return credentials("staticCredentials(...)", StaticCredentialsProvider.create(AwsSessionCredentials.create(
+                    accessKeyId, secretAccessKey, sessionToken)));
         }
 
         /** A named profile of {@code ~/.aws/credentials} / {@code ~/.aws/config}. */
         public Builder profile(String profileName) {
-            requireNonBlank(profileName, "profile name");
-            this.credentials = ProfileCredentialsProvider.create(profileName);
-            return this;
+            Require.nonBlank("profile", profileName);
+            return credentials("profile(" + profileName + ")", ProfileCredentialsProvider.create(profileName));
         }
 
         /** Any SDK credentials provider (assume-role, SSO, web identity, ...). */
         public Builder credentialsProvider(AwsCredentialsProvider provider) {
-            this.credentials = Objects.requireNonNull(provider, "provider");
+            Objects.requireNonNull(provider, "credentialsProvider");
+            return credentials("credentialsProvider(...)", provider);
+        }
+
+        /** The one way credentials are set: the five credential methods replace each other, so only one may be called. */
+        private Builder credentials(String call, AwsCredentialsProvider provider) {
+            Require.state(credentialsCall == null, "%s: the credentials were already set by %s; set them once", call,
+                    credentialsCall);
+            connection(call);
+            this.credentialsCall = call;
+            this.credentials = provider;
             return this;
+        }
+
+        private static void requireSecret(String setting, String value) {
+            Objects.requireNonNull(value, setting);
+            Require.argument(!value.isBlank(), "the %s is empty", setting);
         }
 
         /** Server-side encryption with S3-managed keys (SSE-S3, AES256). */
         public Builder sseS3() {
-            this.encryption = ServerSideEncryption.AES256;
-            this.kmsKeyId = null;
-            return this;
+            return encryption("sseS3()", ServerSideEncryption.AES256, null);
         }
 
         /** Server-side encryption with a KMS key (SSE-KMS): its id, ARN or alias. */
         public Builder sseKms(String kmsKeyId) {
-            requireNonBlank(kmsKeyId, "KMS key id");
-            this.encryption = ServerSideEncryption.AWS_KMS;
-            this.kmsKeyId = kmsKeyId;
-            return this;
+            Require.nonBlank("sseKms key id", kmsKeyId);
+            return encryption("sseKms(" + kmsKeyId + ")", ServerSideEncryption.AWS_KMS, kmsKeyId);
         }
 
         /** Server-side encryption with the account's AWS-managed KMS key ({@code aws/s3}). */
         public Builder sseKms() {
-            this.encryption = ServerSideEncryption.AWS_KMS;
-            this.kmsKeyId = null;
+            return encryption("sseKms()", ServerSideEncryption.AWS_KMS, null);
+        }
+
+        private Builder encryption(String call, ServerSideEncryption kind, String keyId) {
+            Require.state(encryptionCall == null, "%s: the encryption was already set by %s; call one of sseS3() or"
+                    + " sseKms(...) once", call, encryptionCall);
+            this.encryptionCall = call;
+            this.encryption = kind;
+            this.kmsKeyId = keyId;
             return this;
         }
 
         /** The storage class for new objects, e.g. {@code STANDARD_IA}; by default the bucket's. */
         public Builder storageClass(String storageClass) {
-            requireNonBlank(storageClass, "storage class");
+            Require.nonBlank("storageClass", storageClass);
             StorageClass parsed = StorageClass.fromValue(storageClass.trim().toUpperCase(Locale.ROOT));
-            if (parsed == null || parsed == StorageClass.UNKNOWN_TO_SDK_VERSION) {
-                throw new ConfigurationException("unknown S3 storage class '" + storageClass + "': use one of "
-                        + StorageClass.knownValues());
-            }
+            Require.argument(parsed != null && parsed != StorageClass.UNKNOWN_TO_SDK_VERSION, "storageClass: unknown S3"
+                    + " storage class '%s': use one of %s", storageClass, StorageClass.knownValues());
+            Require.unset(this.storageClass, "storageClass");
             this.storageClass = parsed;
             return this;
         }
 
         /** Bytes per multipart part, at least 5 MiB; also the largest object sent with one PutObject. */
         public Builder partSize(long bytes) {
-            if (bytes < MIN_PART_SIZE || bytes > MAX_PART_SIZE) {
-                throw new ConfigurationException("S3 part size must be between " + MIN_PART_SIZE + " (5 MiB) and "
-                        + MAX_PART_SIZE + " bytes, was " + bytes);
-            }
+            Require.argument(bytes >= MIN_PART_SIZE && bytes <= MAX_PART_SIZE, "partSize: S3 part size must be between %d"
+                    + " (5 MiB) and %d bytes, was %d", MIN_PART_SIZE, MAX_PART_SIZE, bytes);
+            Require.unset(partSize, "partSize");
             this.partSize = (int) bytes;
             return this;
         }
 
         /** How many parts of one upload may be buffered and sent at once (memory = part size x this). */
         public Builder partsInFlight(int parts) {
-            if (parts < 1 || parts > MAX_PARTS_IN_FLIGHT) {
-                throw new ConfigurationException("S3 parts in flight must be between 1 and " + MAX_PARTS_IN_FLIGHT
-                        + ", was " + parts);
-            }
+            Require.argument(parts >= 1 && parts <= MAX_PARTS_IN_FLIGHT, "partsInFlight: S3 parts in flight must be"
+                    + " between 1 and %d, was %d", MAX_PARTS_IN_FLIGHT, parts);
+            Require.unset(partsInFlight, "partsInFlight");
             this.partsInFlight = parts;
             return this;
         }
@@ -610,9 +627,7 @@ public final class S3StorageProvider implements StorageProvider {
          */
         public Builder retries(RetryPolicy policy) {
             Objects.requireNonNull(policy, "retries");
-            if (retries != null) {
-                throw new IllegalStateException("S3 retries were already set (to " + retries + "): set them once");
-            }
+            Require.state(retries == null, "S3 retries were already set (to %s): set them once", retries);
             if (client != null || asyncClient != null) {
                 throw hostClientRetries();
             }
@@ -632,6 +647,7 @@ public final class S3StorageProvider implements StorageProvider {
          * sent again. Turn it off only for an S3-compatible service whose ETags look like MD5s but are not.
          */
         public Builder verifyPartEtags(boolean verify) {
+            Require.unset(verifyPartEtags, "verifyPartEtags");
             this.verifyPartEtags = verify;
             return this;
         }
@@ -640,24 +656,42 @@ public final class S3StorageProvider implements StorageProvider {
          * Uses the host's client, whose region, endpoint, credentials and SDK retry settings apply; it is not closed
          * by {@link S3StorageProvider#close()}. Its retry settings govern every request, parts included: neither this
          * provider nor the engine's retry wrapper adds attempts on top (so {@link #retries} cannot be set too).
+         *
+         * @throws IllegalStateException when a client, a connection setting (region, endpoint, path style,
+         *                               credentials) or retries were set before
          */
         public Builder client(S3Client client) {
             Objects.requireNonNull(client, "client");
-            if (retries != null) {
-                throw hostClientRetries();
-            }
+            hostClient("client(...)");
             this.client = client;
             return this;
         }
 
         /** Uses the host's asynchronous client, like {@link #client(S3Client)}. */
         public Builder asyncClient(S3AsyncClient client) {
-            Objects.requireNonNull(client, "client");
+            Objects.requireNonNull(client, "asyncClient");
+            hostClient("asyncClient(...)");
+            this.asyncClient = client;
+            return this;
+        }
+
+        private void hostClient(String call) {
+            Require.state(client == null && asyncClient == null, "%s and %s conflict: pass either an S3Client or an"
+                    + " S3AsyncClient, once", call, client != null ? "client(...)" : "asyncClient(...)");
+            String connection = region != null ? "region(...)" : endpoint != null ? "endpointOverride(...)"
+                    : pathStyle != null ? "pathStyleAccess(...)" : credentialsCall;
+            Require.state(connection == null, "%s and %s conflict: region, endpoint, path style and credentials come from"
+                    + " the S3 client passed in: configure them on that client, not on this builder", call, connection);
             if (retries != null) {
                 throw hostClientRetries();
             }
-            this.asyncClient = client;
-            return this;
+        }
+
+        /** A connection setting, which a host-supplied client already has. */
+        private void connection(String call) {
+            Require.state(client == null && asyncClient == null, "%s and %s conflict: region, endpoint, path style and"
+                    + " credentials come from the S3 client passed in: configure them on that client, not on this builder",
+                    call, client != null ? "client(...)" : "asyncClient(...)");
         }
 
         /** Builds the provider; makes no network call (see {@link S3StorageProvider#checkBucket()}). */
@@ -665,16 +699,11 @@ public final class S3StorageProvider implements StorageProvider {
             if (bucket == null) {
                 throw new ConfigurationException("no S3 bucket configured: call bucket(...)");
             }
-            S3Settings settings = new S3Settings(bucket, keyPrefix, partSize, partsInFlight, encryption, kmsKeyId,
-                    storageClass, verifyPartEtags);
+            int partsInFlight = this.partsInFlight != null ? this.partsInFlight : DEFAULT_PARTS_IN_FLIGHT;
+            S3Settings settings = new S3Settings(bucket, keyPrefix != null ? keyPrefix : "",
+                    partSize != null ? partSize : DEFAULT_PART_SIZE, partsInFlight, encryption, kmsKeyId, storageClass,
+                    verifyPartEtags == null || verifyPartEtags);
             if (client != null || asyncClient != null) {
-                if (client != null && asyncClient != null) {
-                    throw new ConfigurationException("pass either an S3Client or an S3AsyncClient, not both");
-                }
-                if (region != null || endpoint != null || pathStyle != null || credentials != null) {
-                    throw new ConfigurationException("region, endpoint, path style and credentials come from the"
-                            + " S3 client passed in: configure them on that client, not on this builder");
-                }
                 S3Calls calls = client != null ? S3Calls.of(client, false) : S3Calls.of(asyncClient, false);
                 URI clientEndpoint = client != null ? client.serviceClientConfiguration().endpointOverride().orElse(null)
                         : asyncClient.serviceClientConfiguration().endpointOverride().orElse(null);
@@ -719,12 +748,6 @@ public final class S3StorageProvider implements StorageProvider {
                 }
                 throw new ConfigurationException("no AWS region configured: call region(...) (or set AWS_REGION,"
                         + " or region= in the s3: URI) to the bucket's region", e);
-            }
-        }
-
-        private static void requireNonBlank(String value, String what) {
-            if (value == null || value.isBlank()) {
-                throw new ConfigurationException("the " + what + " is empty");
             }
         }
 

@@ -63,6 +63,15 @@ public final class S3StorageProviderFactory implements StorageProviderFactory {
 
     /** The builder the URI describes; visible for tests. */
     static S3StorageProvider.Builder builderFor(URI uri) {
+        try {
+            return describedBy(uri);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // a value the builder refuses came from the URI: the URI is what to change
+            throw new ConfigurationException("in the s3: URI: " + e.getMessage(), e);
+        }
+    }
+
+    private static S3StorageProvider.Builder describedBy(URI uri) {
         if (uri == null || !"s3".equalsIgnoreCase(uri.getScheme())) {
             throw new ConfigurationException("not an s3: URI: expected s3://bucket[/prefix][?region=...]");
         }

@@ -220,24 +220,26 @@ class S3StorageProviderTest {
     void builderFailsFastWithPreciseMessages() {
         assertThatThrownBy(() -> S3StorageProvider.builder().build()).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("no S3 bucket configured");
-        assertThatThrownBy(() -> S3StorageProvider.builder().partSize(1024)).isInstanceOf(ConfigurationException.class)
+        // issue 14: a bad argument is an IllegalArgumentException from the setter (it was a ConfigurationException)
+        assertThatThrownBy(() -> S3StorageProvider.builder().partSize(1024)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("part size must be between");
-        assertThatThrownBy(() -> S3StorageProvider.builder().partsInFlight(0)).isInstanceOf(ConfigurationException.class)
+        assertThatThrownBy(() -> S3StorageProvider.builder().partsInFlight(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("parts in flight must be between 1 and");
         assertThatThrownBy(() -> S3StorageProvider.builder().region("EU Central"))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("invalid AWS region");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid AWS region");
         assertThatThrownBy(() -> S3StorageProvider.builder().endpointOverride(java.net.URI.create("ftp://host")))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("invalid S3 endpoint");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid S3 endpoint");
         assertThatThrownBy(() -> S3StorageProvider.builder().staticCredentials("AKIA", " "))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("secret access key is empty");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("secret access key is empty");
         assertThatThrownBy(() -> S3StorageProvider.builder().retries(RetryPolicy.DEFAULT).retries(RetryPolicy.NONE))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("S3 retries were already set");
         assertThatThrownBy(() -> S3StorageProvider.builder().retries(RetryPolicy.DEFAULT).client(server.client()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("keeps its own retry settings");
         assertThatThrownBy(() -> S3StorageProvider.builder().client(server.client()).retries(RetryPolicy.DEFAULT))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("retries(...) and client(...) conflict");
-        assertThatThrownBy(() -> S3StorageProvider.builder().bucket("b-1").client(server.client()).region("us-east-1")
-                .build()).isInstanceOf(ConfigurationException.class).hasMessageContaining("configure them on that client");
+        // issue 14: a conflict is an IllegalStateException from the second setter (it was a ConfigurationException from build())
+        assertThatThrownBy(() -> S3StorageProvider.builder().bucket("b-1").client(server.client()).region("us-east-1"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("configure them on that client");
     }
 
     @Test
