@@ -253,7 +253,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
         if (conns.size() == 1) {
             drain(conns.get(0), queue, objectNames, done, ctx);
         } else {
-            JdbcSupport.runWorkers(conns.size(), "backupkit-dump", new AtomicReference<>(), i -> {
+            JdbcSupport.runWorkers(conns.size(), "backupkit-dump", new AtomicReference<>(), conns, i -> {
                 try {
                     drain(conns.get(i), queue, objectNames, done, ctx);
                 } catch (Throwable t) {
