@@ -44,6 +44,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -253,7 +254,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
         if (conns.size() == 1) {
             drain(conns.get(0), queue, objectNames, done, ctx);
         } else {
-            JdbcSupport.runWorkers(conns.size(), "backupkit-dump", new AtomicReference<>(), i -> {
+            JdbcSupport.runWorkers(conns.size(), "backupkit-dump", new AtomicReference<>(), conns, i -> {
                 try {
                     drain(conns.get(i), queue, objectNames, done, ctx);
                 } catch (Throwable t) {
@@ -961,8 +962,11 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
         }
         ConcurrentLinkedQueue<TablePlan> queue = new ConcurrentLinkedQueue<>(plan.tables());
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        JdbcSupport.runWorkers(workers, "backupkit-restore", failure, i -> {
+        // The workers' connections, so that the first failure aborts the others instead of waiting on their loads.
+        List<Connection> open = new CopyOnWriteArrayList<>();
+        JdbcSupport.runWorkers(workers, "backupkit-restore", failure, open, i -> {
             try (Connection wc = JdbcSupport.connect(ctx.dataSource(), "target")) {
+                open.add(wc);
                 dialect.prepareRestoreConnection(wc);
                 wc.setAutoCommit(true);
                 dialect.setForeignKeyChecks(wc, false);

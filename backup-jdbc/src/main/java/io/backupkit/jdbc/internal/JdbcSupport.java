@@ -87,6 +87,17 @@ public final class JdbcSupport {
         return USER_INFO.matcher(out).replaceAll("$1");
     }
 
+    /** Aborts each connection (failures kept as suppressed on {@code cause}) so its blocked worker ends now. */
+    private static void abortAll(List<Connection> connections, Throwable cause) {
+        for (Connection c : connections) {
+            try {
+                c.abort(Runnable::run);
+            } catch (SQLException | RuntimeException e) {
+                cause.addSuppressed(e);
+            }
+        }
+    }
+
     static String shorten(String sql) {
         String oneLine = sql.replaceAll("\\s+", " ");
         return oneLine.length() > 300 ? oneLine.substring(0, 300) + "..." : oneLine;
@@ -107,6 +118,17 @@ public final class JdbcSupport {
      */
     public static void runWorkers(int count, String threadName, AtomicReference<Throwable> failure, Worker worker)
             throws SQLException {
+        runWorkers(count, threadName, failure, List.of(), worker);
+    }
+
+    /**
+     * As {@link #runWorkers(int, String, AtomicReference, Worker)}, and the first failure also aborts
+     * {@code abortOnFailure}: a worker blocked in a long read or write (a 100 MB value) or the snapshot owner's
+     * rollback would otherwise keep the caller waiting for ever with the cause never reported (issue 13 item 6).
+     * {@link Connection#abort} returns at once and makes every statement on the connection fail.
+     */
+    public static void runWorkers(int count, String threadName, AtomicReference<Throwable> failure,
+                                  List<Connection> abortOnFailure, Worker worker) throws SQLException {
         ExecutorService pool = Executors.newFixedThreadPool(count, r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
@@ -120,7 +142,9 @@ public final class JdbcSupport {
                     try {
                         worker.run(index);
                     } catch (Throwable t) {
-                        failure.compareAndSet(null, t);
+                        if (failure.compareAndSet(null, t)) {
+                            abortAll(abortOnFailure, t);
+                        }
                     }
                     return null;
                 }));
