@@ -4,10 +4,13 @@ import io.backupkit.api.Manifest;
 import io.backupkit.api.MergeConflictPolicy;
 import io.backupkit.api.RestoreMode;
 import io.backupkit.api.TableSelection;
+import io.backupkit.api.spi.DumpContext;
+import io.backupkit.api.spi.DumpSummary;
 import io.backupkit.api.spi.RestoreContext;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -25,15 +28,23 @@ final class DatabaseRestoreContext extends ReportingContext implements RestoreCo
     private final DataSource target;
     private final Settings settings;
     private final BiConsumer<String, String> recoveryData;
+    private final SafetyAfterSwap safety;
 
     DatabaseRestoreContext(EngineContext context, OperationScope scope, Manifest source, DataSource target,
                        Settings settings, BiConsumer<String, String> recoveryData) {
+        this(context, scope, source, target, settings, recoveryData, SafetyAfterSwap.NONE);
+    }
+
+    /** @param safety the safety backup the dumper takes after its swap, or {@link SafetyAfterSwap#NONE} */
+    DatabaseRestoreContext(EngineContext context, OperationScope scope, Manifest source, DataSource target,
+                       Settings settings, BiConsumer<String, String> recoveryData, SafetyAfterSwap safety) {
         super(context, scope);
         this.context = context;
         this.source = source;
         this.target = target;
         this.settings = settings;
         this.recoveryData = recoveryData;
+        this.safety = safety;
     }
 
     @Override
@@ -79,5 +90,10 @@ final class DatabaseRestoreContext extends ReportingContext implements RestoreCo
     @Override
     public void recordRecoveryData(String key, String value) {
         recoveryData.accept(key, value);
+    }
+
+    @Override
+    public boolean takeSafetyBackup(Function<DumpContext, DumpSummary> dump) {
+        return safety.take(dump);
     }
 }
