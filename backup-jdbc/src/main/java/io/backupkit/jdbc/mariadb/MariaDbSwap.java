@@ -85,8 +85,10 @@ final class MariaDbSwap {
      * @param undo    drops what was created beside the target before the swap (sequences the staging tables need)
      * @param outside re-points the foreign keys of tables outside the restore to the tables now named as the targets
      * @param finish  the backup's objects and foreign keys, created once the old tables are gone
+     * @param triggers the target's triggers on the replaced tables as their text was: re-created after the swap is
+     *                undone, since RENAME TABLE rewrites the table name in a trigger's text
      */
-    record Record(List<Entry> tables, List<String> undo, List<Unit> outside, List<Unit> finish) {
+    record Record(List<Entry> tables, List<String> undo, List<Unit> outside, List<Unit> finish, List<Unit> triggers) {
     }
 
     /** What the swap needs of the dumper's shared pipeline (protected there). */
@@ -131,13 +133,20 @@ final class MariaDbSwap {
         List<Table> existing = plan.tables().stream().map(TablePlan::existing).filter(t -> t != null).toList();
         List<String> schemas = plan.tables().stream().map(tp -> tp.target().schema()).distinct().toList();
         Set<String> there = new HashSet<>();
+        List<Unit> triggers = new ArrayList<>();
+        List<Unit> createTriggers = new ArrayList<>();
         for (DbObject o : dialect.readObjects(c, existing, schemas)) {
             there.add(o.kind() + " " + o.name()); // one database: the backup's may have another name
+            if (o.kind().equals("trigger") && o.drop() != null) {
+                triggers.add(new Unit("drop " + o.key(), List.of(o.drop()), false));
+                createTriggers.add(new Unit(o.key(), o.create(), false));
+            }
         }
+        triggers.addAll(createTriggers); // all dropped first: a trigger may name another in FOLLOWS
         // a column default may use a sequence: those the target lacks are created with the staging tables
         List<DbObject> early = objects.stream().filter(o -> o.kind().equals("sequence") && !there.contains(o.kind() + " " + o.name())).toList();
         Record rec = new Record(entries, early.stream().map(DbObject::drop).toList(), outsideForeignKeys(c, entries),
-                finish(c, plan, objects));
+                finish(c, plan, objects), triggers);
         ctx.recordRecoveryData(RECORD, json(rec));
 
         dialect.prepareRestoreConnection(c);
@@ -236,6 +245,7 @@ final class MariaDbSwap {
         }
         JdbcSupport.execute(c, rename(rec.tables(), true));
         run(c, rec.outside()); // the outside foreign keys followed the new tables: back to the old ones
+        run(c, rec.triggers());
         dropStaging(c, rec);
         return Outcome.ROLLED_BACK;
     }
