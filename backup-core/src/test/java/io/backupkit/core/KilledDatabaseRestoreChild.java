@@ -28,12 +28,15 @@ import javax.sql.DataSource;
  * storage and the database (the SQL it sends), so the dumpers need no test hooks:
  * <ul>
  *   <li>AFTER_INTENT: {@link CrashPoints#INTENT_WRITTEN};</li>
- *   <li>DURING_SAFETY_BACKUP: the safety backup writes its first database object;</li>
- *   <li>MID_LOAD: the second table's rows are opened (the first is loaded);</li>
- *   <li>DURING_SWAP: MariaDB, whose REPLACE drops and re-creates the tables, at the first CREATE TABLE after the
- *       drops (the replaced tables are gone, the new ones not there); PostgreSQL, one transaction, at its COMMIT;</li>
- *   <li>AFTER_SWAP: MariaDB after the load, at the first foreign key (keys, foreign keys, triggers, views still to
- *       come); PostgreSQL right after its COMMIT returned.</li>
+ *   <li>DURING_SAFETY_BACKUP: the safety backup writes its first database object (PostgreSQL: before the restore;
+ *       MariaDB: after its swap, from the replaced tables moved aside);</li>
+ *   <li>MID_LOAD: the second table's rows are opened (the first is loaded; MariaDB: into its staging table);</li>
+ *   <li>DURING_SWAP: MariaDB, whose REPLACE swaps staging tables in with one RENAME TABLE, right after that statement
+ *       returned (outside foreign keys not re-pointed, safety backup not taken); PostgreSQL, one transaction, at its
+ *       COMMIT;</li>
+ *   <li>AFTER_SWAP: MariaDB during clean-up, once the safety backup is complete, at the drop of the first replaced
+ *       table moved aside (foreign keys, routines, triggers, events, views still to come); PostgreSQL right after its
+ *       COMMIT returned.</li>
  * </ul>
  */
 public final class KilledDatabaseRestoreChild {
@@ -98,9 +101,12 @@ public final class KilledDatabaseRestoreChild {
         java.util.function.Consumer<String> check = s -> {
             String up = s.strip().toUpperCase(Locale.ROOT);
             dropped[0] |= up.startsWith("DROP TABLE");
-            boolean swap = stopAt == StopAt.DURING_SWAP && dropped[0] && up.startsWith("CREATE TABLE");
-            boolean afterSwap = stopAt == StopAt.AFTER_SWAP && up.startsWith("ALTER TABLE") && up.contains("FOREIGN KEY");
-            ChildJvm.stopIf(mariaDb && (swap || afterSwap), "before " + s.substring(0, Math.min(60, s.length())));
+            boolean afterSwap = stopAt == StopAt.AFTER_SWAP && up.startsWith("DROP TABLE") && up.contains("BACKUPKIT_OLD_");
+            ChildJvm.stopIf(mariaDb && afterSwap, "before " + s.substring(0, Math.min(60, s.length())));
+        };
+        java.util.function.Consumer<String> after = s -> {
+            boolean swapped = s.strip().toUpperCase(Locale.ROOT).startsWith("RENAME TABLE");
+            ChildJvm.stopIf(mariaDb && stopAt == StopAt.DURING_SWAP && swapped, "after " + s.substring(0, Math.min(60, s.length())));
         };
         return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
                 (proxy, method, args) -> {
@@ -112,18 +118,24 @@ public final class KilledDatabaseRestoreChild {
                     }
                     Object r = forward(delegate, method, args);
                     ChildJvm.stopIf(commit && stopAt == StopAt.AFTER_SWAP, "after COMMIT");
-                    return r instanceof Statement st && method.getName().equals("createStatement") ? statement(st, check) : r;
+                    return r instanceof Statement st && method.getName().equals("createStatement") ? statement(st, check, after) : r;
                 });
     }
 
-    private static Statement statement(Statement delegate, java.util.function.Consumer<String> check) {
+    private static Statement statement(Statement delegate, java.util.function.Consumer<String> check,
+                                       java.util.function.Consumer<String> after) {
         return (Statement) Proxy.newProxyInstance(Statement.class.getClassLoader(), new Class<?>[] {Statement.class},
                 (proxy, method, args) -> {
-                    if (args != null && args.length > 0 && args[0] instanceof String s
-                            && (method.getName().startsWith("execute") || method.getName().equals("addBatch"))) {
-                        check.accept(s);
+                    boolean sql = args != null && args.length > 0 && args[0] instanceof String
+                            && (method.getName().startsWith("execute") || method.getName().equals("addBatch"));
+                    if (sql) {
+                        check.accept((String) args[0]);
                     }
-                    return forward(delegate, method, args);
+                    Object r = forward(delegate, method, args);
+                    if (sql) {
+                        after.accept((String) args[0]);
+                    }
+                    return r;
                 });
     }
 

@@ -7,9 +7,12 @@ import io.backupkit.testkit.db.DatabaseServers;
 import java.util.List;
 
 /**
- * The database kill matrix on MariaDB, whose REPLACE is not one transaction (each DDL commits): killed before the
- * load, nothing was changed; killed once the tables were dropped, recovery puts the database back from the safety
- * backup (dropping what the restore created first).
+ * The database kill matrix on MariaDB, whose REPLACE loads staging tables and swaps them in with one RENAME TABLE,
+ * then takes the safety backup from the replaced tables it moved aside: killed before the swap (after the intent
+ * record, mid-load), nothing was changed and the staging tables are dropped; killed at the swap or during the safety
+ * backup, the swap is undone from the moved-aside tables; killed during clean-up (safety backup complete), the restore
+ * is finished. The table {@code notes}, outside the backup, references {@code customers}: its foreign key must end up
+ * on whichever table is then named {@code customers}.
  */
 class KilledMariaDbRestoreTest extends KilledDatabaseRestoreContract {
     @Override
@@ -28,6 +31,9 @@ class KilledMariaDbRestoreTest extends KilledDatabaseRestoreContract {
                 "CREATE TRIGGER orders_ai AFTER INSERT ON orders FOR EACH ROW INSERT INTO audit (msg)"
                         + " VALUES (CONCAT('order ', NEW.id))",
                 "CREATE VIEW big_orders AS SELECT id, total FROM orders WHERE total > 50",
+                "CREATE FUNCTION order_label(n INT) RETURNS VARCHAR(40) DETERMINISTIC RETURN CONCAT('order #', n)",
+                "CREATE EVENT purge_audit ON SCHEDULE EVERY 1 DAY STARTS '2030-01-01 03:00:00' DISABLE"
+                        + " DO DELETE FROM audit WHERE id < 0",
                 "INSERT INTO customers SELECT seq, CONCAT('customer ', seq) FROM seq_1_to_200",
                 "INSERT INTO orders SELECT seq, 1 + seq % 200, seq * 0.37, REPEAT('x', seq % 50) FROM seq_1_to_600");
     }
@@ -41,10 +47,31 @@ class KilledMariaDbRestoreTest extends KilledDatabaseRestoreContract {
     }
 
     @Override
+    List<String> outsideTheBackup() {
+        return List.of("CREATE TABLE notes (id int PRIMARY KEY, customer_id int NOT NULL, body text,"
+                        + " CONSTRAINT fk_notes_customer FOREIGN KEY (customer_id) REFERENCES customers (id)"
+                        + " ON DELETE CASCADE)",
+                "INSERT INTO notes SELECT seq, 1 + seq % 150, CONCAT('note ', seq) FROM seq_1_to_50");
+    }
+
+    @Override
     Outcome expected(StopAt stopAt) {
         return switch (stopAt) {
-            case AFTER_INTENT, DURING_SAFETY_BACKUP -> Outcome.UNCHANGED;
-            case MID_LOAD, DURING_SWAP, AFTER_SWAP -> Outcome.ROLLED_BACK;
+            case AFTER_INTENT, MID_LOAD -> Outcome.UNCHANGED;
+            case DURING_SWAP, DURING_SAFETY_BACKUP -> Outcome.ROLLED_BACK;
+            case AFTER_SWAP -> Outcome.COMPLETED;
         };
+    }
+
+    @Override
+    List<String> leftovers() throws Exception {
+        List<String> names = new java.util.ArrayList<>();
+        try (var c = db.connect(); var s = c.createStatement(); var rs = s.executeQuery("SELECT TABLE_NAME FROM"
+                + " information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'backupkit%'")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
     }
 }

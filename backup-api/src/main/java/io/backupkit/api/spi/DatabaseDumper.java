@@ -81,6 +81,31 @@ public interface DatabaseDumper {
     }
 
     /**
+     * Whether a REPLACE of this dumper into {@code target} moves the tables it replaces aside in its swap and keeps
+     * them until the restore's safety backup was taken from them ({@link RestoreContext#takeSafetyBackup}). When true,
+     * the engine takes no safety backup before a database-only REPLACE and gives the dumper that call instead, so that
+     * rows committed to the replaced tables while the restore loaded its staging tables are in the safety backup.
+     * False by default: the engine takes the safety backup before {@link #restore}, as it always did.
+     */
+    default boolean safetyBackupAfterSwap(DataSource target) {
+        return false;
+    }
+
+    /**
+     * For a restore that is not one transaction but loads staging tables and swaps them in ({@link
+     * #safetyBackupAfterSwap}): finishes or undoes what it recorded through {@link RestoreContext#recordRecoveryData}
+     * after its process was killed, and says where that left the target: {@code UNCHANGED} (the swap had not happened;
+     * staging tables dropped), {@code ROLLED_BACK} (the swap was undone from the tables moved aside), {@code
+     * COMPLETED} (the safety backup was complete; the restore was finished, the target holds the backup). Empty when
+     * nothing of the kind was recorded: the engine then puts the target back from the safety backup, as for any other
+     * restore that is not one transaction. Called instead of {@link #recoverAfterKill} where it answers.
+     */
+    default java.util.Optional<io.backupkit.api.RecoveryReport.Outcome> recoverSwapAfterKill(DataSource target,
+            java.util.Map<String, String> recoveryData) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Whether the one transaction of a restore that was killed ({@link #restoresAtomically}) committed before the
      * process died: the engine cannot tell a kill just after the COMMIT from one just before it, so a dumper that
      * recorded its transaction's id through {@link RestoreContext#recordRecoveryData} before committing answers it

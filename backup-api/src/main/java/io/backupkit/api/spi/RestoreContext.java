@@ -74,4 +74,18 @@ public interface RestoreContext {
      */
     default void recordRecoveryData(String key, String value) {
     }
+
+    /**
+     * Takes this restore's safety backup now, from tables the dumper moved aside in its swap
+     * ({@link DatabaseDumper#safetyBackupAfterSwap}): the engine starts the safety backup (a nested BACKUP operation,
+     * recorded in the intent record before it starts) and calls {@code dump} with that backup's {@link DumpContext};
+     * the dumper writes the moved-aside tables under their original names, so that restoring the safety backup gives
+     * back the tables as they were when the swap replaced them. Returns true once the safety backup is complete;
+     * false, without calling {@code dump}, when this restore takes none here (the request skipped it, the engine took
+     * it before the restore, or the restore is itself a way back): then the moved-aside tables are not needed.
+     * A failure of {@code dump} or of the backup is thrown; the moved-aside tables are then still the way back.
+     */
+    default boolean takeSafetyBackup(java.util.function.Function<DumpContext, DumpSummary> dump) {
+        return false;
+    }
 }

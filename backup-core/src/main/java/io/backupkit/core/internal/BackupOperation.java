@@ -64,6 +64,14 @@ final class BackupOperation {
 
     /** Writes the backup; on failure every object written so far is deleted again. */
     BackupResult take(OperationScope scope, Prepared p) throws IOException {
+        return take(scope, p, Optional.empty());
+    }
+
+    /**
+     * Writes the backup, its database part with {@code dumpWith} instead of the engine's dumper where given (a safety
+     * backup taken from tables a restore moved aside, {@link SafetyAfterSwap}).
+     */
+    BackupResult take(OperationScope scope, Prepared p, Optional<DatabaseDumper> dumpWith) throws IOException {
         BackupId id = p.id();
         scope.options.put("type", p.type().name());
         if (!p.name().isEmpty()) {
@@ -80,7 +88,7 @@ final class BackupOperation {
             Optional<Manifest.DatabasePart> db = Optional.empty();
             if (p.dataSource().isPresent()) {
                 DataSource ds = p.dataSource().get();
-                DatabaseDumper dumper = context.config.dumper()
+                DatabaseDumper dumper = dumpWith.or(context.config::dumper)
                         .orElseGet(() -> Providers.dumperFor(ds, context.config.classLoader()));
                 DumpSummary summary = dumper.dump(new BackupDumpContext(context, scope, ds, p.tables(), p.compression(),
                         writer));

@@ -4,11 +4,14 @@ import io.backupkit.api.Manifest;
 import io.backupkit.api.MergeConflictPolicy;
 import io.backupkit.api.RestoreMode;
 import io.backupkit.api.TableSelection;
+import io.backupkit.api.spi.DumpContext;
+import io.backupkit.api.spi.DumpSummary;
 import io.backupkit.api.spi.RestoreContext;
 import io.backupkit.api.spi.WriteFence;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -27,9 +30,15 @@ final class DatabaseRestoreContext extends ReportingContext implements RestoreCo
     private final Settings settings;
     private final BiConsumer<String, String> recoveryData;
     private final WriteFence fence;
+    private final SafetyAfterSwap safety;
 
+    /**
+     * @param fence  the write fence the restore holds until its commit, or {@link WriteFence#NONE}
+     * @param safety the safety backup the dumper takes after its swap, or {@link SafetyAfterSwap#NONE}
+     */
     DatabaseRestoreContext(EngineContext context, OperationScope scope, Manifest source, DataSource target,
-                       Settings settings, BiConsumer<String, String> recoveryData, WriteFence fence) {
+                       Settings settings, BiConsumer<String, String> recoveryData, WriteFence fence,
+                       SafetyAfterSwap safety) {
         super(context, scope);
         this.fence = fence;
         this.context = context;
@@ -37,6 +46,7 @@ final class DatabaseRestoreContext extends ReportingContext implements RestoreCo
         this.target = target;
         this.settings = settings;
         this.recoveryData = recoveryData;
+        this.safety = safety;
     }
 
     @Override
@@ -87,5 +97,10 @@ final class DatabaseRestoreContext extends ReportingContext implements RestoreCo
     @Override
     public void recordRecoveryData(String key, String value) {
         recoveryData.accept(key, value);
+    }
+
+    @Override
+    public boolean takeSafetyBackup(Function<DumpContext, DumpSummary> dump) {
+        return safety.take(dump);
     }
 }

@@ -107,6 +107,11 @@ final class RecoveryOperation {
             }
 
             @Override
+            public Optional<RecoveryReport.Outcome> recoverSwap(RestoreIntent intent, RestoreIntent.DatabaseIntent db) {
+                return context.dumperNamed(db.dumper()).recoverSwapAfterKill(dataSourceFor(intent, db), db.dumperData());
+            }
+
+            @Override
             public Optional<Boolean> committedBeforeKill(RestoreIntent intent, RestoreIntent.DatabaseIntent db) {
                 return context.dumperNamed(db.dumper()).committedBeforeKill(dataSourceFor(intent, db), db.dumperData());
             }

@@ -92,8 +92,13 @@ record RestoreIntent(int format, String operationId, String backupId, String act
                 database, files);
     }
 
+    /**
+     * Records the safety backup being taken; a safety backup taken after a database swap ({@link SafetyAfterSwap})
+     * keeps the later phase, since the database is already being changed.
+     */
     RestoreIntent withSafetyBackup(String id, Instant now) {
-        return new RestoreIntent(format, operationId, backupId, actor, host, pid, processStart, startedAt, now, Phase.SAFETY_BACKUP,
+        Phase p = phase.compareTo(Phase.SAFETY_BACKUP) > 0 ? phase : Phase.SAFETY_BACKUP;
+        return new RestoreIntent(format, operationId, backupId, actor, host, pid, processStart, startedAt, now, p,
                 Optional.of(id), database, files);
     }
 

@@ -176,12 +176,18 @@ final class RestoreOperation {
             }
             intent.start(manifest.id(), filesRestorer == null ? List.of() : filesRestorer.plan());
 
-            // 2. Safety backup of exactly what will be overwritten.
+            // 2. Safety backup of exactly what will be overwritten; from the replaced tables after the swap where the
+            // dumper swaps (database-only REPLACE), so that rows written during the load are in it.
             scope.checkCancelled();
             WriteFence fence = doDb ? fenceWrites(dumper, target, asRequested, tablePreview) : WriteFence.NONE;
+            SafetyAfterSwap late;
             Optional<BackupId> safety;
             try {
-                safety = request.safetyBackup() ? safetyBackup(target, tablePreview, fileTargets) : Optional.empty();
+                late = SafetyAfterSwap.of(dumper, doDb && !doFiles && request.safetyBackup()
+                        && request.mode() == RestoreMode.REPLACE && dumper.safetyBackupAfterSwap(target), tablePreview,
+                        with -> safetyBackup(target, tablePreview, Map.of(), Optional.of(with)));
+                safety = request.safetyBackup() && !late.applies()
+                        ? safetyBackup(target, tablePreview, fileTargets, Optional.empty()) : Optional.empty();
                 scope.safetyBackup = safety;
                 scope.checkCancelled();
             } catch (RuntimeException | Error e) {
@@ -201,7 +207,11 @@ final class RestoreOperation {
                             tablePreview);
                     dbStarted = true;
                     try {
-                        tables = dumper.restore(restoreContext(manifest, target, asRequested, fence));
+                        tables = dumper.restore(new DatabaseRestoreContext(context, scope, manifest, target,
+                                asRequested, (k, v) -> {
+                                    late.record(k, v);
+                                    intent.dumperData(k, v);
+                                }, fence, late));
                     } finally {
                         fence.close();
                     }
@@ -224,14 +234,17 @@ final class RestoreOperation {
                 fence.close(); // before any rollback, which needs the tables the fence holds
                 BackupException failure = OperationFailures.translate(e, "restore of " + manifest.id() + " failed",
                         Operation.RESTORE);
+                if (dbStarted && !dbDone && late.applies() && late.taken().isEmpty()) {
+                    throw late.undo(failure, target, scope, intent::keepForRecovery);
+                }
                 boolean dbRolledBackByTransaction = dbStarted && !dbDone && dumper.restoresAtomically(target);
                 boolean dbNeedsRollback = dbStarted && !dbRolledBackByTransaction;
-                throw rollback(failure, safety, dbNeedsRollback, dbRolledBackByTransaction, filesCommitting.get(),
+                throw rollback(failure, safety.or(late::taken), dbNeedsRollback, dbRolledBackByTransaction, filesCommitting.get(),
                         target, dumper, tablePreview, fileTargets);
             }
             LOG.info("Restored backup {}: {} tables, {} file roots", manifest.id(), tables.size(), files.size());
             context.statuses.update(manifest, s -> s.restored(context.statuses.now()));
-            return new RestoreResult(manifest.id(), false, safety, tables, files, tracker.elapsed());
+            return new RestoreResult(manifest.id(), false, safety.or(late::taken), tables, files, tracker.elapsed());
         }
 
         /**
@@ -312,7 +325,7 @@ final class RestoreOperation {
 
         /** A backup of the tables and directories the restore will overwrite, taken as a nested operation. */
         private Optional<BackupId> safetyBackup(DataSource target, List<RestoreResult.TableChange> tablePreview,
-                                                Map<String, Path> fileTargets) {
+                                                Map<String, Path> fileTargets, Optional<DatabaseDumper> dumpWith) {
             List<String> existingTables = tablePreview.stream().filter(t -> t.rowsBefore() >= 0)
                     .map(RestoreResult.TableChange::table).toList();
             FileSet.Builder fsb = FileSet.builder();
@@ -337,8 +350,10 @@ final class RestoreOperation {
                     context.config.compression(), true, "safety backup of " + manifest.id());
             intent.safetyBackup(p.id());
             BackupResult r = runner.run(runner.scope(Operation.BACKUP, scope.actor, Optional.of(p.id()), scope),
-                    sc -> backups.take(sc, p));
-            LOG.info("Safety backup {} taken before restoring {}", r.id(), manifest.id());
+                    sc -> backups.take(sc, p, dumpWith));
+            LOG.info("Safety backup {} taken {} restoring {}", r.id(), dumpWith.isPresent() ? "(after the swap) while"
+                    : "before", manifest.id());
+            scope.safetyBackup = Optional.of(r.id());
             return Optional.of(r.id());
         }
 
@@ -349,7 +364,8 @@ final class RestoreOperation {
 
         private DatabaseRestoreContext restoreContext(Manifest source, DataSource target,
                                                       DatabaseRestoreContext.Settings settings, WriteFence fence) {
-            return new DatabaseRestoreContext(context, scope, source, target, settings, intent::dumperData, fence);
+            return new DatabaseRestoreContext(context, scope, source, target, settings, intent::dumperData, fence,
+                    SafetyAfterSwap.NONE);
         }
 
         /**

@@ -58,6 +58,9 @@ final class RestoreRecovery {
         /** Lets the dumper remove what a killed restore of its own left (staging schemas, ...). */
         void cleanUpAfterKill(RestoreIntent intent, RestoreIntent.DatabaseIntent db) throws Exception;
 
+        /** A staged swap's own recovery ({@code DatabaseDumper#recoverSwapAfterKill}); empty when it recorded none. */
+        Optional<Outcome> recoverSwap(RestoreIntent intent, RestoreIntent.DatabaseIntent db) throws Exception;
+
         /** The dumper's word on whether a killed one-transaction restore committed ({@code DatabaseDumper#committedBeforeKill}). */
         Optional<Boolean> committedBeforeKill(RestoreIntent intent, RestoreIntent.DatabaseIntent db) throws Exception;
     }
@@ -166,6 +169,18 @@ final class RestoreRecovery {
                     db.cleanUpAfterKill(i, d.get());
                     return Map.entry(Outcome.UNCHANGED, "interrupted during the database restore, which is one transaction: "
                             + "the server rolled it back; the database is as it was");
+                }
+                Optional<Outcome> swap = d.isPresent() ? db.recoverSwap(i, d.get()) : Optional.empty();
+                if (swap.isPresent()) {
+                    return Map.entry(swap.get(), switch (swap.get()) {
+                        case UNCHANGED -> "interrupted during the database restore, before its staged tables were swapped "
+                                + "in: they were dropped; the database is as it was";
+                        case ROLLED_BACK -> "interrupted after the staged tables were swapped in, before the safety backup "
+                                + "was complete: the swap was undone, the replaced tables are back as they were";
+                        default -> "interrupted after the swap and the safety backup: the restore was finished (foreign "
+                                + "keys, routines, triggers, events and views created); the database holds backup "
+                                + i.backupId();
+                    });
                 }
                 return rollBackDatabase(i, db, "interrupted during the database restore");
             }

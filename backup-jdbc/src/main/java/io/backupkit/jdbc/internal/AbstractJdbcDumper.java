@@ -160,11 +160,25 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
 
     @Override
     public DumpSummary dump(DumpContext ctx) {
+        return dump(ctx, null, Map.of());
+    }
+
+    /**
+     * A dump of tables that a restore's swap moved aside: {@code model} was read from them before the swap, under
+     * their names then, and each table's rows are read from the table {@code rowsFrom} maps its qualified name to
+     * (same schema). So the dump records the tables as they were when the swap replaced them, with every row committed
+     * to them until then: the safety backup of a REPLACE ({@link io.backupkit.api.spi.RestoreContext#takeSafetyBackup}).
+     */
+    protected DumpSummary dumpMovedAside(DumpContext ctx, SchemaModel model, Map<String, String> rowsFrom) {
+        return dump(ctx, Objects.requireNonNull(model, "model"), rowsFrom);
+    }
+
+    private DumpSummary dump(DumpContext ctx, SchemaModel given, Map<String, String> rowsFrom) {
         List<String> warnings = Collections.synchronizedList(new ArrayList<>());
         try (Snapshot snap = openSnapshot(ctx.dataSource(), Math.max(1, ctx.parallelism()), warnings)) {
             Connection main = snap.main();
             DatabaseMetaData meta = main.getMetaData();
-            SchemaModel model = readSelectedSchema(main, ctx.tables(), warnings);
+            SchemaModel model = given != null ? given : readSelectedSchema(main, ctx.tables(), warnings);
             List<String> schemas = model.tables().stream().map(Table::schema).distinct().toList();
             warnings.addAll(dialect.notCaptured(main, schemas));
             warnings.addAll(extraWarnings(main, model));
@@ -173,7 +187,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             try (OutputStream out = ctx.createObject(SCHEMA_OBJECT, Manifest.ObjectKind.SCHEMA)) {
                 SchemaJson.write(model, out);
             }
-            List<Manifest.TableEntry> entries = dumpTables(snap, model, ctx);
+            List<Manifest.TableEntry> entries = dumpTables(snap, model, ctx, rowsFrom);
             Map<String, String> metadata = new LinkedHashMap<>(dumpOtherData(main, ctx));
             metadata.put(META_SCHEMA, ctx.objectPath(SCHEMA_OBJECT));
             metadata.put(META_DATA_FORMAT, dataFormat());
@@ -246,17 +260,18 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
         return "rows";
     }
 
-    private List<Manifest.TableEntry> dumpTables(Snapshot snap, SchemaModel model, DumpContext ctx) throws SQLException {
+    private List<Manifest.TableEntry> dumpTables(Snapshot snap, SchemaModel model, DumpContext ctx,
+                                                 Map<String, String> rowsFrom) throws SQLException {
         Map<String, String> objectNames = objectNames(model.tables());
         Map<String, Manifest.TableEntry> done = new ConcurrentHashMap<>();
         ConcurrentLinkedQueue<Table> queue = new ConcurrentLinkedQueue<>(dumpOrder(snap.main(), model));
         List<Connection> conns = snap.connections();
         if (conns.size() == 1) {
-            drain(conns.get(0), queue, objectNames, done, ctx);
+            drain(conns.get(0), queue, objectNames, done, ctx, rowsFrom);
         } else {
             JdbcSupport.runWorkers(conns.size(), "backupkit-dump", new AtomicReference<>(), conns, i -> {
                 try {
-                    drain(conns.get(i), queue, objectNames, done, ctx);
+                    drain(conns.get(i), queue, objectNames, done, ctx, rowsFrom);
                 } catch (Throwable t) {
                     queue.clear(); // the other workers stop after their current table
                     throw t;
@@ -271,14 +286,16 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
     }
 
     private void drain(Connection c, ConcurrentLinkedQueue<Table> queue, Map<String, String> objectNames,
-                       Map<String, Manifest.TableEntry> done, DumpContext ctx) throws SQLException {
+                       Map<String, Manifest.TableEntry> done, DumpContext ctx, Map<String, String> rowsFrom)
+            throws SQLException {
         Table t;
         while ((t = queue.poll()) != null) {
             ctx.checkCancelled();
             String name = objectNames.get(t.qualifiedName());
+            String from = rowsFrom.get(t.qualifiedName());
             long rows;
             try (OutputStream out = ctx.createObject(name, Manifest.ObjectKind.TABLE_DATA)) {
-                rows = dumpTable(c, t, out, ctx);
+                rows = dumpTable(c, from == null ? t : t.named(from), out, ctx);
             } catch (IOException e) {
                 throw new DumpException("writing table " + t.qualifiedName() + " failed: " + e.getMessage(), e);
             } catch (SQLException e) {
@@ -642,12 +659,20 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
         }
     }
 
+    /**
+     * Throws when a REPLACE or DATA_ONLY of the plan's tables would leave rows of tables outside the restore without
+     * their parent row ({@link OutsideReferences}). Changes nothing.
+     */
+    protected void checkOutsideReferences(RestoreContext ctx, Connection c, RestorePlan plan) throws SQLException {
+        new OutsideReferences(dialect).check(ctx, c, plan);
+    }
+
     /** Carries out a checked plan. */
     protected void execute(RestoreContext ctx, Connection c, RestorePlan plan) throws SQLException {
         ctx.checkCancelled(); // last moment a cancel leaves the target untouched
         boolean generic = !restoresObjectsItself();
         if (generic) {
-            new OutsideReferences(dialect).check(ctx, c, plan);
+            checkOutsideReferences(ctx, c, plan);
         }
         MergeCollisions collisions = mergeCollisions();
         collisions.check(ctx, c, plan);

@@ -109,6 +109,12 @@ public record SchemaModel(int format, String product, String productVersion, Str
             return Optional.ofNullable(primaryKey);
         }
 
+        /** This table under another name in the same schema (a staging table, a table moved aside). */
+        public Table named(String otherName) {
+            return new Table(schema, otherName, columns, primaryKey, uniqueKeys, foreignKeys, indexes, checks,
+                    autoIncrementNext, options);
+        }
+
         /** This table under another schema name (restore with schema remapping); foreign keys follow the map. */
         public Table inSchema(String targetSchema, UnaryOperator<String> schemaMap) {
             List<ForeignKey> fks = new ArrayList<>();

@@ -1,5 +1,10 @@
 package io.backupkit.jdbc.mariadb;
 
+import io.backupkit.api.RecoveryReport.Outcome;
+import io.backupkit.api.RestoreMode;
+import io.backupkit.api.TableSelection;
+import io.backupkit.api.spi.DumpContext;
+import io.backupkit.api.spi.DumpSummary;
 import io.backupkit.jdbc.DumperFactory;
 import io.backupkit.jdbc.JdbcDumperOptions;
 import io.backupkit.jdbc.internal.AbstractJdbcDumper;
@@ -17,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 import io.backupkit.jdbc.internal.SchemaModel;
 
@@ -151,6 +157,56 @@ public final class MariaDbDumper extends AbstractJdbcDumper {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@local_infile")) {
             return rs.next() && rs.getInt(1) == 1;
         }
+    }
+
+    /** REPLACE is a staged swap ({@link MariaDbSwap}); MERGE and DATA_ONLY as every JDBC dumper does them. */
+    @Override
+    protected void execute(RestoreContext ctx, Connection c, RestorePlan plan) throws SQLException {
+        if (plan.mode() != RestoreMode.REPLACE) {
+            super.execute(ctx, c, plan);
+            return;
+        }
+        new MariaDbSwap((MariaDbDialect) dialect, this, new MariaDbSwap.Steps() {
+            @Override
+            public void checkOutsideReferences(RestoreContext rc, Connection conn, RestorePlan p) throws SQLException {
+                MariaDbDumper.this.checkOutsideReferences(rc, conn, p);
+            }
+
+            @Override
+            public void load(RestoreContext rc, Connection conn, RestorePlan staged) throws SQLException {
+                loadAll(rc, conn, staged, false);
+                for (TablePlan tp : keyOrder(staged)) {
+                    JdbcSupport.execute(conn, dialect.createKeysAndIndexes(tp.target()));
+                }
+                resetCounters(conn, staged);
+            }
+
+            @Override
+            public SchemaModel read(Connection conn, TableSelection tables) throws SQLException {
+                return readSelectedSchema(conn, tables, new ArrayList<>());
+            }
+
+            @Override
+            public DumpSummary dumpMovedAside(DumpContext dc, SchemaModel model, Map<String, String> rowsFrom) {
+                return MariaDbDumper.this.dumpMovedAside(dc, model, rowsFrom);
+            }
+        }).restore(ctx, c, plan);
+    }
+
+    /** The REPLACE swap keeps the replaced tables until the safety backup was taken from them. */
+    @Override
+    public boolean safetyBackupAfterSwap(DataSource target) {
+        return true;
+    }
+
+    @Override
+    public Optional<Outcome> recoverSwapAfterKill(DataSource target, Map<String, String> recoveryData) {
+        return MariaDbSwap.recoverAfterKill((MariaDbDialect) dialect, target, recoveryData);
+    }
+
+    @Override
+    public void recoverAfterKill(DataSource target, Map<String, String> recoveryData) {
+        recoverSwapAfterKill(target, recoveryData);
     }
 
     /** Registered in {@code META-INF/services/io.backupkit.api.spi.DatabaseDumperFactory}. */
