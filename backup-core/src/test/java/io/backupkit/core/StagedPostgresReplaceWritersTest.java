@@ -21,17 +21,12 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,7 +81,7 @@ class StagedPostgresReplaceWritersTest {
                         throw e.getCause();
                     }
                 });
-        Writer writer = new Writer(target);
+        CommittedRowsWriter writer = new CommittedRowsWriter(target, FIRST_WRITER_ID);
         Thread thread = new Thread(writer, "writer");
         try (BackupEngine engine = BackupKit.builder().storage(failingLoads).dataSource(target.dataSource())
                 .parallelism(2).build()) {
@@ -103,7 +98,7 @@ class StagedPostgresReplaceWritersTest {
         }
         assertThat(thread.isAlive()).as("the writer still waits for a lock after the failed restore").isFalse();
         assertThat(writer.failures).isEmpty();
-        assertThat(ids(target)).as("the old table, with every row the writer committed")
+        assertThat(CommittedRowsWriter.ids(target)).as("the old table, with every row the writer committed")
                 .hasSize(1000 + writer.committed.size()).containsAll(writer.committed);
         try (Connection c = target.connect(); Statement st = c.createStatement()) {
             st.execute("SET lock_timeout = '10s'"); // a fence left behind would make this fail, not hang
@@ -115,11 +110,11 @@ class StagedPostgresReplaceWritersTest {
         String schema = "CREATE TABLE customers (id int PRIMARY KEY, name text);"
                 + "CREATE TABLE orders (id bigint PRIMARY KEY, customer int NOT NULL REFERENCES customers, note text);"
                 + "CREATE TABLE items (id bigint PRIMARY KEY, sku text, qty int)";
-        sql(source, schema,
+        CommittedRowsWriter.sql(source, schema,
                 "INSERT INTO customers SELECT g, 'c' || g FROM generate_series(1, 1000) g",
                 "INSERT INTO orders SELECT g, 1 + g % 1000, repeat('o', 40) || g FROM generate_series(1, " + ORDERS + ") g",
                 "INSERT INTO items SELECT g, 'sku' || g, g % 7 FROM generate_series(1, " + ITEMS + ") g");
-        sql(target, schema,
+        CommittedRowsWriter.sql(target, schema,
                 "INSERT INTO customers SELECT g, 'old' || g FROM generate_series(1, 1000) g",
                 "INSERT INTO orders SELECT g, 1 + g % 1000, 'old' FROM generate_series(1, 1000) g",
                 "INSERT INTO items SELECT g, 'old', 0 FROM generate_series(1, 1000) g");
@@ -133,7 +128,7 @@ class StagedPostgresReplaceWritersTest {
             throws Exception {
         BackupId id = backupAndOlderTarget(source, target);
         Path store = tmp.resolve("store");
-        Writer writer = new Writer(target);
+        CommittedRowsWriter writer = new CommittedRowsWriter(target, FIRST_WRITER_ID);
         Thread thread = new Thread(writer, "writer");
         RestoreResult result;
         long restoreStarted;
@@ -163,10 +158,10 @@ class StagedPostgresReplaceWritersTest {
         assertThat(writer.committedAt.stream().filter(t -> t > restoreStarted && t < restoreEnded))
                 .as("rows the writer committed while the restore ran").isNotEmpty();
 
-        Set<Long> restored = ids(target);
+        Set<Long> restored = CommittedRowsWriter.ids(target);
         assertThat(restored).as("the backup's rows are restored").hasSizeGreaterThanOrEqualTo(ORDERS)
                 .contains(1L, (long) ORDERS);
-        Set<Long> saved = ids(scratch);
+        Set<Long> saved = CommittedRowsWriter.ids(scratch);
         List<Long> lost = new ArrayList<>();
         for (long committed : writer.committed) {
             if (!restored.contains(committed) && !saved.contains(committed)) {
@@ -179,52 +174,6 @@ class StagedPostgresReplaceWritersTest {
                 + " committed)").isEmpty();
     }
 
-    /** Inserts an order every 20 ms on its own auto-commit connection, recording each id whose INSERT returned. */
-    private static final class Writer implements Runnable {
-        final TestDatabase db;
-        final ConcurrentLinkedQueue<Long> committed = new ConcurrentLinkedQueue<>();
-        final ConcurrentLinkedQueue<Long> committedAt = new ConcurrentLinkedQueue<>();
-        final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        final AtomicBoolean stop = new AtomicBoolean();
-        final AtomicLong longestNanos = new AtomicLong();
-        final AtomicLong longestId = new AtomicLong();
-
-        Writer(TestDatabase db) {
-            this.db = db;
-        }
-
-        @Override
-        public void run() {
-            long next = FIRST_WRITER_ID;
-            try (Connection c = db.connect()) {
-                c.setAutoCommit(true);
-                // a prepared statement, as applications write: server-side prepared after a few executions
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO orders (id, customer, note) VALUES (?, 1, 'w')")) {
-                    while (!stop.get()) {
-                        long rowId = next++;
-                        long t0 = System.nanoTime();
-                        try {
-                            ps.setLong(1, rowId);
-                            ps.executeUpdate();
-                            long t1 = System.nanoTime();
-                            committed.add(rowId);
-                            committedAt.add(t1);
-                            if (t1 - t0 > longestNanos.get()) {
-                                longestNanos.set(t1 - t0);
-                                longestId.set(rowId);
-                            }
-                        } catch (SQLException e) {
-                            failures.add(rowId + ": " + e.getMessage());
-                        }
-                        Thread.sleep(20);
-                    }
-                }
-            } catch (SQLException | InterruptedException e) {
-                failures.add("writer stopped: " + e);
-            }
-        }
-    }
-
     private static boolean stagingExists(TestDatabase db) throws SQLException {
         try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'backupkit\\_restore\\_%'")) {
@@ -233,22 +182,4 @@ class StagedPostgresReplaceWritersTest {
         }
     }
 
-    private static Set<Long> ids(TestDatabase db) throws SQLException {
-        Set<Long> out = new HashSet<>();
-        try (Connection c = db.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT id FROM orders")) {
-            while (rs.next()) {
-                out.add(rs.getLong(1));
-            }
-        }
-        return out;
-    }
-
-    private static void sql(TestDatabase db, String... statements) throws SQLException {
-        try (Connection c = db.connect(); Statement st = c.createStatement()) {
-            for (String s : statements) {
-                st.execute(s);
-            }
-        }
-    }
 }
