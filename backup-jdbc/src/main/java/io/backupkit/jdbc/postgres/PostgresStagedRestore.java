@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -434,8 +435,11 @@ final class PostgresStagedRestore {
         AtomicInteger loadsLeft = new AtomicInteger(order.size());
         int workers = Math.min(ctx.parallelism(), order.size());
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        JdbcSupport.runWorkers(workers, "backupkit-restore", failure, i -> {
+        // the workers' connections: the first failure aborts the others instead of waiting for their loads and builds
+        List<Connection> open = new CopyOnWriteArrayList<>();
+        JdbcSupport.runWorkers(workers, "backupkit-restore", failure, open, i -> {
             try (Connection wc = JdbcSupport.connect(ctx.dataSource(), "target")) {
+                open.add(wc);
                 dialect.prepareRestoreConnection(wc);
                 while (failure.get() == null) {
                     ctx.checkCancelled();
