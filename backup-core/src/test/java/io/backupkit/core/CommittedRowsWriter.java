@@ -6,7 +6,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -61,6 +64,25 @@ final class CommittedRowsWriter implements Runnable {
         } catch (SQLException | InterruptedException e) {
             failures.add("writer stopped: " + e);
         }
+    }
+
+    /** The committed ids that are in none of {@code places}: rows the restore lost. */
+    @SafeVarargs
+    final List<Long> committedNotIn(Set<Long>... places) {
+        List<Long> lost = new ArrayList<>();
+        for (long id : committed) {
+            if (Arrays.stream(places).noneMatch(p -> p.contains(id))) {
+                lost.add(id);
+            }
+        }
+        return lost;
+    }
+
+    /** Prints what the writer saw during a restore of {@code restoreNanos}, for the figures in ARCHITECTURE.md. */
+    void report(long restoreNanos) {
+        System.out.printf("restore %.2f s; writer: %d committed, %d failed, longest INSERT %.2f s%n",
+                restoreNanos / 1e9, committed.size(), failures.size(), longestNanos.get() / 1e9);
+        failures.stream().limit(5).forEach(f -> System.out.println("writer failure: " + f));
     }
 
     static Set<Long> ids(TestDatabase db) throws SQLException {

@@ -13,7 +13,6 @@ import io.backupkit.testkit.db.DatabaseServers;
 import io.backupkit.testkit.db.MariaDb;
 import io.backupkit.testkit.db.TestDatabase;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -80,10 +79,7 @@ class MariaDbReplaceWritersTest {
             writer.stop.set(true);
             thread.join(30_000);
         }
-        System.out.printf("restore %.2f s; writer: %d committed, %d failed, longest INSERT %.2f s%n",
-                (restoreEnded - restoreStarted) / 1e9, writer.committed.size(), writer.failures.size(),
-                writer.longestNanos.get() / 1e9);
-        writer.failures.stream().limit(5).forEach(f -> System.out.println("writer failure: " + f));
+        writer.report(restoreEnded - restoreStarted);
         assertThat(writer.committedAt.stream().filter(t -> t > restoreStarted && t < restoreEnded))
                 .as("rows the writer committed while the restore ran").isNotEmpty();
 
@@ -91,12 +87,7 @@ class MariaDbReplaceWritersTest {
         assertThat(restored).as("the backup's rows are restored").hasSizeGreaterThanOrEqualTo(ORDERS)
                 .contains(1L, (long) ORDERS).doesNotContain(FIRST_WRITER_ID);
         Set<Long> saved = CommittedRowsWriter.ids(scratch);
-        List<Long> lost = new ArrayList<>();
-        for (long committed : writer.committed) {
-            if (!restored.contains(committed) && !saved.contains(committed)) {
-                lost.add(committed);
-            }
-        }
+        List<Long> lost = writer.committedNotIn(restored, saved);
         assertThat(saved).as("the safety backup holds the old rows and what was written before the swap")
                 .contains(1L, FIRST_WRITER_ID);
         assertThat(lost).as("committed rows neither restored nor in the safety backup (of " + writer.committed.size()

@@ -24,7 +24,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -151,10 +150,7 @@ class StagedPostgresReplaceWritersTest {
             engine.restore(RestoreRequest.builder(result.safetyBackup().get()).mode(RestoreMode.REPLACE)
                     .targetDataSource(scratch.dataSource()).safetyBackup(false).build());
         }
-        System.out.printf("restore %.2f s; writer: %d committed, %d failed, longest INSERT %.2f s%n",
-                (restoreEnded - restoreStarted) / 1e9, writer.committed.size(), writer.failures.size(),
-                writer.longestNanos.get() / 1e9);
-        writer.failures.stream().limit(5).forEach(f -> System.out.println("writer failure: " + f));
+        writer.report(restoreEnded - restoreStarted);
         assertThat(writer.committedAt.stream().filter(t -> t > restoreStarted && t < restoreEnded))
                 .as("rows the writer committed while the restore ran").isNotEmpty();
 
@@ -162,12 +158,7 @@ class StagedPostgresReplaceWritersTest {
         assertThat(restored).as("the backup's rows are restored").hasSizeGreaterThanOrEqualTo(ORDERS)
                 .contains(1L, (long) ORDERS);
         Set<Long> saved = CommittedRowsWriter.ids(scratch);
-        List<Long> lost = new ArrayList<>();
-        for (long committed : writer.committed) {
-            if (!restored.contains(committed) && !saved.contains(committed)) {
-                lost.add(committed);
-            }
-        }
+        List<Long> lost = writer.committedNotIn(restored, saved);
         // what a writer sees: its INSERT waits while the restore runs, then goes into the restored table
         assertThat(restored).as("the row whose INSERT waited longest").contains(writer.longestId.get());
         assertThat(lost).as("committed rows neither restored nor in the safety backup (of " + writer.committed.size()
