@@ -3,71 +3,68 @@ package io.backupkit.jdbc;
 import io.backupkit.jdbc.internal.NativeToolSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The settings every dumper that drives a database's own tools shares ({@code pg_dump}/{@code pg_restore},
  * {@code mariadb-dump}/{@code mariadb}): where the tools are, the password they are given through a private file
- * and how long one tool may run. Each setter checks its argument at once and may be called once.
+ * and how long one tool may run. Each setter checks its argument at once and may be called once. Such a dumper's
+ * {@code builder()} returns one of these, made with the dumper's constructor.
  *
- * @param <B> the concrete builder, returned by every setter
  * @param <D> the dumper it builds
  */
-public abstract class NativeToolBuilder<B extends NativeToolBuilder<B, D>, D> {
+public final class NativeToolBuilder<D> {
     /** How long one tool may run by default. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(6);
 
+    private final Function<NativeToolSettings, D> dumper;
     private Path binDirectory;
     private String password;
     private Duration timeout;
 
-    protected NativeToolBuilder() {
+    /** A builder whose {@link #build()} passes the settings to {@code dumper} (a dumper's constructor). */
+    public NativeToolBuilder(Function<NativeToolSettings, D> dumper) {
+        this.dumper = Objects.requireNonNull(dumper, "dumper");
     }
 
     /** The directory holding the tools; default: each tool is looked up on the {@code PATH}. */
-    public B binDirectory(Path directory) {
+    public NativeToolBuilder<D> binDirectory(Path directory) {
         if (directory == null) {
             throw new IllegalArgumentException("binDirectory must not be null");
         }
         requireUnset(binDirectory, "binDirectory");
         this.binDirectory = directory;
-        return self();
+        return this;
     }
 
     /**
      * The password of the DataSource's user, written to a file only the owner can read (deleted after the tool
      * ran), never to the command line or the environment; default: none (trust or peer authentication).
      */
-    public B password(String password) {
+    public NativeToolBuilder<D> password(String password) {
         if (password == null) {
             throw new IllegalArgumentException("password must not be null (leave it unset for none)");
         }
         requireUnset(this.password, "password");
         this.password = password;
-        return self();
+        return this;
     }
 
     /** How long one tool may run before it is killed; default 6 hours. */
-    public B timeout(Duration timeout) {
+    public NativeToolBuilder<D> timeout(Duration timeout) {
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, was " + timeout);
         }
         requireUnset(this.timeout, "timeout");
         this.timeout = timeout;
-        return self();
+        return this;
     }
 
-    /** The dumper with these settings. */
-    public abstract D build();
-
-    /** What was set, with the defaults for the rest. */
-    protected final NativeToolSettings settings() {
-        return new NativeToolSettings(binDirectory, password == null ? "" : password,
-                timeout == null ? DEFAULT_TIMEOUT : timeout);
-    }
-
-    @SuppressWarnings("unchecked")
-    private B self() {
-        return (B) this;
+    /** The dumper with what was set, and the defaults for the rest. */
+    public D build() {
+        return dumper.apply(new NativeToolSettings(binDirectory, password == null ? "" : password,
+                timeout == null ? DEFAULT_TIMEOUT : timeout));
     }
 
     private static void requireUnset(Object current, String setting) {

@@ -53,19 +53,9 @@ public final class MariaDbDumpDumper extends NativeToolDumper {
         super(tools);
     }
 
-    public static Builder builder() {
-        return new Builder();
-    }
-
     /** Configures a {@link MariaDbDumpDumper}: where mariadb-dump and mariadb (or mysqldump and mysql) are, the password, the timeout. */
-    public static final class Builder extends NativeToolBuilder<Builder, MariaDbDumpDumper> {
-        private Builder() {
-        }
-
-        @Override
-        public MariaDbDumpDumper build() {
-            return new MariaDbDumpDumper(settings());
-        }
+    public static NativeToolBuilder<MariaDbDumpDumper> builder() {
+        return new NativeToolBuilder<>(MariaDbDumpDumper::new);
     }
 
     @Override
@@ -264,7 +254,7 @@ public final class MariaDbDumpDumper extends NativeToolDumper {
      * manifest names this dumper restores without configuring it; never chosen for a new backup from the database's
      * metadata ({@link #supports} is false): a backup uses it only when it is configured. Created this way it has
      * no password (only trust or peer authentication gets in); configure a {@link MariaDbDumpDumper} with
-     * {@link Builder#password(String)} (e.g. {@code BackupKit.Builder.restoreDumper}) to give it one.
+     * {@link NativeToolBuilder#password(String)} (e.g. {@code BackupKit.Builder.restoreDumper}) to give it one.
      */
     public static final class Factory extends DumperFactory {
         public Factory() {

@@ -166,7 +166,17 @@ public final class MariaDbDumper extends AbstractJdbcDumper {
             super.execute(ctx, c, plan);
             return;
         }
-        new MariaDbSwap((MariaDbDialect) dialect, this, new MariaDbSwap.Steps() {
+        new MariaDbSwap((MariaDbDialect) dialect, new MariaDbSwap.Steps() {
+            @Override
+            public void createSchemas(Connection conn, List<TablePlan> tables) throws SQLException {
+                MariaDbDumper.this.createSchemas(conn, tables);
+            }
+
+            @Override
+            public SchemaModel.Table withResolvableForeignKeys(Connection conn, SchemaModel.Table t, RestorePlan p) throws SQLException {
+                return MariaDbDumper.this.withResolvableForeignKeys(conn, t, p);
+            }
+
             @Override
             public void checkOutsideReferences(RestoreContext rc, Connection conn, RestorePlan p) throws SQLException {
                 MariaDbDumper.this.checkOutsideReferences(rc, conn, p);

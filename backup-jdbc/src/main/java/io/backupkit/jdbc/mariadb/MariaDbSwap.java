@@ -9,7 +9,6 @@ import io.backupkit.api.TableSelection;
 import io.backupkit.api.spi.DumpContext;
 import io.backupkit.api.spi.DumpSummary;
 import io.backupkit.api.spi.RestoreContext;
-import io.backupkit.jdbc.internal.AbstractJdbcDumper;
 import io.backupkit.jdbc.internal.AbstractJdbcDumper.RestorePlan;
 import io.backupkit.jdbc.internal.AbstractJdbcDumper.TablePlan;
 import io.backupkit.jdbc.internal.DbObjects;
@@ -91,8 +90,14 @@ final class MariaDbSwap {
     record Record(List<Entry> tables, List<String> undo, List<Unit> outside, List<Unit> finish, List<Unit> triggers) {
     }
 
-    /** What the swap needs of the dumper's shared pipeline (protected there). */
+    /** What the swap needs of the dumper's shared pipeline. */
     interface Steps {
+        /** Creates the schemas the plan's tables live in that do not exist yet. */
+        void createSchemas(Connection c, List<TablePlan> tables) throws SQLException;
+
+        /** The table with only the foreign keys whose referenced table is restored too or exists in the target. */
+        Table withResolvableForeignKeys(Connection c, Table t, RestorePlan plan) throws SQLException;
+
         void checkOutsideReferences(RestoreContext ctx, Connection c, RestorePlan plan) throws SQLException;
 
         /** Loads the staged plan's tables and builds their keys, indexes and counters. */
@@ -105,12 +110,11 @@ final class MariaDbSwap {
     }
 
     private final MariaDbDialect dialect;
-    private final AbstractJdbcDumper dumper;
     private final Steps steps;
 
-    MariaDbSwap(MariaDbDialect dialect, AbstractJdbcDumper dumper, Steps steps) {
+    /** {@code steps} may be null for a recovery, which only undoes or finishes what a record names. */
+    MariaDbSwap(MariaDbDialect dialect, Steps steps) {
         this.dialect = dialect;
-        this.dumper = dumper;
         this.steps = steps;
     }
 
@@ -154,7 +158,7 @@ final class MariaDbSwap {
         dialect.setForeignKeyChecks(c, false);
         boolean released = false;
         try {
-            dumper.createSchemas(c, plan.tables());
+            steps.createSchemas(c, plan.tables());
             for (DbObject o : early) {
                 dialect.createObject(c, o);
             }
@@ -216,7 +220,7 @@ final class MariaDbSwap {
             c.setAutoCommit(true);
             dialect.prepareRestoreConnection(c);
             dialect.setForeignKeyChecks(c, false);
-            return Optional.of(new MariaDbSwap(dialect, null, null).recover(c, rec, "true".equals(data.get(OLD_RELEASED))));
+            return Optional.of(new MariaDbSwap(dialect, null).recover(c, rec, "true".equals(data.get(OLD_RELEASED))));
         } catch (SQLException e) {
             throw new RestoreException("recovering the killed MariaDB swap restore failed: " + e.getMessage(), e);
         }
@@ -358,7 +362,7 @@ final class MariaDbSwap {
             out.add(object(o));
         }
         for (TablePlan tp : plan.tables()) {
-            Table t = dumper.withResolvableForeignKeys(c, tp.target(), plan);
+            Table t = steps.withResolvableForeignKeys(c, tp.target(), plan);
             for (ForeignKey fk : t.foreignKeys()) {
                 List<String> sql = new ArrayList<>();
                 if (fk.name() != null && !fk.name().isEmpty()) {

@@ -53,19 +53,9 @@ public final class PgDumpDumper extends NativeToolDumper {
         super(tools);
     }
 
-    public static Builder builder() {
-        return new Builder();
-    }
-
     /** Configures a {@link PgDumpDumper}: where pg_dump and pg_restore are, the password, the timeout. */
-    public static final class Builder extends NativeToolBuilder<Builder, PgDumpDumper> {
-        private Builder() {
-        }
-
-        @Override
-        public PgDumpDumper build() {
-            return new PgDumpDumper(settings());
-        }
+    public static NativeToolBuilder<PgDumpDumper> builder() {
+        return new NativeToolBuilder<>(PgDumpDumper::new);
     }
 
     /** Whether pg_dump can be found (in the configured directory or on the PATH). */
@@ -277,7 +267,7 @@ public final class PgDumpDumper extends NativeToolDumper {
      * manifest names this dumper restores without configuring it; never chosen for a new backup from the database's
      * metadata ({@link #supports} is false): a backup uses it only when it is configured. Created this way it has
      * no password (only trust or peer authentication gets in); configure a {@link PgDumpDumper} with
-     * {@link Builder#password(String)} (e.g. {@code BackupKit.Builder.restoreDumper}) to give it one.
+     * {@link NativeToolBuilder#password(String)} (e.g. {@code BackupKit.Builder.restoreDumper}) to give it one.
      */
     public static final class Factory extends DumperFactory {
         public Factory() {
