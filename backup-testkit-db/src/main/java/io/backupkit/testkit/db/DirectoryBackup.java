@@ -134,28 +134,28 @@ public final class DirectoryBackup {
         }
     }
 
-    /** What a dump and a restore share: the database, the tables, parallelism, rows reported and cancellation. */
+    /** What a test asks of a dump or a restore: the database, its tables and the parallelism. */
+    private record Request(DataSource dataSource, TableSelection tables, int parallelism) {
+    }
+
+    /** What a dump and a restore share: the request, rows reported and cancellation. */
     private abstract class Context {
-        private final DataSource ds;
-        private final TableSelection tables;
-        private final int parallelism;
+        private final Request request;
 
         Context(DataSource ds, TableSelection tables, int parallelism) {
-            this.ds = ds;
-            this.tables = tables;
-            this.parallelism = parallelism;
+            this.request = new Request(ds, tables, parallelism);
         }
 
         public DataSource dataSource() {
-            return ds;
+            return request.dataSource();
         }
 
         public TableSelection tables() {
-            return tables;
+            return request.tables();
         }
 
         public int parallelism() {
-            return parallelism;
+            return request.parallelism();
         }
 
         public void addRows(long rows) {
