@@ -505,27 +505,15 @@ final class H2Dialect extends Dialect {
                 + "FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS tc LEFT JOIN INFORMATION_SCHEMA.KEY_COLUMN_USAGE k "
                 + "ON k.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA AND k.CONSTRAINT_NAME = tc.CONSTRAINT_NAME "
                 + "WHERE tc.TABLE_SCHEMA = ? AND tc.TABLE_NAME = ? ORDER BY tc.CONSTRAINT_NAME, k.ORDINAL_POSITION";
-        try (PreparedStatement ps = c.prepareStatement(q)) {
-            ps.setString(1, t.schema());
-            ps.setString(2, t.name());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if ("UNIQUE".equals(rs.getString(2))) {
-                        uniques.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(4));
-                    }
-                }
+        for (String[] r : JdbcSupport.rows(c, q, 4, ResultSet::getString, String[]::new, t.schema(), t.name())) {
+            if ("UNIQUE".equals(r[1])) {
+                uniques.computeIfAbsent(r[0], k -> new ArrayList<>()).add(r[3]);
             }
         }
         // An index H2 generated for a constraint is not recreated; a user index a constraint reuses is.
-        try (PreparedStatement ps = c.prepareStatement("SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES "
-                + "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND IS_GENERATED")) {
-            ps.setString(1, t.schema());
-            ps.setString(2, t.name());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    constraintIndexes.add(rs.getString(1));
-                }
-            }
+        for (String[] r : JdbcSupport.rows(c, "SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES WHERE TABLE_SCHEMA = ?"
+                + " AND TABLE_NAME = ? AND IS_GENERATED", 1, ResultSet::getString, String[]::new, t.schema(), t.name())) {
+            constraintIndexes.add(r[0]);
         }
         List<Key> uniqueKeys = uniques.entrySet().stream().map(e -> new Key(e.getKey(), e.getValue())).toList();
         List<Index> indexes = t.indexes().stream().filter(ix -> !constraintIndexes.contains(ix.name())).toList();
@@ -534,14 +522,8 @@ final class H2Dialect extends Dialect {
                 + "JOIN INFORMATION_SCHEMA.CHECK_CONSTRAINTS cc ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA "
                 + "AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME WHERE tc.TABLE_SCHEMA = ? AND tc.TABLE_NAME = ? "
                 + "AND tc.CONSTRAINT_TYPE = 'CHECK' ORDER BY tc.CONSTRAINT_NAME";
-        try (PreparedStatement ps = c.prepareStatement(cq)) {
-            ps.setString(1, t.schema());
-            ps.setString(2, t.name());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    checks.add(new SchemaModel.Check(rs.getString(1), rs.getString(2)));
-                }
-            }
+        for (String[] r : JdbcSupport.rows(c, cq, 2, ResultSet::getString, String[]::new, t.schema(), t.name())) {
+            checks.add(new SchemaModel.Check(r[0], r[1]));
         }
         return new Table(t.schema(), t.name(), new ArrayList<>(cols.values()), t.primaryKey(), uniqueKeys, t.foreignKeys(),
                 indexes, checks, identityNext, t.options());
@@ -601,20 +583,9 @@ final class H2Dialect extends Dialect {
     }
 
     private List<String> enumValues(Connection c, Table t, String dtd) throws SQLException {
-        List<String> values = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT VALUE_NAME FROM INFORMATION_SCHEMA.ENUM_VALUES "
-                + "WHERE OBJECT_SCHEMA = ? AND OBJECT_NAME = ? AND OBJECT_TYPE = 'TABLE' AND ENUM_IDENTIFIER = ? "
-                + "ORDER BY VALUE_ORDINAL")) {
-            ps.setString(1, t.schema());
-            ps.setString(2, t.name());
-            ps.setString(3, dtd);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    values.add(literal(rs.getString(1)));
-                }
-            }
-        }
-        return values;
+        return JdbcSupport.rows(c, "SELECT VALUE_NAME FROM INFORMATION_SCHEMA.ENUM_VALUES WHERE OBJECT_SCHEMA = ?"
+                + " AND OBJECT_NAME = ? AND OBJECT_TYPE = 'TABLE' AND ENUM_IDENTIFIER = ? ORDER BY VALUE_ORDINAL", 1,
+                ResultSet::getString, String[]::new, t.schema(), t.name(), dtd).stream().map(r -> literal(r[0])).toList();
     }
 
     @Override

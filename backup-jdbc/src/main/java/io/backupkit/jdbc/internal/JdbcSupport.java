@@ -6,6 +6,8 @@ import io.backupkit.api.ConfigurationException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -15,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import io.backupkit.api.ErrorCode;
@@ -222,6 +225,36 @@ public final class JdbcSupport {
         } finally {
             c.setAutoCommit(true);
         }
+    }
+
+    /** How {@link #rows} reads a value: {@code ResultSet::getString} or {@code ResultSet::getObject}. */
+    public interface ColumnReader<T> {
+        T read(ResultSet rs, int column) throws SQLException;
+    }
+
+    /**
+     * Every row of a catalog query as an array of its first {@code columns} values, read by {@code reader} into
+     * arrays made by {@code array}; the query's parameters are bound to {@code params} as strings. For the schema
+     * readers' small queries (the whole result is in memory).
+     */
+    public static <T> List<T[]> rows(Connection c, String sql, int columns, ColumnReader<T> reader,
+                                     IntFunction<T[]> array, String... params) throws SQLException {
+        List<T[]> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    T[] row = array.apply(columns);
+                    for (int i = 0; i < columns; i++) {
+                        row[i] = reader.read(rs, i + 1);
+                    }
+                    out.add(row);
+                }
+            }
+        }
+        return out;
     }
 
     /** Closes quietly after a failure, keeping the close failure as suppressed on the primary. */

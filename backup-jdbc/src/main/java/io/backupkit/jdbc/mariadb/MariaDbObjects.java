@@ -1,5 +1,6 @@
 package io.backupkit.jdbc.mariadb;
 
+import io.backupkit.jdbc.internal.JdbcSupport;
 import io.backupkit.jdbc.internal.DbObjects;
 import io.backupkit.jdbc.internal.SchemaModel.DbObject;
 import io.backupkit.jdbc.internal.SchemaModel.Phase;
@@ -254,19 +255,6 @@ final class MariaDbObjects {
     }
 
     private static List<String[]> rows(Connection c, String sql, String db, int columns) throws SQLException {
-        List<String[]> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, db);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String[] r = new String[columns];
-                    for (int i = 0; i < columns; i++) {
-                        r[i] = rs.getString(i + 1);
-                    }
-                    out.add(r);
-                }
-            }
-        }
-        return out;
+        return JdbcSupport.rows(c, sql, columns, ResultSet::getString, String[]::new, db);
     }
 }

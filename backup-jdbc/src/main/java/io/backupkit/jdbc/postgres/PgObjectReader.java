@@ -1,5 +1,6 @@
 package io.backupkit.jdbc.postgres;
 
+import io.backupkit.jdbc.internal.JdbcSupport;
 import io.backupkit.jdbc.internal.SchemaModel.DbObject;
 import io.backupkit.jdbc.internal.SchemaModel.Phase;
 import java.sql.Connection;
@@ -100,17 +101,7 @@ final class PgObjectReader {
     }
 
     private List<Object[]> rows(String sql, int columns) throws SQLException {
-        List<Object[]> out = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                Object[] r = new Object[columns];
-                for (int i = 0; i < columns; i++) {
-                    r[i] = rs.getObject(i + 1);
-                }
-                out.add(r);
-            }
-        }
-        return out;
+        return JdbcSupport.rows(c, sql, columns, ResultSet::getObject, Object[]::new);
     }
 
     private static String s(Object o) {

@@ -11,12 +11,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Creates databases on a server through its administrative URL; the same for local and external servers. */
-abstract class BaseServer implements DatabaseServer {
-    private static final Pattern URL = Pattern.compile("^(jdbc:[a-z0-9]+://)([^/?;]+)(/[^?;]*)?([?;].*)?$");
-    private static final AtomicInteger COUNTER = new AtomicInteger();
+interface BaseServer extends DatabaseServer {
+    /** {@code jdbc:<driver>://} host and port, database, parameters. */
+    Pattern URL = Pattern.compile("^(jdbc:[a-z0-9]+://)([^/?;]+)(/[^?;]*)?([?;].*)?$");
+    /** Numbers the databases this JVM creates. */
+    AtomicInteger COUNTER = new AtomicInteger();
 
     @Override
-    public TestDatabase createDatabase() {
+    default TestDatabase createDatabase() {
         String name = "t" + COUNTER.incrementAndGet() + "_"
                 + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
         String sql = engine().isPostgres()
@@ -65,8 +67,8 @@ abstract class BaseServer implements DatabaseServer {
         return m.group(2);
     }
 
-    @Override
-    public String toString() {
-        return engine().displayName() + " at " + adminUrl();
+    /** What a server's {@code toString} says: the engine and the URL (never the password). */
+    static String describe(DatabaseServer server) {
+        return server.engine().displayName() + " at " + server.adminUrl();
     }
 }

@@ -1,47 +1,25 @@
 package io.backupkit.testkit.db;
 
 /** A server named by environment variables instead of one started here. */
-final class ExternalServer extends BaseServer {
-    private final DatabaseEngine engine;
-    private final String url;
-    private final String user;
-    private final String password;
+record ExternalServer(DatabaseEngine engine, String adminUrl, String user, String password) implements BaseServer {
 
-    ExternalServer(DatabaseEngine engine, String url, String user, String password) {
-        this.engine = engine;
-        this.url = url;
-        this.user = user;
-        this.password = password;
-        withDatabase(url, "probe"); // fails fast on a URL the test kit cannot derive database URLs from
-    }
-
-    @Override
-    public DatabaseEngine engine() {
-        return engine;
-    }
-
-    @Override
-    public String adminUrl() {
-        return url;
-    }
-
-    @Override
-    public String user() {
-        return user;
-    }
-
-    @Override
-    public String password() {
-        return password;
+    ExternalServer {
+        BaseServer.withDatabase(adminUrl, "probe"); // fails fast on a URL the test kit cannot derive database URLs from
     }
 
     @Override
     public String host() {
-        return hostOf(url);
+        return BaseServer.hostOf(adminUrl);
     }
 
     @Override
     public int port() {
-        return portOf(url, engine.isPostgres() ? 5432 : 3306);
+        return BaseServer.portOf(adminUrl, engine.isPostgres() ? 5432 : 3306);
+    }
+
+    /** Without the password a record would show. */
+    @Override
+    public String toString() {
+        return BaseServer.describe(this);
     }
 }

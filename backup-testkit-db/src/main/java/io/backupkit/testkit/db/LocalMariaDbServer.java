@@ -20,7 +20,7 @@ final class LocalMariaDbServer extends LocalServer {
     private static final String STOP_SIGNAL = "KILL"; // throwaway data: no clean shutdown needed
 
     private LocalMariaDbServer(Path dir, int port, String password, long pid, Process watchdog) {
-        super(dir, port, password, pid, watchdog, STOP_SIGNAL);
+        super(DatabaseEngine.MARIADB, dir, port, password, pid, watchdog, STOP_SIGNAL);
     }
 
     static LocalMariaDbServer start(Path installDb, Path mariadbd) throws IOException, InterruptedException {
@@ -80,20 +80,5 @@ final class LocalMariaDbServer extends LocalServer {
                 Thread.sleep(50);
             }
         }
-    }
-
-    @Override
-    public DatabaseEngine engine() {
-        return DatabaseEngine.MARIADB;
-    }
-
-    @Override
-    public String adminUrl() {
-        return "jdbc:mariadb://" + host() + ":" + port() + "/mysql";
-    }
-
-    @Override
-    public String user() {
-        return "root";
     }
 }

@@ -17,12 +17,9 @@ final class LocalPostgresServer extends LocalServer {
     // SIGQUIT = immediate shutdown: no checkpoint, the data is thrown away anyway.
     private static final String STOP_SIGNAL = "QUIT";
 
-    private final DatabaseEngine engine;
-
     private LocalPostgresServer(DatabaseEngine engine, Path dir, int port, String password, long pid,
                                 Process watchdog) {
-        super(dir, port, password, pid, watchdog, STOP_SIGNAL);
-        this.engine = engine;
+        super(engine, dir, port, password, pid, watchdog, STOP_SIGNAL);
     }
 
     /** Initialises a new cluster in a fresh directory and starts it; ~1 s. */
@@ -55,20 +52,5 @@ final class LocalPostgresServer extends LocalServer {
         Files.writeString(dir.resolve(ServerProcesses.PID_FILE), Long.toString(pid));
         Process watchdog = ServerProcesses.startWatchdog(pid, STOP_SIGNAL, dir);
         return new LocalPostgresServer(engine, dir, port, password, pid, watchdog);
-    }
-
-    @Override
-    public DatabaseEngine engine() {
-        return engine;
-    }
-
-    @Override
-    public String adminUrl() {
-        return "jdbc:postgresql://" + host() + ":" + port() + "/postgres";
-    }
-
-    @Override
-    public String user() {
-        return "postgres";
     }
 }

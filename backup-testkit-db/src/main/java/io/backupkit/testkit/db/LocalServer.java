@@ -9,9 +9,10 @@ import java.util.HexFormat;
  * A throwaway database server this JVM started on a loopback port: its directory under {@code target/}, the
  * administrative password, the server's process id and the watchdog that stops it when the JVM goes away.
  */
-abstract class LocalServer extends BaseServer implements AutoCloseable {
+abstract class LocalServer implements BaseServer, AutoCloseable {
     private static final String HOST = "127.0.0.1";
 
+    private final DatabaseEngine engine;
     private final Path dir;
     private final int port;
     private final String password;
@@ -20,7 +21,9 @@ abstract class LocalServer extends BaseServer implements AutoCloseable {
     private final String stopSignal;
 
     /** @param stopSignal the signal {@link #close()} stops the server with (throwaway data: no clean shutdown) */
-    LocalServer(Path dir, int port, String password, long pid, Process watchdog, String stopSignal) {
+    LocalServer(DatabaseEngine engine, Path dir, int port, String password, long pid, Process watchdog,
+                String stopSignal) {
+        this.engine = engine;
         this.dir = dir;
         this.port = port;
         this.password = password;
@@ -34,6 +37,24 @@ abstract class LocalServer extends BaseServer implements AutoCloseable {
         byte[] random = new byte[12];
         new SecureRandom().nextBytes(random);
         return "pw" + HexFormat.of().formatHex(random);
+    }
+
+    @Override
+    public DatabaseEngine engine() {
+        return engine;
+    }
+
+    /** The server's own administrative database, which always exists. */
+    @Override
+    public String adminUrl() {
+        return engine.isPostgres() ? "jdbc:postgresql://" + HOST + ":" + port + "/postgres"
+                : "jdbc:mariadb://" + HOST + ":" + port + "/mysql";
+    }
+
+    /** The superuser that the server's initialisation created. */
+    @Override
+    public String user() {
+        return engine.isPostgres() ? "postgres" : "root";
     }
 
     @Override
@@ -57,6 +78,11 @@ abstract class LocalServer extends BaseServer implements AutoCloseable {
 
     Path directory() {
         return dir;
+    }
+
+    @Override
+    public String toString() {
+        return BaseServer.describe(this);
     }
 
     /** Stops the server and deletes its directory. */
