@@ -92,9 +92,8 @@ public abstract class DatabaseFidelityContract {
     void restoreIntoAFreshDatabaseGivesTheSameSchemaDumpAndContent() throws Exception {
         DataSource source = fixture();
         DirectoryBackup backup = backUp(source);
-        DataSource target = newDatabase();
 
-        backup.restore(newDumper(), target, RestoreMode.REPLACE, TableSelection.ALL, Map.of(), parallelism());
+        DataSource target = replaceAll(backup, newDatabase());
 
         assertThat(schemaDump(target)).as("schema dump of the restored database").isEqualTo(schemaDump(source));
         assertThat(contentDigests(target)).as("content of every table").isEqualTo(contentDigests(source));
@@ -104,11 +103,10 @@ public abstract class DatabaseFidelityContract {
     void restoringTheSameBackupTwiceWithReplaceGivesTheSameDatabaseBothTimes() throws Exception {
         DataSource source = fixture();
         DirectoryBackup backup = backUp(source);
-        DataSource target = newDatabase();
 
-        backup.restore(newDumper(), target, RestoreMode.REPLACE, TableSelection.ALL, Map.of(), parallelism());
+        DataSource target = replaceAll(backup, newDatabase());
         String first = schemaDump(target);
-        backup.restore(newDumper(), target, RestoreMode.REPLACE, TableSelection.ALL, Map.of(), parallelism());
+        replaceAll(backup, target);
 
         assertThat(schemaDump(target)).as("schema dump after the second REPLACE").isEqualTo(first)
                 .isEqualTo(schemaDump(source));
@@ -122,10 +120,16 @@ public abstract class DatabaseFidelityContract {
         Map<String, String> contentBefore = contentDigests(source);
         DirectoryBackup backup = backUp(source);
 
-        backup.restore(newDumper(), source, RestoreMode.REPLACE, TableSelection.ALL, Map.of(), parallelism());
+        replaceAll(backup, source);
 
         assertThat(schemaDump(source)).isEqualTo(schemaBefore);
         assertThat(contentDigests(source)).isEqualTo(contentBefore);
+    }
+
+    /** A REPLACE of the whole backup with the contract's parallelism; the target. */
+    private DataSource replaceAll(DirectoryBackup backup, DataSource target) {
+        backup.restore(newDumper(), target, RestoreMode.REPLACE, TableSelection.ALL, Map.of(), parallelism());
+        return target;
     }
 
     /** Lines of a dump, for subclasses that normalise line by line. */

@@ -75,12 +75,10 @@ public abstract class DatabaseRestoreModesContract extends DatabaseFidelityContr
     @Test
     void selectiveRestoreOfOneTableKeepsTheForeignKeysAndObjectsOfTheOthers() throws Exception {
         DataSource source = fixture();
-        DirectoryBackup backup = backUp(source);
-        TestSql.execute(source, changeParentRows());
+        DirectoryBackup backup = backUpThenChange(source, changeParentRows());
         String before = schemaDump(source);
 
-        backup.restore(newDumper(), source, RestoreMode.REPLACE, TableSelection.include(parentTable()), Map.of(),
-                parallelism());
+        replaceParentTable(backup, source);
 
         assertThat(schemaDump(source)).isEqualTo(before);
         DataSource copy = newDatabase();
@@ -92,16 +90,27 @@ public abstract class DatabaseRestoreModesContract extends DatabaseFidelityContr
     @Test
     void aSelectiveRestoreThatWouldOrphanRowsFailsBeforeAnyChangeNamingTheConstraintAndARow() throws Exception {
         DataSource source = fixture();
-        DirectoryBackup backup = backUp(source);
-        TestSql.execute(source, addOrphanCandidate());
+        DirectoryBackup backup = backUpThenChange(source, addOrphanCandidate());
         String schemaBefore = schemaDump(source);
         Map<String, String> contentBefore = contentDigests(source);
 
-        assertThatThrownBy(() -> backup.restore(newDumper(), source, RestoreMode.REPLACE,
-                TableSelection.include(parentTable()), Map.of(), parallelism()))
+        assertThatThrownBy(() -> replaceParentTable(backup, source))
                 .satisfies(e -> assertThat(e.getMessage()).contains(orphanRefusalNames()).contains("Nothing was changed"));
 
         assertThat(schemaDump(source)).isEqualTo(schemaBefore);
         assertThat(contentDigests(source)).isEqualTo(contentBefore);
+    }
+
+    /** Backs the fixture up, then runs {@code change} on it, so that the database no longer is the backup. */
+    private DirectoryBackup backUpThenChange(DataSource source, List<String> change) throws Exception {
+        DirectoryBackup backup = backUp(source);
+        TestSql.execute(source, change);
+        return backup;
+    }
+
+    /** A REPLACE of only {@link #parentTable()}. */
+    private void replaceParentTable(DirectoryBackup backup, DataSource db) {
+        backup.restore(newDumper(), db, RestoreMode.REPLACE, TableSelection.include(parentTable()), Map.of(),
+                parallelism());
     }
 }
