@@ -137,22 +137,17 @@ final class MariaDbDialect extends Dialect {
         Map<String, String> options = new HashMap<>();
         Long autoIncrement = null;
         String tableCollation = null;
-        try (PreparedStatement ps = c.prepareStatement("SELECT t.ENGINE, t.TABLE_COLLATION, t.AUTO_INCREMENT, "
+        // one row: schema and name identify the table
+        for (String[] r : JdbcSupport.rows(c, "SELECT t.ENGINE, t.TABLE_COLLATION, t.AUTO_INCREMENT, "
                 + "cs.CHARACTER_SET_NAME FROM information_schema.TABLES t LEFT JOIN "
                 + "information_schema.COLLATION_CHARACTER_SET_APPLICABILITY cs ON cs.COLLATION_NAME = t.TABLE_COLLATION "
-                + "WHERE t.TABLE_SCHEMA = ? AND t.TABLE_NAME = ?")) {
-            ps.setString(1, t.schema());
-            ps.setString(2, t.name());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    putIfNotNull(options, "engine", rs.getString(1));
-                    tableCollation = rs.getString(2);
-                    putIfNotNull(options, "collate", tableCollation);
-                    long ai = rs.getLong(3);
-                    autoIncrement = rs.wasNull() ? null : ai;
-                    putIfNotNull(options, "charset", rs.getString(4));
-                }
-            }
+                + "WHERE t.TABLE_SCHEMA = ? AND t.TABLE_NAME = ?", 4, ResultSet::getString, String[]::new,
+                t.schema(), t.name())) {
+            putIfNotNull(options, "engine", r[0]);
+            tableCollation = r[1];
+            putIfNotNull(options, "collate", tableCollation);
+            autoIncrement = r[2] == null ? null : Long.valueOf(r[2]);
+            putIfNotNull(options, "charset", r[3]);
         }
         List<Column> cols = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, "
@@ -195,14 +190,11 @@ final class MariaDbDialect extends Dialect {
             }
         }
         List<SchemaModel.Check> checks = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT CONSTRAINT_NAME, CHECK_CLAUSE FROM "
-                + "information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ? AND TABLE_NAME = ? ORDER BY CONSTRAINT_NAME")) {
-            ps.setString(1, t.schema());
-            ps.setString(2, t.name());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    checks.add(new SchemaModel.Check(rs.getString(1), rs.getString(2)));
-                }
+        try {
+            for (String[] r : JdbcSupport.rows(c, "SELECT CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema"
+                    + ".CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ? AND TABLE_NAME = ? ORDER BY CONSTRAINT_NAME", 2,
+                    ResultSet::getString, String[]::new, t.schema(), t.name())) {
+                checks.add(new SchemaModel.Check(r[0], r[1]));
             }
         } catch (SQLException e) {
             // MySQL before 8.0.16 has no CHECK_CONSTRAINTS (and did not enforce checks)

@@ -33,6 +33,8 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -137,9 +139,7 @@ public abstract class DatabaseDumperRoundTripContract {
 
     @Test
     void replaceIntoEmptyDatabaseRestoresSchemaAndEveryRow() throws Exception {
-        createAppSchema(source);
-        fillAppData(source, 1);
-        DirectoryBackup backup = backup(source, TableSelection.ALL);
+        DirectoryBackup backup = appBackup();
         assertThat(backup.summary().tables()).hasSize(APP_TABLES.size());
 
         DataSource target = createDatabase("empty_target");
@@ -147,32 +147,25 @@ public abstract class DatabaseDumperRoundTripContract {
 
         assertThat(changes).hasSize(APP_TABLES.size()).allMatch(ch -> ch.rowsBefore() == -1);
         assertSameSchema(source, target);
-        assertSameRows(source, target, APP_TABLES);
-        assertFirstInsertSucceedsOnEveryTable(target);
+        assertSameRowsAndInsertable(source, target, APP_TABLES);
     }
 
     @Test
     void replaceOverChangedDatabaseMakesItExactlyTheBackup() throws Exception {
-        createAppSchema(source);
-        fillAppData(source, 1);
-        DirectoryBackup backup = backup(source, TableSelection.ALL);
-        DataSource expected = createDatabase("expected");
-        backup.restore(dumper, expected, RestoreMode.REPLACE);
+        DirectoryBackup backup = appBackup();
+        DataSource expected = restoredCopy(backup, "expected");
 
         changeData(source);
         assertThat(DatabaseContents.rows(source, table("users"))).isNotEqualTo(DatabaseContents.rows(expected, table("users")));
         backup.restore(dumper, source, RestoreMode.REPLACE);
 
         assertSameSchema(expected, source);
-        assertSameRows(expected, source, APP_TABLES);
-        assertFirstInsertSucceedsOnEveryTable(source);
+        assertSameRowsAndInsertable(expected, source, APP_TABLES);
     }
 
     @Test
     void mergeRestoresChangedAndDeletedRowsAndKeepsNewOnes() throws Exception {
-        createAppSchema(source);
-        fillAppData(source, 1);
-        DirectoryBackup backup = backup(source, TableSelection.ALL);
+        DirectoryBackup backup = appBackup();
         List<String> backupUsers = DatabaseContents.rows(source, table("users"));
 
         changeData(source); // updates user 1..5, deletes payments, adds users
@@ -182,37 +175,28 @@ public abstract class DatabaseDumperRoundTripContract {
         assertThat(merged).containsAll(backupUsers);
         assertThat(merged).hasSize(backupUsers.size() + 3); // the three users added after the backup stay
         assertThat(changes).hasSize(APP_TABLES.size());
-        DataSource reference = createDatabase("reference");
-        backup.restore(dumper, reference, RestoreMode.REPLACE);
-        assertSameRows(reference, source, List.of("payments", "orders", "products", "enrollments"));
-        assertFirstInsertSucceedsOnEveryTable(source);
+        DataSource reference = restoredCopy(backup, "reference");
+        assertSameRowsAndInsertable(reference, source, List.of("payments", "orders", "products", "enrollments"));
     }
 
     @Test
     void dataOnlyLoadsIntoSchemaMadeByMigrations() throws Exception {
-        createAppSchema(source);
-        fillAppData(source, 1);
-        DirectoryBackup backup = backup(source, TableSelection.ALL);
+        DirectoryBackup backup = appBackup();
 
         DataSource migrated = createDatabase("migrated");
         createAppSchema(migrated); // "the application's migrations"
         fillAppData(migrated, 2);  // rows that must disappear
 
         backup.restore(dumper, migrated, RestoreMode.DATA_ONLY);
-        assertSameRows(source, migrated, APP_TABLES);
-        assertFirstInsertSucceedsOnEveryTable(migrated);
+        assertSameRowsAndInsertable(source, migrated, APP_TABLES);
     }
 
     @Test
     void selectiveRestoreOfTwoTablesLeavesTheOthersAlone() throws Exception {
-        createAppSchema(source);
-        fillAppData(source, 1);
-        DirectoryBackup backup = backup(source, TableSelection.ALL);
-        DataSource expected = createDatabase("expected");
-        backup.restore(dumper, expected, RestoreMode.REPLACE);
-
+        DirectoryBackup backup = appBackup();
         changeData(source);
         List<String> changedOrders = DatabaseContents.rows(source, table("orders"));
+        DataSource expected = restoredCopy(backup, "expected"); // the backup's rows, to compare with
         TableSelection two = TableSelection.include(stored("users"), stored("payments"));
         List<TableChange> changes = backup.restore(dumper, source, RestoreMode.REPLACE, two, Map.of(), 1);
 
@@ -225,9 +209,7 @@ public abstract class DatabaseDumperRoundTripContract {
 
     @Test
     void restoreIntoDifferentlyNamedDatabase() throws Exception {
-        createAppSchema(source);
-        fillAppData(source, 1);
-        DirectoryBackup backup = backup(source, TableSelection.ALL);
+        DirectoryBackup backup = appBackup();
         DataSource staging = createDatabase("staging_copy");
 
         backup.restore(dumper, staging, RestoreMode.REPLACE, TableSelection.ALL, Map.of(), 2);
@@ -295,11 +277,9 @@ public abstract class DatabaseDumperRoundTripContract {
 
         DirectoryBackup backup = backup(source, TableSelection.ALL);
         changeData(source);
-        List<String> before = DatabaseContents.rows(source, table("users"));
-        assertThatThrownBy(() -> backup.restore(dumper, source, RestoreMode.REPLACE,
+        assertRefusedLeaving(source, "users", () -> backup.restore(dumper, source, RestoreMode.REPLACE,
                 TableSelection.include(stored("users"), "no_such_table"), Map.of(), 1))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("no_such_table");
-        assertThat(DatabaseContents.rows(source, table("users"))).isEqualTo(before);
     }
 
     @Test
@@ -314,11 +294,9 @@ public abstract class DatabaseDumperRoundTripContract {
 
         DirectoryBackup backup = backup(source, TableSelection.ALL);
         changeData(source);
-        List<String> users = DatabaseContents.rows(source, table("users"));
         backup.cancel();
-        assertThatThrownBy(() -> backup.restore(dumper, source, RestoreMode.REPLACE))
+        assertRefusedLeaving(source, "users", () -> backup.restore(dumper, source, RestoreMode.REPLACE))
                 .isInstanceOf(CancelledException.class);
-        assertThat(DatabaseContents.rows(source, table("users"))).isEqualTo(users);
     }
 
     /** {@code tags (id INT PRIMARY KEY, name VARCHAR(50) NOT NULL UNIQUE)} holding the given rows. */
@@ -328,6 +306,25 @@ public abstract class DatabaseDumperRoundTripContract {
         execute(ds, "INSERT INTO " + table("tags") + " VALUES " + rows);
     }
 
+    /** The source's tags (1, 'A'), (2, 'B'), backed up. */
+    private DirectoryBackup tagsBackup() throws SQLException {
+        createTags(source, "(1, 'A'), (2, 'B')");
+        return backup(source, TableSelection.ALL);
+    }
+
+    /** A new database {@code name} whose tags hold {@code rows}. */
+    private DataSource tagsDatabase(String name, String rows) throws Exception {
+        DataSource db = createDatabase(name);
+        createTags(db, rows);
+        return db;
+    }
+
+    /** The target's tags are exactly the backup's plus the target row {@code kept} (added to the source to compare). */
+    private void assertTagsAreTheBackupsAnd(DataSource target, String kept) throws SQLException {
+        execute(source, "INSERT INTO " + table("tags") + " VALUES " + kept);
+        assertThat(DatabaseContents.rows(target, table("tags"))).isEqualTo(DatabaseContents.rows(source, table("tags")));
+    }
+
     /**
      * Issue 13: MERGE matches by primary key only. Backup (1,'A'), (2,'B'); target (9,'B'): backup row 2's name
      * belongs to target row 9. MariaDB's ON DUPLICATE KEY UPDATE used to overwrite row 9 with it; now the restore
@@ -335,13 +332,11 @@ public abstract class DatabaseDumperRoundTripContract {
      */
     @Test
     void mergeRefusesABackupRowWhoseUniqueKeyBelongsToAnotherTargetRow() throws Exception {
-        createTags(source, "(1, 'A'), (2, 'B')");
-        DirectoryBackup backup = backup(source, TableSelection.ALL);
-        DataSource target = createDatabase("collision");
-        createTags(target, "(9, 'B')");
-        List<String> before = DatabaseContents.rows(target, table("tags"));
+        DirectoryBackup backup = tagsBackup();
+        DataSource target = tagsDatabase("collision", "(9, 'B')");
 
-        assertThatThrownBy(() -> backup.restore(dumper, target, RestoreMode.MERGE, TableSelection.ALL, Map.of(), 1))
+        assertRefusedLeaving(target, "tags", () -> backup.restore(dumper, target, RestoreMode.MERGE, TableSelection.ALL,
+                Map.of(), 1))
                 .isInstanceOf(RestoreException.class)
                 .hasMessageContaining(stored("tags"))
                 .hasMessageContaining("primary key only")
@@ -350,7 +345,6 @@ public abstract class DatabaseDumperRoundTripContract {
                 .hasMessageContaining("target row (" + stored("id") + "=9)")
                 .hasMessageContaining("unique key")
                 .hasMessageContaining("Nothing was changed");
-        assertThat(DatabaseContents.rows(target, table("tags"))).isEqualTo(before);
         assertThatThrownBy(() -> backup.preview(dumper, target, RestoreMode.MERGE, TableSelection.ALL, Map.of()))
                 .as("a dry run refuses it too").isInstanceOf(RestoreException.class).hasMessageContaining("target row");
     }
@@ -358,29 +352,23 @@ public abstract class DatabaseDumperRoundTripContract {
     /** The explicit policy: the backup wins, the colliding target row is deleted and the backup row merged. */
     @Test
     void mergeWithOverwriteTargetRowReplacesTheCollidingRow() throws Exception {
-        createTags(source, "(1, 'A'), (2, 'B')");
-        DirectoryBackup backup = backup(source, TableSelection.ALL);
-        DataSource target = createDatabase("overwrite");
-        createTags(target, "(9, 'B'), (10, 'kept')");
+        DirectoryBackup backup = tagsBackup();
+        DataSource target = tagsDatabase("overwrite", "(9, 'B'), (10, 'kept')");
 
         backup.merge(dumper, target, MergeConflictPolicy.OVERWRITE_TARGET_ROW);
 
-        execute(source, "INSERT INTO " + table("tags") + " VALUES (10, 'kept')");
-        assertThat(DatabaseContents.rows(target, table("tags"))).isEqualTo(DatabaseContents.rows(source, table("tags")));
+        assertTagsAreTheBackupsAnd(target, "(10, 'kept')");
     }
 
     /** Without collisions, MERGE inserts and updates by primary key as before, also with another unique key. */
     @Test
     void mergeWithoutCollisionsUpdatesAndInsertsByPrimaryKey() throws Exception {
-        createTags(source, "(1, 'A'), (2, 'B')");
-        DirectoryBackup backup = backup(source, TableSelection.ALL);
-        DataSource target = createDatabase("no_collision");
-        createTags(target, "(1, 'old A'), (3, 'C')");
+        DirectoryBackup backup = tagsBackup();
+        DataSource target = tagsDatabase("no_collision", "(1, 'old A'), (3, 'C')");
 
         backup.restore(dumper, target, RestoreMode.MERGE, TableSelection.ALL, Map.of(), 1);
 
-        execute(source, "INSERT INTO " + table("tags") + " VALUES (3, 'C')");
-        assertThat(DatabaseContents.rows(target, table("tags"))).isEqualTo(DatabaseContents.rows(source, table("tags")));
+        assertTagsAreTheBackupsAnd(target, "(3, 'C')");
     }
 
     /** A NOT NULL unique key is no longer a merge key: without a primary key MERGE refuses the table up front. */
@@ -390,12 +378,8 @@ public abstract class DatabaseDumperRoundTripContract {
                 + quote(stored("label")) + " VARCHAR(50))", "INSERT INTO " + table("codes") + " VALUES ('x', 'one')");
         DirectoryBackup backup = backup(source, TableSelection.ALL);
         execute(source, "UPDATE " + table("codes") + " SET " + quote(stored("label")) + " = 'changed'");
-        List<String> before = DatabaseContents.rows(source, table("codes"));
 
-        assertThatThrownBy(() -> backup.restore(dumper, source, RestoreMode.MERGE, TableSelection.ALL, Map.of(), 1))
-                .isInstanceOf(RestoreException.class).hasMessageContaining(stored("codes"))
-                .hasMessageContaining("no primary key").hasMessageContaining("Nothing was changed");
-        assertThat(DatabaseContents.rows(source, table("codes"))).isEqualTo(before);
+        assertMergeRefusesTableWithoutPrimaryKey(backup, "codes", "codes");
     }
 
     @Test
@@ -407,19 +391,13 @@ public abstract class DatabaseDumperRoundTripContract {
         execute(source, "INSERT INTO " + table("audit_log") + " VALUES ('x', NULL)");
         DirectoryBackup backup = backup(source, TableSelection.ALL);
         changeData(source);
-        List<String> users = DatabaseContents.rows(source, table("users"));
 
-        assertThatThrownBy(() -> backup.restore(dumper, source, RestoreMode.MERGE, TableSelection.ALL, Map.of(), 1))
-                .isInstanceOf(RestoreException.class).hasMessageContaining(stored("audit_log"))
-                .hasMessageContaining("no primary key").hasMessageContaining("Nothing was changed");
-        assertThat(DatabaseContents.rows(source, table("users"))).isEqualTo(users);
+        assertMergeRefusesTableWithoutPrimaryKey(backup, "audit_log", "users");
     }
 
     @Test
     void dataOnlyIntoMissingTableIsAClearErrorAndPreviewCountsRows() throws Exception {
-        createAppSchema(source);
-        fillAppData(source, 1);
-        DirectoryBackup backup = backup(source, TableSelection.ALL);
+        DirectoryBackup backup = appBackup();
         DataSource empty = createDatabase("no_schema");
         assertThatThrownBy(() -> backup.restore(dumper, empty, RestoreMode.DATA_ONLY))
                 .isInstanceOf(RestoreException.class).hasMessageContaining("does not exist in the target");
@@ -685,6 +663,49 @@ public abstract class DatabaseDumperRoundTripContract {
         } catch (SQLException e) {
             throw new SQLException("first insert after restore failed: " + sql + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Every row of the tables equal, and then a plain insert into every table of {@code actual} succeeds. */
+    private void assertSameRowsAndInsertable(DataSource expected, DataSource actual, List<String> tables)
+            throws SQLException {
+        assertSameRows(expected, actual, tables);
+        assertFirstInsertSucceedsOnEveryTable(actual);
+    }
+
+    /** The application schema with the rows of seed 1 in the source, backed up whole. */
+    private DirectoryBackup appBackup() throws SQLException {
+        createAppSchema(source);
+        fillAppData(source, 1);
+        return backup(source, TableSelection.ALL);
+    }
+
+    /** A new database named {@code name} with the whole backup restored into it (REPLACE). */
+    private DataSource restoredCopy(DirectoryBackup backup, String name) throws Exception {
+        DataSource copy = createDatabase(name);
+        backup.restore(dumper, copy, RestoreMode.REPLACE);
+        return copy;
+    }
+
+    /**
+     * Runs {@code restore}, which must fail, and checks that the rows of {@code watched} in {@code db} are as they
+     * were before it; the failure, for the caller's checks of its type and message.
+     */
+    private AbstractThrowableAssert<?, ? extends Throwable> assertRefusedLeaving(DataSource db, String watched,
+                                                                                 ThrowingCallable restore) throws SQLException {
+        List<String> before = DatabaseContents.rows(db, table(watched));
+        AbstractThrowableAssert<?, ? extends Throwable> failure = assertThatThrownBy(restore);
+        assertThat(DatabaseContents.rows(db, table(watched))).as("rows of %s after the refused restore", watched)
+                .isEqualTo(before);
+        return failure;
+    }
+
+    /** A MERGE of the whole backup is refused for {@code keyless} (no primary key) before anything changes. */
+    private void assertMergeRefusesTableWithoutPrimaryKey(DirectoryBackup backup, String keyless, String watched)
+            throws SQLException {
+        assertRefusedLeaving(source, watched, () -> backup.restore(dumper, source, RestoreMode.MERGE, TableSelection.ALL,
+                Map.of(), 1))
+                .isInstanceOf(RestoreException.class).hasMessageContaining(stored(keyless))
+                .hasMessageContaining("no primary key").hasMessageContaining("Nothing was changed");
     }
 
     // ============================================================ helpers for engine tests
