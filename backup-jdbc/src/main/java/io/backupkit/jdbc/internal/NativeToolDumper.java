@@ -4,6 +4,7 @@ import io.backupkit.api.DumpException;
 import io.backupkit.api.ErrorCode;
 import io.backupkit.api.Manifest;
 import io.backupkit.api.RestoreException;
+import io.backupkit.api.RestoreResult.TableChange;
 import io.backupkit.api.UnsupportedBackupException;
 import io.backupkit.api.spi.DatabaseDumper;
 import io.backupkit.api.spi.DumpContext;
@@ -83,6 +84,16 @@ public abstract class NativeToolDumper implements DatabaseDumper {
         metadata.put(META_FORMAT, format);
         metadata.putAll(extra);
         return new DumpSummary(product, JdbcSupport.redactUrl(c.getMetaData().getURL()), entries, metadata, warnings);
+    }
+
+    /**
+     * The change a restore made to one table, counted after the tool ran; the table's rows are added to the
+     * progress and the table is reported done as {@code doneName}.
+     */
+    protected static TableChange restored(RestoreContext ctx, String table, String doneName, long before, long after) {
+        ctx.addRows(after);
+        ctx.tableDone(doneName);
+        return new TableChange(table, before, after);
     }
 
     /** A failed dump: reading the database ({@link SQLException}) or writing the object ({@link IOException}). */

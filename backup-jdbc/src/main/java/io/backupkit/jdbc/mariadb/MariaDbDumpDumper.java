@@ -187,9 +187,7 @@ public final class MariaDbDumpDumper extends NativeToolDumper {
             List<TableChange> out = new ArrayList<>();
             for (Manifest.TableEntry t : ctx.database().tables()) {
                 long after = rowsOrMissing(c, t.name());
-                out.add(new TableChange(target.database() + "." + t.name(), before.get(t.name()), after));
-                ctx.addRows(after);
-                ctx.tableDone(t.name());
+                out.add(restored(ctx, target.database() + "." + t.name(), t.name(), before.get(t.name()), after));
             }
             return out;
         } catch (SQLException | IOException e) {

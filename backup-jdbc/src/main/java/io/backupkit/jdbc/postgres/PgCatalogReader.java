@@ -210,30 +210,32 @@ final class PgCatalogReader {
         Map<String, String> columnOptions = new LinkedHashMap<>();
         boolean binarySafe = true;
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.atttypid, a.atttypmod,"
-                        + " a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,"
-                        + " t.typtype, t.typelem, t.typbasetype, t.typname,"
-                        + " EXISTS (SELECT 1 FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'"
-                        + "   JOIN pg_namespace n ON n.oid = s.relnamespace JOIN pg_class tc ON tc.oid = a.attrelid"
-                        + "   WHERE d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'a'"
-                        + "   AND d.classid = 'pg_class'::regclass AND " + SERIAL_SEQUENCE + ") AS owns_sequence,"
-                        + " a.attislocal,"
-                        + " CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN"
-                        + "   (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname) FROM pg_collation co"
-                        + "   JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) END,"
-                        + " CASE WHEN a.attstorage <> t.typstorage THEN CASE a.attstorage WHEN 'p' THEN 'PLAIN'"
-                        + "   WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END END,"
-                        + " CASE WHEN a.attstattarget >= 0 THEN a.attstattarget END,"
-                        + " (SELECT 'SEQUENCE NAME ' || quote_ident(n.nspname) || '.' || quote_ident(s.relname)"
-                        + "   || ' START WITH ' || q.seqstart || ' INCREMENT BY ' || q.seqincrement || ' MINVALUE '"
-                        + "   || q.seqmin || ' MAXVALUE ' || q.seqmax || ' CACHE ' || q.seqcache"
-                        + "   || CASE WHEN q.seqcycle THEN ' CYCLE' ELSE '' END FROM pg_depend d JOIN pg_class s"
-                        + "   ON s.oid = d.objid JOIN pg_sequence q ON q.seqrelid = s.oid"
-                        + "   JOIN pg_namespace n ON n.oid = s.relnamespace WHERE d.classid = 'pg_class'::regclass"
-                        + "   AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i')"
-                        + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
-                        + " LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum"
-                        + " WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
+                """
+                SELECT a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.atttypid, a.atttypmod,
+                a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,
+                t.typtype, t.typelem, t.typbasetype, t.typname,
+                EXISTS (SELECT 1 FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+                  JOIN pg_namespace n ON n.oid = s.relnamespace JOIN pg_class tc ON tc.oid = a.attrelid
+                  WHERE d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'a'
+                  AND d.classid = 'pg_class'::regclass AND %s) AS owns_sequence,
+                a.attislocal,
+                CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN
+                  (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname) FROM pg_collation co
+                  JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) END,
+                CASE WHEN a.attstorage <> t.typstorage THEN CASE a.attstorage WHEN 'p' THEN 'PLAIN'
+                  WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END END,
+                CASE WHEN a.attstattarget >= 0 THEN a.attstattarget END,
+                (SELECT 'SEQUENCE NAME ' || quote_ident(n.nspname) || '.' || quote_ident(s.relname)
+                  || ' START WITH ' || q.seqstart || ' INCREMENT BY ' || q.seqincrement || ' MINVALUE '
+                  || q.seqmin || ' MAXVALUE ' || q.seqmax || ' CACHE ' || q.seqcache
+                  || CASE WHEN q.seqcycle THEN ' CYCLE' ELSE '' END FROM pg_depend d JOIN pg_class s
+                  ON s.oid = d.objid JOIN pg_sequence q ON q.seqrelid = s.oid
+                  JOIN pg_namespace n ON n.oid = s.relnamespace WHERE d.classid = 'pg_class'::regclass
+                  AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i')
+                FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+                LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+                WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped
+                ORDER BY a.attnum""".formatted(SERIAL_SEQUENCE))) {
             ps.setLong(1, oid);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -286,14 +288,15 @@ final class PgCatalogReader {
         List<ForeignKey> fks = new ArrayList<>();
         List<Check> checks = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT con.conname, con.contype, con.condeferrable, con.confupdtype, con.confdeltype,"
-                        + " con.conkey, fn.nspname, fc.relname, con.confkey, con.confrelid, pg_get_constraintdef(con.oid),"
-                        + " con.convalidated"
-                        + " FROM pg_constraint con LEFT JOIN pg_class fc ON fc.oid = con.confrelid"
-                        + " LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace"
-                        + " WHERE con.conrelid = ? AND con.contype IN ('p', 'u', 'f', 'c', 'x')"
-                        + " AND (con.contype <> 'f' OR con.conparentid = 0) AND (con.contype <> 'c' OR con.conislocal)"
-                        + " ORDER BY con.conname")) {
+                """
+                SELECT con.conname, con.contype, con.condeferrable, con.confupdtype, con.confdeltype,
+                con.conkey, fn.nspname, fc.relname, con.confkey, con.confrelid, pg_get_constraintdef(con.oid),
+                con.convalidated
+                FROM pg_constraint con LEFT JOIN pg_class fc ON fc.oid = con.confrelid
+                LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
+                WHERE con.conrelid = ? AND con.contype IN ('p', 'u', 'f', 'c', 'x')
+                AND (con.contype <> 'f' OR con.conparentid = 0) AND (con.contype <> 'c' OR con.conislocal)
+                ORDER BY con.conname""")) {
             ps.setLong(1, oid);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -398,17 +401,19 @@ final class PgCatalogReader {
     private static List<Index> readIndexes(Connection c, long tableOid) throws SQLException {
         List<Index> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT ic.relname, i.indisunique, pg_get_indexdef(i.indexrelid), i.indexrelid, i.indnkeyatts"
-                        + " FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid"
-                        + " WHERE i.indrelid = ? AND NOT EXISTS (SELECT 1 FROM pg_constraint con"
-                        + "   WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid"
-                        + "   AND con.contype IN ('p', 'u', 'x'))"
-                        + " ORDER BY ic.relname");
+                """
+                SELECT ic.relname, i.indisunique, pg_get_indexdef(i.indexrelid), i.indexrelid, i.indnkeyatts
+                FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+                WHERE i.indrelid = ? AND NOT EXISTS (SELECT 1 FROM pg_constraint con
+                  WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid
+                  AND con.contype IN ('p', 'u', 'x'))
+                ORDER BY ic.relname""");
              PreparedStatement parts = c.prepareStatement(
-                     "SELECT pg_get_indexdef(i.indexrelid, k, true), i.indkey[k - 1] = 0,"
-                             + " (i.indoption[k - 1] & 1) = 1"
-                             + " FROM pg_index i, generate_series(1, i.indnkeyatts) k WHERE i.indexrelid = ?"
-                             + " ORDER BY k")) {
+                     """
+                     SELECT pg_get_indexdef(i.indexrelid, k, true), i.indkey[k - 1] = 0,
+                     (i.indoption[k - 1] & 1) = 1
+                     FROM pg_index i, generate_series(1, i.indnkeyatts) k WHERE i.indexrelid = ?
+                     ORDER BY k""")) {
             ps.setLong(1, tableOid);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

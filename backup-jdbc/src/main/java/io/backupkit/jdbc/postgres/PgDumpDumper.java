@@ -195,9 +195,7 @@ public final class PgDumpDumper extends NativeToolDumper {
                     throw new RestoreException("table " + t.qualifiedName() + " has " + after + " rows after"
                             + " pg_restore but the backup recorded " + t.rows());
                 }
-                out.add(new TableChange(t.qualifiedName(), before.get(t), after));
-                ctx.addRows(after);
-                ctx.tableDone(t.qualifiedName());
+                out.add(restored(ctx, t.qualifiedName(), t.qualifiedName(), before.get(t), after));
             }
             return out;
         } catch (SQLException | IOException e) {

@@ -256,12 +256,14 @@ final class PgObjectReader {
             add("pg_type", l(r[0]), new DbObject("type", schema, s(r[2]), null, create, drop, List.of(), Phase.PRE_DATA));
         }
         // sub-objects resolve to their type: domain constraints, array types, composite types' relations
-        for (Object[] r : rows("SELECT 'pg_constraint:' || con.oid, 'pg_type:' || con.contypid FROM pg_constraint con"
-                + " WHERE con.contypid <> 0 UNION ALL SELECT 'pg_type:' || t.typarray, 'pg_type:' || t.oid FROM pg_type t"
-                + " WHERE t.typarray <> 0 AND t.oid" + USER_OID + " UNION ALL SELECT 'pg_class:' || t.typrelid,"
-                + " 'pg_type:' || t.oid FROM pg_type t JOIN pg_class tc ON tc.oid = t.typrelid AND tc.relkind = 'c'"
-                + " UNION ALL SELECT 'pg_type:' || rg.rngmultitypid, 'pg_type:' || rg.rngtypid FROM pg_range rg"
-                + " WHERE rg.rngtypid" + USER_OID, 2)) {
+        for (Object[] r : rows("""
+                SELECT 'pg_constraint:' || con.oid, 'pg_type:' || con.contypid FROM pg_constraint con
+                WHERE con.contypid <> 0 UNION ALL SELECT 'pg_type:' || t.typarray, 'pg_type:' || t.oid FROM pg_type t
+                WHERE t.typarray <> 0 AND t.oid%s
+                UNION ALL SELECT 'pg_class:' || t.typrelid,
+                'pg_type:' || t.oid FROM pg_type t JOIN pg_class tc ON tc.oid = t.typrelid AND tc.relkind = 'c'
+                UNION ALL SELECT 'pg_type:' || rg.rngmultitypid, 'pg_type:' || rg.rngtypid FROM pg_range rg
+                WHERE rg.rngtypid%s""".formatted(USER_OID, USER_OID), 2)) {
             alias(s(r[0]), s(r[1]));
         }
     }
@@ -291,11 +293,13 @@ final class PgObjectReader {
     }
 
     private void readFunctions() throws SQLException {
-        for (Object[] r : rows("SELECT p.oid, n.nspname, p.proname, pg_get_function_identity_arguments(p.oid),"
-                + " p.prokind, pg_get_functiondef(p.oid), pg_get_userbyid(p.proowner)"
-                + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
-                + " WHERE p.prokind IN ('f', 'p', 'w') AND " + USER_NS + " AND " + notExt("pg_proc", "p.oid")
-                + " ORDER BY p.oid", 7)) {
+        for (Object[] r : rows("""
+                SELECT p.oid, n.nspname, p.proname, pg_get_function_identity_arguments(p.oid),
+                p.prokind, pg_get_functiondef(p.oid), pg_get_userbyid(p.proowner)
+                FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                WHERE p.prokind IN ('f', 'p', 'w') AND %s
+                AND %s
+                ORDER BY p.oid""".formatted(USER_NS, notExt("pg_proc", "p.oid")), 7)) {
             String schema = s(r[1]);
             String signature = qn(schema, s(r[2])) + "(" + s(r[3]) + ")";
             String word = kindWord(s(r[4]));
@@ -307,28 +311,31 @@ final class PgObjectReader {
     }
 
     private void readAggregates() throws SQLException {
-        for (Object[] r : rows("SELECT p.oid, n.nspname, p.proname, pg_get_function_identity_arguments(p.oid),"
-                + " pg_get_function_arguments(p.oid), pg_get_userbyid(p.proowner), concat_ws(', ',"
-                + " 'SFUNC = ' || a.aggtransfn::regproc::text, 'STYPE = ' || format_type(a.aggtranstype, NULL),"
-                + " CASE WHEN a.aggtransspace <> 0 THEN 'SSPACE = ' || a.aggtransspace END,"
-                + " CASE WHEN a.aggfinalfn <> 0 THEN 'FINALFUNC = ' || a.aggfinalfn::regproc::text END,"
-                + " CASE WHEN a.aggfinalextra THEN 'FINALFUNC_EXTRA' END,"
-                + " CASE WHEN a.aggfinalfn <> 0 AND a.aggfinalmodify <> (CASE WHEN a.aggkind = 'n' THEN 'r' ELSE 'w' END)"
-                + "   THEN 'FINALFUNC_MODIFY = ' || CASE a.aggfinalmodify WHEN 'r' THEN 'READ_ONLY' WHEN 's' THEN 'SHAREABLE'"
-                + "   ELSE 'READ_WRITE' END END,"
-                + " CASE WHEN a.aggcombinefn <> 0 THEN 'COMBINEFUNC = ' || a.aggcombinefn::regproc::text END,"
-                + " CASE WHEN a.aggserialfn <> 0 THEN 'SERIALFUNC = ' || a.aggserialfn::regproc::text END,"
-                + " CASE WHEN a.aggdeserialfn <> 0 THEN 'DESERIALFUNC = ' || a.aggdeserialfn::regproc::text END,"
-                + " CASE WHEN a.agginitval IS NOT NULL THEN 'INITCOND = ' || quote_literal(a.agginitval) END,"
-                + " CASE WHEN a.aggmtransfn <> 0 THEN 'MSFUNC = ' || a.aggmtransfn::regproc::text || ', MINVFUNC = '"
-                + "   || a.aggminvtransfn::regproc::text || ', MSTYPE = ' || format_type(a.aggmtranstype, NULL) END,"
-                + " CASE WHEN a.aggmfinalfn <> 0 THEN 'MFINALFUNC = ' || a.aggmfinalfn::regproc::text END,"
-                + " CASE WHEN a.aggminitval IS NOT NULL THEN 'MINITCOND = ' || quote_literal(a.aggminitval) END,"
-                + " CASE WHEN a.aggsortop <> 0 THEN 'SORTOP = OPERATOR(' || a.aggsortop::regoperator::text END,"
-                + " CASE WHEN a.aggkind = 'h' THEN 'HYPOTHETICAL' END,"
-                + " CASE p.proparallel WHEN 's' THEN 'PARALLEL = SAFE' WHEN 'r' THEN 'PARALLEL = RESTRICTED' END)"
-                + " FROM pg_proc p JOIN pg_aggregate a ON a.aggfnoid = p.oid JOIN pg_namespace n ON n.oid = p.pronamespace"
-                + " WHERE " + USER_NS + " AND " + notExt("pg_proc", "p.oid") + " ORDER BY p.oid", 7)) {
+        for (Object[] r : rows("""
+                SELECT p.oid, n.nspname, p.proname, pg_get_function_identity_arguments(p.oid),
+                pg_get_function_arguments(p.oid), pg_get_userbyid(p.proowner), concat_ws(', ',
+                'SFUNC = ' || a.aggtransfn::regproc::text, 'STYPE = ' || format_type(a.aggtranstype, NULL),
+                CASE WHEN a.aggtransspace <> 0 THEN 'SSPACE = ' || a.aggtransspace END,
+                CASE WHEN a.aggfinalfn <> 0 THEN 'FINALFUNC = ' || a.aggfinalfn::regproc::text END,
+                CASE WHEN a.aggfinalextra THEN 'FINALFUNC_EXTRA' END,
+                CASE WHEN a.aggfinalfn <> 0 AND a.aggfinalmodify <> (CASE WHEN a.aggkind = 'n' THEN 'r' ELSE 'w' END)
+                  THEN 'FINALFUNC_MODIFY = ' || CASE a.aggfinalmodify WHEN 'r' THEN 'READ_ONLY' WHEN 's' THEN 'SHAREABLE'
+                  ELSE 'READ_WRITE' END END,
+                CASE WHEN a.aggcombinefn <> 0 THEN 'COMBINEFUNC = ' || a.aggcombinefn::regproc::text END,
+                CASE WHEN a.aggserialfn <> 0 THEN 'SERIALFUNC = ' || a.aggserialfn::regproc::text END,
+                CASE WHEN a.aggdeserialfn <> 0 THEN 'DESERIALFUNC = ' || a.aggdeserialfn::regproc::text END,
+                CASE WHEN a.agginitval IS NOT NULL THEN 'INITCOND = ' || quote_literal(a.agginitval) END,
+                CASE WHEN a.aggmtransfn <> 0 THEN 'MSFUNC = ' || a.aggmtransfn::regproc::text || ', MINVFUNC = '
+                  || a.aggminvtransfn::regproc::text || ', MSTYPE = ' || format_type(a.aggmtranstype, NULL) END,
+                CASE WHEN a.aggmfinalfn <> 0 THEN 'MFINALFUNC = ' || a.aggmfinalfn::regproc::text END,
+                CASE WHEN a.aggminitval IS NOT NULL THEN 'MINITCOND = ' || quote_literal(a.aggminitval) END,
+                CASE WHEN a.aggsortop <> 0 THEN 'SORTOP = OPERATOR(' || a.aggsortop::regoperator::text END,
+                CASE WHEN a.aggkind = 'h' THEN 'HYPOTHETICAL' END,
+                CASE p.proparallel WHEN 's' THEN 'PARALLEL = SAFE' WHEN 'r' THEN 'PARALLEL = RESTRICTED' END)
+                FROM pg_proc p JOIN pg_aggregate a ON a.aggfnoid = p.oid JOIN pg_namespace n ON n.oid = p.pronamespace
+                WHERE %s
+                AND %s
+                ORDER BY p.oid""".formatted(USER_NS, notExt("pg_proc", "p.oid")), 7)) {
             String schema = s(r[1]);
             String signature = qn(schema, s(r[2])) + "(" + (s(r[3]).isEmpty() ? "*" : s(r[3])) + ")";
             String opts = s(r[6]).replaceAll("SORTOP = OPERATOR\\(([^(]+)\\(.*?\\)", "SORTOP = OPERATOR($1)");
@@ -341,20 +348,23 @@ final class PgObjectReader {
     }
 
     private void readOperators() throws SQLException {
-        for (Object[] r : rows("SELECT o.oid, n.nspname, o.oprname, format_type(o.oprleft, NULL),"
-                + " format_type(o.oprright, NULL), pg_get_userbyid(o.oprowner), concat_ws(', ',"
-                + " 'FUNCTION = ' || o.oprcode::regproc::text,"
-                + " CASE WHEN o.oprleft <> 0 THEN 'LEFTARG = ' || format_type(o.oprleft, NULL) END,"
-                + " CASE WHEN o.oprright <> 0 THEN 'RIGHTARG = ' || format_type(o.oprright, NULL) END,"
-                + " CASE WHEN o.oprcom <> 0 THEN 'COMMUTATOR = OPERATOR(' || cn.nspname || '.' || co.oprname || ')' END,"
-                + " CASE WHEN o.oprnegate <> 0 THEN 'NEGATOR = OPERATOR(' || nn.nspname || '.' || ng.oprname || ')' END,"
-                + " CASE WHEN o.oprrest <> 0 THEN 'RESTRICT = ' || o.oprrest::regproc::text END,"
-                + " CASE WHEN o.oprjoin <> 0 THEN 'JOIN = ' || o.oprjoin::regproc::text END,"
-                + " CASE WHEN o.oprcanhash THEN 'HASHES' END, CASE WHEN o.oprcanmerge THEN 'MERGES' END)"
-                + " FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace"
-                + " LEFT JOIN pg_operator co ON co.oid = o.oprcom LEFT JOIN pg_namespace cn ON cn.oid = co.oprnamespace"
-                + " LEFT JOIN pg_operator ng ON ng.oid = o.oprnegate LEFT JOIN pg_namespace nn ON nn.oid = ng.oprnamespace"
-                + " WHERE " + USER_NS + " AND " + notExt("pg_operator", "o.oid") + " ORDER BY o.oid", 7)) {
+        for (Object[] r : rows("""
+                SELECT o.oid, n.nspname, o.oprname, format_type(o.oprleft, NULL),
+                format_type(o.oprright, NULL), pg_get_userbyid(o.oprowner), concat_ws(', ',
+                'FUNCTION = ' || o.oprcode::regproc::text,
+                CASE WHEN o.oprleft <> 0 THEN 'LEFTARG = ' || format_type(o.oprleft, NULL) END,
+                CASE WHEN o.oprright <> 0 THEN 'RIGHTARG = ' || format_type(o.oprright, NULL) END,
+                CASE WHEN o.oprcom <> 0 THEN 'COMMUTATOR = OPERATOR(' || cn.nspname || '.' || co.oprname || ')' END,
+                CASE WHEN o.oprnegate <> 0 THEN 'NEGATOR = OPERATOR(' || nn.nspname || '.' || ng.oprname || ')' END,
+                CASE WHEN o.oprrest <> 0 THEN 'RESTRICT = ' || o.oprrest::regproc::text END,
+                CASE WHEN o.oprjoin <> 0 THEN 'JOIN = ' || o.oprjoin::regproc::text END,
+                CASE WHEN o.oprcanhash THEN 'HASHES' END, CASE WHEN o.oprcanmerge THEN 'MERGES' END)
+                FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
+                LEFT JOIN pg_operator co ON co.oid = o.oprcom LEFT JOIN pg_namespace cn ON cn.oid = co.oprnamespace
+                LEFT JOIN pg_operator ng ON ng.oid = o.oprnegate LEFT JOIN pg_namespace nn ON nn.oid = ng.oprnamespace
+                WHERE %s
+                AND %s
+                ORDER BY o.oid""".formatted(USER_NS, notExt("pg_operator", "o.oid")), 7)) {
             String schema = s(r[1]);
             String args = "(" + (r[3] == null || s(r[3]).equals("-") ? "NONE" : s(r[3])) + ", " + s(r[4]) + ")";
             String name = q(schema) + "." + s(r[2]);
@@ -366,11 +376,14 @@ final class PgObjectReader {
     }
 
     private void readCasts() throws SQLException {
-        for (Object[] r : rows("SELECT ca.oid, format_type(ca.castsource, NULL), format_type(ca.casttarget, NULL),"
-                + " CASE ca.castmethod WHEN 'f' THEN 'WITH FUNCTION ' || ca.castfunc::regprocedure::text"
-                + "   WHEN 'i' THEN 'WITH INOUT' ELSE 'WITHOUT FUNCTION' END"
-                + " || CASE ca.castcontext WHEN 'a' THEN ' AS ASSIGNMENT' WHEN 'i' THEN ' AS IMPLICIT' ELSE '' END"
-                + " FROM pg_cast ca WHERE ca.oid" + USER_OID + " AND " + notExt("pg_cast", "ca.oid") + " ORDER BY ca.oid", 4)) {
+        for (Object[] r : rows("""
+                SELECT ca.oid, format_type(ca.castsource, NULL), format_type(ca.casttarget, NULL),
+                CASE ca.castmethod WHEN 'f' THEN 'WITH FUNCTION ' || ca.castfunc::regprocedure::text
+                  WHEN 'i' THEN 'WITH INOUT' ELSE 'WITHOUT FUNCTION' END
+                || CASE ca.castcontext WHEN 'a' THEN ' AS ASSIGNMENT' WHEN 'i' THEN ' AS IMPLICIT' ELSE '' END
+                FROM pg_cast ca WHERE ca.oid%s
+                AND %s
+                ORDER BY ca.oid""".formatted(USER_OID, notExt("pg_cast", "ca.oid")), 4)) {
             String pair = "(" + s(r[1]) + " AS " + s(r[2]) + ")";
             add("pg_cast", l(r[0]), new DbObject("cast", "", pair, null, List.of("CREATE CAST " + pair + " " + s(r[3])),
                     "DROP CAST IF EXISTS " + pair, List.of(), Phase.PRE_DATA));
@@ -378,14 +391,16 @@ final class PgObjectReader {
     }
 
     private void readViews() throws SQLException {
-        for (Object[] r : rows("SELECT c.oid, n.nspname, c.relname, c.relkind, pg_get_viewdef(c.oid),"
-                + " array_to_string(c.reloptions, ', '), c.relispopulated, pg_get_userbyid(c.relowner),"
-                + " (SELECT string_agg('ALTER VIEW ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname)"
-                + "   || ' ALTER COLUMN ' || quote_ident(a.attname) || ' SET DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), ';'"
-                + "   ORDER BY a.attnum) FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid"
-                + "   AND a.attnum = d.adnum WHERE d.adrelid = c.oid)"
-                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') AND "
-                + USER_NS + " AND " + notExt("pg_class", "c.oid") + " ORDER BY c.oid", 9)) {
+        for (Object[] r : rows("""
+                SELECT c.oid, n.nspname, c.relname, c.relkind, pg_get_viewdef(c.oid),
+                array_to_string(c.reloptions, ', '), c.relispopulated, pg_get_userbyid(c.relowner),
+                (SELECT string_agg('ALTER VIEW ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname)
+                  || ' ALTER COLUMN ' || quote_ident(a.attname) || ' SET DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), ';'
+                  ORDER BY a.attnum) FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid
+                  AND a.attnum = d.adnum WHERE d.adrelid = c.oid)
+                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') AND %s
+                AND %s
+                ORDER BY c.oid""".formatted(USER_NS, notExt("pg_class", "c.oid")), 9)) {
             String schema = s(r[1]);
             String name = qn(schema, s(r[2]));
             String def = s(r[4]).strip();
@@ -538,13 +553,15 @@ final class PgObjectReader {
 
     /** Sequences owned by a column they are not the serial/identity sequence of ({@code ALTER SEQUENCE ... OWNED BY}). */
     private void readOwnedSequences() throws SQLException {
-        for (Object[] r : rows("SELECT n.nspname, s.relname, tn.nspname, tc.relname, a.attname FROM pg_class s"
-                + " JOIN pg_namespace n ON n.oid = s.relnamespace JOIN pg_depend d ON d.classid = 'pg_class'::regclass"
-                + " AND d.objid = s.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a'"
-                + " JOIN pg_class tc ON tc.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = tc.relnamespace"
-                + " JOIN pg_attribute a ON a.attrelid = tc.oid AND a.attnum = d.refobjsubid"
-                + " WHERE s.relkind = 'S' AND " + USER_NS + " AND NOT " + PgCatalogReader.SERIAL_SEQUENCE
-                + " ORDER BY s.oid", 5)) {
+        for (Object[] r : rows("""
+                SELECT n.nspname, s.relname, tn.nspname, tc.relname, a.attname FROM pg_class s
+                JOIN pg_namespace n ON n.oid = s.relnamespace JOIN pg_depend d ON d.classid = 'pg_class'::regclass
+                AND d.objid = s.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a'
+                JOIN pg_class tc ON tc.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = tc.relnamespace
+                JOIN pg_attribute a ON a.attrelid = tc.oid AND a.attnum = d.refobjsubid
+                WHERE s.relkind = 'S' AND %s
+                AND NOT %s
+                ORDER BY s.oid""".formatted(USER_NS, PgCatalogReader.SERIAL_SEQUENCE), 5)) {
             objects.add(new DbObject("sequence owner", s(r[0]), s(r[1]), s(r[2]) + "." + s(r[3]),
                     List.of("ALTER SEQUENCE " + qn(s(r[0]), s(r[1])) + " OWNED BY " + qn(s(r[2]), s(r[3])) + "."
                             + q(s(r[4]))), null, List.of(), Phase.POST_DATA));
@@ -552,30 +569,32 @@ final class PgObjectReader {
     }
 
     private void readComments() throws SQLException {
-        for (Object[] r : rows("SELECT o.type, o.identity, d.description,"
-                + " CASE WHEN d.classoid = 'pg_class'::regclass AND tc.relkind IN ('r', 'p') THEN tn.nspname || '.' || tc.relname"
-                + "   WHEN d.classoid = 'pg_class'::regclass AND tc.relkind = 'i' THEN (SELECT xn.nspname || '.' || xc.relname"
-                + "     FROM pg_index i JOIN pg_class xc ON xc.oid = i.indrelid JOIN pg_namespace xn ON xn.oid = xc.relnamespace"
-                + "     WHERE i.indexrelid = d.objoid AND xc.relkind IN ('r', 'p'))"
-                + "   WHEN d.classoid = 'pg_constraint'::regclass THEN (SELECT xn.nspname || '.' || xc.relname FROM pg_constraint x"
-                + "     JOIN pg_class xc ON xc.oid = x.conrelid JOIN pg_namespace xn ON xn.oid = xc.relnamespace WHERE x.oid = d.objoid)"
-                + "   WHEN d.classoid = 'pg_trigger'::regclass THEN (SELECT xn.nspname || '.' || xc.relname FROM pg_trigger x"
-                + "     JOIN pg_class xc ON xc.oid = x.tgrelid JOIN pg_namespace xn ON xn.oid = xc.relnamespace WHERE x.oid = d.objoid)"
-                + "   WHEN d.classoid = 'pg_policy'::regclass THEN (SELECT xn.nspname || '.' || xc.relname FROM pg_policy x"
-                + "     JOIN pg_class xc ON xc.oid = x.polrelid JOIN pg_namespace xn ON xn.oid = xc.relnamespace WHERE x.oid = d.objoid)"
-                + "   WHEN d.classoid = 'pg_rewrite'::regclass THEN (SELECT xn.nspname || '.' || xc.relname FROM pg_rewrite x"
-                + "     JOIN pg_class xc ON xc.oid = x.ev_class JOIN pg_namespace xn ON xn.oid = xc.relnamespace"
-                + "     WHERE x.oid = d.objoid AND xc.relkind IN ('r', 'p'))"
-                + "   END, o.schema"
-                + " FROM pg_description d CROSS JOIN LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) o"
-                + " LEFT JOIN pg_class tc ON d.classoid = 'pg_class'::regclass AND tc.oid = d.objoid"
-                + " LEFT JOIN pg_namespace tn ON tn.oid = tc.relnamespace"
-                + " WHERE d.objoid" + USER_OID + " AND (o.schema IS NULL OR " + PgCatalogReader.userSchema("o.schema") + ")"
-                + " AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = d.classoid AND e.objid = d.objoid"
-                + "   AND e.deptype = 'e')"
-                + " AND NOT (d.classoid = 'pg_class'::regclass AND EXISTS (SELECT 1 FROM pg_depend e"
-                + "   WHERE e.classid = 'pg_class'::regclass AND e.objid = d.objoid AND e.deptype = 'e'))"
-                + " ORDER BY 1, 2", 5)) {
+        for (Object[] r : rows("""
+                SELECT o.type, o.identity, d.description,
+                CASE WHEN d.classoid = 'pg_class'::regclass AND tc.relkind IN ('r', 'p') THEN tn.nspname || '.' || tc.relname
+                  WHEN d.classoid = 'pg_class'::regclass AND tc.relkind = 'i' THEN (SELECT xn.nspname || '.' || xc.relname
+                    FROM pg_index i JOIN pg_class xc ON xc.oid = i.indrelid JOIN pg_namespace xn ON xn.oid = xc.relnamespace
+                    WHERE i.indexrelid = d.objoid AND xc.relkind IN ('r', 'p'))
+                  WHEN d.classoid = 'pg_constraint'::regclass THEN (SELECT xn.nspname || '.' || xc.relname FROM pg_constraint x
+                    JOIN pg_class xc ON xc.oid = x.conrelid JOIN pg_namespace xn ON xn.oid = xc.relnamespace WHERE x.oid = d.objoid)
+                  WHEN d.classoid = 'pg_trigger'::regclass THEN (SELECT xn.nspname || '.' || xc.relname FROM pg_trigger x
+                    JOIN pg_class xc ON xc.oid = x.tgrelid JOIN pg_namespace xn ON xn.oid = xc.relnamespace WHERE x.oid = d.objoid)
+                  WHEN d.classoid = 'pg_policy'::regclass THEN (SELECT xn.nspname || '.' || xc.relname FROM pg_policy x
+                    JOIN pg_class xc ON xc.oid = x.polrelid JOIN pg_namespace xn ON xn.oid = xc.relnamespace WHERE x.oid = d.objoid)
+                  WHEN d.classoid = 'pg_rewrite'::regclass THEN (SELECT xn.nspname || '.' || xc.relname FROM pg_rewrite x
+                    JOIN pg_class xc ON xc.oid = x.ev_class JOIN pg_namespace xn ON xn.oid = xc.relnamespace
+                    WHERE x.oid = d.objoid AND xc.relkind IN ('r', 'p'))
+                  END, o.schema
+                FROM pg_description d CROSS JOIN LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) o
+                LEFT JOIN pg_class tc ON d.classoid = 'pg_class'::regclass AND tc.oid = d.objoid
+                LEFT JOIN pg_namespace tn ON tn.oid = tc.relnamespace
+                WHERE d.objoid%s
+                AND (o.schema IS NULL OR %s)
+                AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = d.classoid AND e.objid = d.objoid
+                  AND e.deptype = 'e')
+                AND NOT (d.classoid = 'pg_class'::regclass AND EXISTS (SELECT 1 FROM pg_depend e
+                  WHERE e.classid = 'pg_class'::regclass AND e.objid = d.objoid AND e.deptype = 'e'))
+                ORDER BY 1, 2""".formatted(USER_OID, PgCatalogReader.userSchema("o.schema")), 5)) {
             String type = s(r[0]);
             String identity = s(r[1]);
             String target = switch (type) {
@@ -722,11 +741,14 @@ final class PgObjectReader {
             alias(s(r[0]), s(r[1])); // an extension's member objects count as the extension
         }
         Map<String, Set<String>> out = new HashMap<>();
-        for (Object[] r : rows("SELECT DISTINCT d.classid::regclass::text || ':' || d.objid,"
-                + " d.refclassid::regclass::text || ':' || d.refobjid FROM pg_depend d"
-                + " WHERE d.deptype IN ('n', 'a') AND d.objid" + USER_OID + " AND d.refobjid" + USER_OID
-                + " UNION SELECT 'pg_class:' || i.inhrelid, 'pg_class:' || i.inhparent FROM pg_inherits i"
-                + " JOIN pg_class ic ON ic.oid = i.inhrelid AND ic.relkind IN ('r', 'p')", 2)) {
+        for (Object[] r : rows("""
+                SELECT DISTINCT d.classid::regclass::text || ':' || d.objid,
+                d.refclassid::regclass::text || ':' || d.refobjid FROM pg_depend d
+                WHERE d.deptype IN ('n', 'a') AND d.objid%s
+                AND d.refobjid%s
+                UNION SELECT 'pg_class:' || i.inhrelid, 'pg_class:' || i.inhparent FROM pg_inherits i
+                JOIN pg_class ic ON ic.oid = i.inhrelid AND ic.relkind IN ('r', 'p')"""
+                        .formatted(USER_OID, USER_OID), 2)) {
             String from = resolve(s(r[0]));
             String to = resolve(s(r[1]));
             if (from != null && to != null && !from.equals(to)) {
