@@ -124,15 +124,13 @@ public record FileSet(Map<String, Path> roots, List<String> includes, List<Strin
 
         /** Store a symbolic link's target instead of the link (default false). */
         public Builder followSymlinks(boolean follow) {
-            Require.unset(followSymlinks, "followSymlinks");
-            this.followSymlinks = follow;
+            this.followSymlinks = Require.once(followSymlinks, follow, "followSymlinks");
             return this;
         }
 
         /** Leaves out directories that are mount points of other file systems (default false). */
         public Builder oneFileSystem(boolean stay) {
-            Require.unset(oneFileSystem, "oneFileSystem");
-            this.oneFileSystem = stay;
+            this.oneFileSystem = Require.once(oneFileSystem, stay, "oneFileSystem");
             return this;
         }
 

@@ -107,17 +107,13 @@ public record RestoreRequest(BackupId backupId, boolean database, boolean files,
 
         /** The database restore mode; default {@link RestoreMode#REPLACE}. */
         public Builder mode(RestoreMode mode) {
-            Objects.requireNonNull(mode, "mode");
-            Require.unset(this.mode, "mode");
-            this.mode = mode;
+            this.mode = Require.once(this.mode, mode, "mode");
             return this;
         }
 
         /** Which of the backup's tables to restore; default all. */
         public Builder tables(TableSelection tables) {
-            Objects.requireNonNull(tables, "tables");
-            Require.unset(this.tables, "tables");
-            this.tables = tables;
+            this.tables = Require.once(this.tables, tables, "tables");
             return this;
         }
 
@@ -142,24 +138,19 @@ public record RestoreRequest(BackupId backupId, boolean database, boolean files,
 
         /** The files restore mode; default {@link FileRestoreMode#REPLACE}. */
         public Builder filesMode(FileRestoreMode mode) {
-            Objects.requireNonNull(mode, "filesMode");
-            Require.unset(this.filesMode, "filesMode");
-            this.filesMode = mode;
+            this.filesMode = Require.once(filesMode, mode, "filesMode");
             return this;
         }
 
         /** In {@link FileRestoreMode#MERGE}, whether files that exist are overwritten; default true. */
         public Builder overwriteExisting(boolean overwrite) {
-            Require.unset(overwriteExisting, "overwriteExisting");
-            this.overwriteExisting = overwrite;
+            this.overwriteExisting = Require.once(overwriteExisting, overwrite, "overwriteExisting");
             return this;
         }
 
         /** Restore all file roots under this directory instead of their original places. */
         public Builder filesTarget(Path directory) {
-            Objects.requireNonNull(directory, "filesTarget");
-            Require.unset(filesTarget, "filesTarget");
-            this.filesTarget = directory;
+            this.filesTarget = Require.once(filesTarget, directory, "filesTarget");
             return this;
         }
 
@@ -175,23 +166,19 @@ public record RestoreRequest(BackupId backupId, boolean database, boolean files,
 
         /** Dry run: validate everything and report what would change, touching nothing; default false. */
         public Builder validateOnly(boolean dryRun) {
-            Require.unset(validateOnly, "validateOnly");
-            this.validateOnly = dryRun;
+            this.validateOnly = Require.once(validateOnly, dryRun, "validateOnly");
             return this;
         }
 
         /** Take a safety backup of what will be overwritten first; default true. */
         public Builder safetyBackup(boolean take) {
-            Require.unset(safetyBackup, "safetyBackup");
-            this.safetyBackup = take;
+            this.safetyBackup = Require.once(safetyBackup, take, "safetyBackup");
             return this;
         }
 
         /** Who asked, recorded in the history; default "unknown". */
         public Builder actor(String actor) {
-            Require.nonBlank("actor", actor);
-            Require.unset(this.actor, "actor");
-            this.actor = actor;
+            this.actor = Require.once(this.actor, Require.nonBlank("actor", actor), "actor");
             return this;
         }
 
@@ -200,9 +187,7 @@ public record RestoreRequest(BackupId backupId, boolean database, boolean files,
          * row. Default {@link MergeConflictPolicy#FAIL}.
          */
         public Builder mergeConflicts(MergeConflictPolicy policy) {
-            Objects.requireNonNull(policy, "mergeConflicts");
-            Require.unset(mergeConflicts, "mergeConflicts");
-            this.mergeConflicts = policy;
+            this.mergeConflicts = Require.once(mergeConflicts, policy, "mergeConflicts");
             return this;
         }
 

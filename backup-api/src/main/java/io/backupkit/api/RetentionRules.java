@@ -92,8 +92,7 @@ public record RetentionRules(Optional<RetentionPolicy> defaultPolicy, Map<Backup
 
         /** Plan each type separately: count-based rules count per type instead of across the types sharing a policy. */
         public Builder perType(boolean separately) {
-            Require.unset(perType, "perType");
-            perType = separately;
+            perType = Require.once(perType, separately, "perType");
             return this;
         }
 

@@ -17,12 +17,13 @@ import java.util.regex.Pattern;
  * <p>A new setting follows the pattern of the others, e.g. a timeout:
  * <pre>{@code
  * public Builder noProgressTimeout(Duration timeout) {
- *     Require.between("noProgressTimeout", timeout, Duration.ofSeconds(10), Duration.ofDays(1));
- *     Require.unset(noProgressTimeout, "noProgressTimeout");
- *     this.noProgressTimeout = timeout;
+ *     this.noProgressTimeout = Require.once(noProgressTimeout,
+ *             Require.between("noProgressTimeout", timeout, Duration.ofSeconds(10), Duration.ofDays(1)), "noProgressTimeout");
  *     return this;
  * }
  * }</pre>
+ * The argument check runs first (a bad argument is an {@link IllegalArgumentException} even on a second call), then
+ * {@link #once} refuses the second setting.
  */
 public final class Require {
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -47,6 +48,26 @@ public final class Require {
     /** @throws IllegalStateException naming {@code setting} and its value when {@code current} is already set */
     public static void unset(Object current, String setting) {
         state(current == null, "%s was already set (to %s); set it once", setting, current);
+    }
+
+    /**
+     * A setter's whole check of a setting that may be set once: {@code value} must not be null and {@code current}
+     * (the builder's field) must still be unset.
+     *
+     * @return {@code value}, for the field; @throws NullPointerException naming {@code setting} when it is null,
+     *         IllegalStateException as {@link #unset} when {@code current} is already set
+     */
+    public static <T> T once(T current, T value, String setting) {
+        Objects.requireNonNull(value, setting);
+        unset(current, setting);
+        return value;
+    }
+
+    /** {@link #once} for a setting whose value must not be shown (a password, a key, a DataSource): see {@link #unsetSecret}. */
+    public static <T> T onceSecret(T current, T value, String setting) {
+        Objects.requireNonNull(value, setting);
+        unsetSecret(current, setting);
+        return value;
     }
 
     /**
@@ -91,6 +112,11 @@ public final class Require {
     public static long between(String setting, long value, long min, long max) {
         argument(value >= min && value <= max, "%s must be between %d and %d, was %d", setting, min, max, value);
         return value;
+    }
+
+    /** @return {@code value}; @throws IllegalArgumentException when it is outside {@code [min, max]} */
+    public static int between(String setting, int value, int min, int max) {
+        return (int) between(setting, (long) value, min, max);
     }
 
     /** @return {@code value}; @throws IllegalArgumentException when it is below {@code min} */

@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -69,7 +68,7 @@ public final class Scheduler implements AutoCloseable {
         this.storage = b.storage;
         this.clock = b.clock;
         this.sleeper = b.sleeper;
-        this.holderId = b.holderId != null ? b.holderId : UUID.randomUUID().toString();
+        this.holderId = b.holderIdOrRandom();
         this.host = HostIdentity.local().fingerprint();
         this.pid = HostIdentity.local().pid();
         this.leaseTtl = b.leaseTtl;
@@ -395,11 +394,8 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /** Builds a {@link Scheduler}. */
-    public static final class Builder {
+    public static final class Builder extends ContenderBuilder<Builder> {
         private final StorageProvider storage;
-        private Clock clock = Clock.systemUTC();
-        private Sleeper sleeper = Sleeper.SYSTEM;
-        private String holderId;
         private Duration leaseTtl = Duration.ofSeconds(60);
         private Duration settleDelay;
         private Duration retryInterval;
@@ -410,21 +406,8 @@ public final class Scheduler implements AutoCloseable {
             this.storage = Objects.requireNonNull(storage, "storage");
         }
 
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
 
-        public Builder sleeper(Sleeper sleeper) {
-            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-            return this;
-        }
 
-        /** This instance's id in locks and markers (default a random UUID); instances must not share one. */
-        public Builder holderId(String holderId) {
-            this.holderId = Objects.requireNonNull(holderId, "holderId");
-            return this;
-        }
 
         /** Lease ttl of the job locks (default 60 s): how long a dead instance blocks its jobs. */
         public Builder leaseTtl(Duration ttl) {
