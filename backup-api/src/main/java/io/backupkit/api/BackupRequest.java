@@ -117,13 +117,13 @@ public record BackupRequest(BackupType type, String name, String notes, Set<Stri
 
         /** The tables to include, overriding the engine's default selection. */
         public Builder tables(TableSelection selection) {
-            this.tables = Require.once(tables, selection, "tables");
+            this.tables = Require.once(this.tables, selection, "tables");
             return this;
         }
 
         /** The media files to include, overriding the engine's file set. */
         public Builder files(FileSet fileSet) {
-            this.files = Require.once(files, fileSet, "files");
+            this.files = Require.once(this.files, fileSet, "files");
             return this;
         }
 
@@ -145,7 +145,7 @@ public record BackupRequest(BackupType type, String name, String notes, Set<Stri
          * what it lacks ({@link Manifest.DatabasePart#notCaptured()}) and every listing marks it.
          */
         public Builder allowIncomplete(boolean allow) {
-            this.allowIncomplete = Require.once(allowIncomplete, allow, "allowIncomplete");
+            this.allowIncomplete = Require.once(this.allowIncomplete, allow, "allowIncomplete");
             return this;
         }
 

@@ -124,13 +124,13 @@ public record FileSet(Map<String, Path> roots, List<String> includes, List<Strin
 
         /** Store a symbolic link's target instead of the link (default false). */
         public Builder followSymlinks(boolean follow) {
-            this.followSymlinks = Require.once(followSymlinks, follow, "followSymlinks");
+            this.followSymlinks = Require.once(this.followSymlinks, follow, "followSymlinks");
             return this;
         }
 
         /** Leaves out directories that are mount points of other file systems (default false). */
         public Builder oneFileSystem(boolean stay) {
-            this.oneFileSystem = Require.once(oneFileSystem, stay, "oneFileSystem");
+            this.oneFileSystem = Require.once(this.oneFileSystem, stay, "oneFileSystem");
             return this;
         }
 

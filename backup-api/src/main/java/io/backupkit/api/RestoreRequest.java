@@ -138,19 +138,19 @@ public record RestoreRequest(BackupId backupId, boolean database, boolean files,
 
         /** The files restore mode; default {@link FileRestoreMode#REPLACE}. */
         public Builder filesMode(FileRestoreMode mode) {
-            this.filesMode = Require.once(filesMode, mode, "filesMode");
+            this.filesMode = Require.once(this.filesMode, mode, "filesMode");
             return this;
         }
 
         /** In {@link FileRestoreMode#MERGE}, whether files that exist are overwritten; default true. */
         public Builder overwriteExisting(boolean overwrite) {
-            this.overwriteExisting = Require.once(overwriteExisting, overwrite, "overwriteExisting");
+            this.overwriteExisting = Require.once(this.overwriteExisting, overwrite, "overwriteExisting");
             return this;
         }
 
         /** Restore all file roots under this directory instead of their original places. */
         public Builder filesTarget(Path directory) {
-            this.filesTarget = Require.once(filesTarget, directory, "filesTarget");
+            this.filesTarget = Require.once(this.filesTarget, directory, "filesTarget");
             return this;
         }
 
@@ -166,13 +166,13 @@ public record RestoreRequest(BackupId backupId, boolean database, boolean files,
 
         /** Dry run: validate everything and report what would change, touching nothing; default false. */
         public Builder validateOnly(boolean dryRun) {
-            this.validateOnly = Require.once(validateOnly, dryRun, "validateOnly");
+            this.validateOnly = Require.once(this.validateOnly, dryRun, "validateOnly");
             return this;
         }
 
         /** Take a safety backup of what will be overwritten first; default true. */
         public Builder safetyBackup(boolean take) {
-            this.safetyBackup = Require.once(safetyBackup, take, "safetyBackup");
+            this.safetyBackup = Require.once(this.safetyBackup, take, "safetyBackup");
             return this;
         }
 
@@ -187,7 +187,7 @@ public record RestoreRequest(BackupId backupId, boolean database, boolean files,
          * row. Default {@link MergeConflictPolicy#FAIL}.
          */
         public Builder mergeConflicts(MergeConflictPolicy policy) {
-            this.mergeConflicts = Require.once(mergeConflicts, policy, "mergeConflicts");
+            this.mergeConflicts = Require.once(this.mergeConflicts, policy, "mergeConflicts");
             return this;
         }
 

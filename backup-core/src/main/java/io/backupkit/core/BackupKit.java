@@ -169,7 +169,7 @@ public final class BackupKit {
             Objects.requireNonNull(interval, "progressInterval");
             Require.argument(interval.compareTo(Duration.ofMillis(100)) >= 0 && interval.compareTo(Duration.ofMinutes(10)) <= 0,
                     "progressInterval must be between 100 ms and 10 minutes, was %s", interval);
-            this.progressInterval = Require.once(progressInterval, interval, "progressInterval");
+            this.progressInterval = Require.once(this.progressInterval, interval, "progressInterval");
             return this;
         }
 
@@ -194,7 +194,7 @@ public final class BackupKit {
 
         /** Which tables database backups include by default (all, if not set). */
         public Builder tables(TableSelection selection) {
-            this.tables = Require.once(tables, selection, "tables");
+            this.tables = Require.once(this.tables, selection, "tables");
             return this;
         }
 
@@ -221,14 +221,14 @@ public final class BackupKit {
         /** The largest archive {@code importBackup} accepts, in bytes (default 1 TiB). */
         public Builder maxImportBytes(long bytes) {
             Require.argument(bytes > 0, "maxImportBytes must be positive, was %d", bytes);
-            this.maxImportBytes = Require.once(maxImportBytes, bytes, "maxImportBytes");
+            this.maxImportBytes = Require.once(this.maxImportBytes, bytes, "maxImportBytes");
             return this;
         }
 
         /** Worker connections a dumper may use for one backup or restore (default: cores, at most 4). */
         public Builder parallelism(int workers) {
             Require.argument(workers >= 1 && workers <= 64, "parallelism must be between 1 and 64, was %d", workers);
-            this.parallelism = Require.once(parallelism, workers, "parallelism");
+            this.parallelism = Require.once(this.parallelism, workers, "parallelism");
             return this;
         }
 
@@ -242,13 +242,13 @@ public final class BackupKit {
             Objects.requireNonNull(timeout, "connectTimeout");
             Require.argument(timeout.compareTo(Duration.ofSeconds(1)) >= 0 && timeout.compareTo(Duration.ofHours(1)) <= 0,
                     "connectTimeout must be between 1 s and 1 h, was %s", timeout);
-            this.connectTimeout = Require.once(connectTimeout, timeout, "connectTimeout");
+            this.connectTimeout = Require.once(this.connectTimeout, timeout, "connectTimeout");
             return this;
         }
 
         /** When {@code health()} reports a problem (default: {@link HealthPolicy#DEFAULT}). */
         public Builder healthPolicy(HealthPolicy policy) {
-            this.healthPolicy = Require.once(healthPolicy, policy, "healthPolicy");
+            this.healthPolicy = Require.once(this.healthPolicy, policy, "healthPolicy");
             return this;
         }
 
@@ -332,7 +332,7 @@ public final class BackupKit {
 
         /** Where storage providers and dumpers are discovered (default: the thread's context class loader). */
         public Builder classLoader(ClassLoader loader) {
-            this.classLoader = Require.once(classLoader, loader, "classLoader");
+            this.classLoader = Require.once(this.classLoader, loader, "classLoader");
             return this;
         }
 

@@ -124,7 +124,7 @@ public final class BackupScheduler implements AutoCloseable {
 
         /** Retention to apply after each successful run. */
         public Builder retention(RetentionRules rules) {
-            this.retention = Require.once(retention, rules, "retention");
+            this.retention = Require.once(this.retention, rules, "retention");
             return this;
         }
 
@@ -139,7 +139,7 @@ public final class BackupScheduler implements AutoCloseable {
          * least 1 s).
          */
         public Builder leaseTtl(Duration ttl) {
-            this.leaseTtl = Require.once(leaseTtl, Require.between("leaseTtl", ttl, Duration.ofSeconds(1), Duration.ofDays(1)), "leaseTtl");
+            this.leaseTtl = Require.once(this.leaseTtl, Require.between("leaseTtl", ttl, Duration.ofSeconds(1), Duration.ofDays(1)), "leaseTtl");
             return this;
         }
 

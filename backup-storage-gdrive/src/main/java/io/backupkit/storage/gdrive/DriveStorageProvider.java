@@ -700,7 +700,7 @@ public final class DriveStorageProvider implements StorageProvider {
             Objects.requireNonNull(folderId, "rootFolderId");
             Require.argument(folderId.matches(DRIVE_ID), "rootFolderId: '%s' is not a Google Drive folder id (letters,"
                     + " digits, '-' and '_'; the last part of the folder's Drive URL)", folderId);
-            this.rootFolderId = Require.once(rootFolderId, folderId, "rootFolderId");
+            this.rootFolderId = Require.once(this.rootFolderId, folderId, "rootFolderId");
             return this;
         }
 
@@ -712,7 +712,7 @@ public final class DriveStorageProvider implements StorageProvider {
             Objects.requireNonNull(sharedDriveId, "driveId");
             Require.argument(sharedDriveId.matches(DRIVE_ID), "driveId: '%s' is not a Google shared drive id (letters,"
                     + " digits, '-' and '_')", sharedDriveId);
-            this.driveId = Require.once(driveId, sharedDriveId, "driveId");
+            this.driveId = Require.once(this.driveId, sharedDriveId, "driveId");
             return this;
         }
 
@@ -724,7 +724,7 @@ public final class DriveStorageProvider implements StorageProvider {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("basePath: Google Drive base path: " + e.getMessage(), e);
             }
-            this.basePath = Require.once(basePath, path, "basePath");
+            this.basePath = Require.once(this.basePath, path, "basePath");
             return this;
         }
 
@@ -863,7 +863,7 @@ public final class DriveStorageProvider implements StorageProvider {
 
         /** Move deleted and replaced files to the trash (recoverable for 30 days) instead of deleting them. */
         public Builder deleteToTrash(boolean trash) {
-            this.deleteToTrash = Require.once(deleteToTrash, trash, "deleteToTrash");
+            this.deleteToTrash = Require.once(this.deleteToTrash, trash, "deleteToTrash");
             return this;
         }
 

@@ -594,7 +594,7 @@ public final class S3StorageProvider implements StorageProvider {
         public Builder partSize(long bytes) {
             Require.argument(bytes >= MIN_PART_SIZE && bytes <= MAX_PART_SIZE, "partSize: S3 part size must be between %d"
                     + " (5 MiB) and %d bytes, was %d", MIN_PART_SIZE, MAX_PART_SIZE, bytes);
-            this.partSize = Require.once(partSize, (int) bytes, "partSize");
+            this.partSize = Require.once(this.partSize, (int) bytes, "partSize");
             return this;
         }
 
@@ -602,7 +602,7 @@ public final class S3StorageProvider implements StorageProvider {
         public Builder partsInFlight(int parts) {
             Require.argument(parts >= 1 && parts <= MAX_PARTS_IN_FLIGHT, "partsInFlight: S3 parts in flight must be"
                     + " between 1 and %d, was %d", MAX_PARTS_IN_FLIGHT, parts);
-            this.partsInFlight = Require.once(partsInFlight, parts, "partsInFlight");
+            this.partsInFlight = Require.once(this.partsInFlight, parts, "partsInFlight");
             return this;
         }
 
@@ -637,7 +637,7 @@ public final class S3StorageProvider implements StorageProvider {
          * sent again. Turn it off only for an S3-compatible service whose ETags look like MD5s but are not.
          */
         public Builder verifyPartEtags(boolean verify) {
-            this.verifyPartEtags = Require.once(verifyPartEtags, verify, "verifyPartEtags");
+            this.verifyPartEtags = Require.once(this.verifyPartEtags, verify, "verifyPartEtags");
             return this;
         }
 
