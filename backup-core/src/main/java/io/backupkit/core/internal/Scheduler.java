@@ -1,6 +1,7 @@
 package io.backupkit.core.internal;
 
 import io.backupkit.api.CancelledException;
+import io.backupkit.api.internal.Require;
 import io.backupkit.api.spi.StorageProvider;
 import io.backupkit.core.Schedule;
 import java.time.Clock;
@@ -406,9 +407,6 @@ public final class Scheduler implements AutoCloseable {
             this.storage = Objects.requireNonNull(storage, "storage");
         }
 
-
-
-
         /** Lease ttl of the job locks (default 60 s): how long a dead instance blocks its jobs. */
         public Builder leaseTtl(Duration ttl) {
             this.leaseTtl = Objects.requireNonNull(ttl, "leaseTtl");
@@ -429,20 +427,13 @@ public final class Scheduler implements AutoCloseable {
 
         /** How many slot markers to keep per job (default 100, at least 1). */
         public Builder markerHistory(int markers) {
-            if (markers < 1) {
-                throw new IllegalArgumentException("marker history must be at least 1, was " + markers);
-            }
-            this.markerHistory = markers;
+            this.markerHistory = (int) Require.atLeast("markerHistory", markers, 1);
             return this;
         }
 
         /** How long {@link #close()} waits for running tasks before interrupting them (default 60 s). */
         public Builder shutdownTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "shutdownTimeout");
-            if (timeout.isNegative()) {
-                throw new IllegalArgumentException("shutdown timeout must not be negative, was " + timeout);
-            }
-            this.shutdownTimeout = timeout;
+            this.shutdownTimeout = Require.notNegative("shutdownTimeout", timeout);
             return this;
         }
 

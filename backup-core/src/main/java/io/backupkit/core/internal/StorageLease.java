@@ -3,6 +3,7 @@ package io.backupkit.core.internal;
 import io.backupkit.api.CancelledException;
 import io.backupkit.api.ConflictException;
 import io.backupkit.api.StorageException;
+import io.backupkit.api.internal.Require;
 import io.backupkit.api.spi.StorageProvider;
 import java.time.Clock;
 import java.time.Duration;
@@ -376,11 +377,7 @@ public final class StorageLease {
 
         /** How long to wait between writing our record and reading it back (default 1 s); see the class doc. */
         public Builder settleDelay(Duration delay) {
-            Objects.requireNonNull(delay, "settleDelay");
-            if (delay.isNegative()) {
-                throw new IllegalArgumentException("settle delay must not be negative, was " + delay);
-            }
-            this.settleDelay = delay;
+            this.settleDelay = Require.notNegative("settleDelay", delay);
             return this;
         }
 
