@@ -119,10 +119,8 @@ public record RestoreRequest(BackupId backupId, boolean database, boolean files,
 
         /** Restore into this database instead of the engine's. */
         public Builder targetDataSource(DataSource dataSource) {
-            Objects.requireNonNull(dataSource, "targetDataSource");
             // not shown: a DataSource's toString may carry its URL with credentials
-            Require.state(targetDataSource == null, "targetDataSource was already set; set it once");
-            this.targetDataSource = dataSource;
+            this.targetDataSource = Require.onceSecret(this.targetDataSource, dataSource, "targetDataSource");
             return this;
         }
 

@@ -130,10 +130,8 @@ public final class BackupKit {
 
         /** The application's database. */
         public Builder dataSource(DataSource dataSource) {
-            Objects.requireNonNull(dataSource, "dataSource");
             // not shown: a DataSource's toString may carry its URL with credentials
-            Require.state(this.dataSource == null, "dataSource was already set; set it once");
-            this.dataSource = dataSource;
+            this.dataSource = Require.onceSecret(this.dataSource, dataSource, "dataSource");
             return this;
         }
 
@@ -166,9 +164,7 @@ public final class BackupKit {
          * instance sharing the storage reads it (default 5 s; each write is one storage request).
          */
         public Builder progressInterval(Duration interval) {
-            Objects.requireNonNull(interval, "progressInterval");
-            Require.argument(interval.compareTo(Duration.ofMillis(100)) >= 0 && interval.compareTo(Duration.ofMinutes(10)) <= 0,
-                    "progressInterval must be between 100 ms and 10 minutes, was %s", interval);
+            Require.between("progressInterval", interval, Duration.ofMillis(100), Duration.ofMinutes(10), "100 ms and 10 minutes");
             this.progressInterval = Require.once(this.progressInterval, interval, "progressInterval");
             return this;
         }
@@ -239,9 +235,7 @@ public final class BackupKit {
          * timeout (a pool, a configured driver data source) keeps its own. Whole seconds, 1 s to 1 h.
          */
         public Builder connectTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "connectTimeout");
-            Require.argument(timeout.compareTo(Duration.ofSeconds(1)) >= 0 && timeout.compareTo(Duration.ofHours(1)) <= 0,
-                    "connectTimeout must be between 1 s and 1 h, was %s", timeout);
+            Require.between("connectTimeout", timeout, Duration.ofSeconds(1), Duration.ofHours(1), "1 s and 1 h");
             this.connectTimeout = Require.once(this.connectTimeout, timeout, "connectTimeout");
             return this;
         }

@@ -141,9 +141,17 @@ public final class Require {
 
     /** @return {@code value}; @throws IllegalArgumentException when it is outside {@code [min, max]} */
     public static Duration between(String setting, Duration value, Duration min, Duration max) {
+        return between(setting, value, min, max, min + " and " + max);
+    }
+
+    /**
+     * {@link #between(String, Duration, Duration, Duration)} with the range shown as people write it, e.g.
+     * {@code "1 s and 1 h"}.
+     */
+    public static Duration between(String setting, Duration value, Duration min, Duration max, String shownRange) {
         Objects.requireNonNull(value, setting);
-        argument(value.compareTo(min) >= 0 && value.compareTo(max) <= 0, "%s must be between %s and %s, was %s", setting,
-                min, max, value);
+        argument(value.compareTo(min) >= 0 && value.compareTo(max) <= 0, "%s must be between %s, was %s", setting,
+                shownRange, value);
         return value;
     }
 }
