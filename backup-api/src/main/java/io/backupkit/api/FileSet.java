@@ -102,9 +102,8 @@ public record FileSet(Map<String, Path> roots, List<String> includes, List<Strin
             Objects.requireNonNull(name, "root name");
             Objects.requireNonNull(directory, "root directory");
             checkRootName(name);
-            Require.state(!roots.containsKey(name), "two roots named '%s' (%s and %s): give one an explicit name with"
-                    + " root(name, dir)", name, roots.get(name), directory);
-            roots.put(name, directory);
+            Require.putOnce(roots, name, directory, "two roots named '%s' (%s and %s): give one an explicit name with"
+                    + " root(name, dir)");
             return this;
         }
 

@@ -126,11 +126,8 @@ public record RestoreRequest(BackupId backupId, boolean database, boolean files,
 
         /** Restores the backup's schema {@code from} as {@code to} (prod -> staging); once per schema. */
         public Builder mapSchema(String from, String to) {
-            Require.nonBlank("mapSchema from", from);
-            Require.nonBlank("mapSchema to", to);
-            Require.state(!schemaMapping.containsKey(from), "mapSchema: schema '%s' was already mapped (to '%s'); map it once",
-                    from, schemaMapping.get(from));
-            schemaMapping.put(from, to);
+            Require.putOnce(schemaMapping, Require.nonBlank("mapSchema from", from), Require.nonBlank("mapSchema to", to),
+                    "mapSchema: schema '%s' was already mapped (to '%s'); map it once");
             return this;
         }
 
@@ -154,11 +151,9 @@ public record RestoreRequest(BackupId backupId, boolean database, boolean files,
 
         /** Restore the file root {@code rootName} into this directory (wins over {@link #filesTarget(Path)}). */
         public Builder filesTarget(String rootName, Path directory) {
-            Require.nonBlank("filesTarget root name", rootName);
-            Objects.requireNonNull(directory, "filesTarget directory");
-            Require.state(!filesTargets.containsKey(rootName), "filesTarget for root '%s' was already set (to %s); set it once",
-                    rootName, filesTargets.get(rootName));
-            filesTargets.put(rootName, directory);
+            Require.putOnce(filesTargets, Require.nonBlank("filesTarget root name", rootName),
+                    Objects.requireNonNull(directory, "filesTarget directory"),
+                    "filesTarget for root '%s' was already set (to %s); set it once");
             return this;
         }
 

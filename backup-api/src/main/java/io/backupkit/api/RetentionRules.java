@@ -85,8 +85,7 @@ public record RetentionRules(Optional<RetentionPolicy> defaultPolicy, Map<Backup
         public Builder policy(BackupType type, RetentionPolicy policy) {
             Objects.requireNonNull(type, "backup type");
             Objects.requireNonNull(policy, "retention policy for " + type);
-            Require.state(!byType.containsKey(type), "a retention policy for %s backups was already given", type);
-            byType.put(type, policy);
+            Require.putOnce(byType, type, policy, "a retention policy for %s backups was already given");
             return this;
         }
 

@@ -1,6 +1,7 @@
 package io.backupkit.api.internal;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -86,6 +87,18 @@ public final class Require {
      */
     public static void notBoth(Object other, String setting, String otherSetting) {
         state(other == null, "%s and %s conflict: %s was already set; use one of them", setting, otherSetting, otherSetting);
+    }
+
+    /**
+     * A setting given once per key (a schema mapping, a file root): puts {@code key -> value} into {@code map} unless the
+     * key is there already.
+     *
+     * @param template the message of the refusal, formatted with the key, the value already there and {@code value}
+     * @throws IllegalStateException when {@code map} holds {@code key} already (and leaves it unchanged)
+     */
+    public static <K, V> void putOnce(Map<K, V> map, K key, V value, String template) {
+        V already = map.putIfAbsent(key, value);
+        state(already == null, template, key, already, value);
     }
 
     /** @return {@code value}; @throws IllegalArgumentException when it is empty or only white space */
