@@ -86,31 +86,28 @@ public final class Scheduler implements AutoCloseable {
 
     /** What a task is told about the run it is doing. */
     public static final class SlotRun {
-        private final String job;
-        private final Instant slot;
-        private final boolean catchUp;
+        /** The claim this run made; it names the job, the slot and whether the run catches up. */
+        private final SlotMarker claim;
         private final StorageLease.Held lease;
 
-        SlotRun(String job, Instant slot, boolean catchUp, StorageLease.Held lease) {
-            this.job = job;
-            this.slot = slot;
-            this.catchUp = catchUp;
+        SlotRun(SlotMarker claim, StorageLease.Held lease) {
+            this.claim = claim;
             this.lease = lease;
         }
 
         /** The job's name. */
         public String job() {
-            return job;
+            return claim.job();
         }
 
         /** The instant this run was due. */
         public Instant slot() {
-            return slot;
+            return claim.slot();
         }
 
         /** Whether this run catches up a slot missed while no instance was running. */
         public boolean catchUp() {
-            return catchUp;
+            return claim.catchUp();
         }
 
         /** Whether this instance still holds the job's lease. */
@@ -363,7 +360,7 @@ public final class Scheduler implements AutoCloseable {
                 markers.claim(marker);
                 running.set(true);
                 runs.incrementAndGet();
-                SlotRun run = new SlotRun(name, slot, catchUpRun, held);
+                SlotRun run = new SlotRun(marker, held);
                 threads.runOnWorker(() -> execute(run, held));
                 submitted = true;
             } finally {
