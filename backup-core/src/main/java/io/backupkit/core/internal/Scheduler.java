@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Scheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
-    private static final Pattern JOB_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private final StorageProvider storage;
     private final Clock clock;
@@ -133,13 +131,9 @@ public final class Scheduler implements AutoCloseable {
      * @throws IllegalArgumentException if the name is invalid or already scheduled here
      */
     public ScheduledJob schedule(String name, Schedule schedule, boolean catchUp, Consumer<SlotRun> task) {
-        Objects.requireNonNull(name, "job name");
+        Require.label("job name", name);
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(task, "task");
-        if (!JOB_NAME.matcher(name).matches() || name.contains("..")) {
-            throw new IllegalArgumentException("invalid job name '" + name
-                    + "': use 1-64 characters from A-Z a-z 0-9 . _ - starting with a letter or digit, e.g. nightly-backup");
-        }
         if (closed.get()) {
             throw new IllegalStateException("this scheduler was closed; create a new one");
         }
