@@ -96,15 +96,13 @@ public record BackupRequest(BackupType type, String name, String notes, Set<Stri
 
         /** A human name (null: none); sanitised as {@link BackupRequest#sanitizeName} says. */
         public Builder name(String name) {
-            Require.unset(this.name, "name");
-            this.name = name == null ? "" : name;
+            this.name = Require.once(this.name, name == null ? "" : name, "name");
             return this;
         }
 
         /** Free text kept in the manifest (null: none). */
         public Builder notes(String notes) {
-            Require.unset(this.notes, "notes");
-            this.notes = notes == null ? "" : notes;
+            this.notes = Require.once(this.notes, notes == null ? "" : notes, "notes");
             return this;
         }
 
@@ -119,33 +117,25 @@ public record BackupRequest(BackupType type, String name, String notes, Set<Stri
 
         /** The tables to include, overriding the engine's default selection. */
         public Builder tables(TableSelection selection) {
-            Objects.requireNonNull(selection, "tables");
-            Require.unset(tables, "tables");
-            this.tables = selection;
+            this.tables = Require.once(this.tables, selection, "tables");
             return this;
         }
 
         /** The media files to include, overriding the engine's file set. */
         public Builder files(FileSet fileSet) {
-            Objects.requireNonNull(fileSet, "files");
-            Require.unset(files, "files");
-            this.files = fileSet;
+            this.files = Require.once(this.files, fileSet, "files");
             return this;
         }
 
         /** The compression, overriding the engine's. */
         public Builder compression(Compression compression) {
-            Objects.requireNonNull(compression, "compression");
-            Require.unset(this.compression, "compression");
-            this.compression = compression;
+            this.compression = Require.once(this.compression, compression, "compression");
             return this;
         }
 
         /** Who asked (user name, "scheduler"), recorded in the history; default "unknown". */
         public Builder actor(String actor) {
-            Require.nonBlank("actor", actor);
-            Require.unset(this.actor, "actor");
-            this.actor = actor;
+            this.actor = Require.once(this.actor, Require.nonBlank("actor", actor), "actor");
             return this;
         }
 
@@ -155,8 +145,7 @@ public record BackupRequest(BackupType type, String name, String notes, Set<Stri
          * what it lacks ({@link Manifest.DatabasePart#notCaptured()}) and every listing marks it.
          */
         public Builder allowIncomplete(boolean allow) {
-            Require.unset(allowIncomplete, "allowIncomplete");
-            this.allowIncomplete = allow;
+            this.allowIncomplete = Require.once(this.allowIncomplete, allow, "allowIncomplete");
             return this;
         }
 

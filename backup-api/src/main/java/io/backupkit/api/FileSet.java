@@ -102,9 +102,8 @@ public record FileSet(Map<String, Path> roots, List<String> includes, List<Strin
             Objects.requireNonNull(name, "root name");
             Objects.requireNonNull(directory, "root directory");
             checkRootName(name);
-            Require.state(!roots.containsKey(name), "two roots named '%s' (%s and %s): give one an explicit name with"
-                    + " root(name, dir)", name, roots.get(name), directory);
-            roots.put(name, directory);
+            Require.putOnce(roots, name, directory, "two roots named '%s' (%s and %s): give one an explicit name with"
+                    + " root(name, dir)");
             return this;
         }
 
@@ -124,15 +123,13 @@ public record FileSet(Map<String, Path> roots, List<String> includes, List<Strin
 
         /** Store a symbolic link's target instead of the link (default false). */
         public Builder followSymlinks(boolean follow) {
-            Require.unset(followSymlinks, "followSymlinks");
-            this.followSymlinks = follow;
+            this.followSymlinks = Require.once(this.followSymlinks, follow, "followSymlinks");
             return this;
         }
 
         /** Leaves out directories that are mount points of other file systems (default false). */
         public Builder oneFileSystem(boolean stay) {
-            Require.unset(oneFileSystem, "oneFileSystem");
-            this.oneFileSystem = stay;
+            this.oneFileSystem = Require.once(this.oneFileSystem, stay, "oneFileSystem");
             return this;
         }
 

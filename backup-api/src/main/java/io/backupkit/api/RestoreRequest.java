@@ -107,91 +107,71 @@ public record RestoreRequest(BackupId backupId, boolean database, boolean files,
 
         /** The database restore mode; default {@link RestoreMode#REPLACE}. */
         public Builder mode(RestoreMode mode) {
-            Objects.requireNonNull(mode, "mode");
-            Require.unset(this.mode, "mode");
-            this.mode = mode;
+            this.mode = Require.once(this.mode, mode, "mode");
             return this;
         }
 
         /** Which of the backup's tables to restore; default all. */
         public Builder tables(TableSelection tables) {
-            Objects.requireNonNull(tables, "tables");
-            Require.unset(this.tables, "tables");
-            this.tables = tables;
+            this.tables = Require.once(this.tables, tables, "tables");
             return this;
         }
 
         /** Restore into this database instead of the engine's. */
         public Builder targetDataSource(DataSource dataSource) {
-            Objects.requireNonNull(dataSource, "targetDataSource");
             // not shown: a DataSource's toString may carry its URL with credentials
-            Require.state(targetDataSource == null, "targetDataSource was already set; set it once");
-            this.targetDataSource = dataSource;
+            this.targetDataSource = Require.onceSecret(this.targetDataSource, dataSource, "targetDataSource");
             return this;
         }
 
         /** Restores the backup's schema {@code from} as {@code to} (prod -> staging); once per schema. */
         public Builder mapSchema(String from, String to) {
-            Require.nonBlank("mapSchema from", from);
-            Require.nonBlank("mapSchema to", to);
-            Require.state(!schemaMapping.containsKey(from), "mapSchema: schema '%s' was already mapped (to '%s'); map it once",
-                    from, schemaMapping.get(from));
-            schemaMapping.put(from, to);
+            Require.putOnce(schemaMapping, Require.nonBlank("mapSchema from", from), Require.nonBlank("mapSchema to", to),
+                    "mapSchema: schema '%s' was already mapped (to '%s'); map it once");
             return this;
         }
 
         /** The files restore mode; default {@link FileRestoreMode#REPLACE}. */
         public Builder filesMode(FileRestoreMode mode) {
-            Objects.requireNonNull(mode, "filesMode");
-            Require.unset(this.filesMode, "filesMode");
-            this.filesMode = mode;
+            this.filesMode = Require.once(this.filesMode, mode, "filesMode");
             return this;
         }
 
         /** In {@link FileRestoreMode#MERGE}, whether files that exist are overwritten; default true. */
         public Builder overwriteExisting(boolean overwrite) {
-            Require.unset(overwriteExisting, "overwriteExisting");
-            this.overwriteExisting = overwrite;
+            this.overwriteExisting = Require.once(this.overwriteExisting, overwrite, "overwriteExisting");
             return this;
         }
 
         /** Restore all file roots under this directory instead of their original places. */
         public Builder filesTarget(Path directory) {
-            Objects.requireNonNull(directory, "filesTarget");
-            Require.unset(filesTarget, "filesTarget");
-            this.filesTarget = directory;
+            this.filesTarget = Require.once(this.filesTarget, directory, "filesTarget");
             return this;
         }
 
         /** Restore the file root {@code rootName} into this directory (wins over {@link #filesTarget(Path)}). */
         public Builder filesTarget(String rootName, Path directory) {
-            Require.nonBlank("filesTarget root name", rootName);
-            Objects.requireNonNull(directory, "filesTarget directory");
-            Require.state(!filesTargets.containsKey(rootName), "filesTarget for root '%s' was already set (to %s); set it once",
-                    rootName, filesTargets.get(rootName));
-            filesTargets.put(rootName, directory);
+            Require.putOnce(filesTargets, Require.nonBlank("filesTarget root name", rootName),
+                    Objects.requireNonNull(directory, "filesTarget directory"),
+                    "filesTarget for root '%s' was already set (to %s); set it once");
             return this;
         }
 
         /** Dry run: validate everything and report what would change, touching nothing; default false. */
         public Builder validateOnly(boolean dryRun) {
-            Require.unset(validateOnly, "validateOnly");
-            this.validateOnly = dryRun;
+            this.validateOnly = Require.once(this.validateOnly, dryRun, "validateOnly");
             return this;
         }
 
         /** Take a safety backup of what will be overwritten first; default true. */
         public Builder safetyBackup(boolean take) {
-            Require.unset(safetyBackup, "safetyBackup");
-            this.safetyBackup = take;
+            this.safetyBackup = Require.once(this.safetyBackup, take, "safetyBackup");
             return this;
         }
 
         /** Who asked, recorded in the history; default "unknown". */
         public Builder actor(String actor) {
-            Require.nonBlank("actor", actor);
-            Require.unset(this.actor, "actor");
-            this.actor = actor;
+            this.actor = Require.once(this.actor, Require.nonBlank("actor", actor), "actor");
             return this;
         }
 
@@ -200,9 +180,7 @@ public record RestoreRequest(BackupId backupId, boolean database, boolean files,
          * row. Default {@link MergeConflictPolicy#FAIL}.
          */
         public Builder mergeConflicts(MergeConflictPolicy policy) {
-            Objects.requireNonNull(policy, "mergeConflicts");
-            Require.unset(mergeConflicts, "mergeConflicts");
-            this.mergeConflicts = policy;
+            this.mergeConflicts = Require.once(this.mergeConflicts, policy, "mergeConflicts");
             return this;
         }
 

@@ -177,8 +177,7 @@ public record RetentionPolicy(int keepLast, Optional<Duration> keepWithin, int k
 
         /** Keep the {@code n} newest backups. */
         public Builder keepLast(int n) {
-            Require.unset(keepLast, "keepLast");
-            keepLast = positive("keepLast", n);
+            keepLast = once(keepLast, "keepLast", n);
             return this;
         }
 
@@ -193,36 +192,31 @@ public record RetentionPolicy(int keepLast, Optional<Duration> keepWithin, int k
 
         /** Keep the newest backup of each of the {@code n} most recent days that have one. */
         public Builder keepDaily(int n) {
-            Require.unset(keepDaily, "keepDaily");
-            keepDaily = positive("keepDaily", n);
+            keepDaily = once(keepDaily, "keepDaily", n);
             return this;
         }
 
         /** Keep the newest backup of each of the {@code n} most recent ISO weeks that have one. */
         public Builder keepWeekly(int n) {
-            Require.unset(keepWeekly, "keepWeekly");
-            keepWeekly = positive("keepWeekly", n);
+            keepWeekly = once(keepWeekly, "keepWeekly", n);
             return this;
         }
 
         /** Keep the newest backup of each of the {@code n} most recent months that have one. */
         public Builder keepMonthly(int n) {
-            Require.unset(keepMonthly, "keepMonthly");
-            keepMonthly = positive("keepMonthly", n);
+            keepMonthly = once(keepMonthly, "keepMonthly", n);
             return this;
         }
 
         /** Keep the newest backup of each of the {@code n} most recent years that have one. */
         public Builder keepYearly(int n) {
-            Require.unset(keepYearly, "keepYearly");
-            keepYearly = positive("keepYearly", n);
+            keepYearly = once(keepYearly, "keepYearly", n);
             return this;
         }
 
         /** Delete the oldest unprotected kept backups while more than {@code n} are kept. */
         public Builder maxCount(int n) {
-            Require.unset(maxCount, "maxCount");
-            maxCount = positive("maxCount", n);
+            maxCount = once(maxCount, "maxCount", n);
             return this;
         }
 
@@ -254,7 +248,9 @@ public record RetentionPolicy(int keepLast, Optional<Duration> keepWithin, int k
             return n == null ? 0 : n;
         }
 
-        private static int positive(String rule, int n) {
+        /** A count rule's check: set once (before the argument is looked at, as for every rule), then at least 1. */
+        private static int once(Integer current, String rule, int n) {
+            Require.unset(current, rule);
             Require.argument(n > 0, "%s must be at least 1, was %d (leave the rule unset to turn it off)", rule, n);
             return n;
         }

@@ -85,15 +85,13 @@ public record RetentionRules(Optional<RetentionPolicy> defaultPolicy, Map<Backup
         public Builder policy(BackupType type, RetentionPolicy policy) {
             Objects.requireNonNull(type, "backup type");
             Objects.requireNonNull(policy, "retention policy for " + type);
-            Require.state(!byType.containsKey(type), "a retention policy for %s backups was already given", type);
-            byType.put(type, policy);
+            Require.putOnce(byType, type, policy, "a retention policy for %s backups was already given");
             return this;
         }
 
         /** Plan each type separately: count-based rules count per type instead of across the types sharing a policy. */
         public Builder perType(boolean separately) {
-            Require.unset(perType, "perType");
-            perType = separately;
+            perType = Require.once(perType, separately, "perType");
             return this;
         }
 

@@ -116,24 +116,21 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDe
         /** Attempts in all, the first included (1 = no retry); default 5. */
         public Builder maxAttempts(int maxAttempts) {
             checkAttempts(maxAttempts);
-            Require.unset(this.maxAttempts, "retry maxAttempts");
-            this.maxAttempts = maxAttempts;
+            this.maxAttempts = Require.once(this.maxAttempts, maxAttempts, "retry maxAttempts");
             return this;
         }
 
         /** The wait after the first failed attempt, doubling after each further one (before jitter); default 200 ms. */
         public Builder initialDelay(Duration initialDelay) {
             checkDelay("initialDelay", initialDelay);
-            Require.unset(this.initialDelay, "retry initialDelay");
-            this.initialDelay = initialDelay;
+            this.initialDelay = Require.once(this.initialDelay, initialDelay, "retry initialDelay");
             return this;
         }
 
         /** The longest wait between two attempts; default 20 s. */
         public Builder maxDelay(Duration maxDelay) {
             checkDelay("maxDelay", maxDelay);
-            Require.unset(this.maxDelay, "retry maxDelay");
-            this.maxDelay = maxDelay;
+            this.maxDelay = Require.once(this.maxDelay, maxDelay, "retry maxDelay");
             return this;
         }
 

@@ -130,10 +130,8 @@ public final class BackupKit {
 
         /** The application's database. */
         public Builder dataSource(DataSource dataSource) {
-            Objects.requireNonNull(dataSource, "dataSource");
             // not shown: a DataSource's toString may carry its URL with credentials
-            Require.state(this.dataSource == null, "dataSource was already set; set it once");
-            this.dataSource = dataSource;
+            this.dataSource = Require.onceSecret(this.dataSource, dataSource, "dataSource");
             return this;
         }
 
@@ -166,11 +164,8 @@ public final class BackupKit {
          * instance sharing the storage reads it (default 5 s; each write is one storage request).
          */
         public Builder progressInterval(Duration interval) {
-            Objects.requireNonNull(interval, "progressInterval");
-            Require.argument(interval.compareTo(Duration.ofMillis(100)) >= 0 && interval.compareTo(Duration.ofMinutes(10)) <= 0,
-                    "progressInterval must be between 100 ms and 10 minutes, was %s", interval);
-            Require.unset(progressInterval, "progressInterval");
-            this.progressInterval = interval;
+            Require.between("progressInterval", interval, Duration.ofMillis(100), Duration.ofMinutes(10), "100 ms and 10 minutes");
+            this.progressInterval = Require.once(this.progressInterval, interval, "progressInterval");
             return this;
         }
 
@@ -195,17 +190,13 @@ public final class BackupKit {
 
         /** Which tables database backups include by default (all, if not set). */
         public Builder tables(TableSelection selection) {
-            Objects.requireNonNull(selection, "tables");
-            Require.unset(tables, "tables");
-            this.tables = selection;
+            this.tables = Require.once(this.tables, selection, "tables");
             return this;
         }
 
         /** Compression of stored objects; zstd level 3 by default. */
         public Builder compression(Compression compression) {
-            Objects.requireNonNull(compression, "compression");
-            Require.unset(this.compression, "compression");
-            this.compression = compression;
+            this.compression = Require.once(this.compression, compression, "compression");
             return this;
         }
 
@@ -219,25 +210,21 @@ public final class BackupKit {
 
         /** The clock for ids and timestamps (for tests). */
         public Builder clock(Clock clock) {
-            Objects.requireNonNull(clock, "clock");
-            Require.unset(this.clock, "clock");
-            this.clock = clock;
+            this.clock = Require.once(this.clock, clock, "clock");
             return this;
         }
 
         /** The largest archive {@code importBackup} accepts, in bytes (default 1 TiB). */
         public Builder maxImportBytes(long bytes) {
             Require.argument(bytes > 0, "maxImportBytes must be positive, was %d", bytes);
-            Require.unset(maxImportBytes, "maxImportBytes");
-            this.maxImportBytes = bytes;
+            this.maxImportBytes = Require.once(this.maxImportBytes, bytes, "maxImportBytes");
             return this;
         }
 
         /** Worker connections a dumper may use for one backup or restore (default: cores, at most 4). */
         public Builder parallelism(int workers) {
             Require.argument(workers >= 1 && workers <= 64, "parallelism must be between 1 and 64, was %d", workers);
-            Require.unset(parallelism, "parallelism");
-            this.parallelism = workers;
+            this.parallelism = Require.once(this.parallelism, workers, "parallelism");
             return this;
         }
 
@@ -248,19 +235,14 @@ public final class BackupKit {
          * timeout (a pool, a configured driver data source) keeps its own. Whole seconds, 1 s to 1 h.
          */
         public Builder connectTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "connectTimeout");
-            Require.argument(timeout.compareTo(Duration.ofSeconds(1)) >= 0 && timeout.compareTo(Duration.ofHours(1)) <= 0,
-                    "connectTimeout must be between 1 s and 1 h, was %s", timeout);
-            Require.unset(connectTimeout, "connectTimeout");
-            this.connectTimeout = timeout;
+            Require.between("connectTimeout", timeout, Duration.ofSeconds(1), Duration.ofHours(1), "1 s and 1 h");
+            this.connectTimeout = Require.once(this.connectTimeout, timeout, "connectTimeout");
             return this;
         }
 
         /** When {@code health()} reports a problem (default: {@link HealthPolicy#DEFAULT}). */
         public Builder healthPolicy(HealthPolicy policy) {
-            Objects.requireNonNull(policy, "healthPolicy");
-            Require.unset(healthPolicy, "healthPolicy");
-            this.healthPolicy = policy;
+            this.healthPolicy = Require.once(this.healthPolicy, policy, "healthPolicy");
             return this;
         }
 
@@ -344,9 +326,7 @@ public final class BackupKit {
 
         /** Where storage providers and dumpers are discovered (default: the thread's context class loader). */
         public Builder classLoader(ClassLoader loader) {
-            Objects.requireNonNull(loader, "classLoader");
-            Require.unset(classLoader, "classLoader");
-            this.classLoader = loader;
+            this.classLoader = Require.once(this.classLoader, loader, "classLoader");
             return this;
         }
 

@@ -106,40 +106,31 @@ public final class BackupScheduler implements AutoCloseable {
          * a storage share jobs by name.
          */
         public Builder name(String name) {
-            Require.label("name", name);
-            Require.unset(this.name, "name");
-            this.name = name;
+            this.name = Require.once(this.name, Require.label("name", name), "name");
             return this;
         }
 
         /** When to run (required). */
         public Builder schedule(Schedule schedule) {
-            Objects.requireNonNull(schedule, "schedule");
-            Require.unset(this.schedule, "schedule");
-            this.schedule = schedule;
+            this.schedule = Require.once(this.schedule, schedule, "schedule");
             return this;
         }
 
         /** What to back up at each run (required). */
         public Builder request(BackupRequest request) {
-            Objects.requireNonNull(request, "request");
-            Require.unset(this.request, "request");
-            this.request = request;
+            this.request = Require.once(this.request, request, "request");
             return this;
         }
 
         /** Retention to apply after each successful run. */
         public Builder retention(RetentionRules rules) {
-            Objects.requireNonNull(rules, "retention");
-            Require.unset(retention, "retention");
-            this.retention = rules;
+            this.retention = Require.once(this.retention, rules, "retention");
             return this;
         }
 
         /** Run a slot missed while no instance was running, once, at start (default false). */
         public Builder catchUp(boolean catchUp) {
-            Require.unset(this.catchUp, "catchUp");
-            this.catchUp = catchUp;
+            this.catchUp = Require.once(this.catchUp, catchUp, "catchUp");
             return this;
         }
 
@@ -148,9 +139,7 @@ public final class BackupScheduler implements AutoCloseable {
          * least 1 s).
          */
         public Builder leaseTtl(Duration ttl) {
-            Require.between("leaseTtl", ttl, Duration.ofSeconds(1), Duration.ofDays(1));
-            Require.unset(leaseTtl, "leaseTtl");
-            this.leaseTtl = ttl;
+            this.leaseTtl = Require.once(this.leaseTtl, Require.between("leaseTtl", ttl, Duration.ofSeconds(1), Duration.ofDays(1)), "leaseTtl");
             return this;
         }
 

@@ -1,6 +1,7 @@
 package io.backupkit.api.internal;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -17,12 +18,13 @@ import java.util.regex.Pattern;
  * <p>A new setting follows the pattern of the others, e.g. a timeout:
  * <pre>{@code
  * public Builder noProgressTimeout(Duration timeout) {
- *     Require.between("noProgressTimeout", timeout, Duration.ofSeconds(10), Duration.ofDays(1));
- *     Require.unset(noProgressTimeout, "noProgressTimeout");
- *     this.noProgressTimeout = timeout;
+ *     this.noProgressTimeout = Require.once(noProgressTimeout,
+ *             Require.between("noProgressTimeout", timeout, Duration.ofSeconds(10), Duration.ofDays(1)), "noProgressTimeout");
  *     return this;
  * }
  * }</pre>
+ * The argument check runs first (a bad argument is an {@link IllegalArgumentException} even on a second call), then
+ * {@link #once} refuses the second setting.
  */
 public final class Require {
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -50,6 +52,26 @@ public final class Require {
     }
 
     /**
+     * A setter's whole check of a setting that may be set once: {@code value} must not be null and {@code current}
+     * (the builder's field) must still be unset.
+     *
+     * @return {@code value}, for the field; @throws NullPointerException naming {@code setting} when it is null,
+     *         IllegalStateException as {@link #unset} when {@code current} is already set
+     */
+    public static <T> T once(T current, T value, String setting) {
+        Objects.requireNonNull(value, setting);
+        unset(current, setting);
+        return value;
+    }
+
+    /** {@link #once} for a setting whose value must not be shown (a password, a key, a DataSource): see {@link #unsetSecret}. */
+    public static <T> T onceSecret(T current, T value, String setting) {
+        Objects.requireNonNull(value, setting);
+        unsetSecret(current, setting);
+        return value;
+    }
+
+    /**
      * The check of a setting whose value must not be shown (a password, a key): set twice is refused without it.
      *
      * @throws IllegalStateException naming {@code setting} when {@code current} is already set
@@ -65,6 +87,18 @@ public final class Require {
      */
     public static void notBoth(Object other, String setting, String otherSetting) {
         state(other == null, "%s and %s conflict: %s was already set; use one of them", setting, otherSetting, otherSetting);
+    }
+
+    /**
+     * A setting given once per key (a schema mapping, a file root): puts {@code key -> value} into {@code map} unless the
+     * key is there already.
+     *
+     * @param template the message of the refusal, formatted with the key, the value already there and {@code value}
+     * @throws IllegalStateException when {@code map} holds {@code key} already (and leaves it unchanged)
+     */
+    public static <K, V> void putOnce(Map<K, V> map, K key, V value, String template) {
+        V already = map.putIfAbsent(key, value);
+        state(already == null, template, key, already, value);
     }
 
     /** @return {@code value}; @throws IllegalArgumentException when it is empty or only white space */
@@ -93,6 +127,11 @@ public final class Require {
         return value;
     }
 
+    /** @return {@code value}; @throws IllegalArgumentException when it is outside {@code [min, max]} */
+    public static int between(String setting, int value, int min, int max) {
+        return (int) between(setting, (long) value, min, max);
+    }
+
     /** @return {@code value}; @throws IllegalArgumentException when it is below {@code min} */
     public static long atLeast(String setting, long value, long min) {
         argument(value >= min, "%s must be at least %d, was %d", setting, min, value);
@@ -115,9 +154,17 @@ public final class Require {
 
     /** @return {@code value}; @throws IllegalArgumentException when it is outside {@code [min, max]} */
     public static Duration between(String setting, Duration value, Duration min, Duration max) {
+        return between(setting, value, min, max, min + " and " + max);
+    }
+
+    /**
+     * {@link #between(String, Duration, Duration, Duration)} with the range shown as people write it, e.g.
+     * {@code "1 s and 1 h"}.
+     */
+    public static Duration between(String setting, Duration value, Duration min, Duration max, String shownRange) {
         Objects.requireNonNull(value, setting);
-        argument(value.compareTo(min) >= 0 && value.compareTo(max) <= 0, "%s must be between %s and %s, was %s", setting,
-                min, max, value);
+        argument(value.compareTo(min) >= 0 && value.compareTo(max) <= 0, "%s must be between %s, was %s", setting,
+                shownRange, value);
         return value;
     }
 }

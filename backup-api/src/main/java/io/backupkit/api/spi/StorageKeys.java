@@ -1,5 +1,6 @@
 package io.backupkit.api.spi;
 
+import io.backupkit.api.internal.Printable;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -32,7 +33,7 @@ public final class StorageKeys {
             throw new IllegalArgumentException("storage key is longer than " + MAX_KEY_LENGTH + " characters: " + shorten(key));
         }
         if (key.startsWith("/")) {
-            throw new IllegalArgumentException("storage key '" + printable(key) + "' is absolute: keys are relative, like backups/<id>/manifest.json");
+            throw new IllegalArgumentException("storage key '" + Printable.of(key) + "' is absolute: keys are relative, like backups/<id>/manifest.json");
         }
         int start = 0;
         while (true) {
@@ -103,13 +104,13 @@ public final class StorageKeys {
 
     private static void checkSegment(String key, String segment) {
         if (segment.isEmpty()) {
-            throw new IllegalArgumentException("storage key '" + printable(key) + "' has an empty segment (// or a trailing /)");
+            throw new IllegalArgumentException("storage key '" + Printable.of(key) + "' has an empty segment (// or a trailing /)");
         }
         if (segment.equals(".") || segment.equals("..")) {
-            throw new IllegalArgumentException("storage key '" + printable(key) + "' contains '" + segment + "': no relative path segments");
+            throw new IllegalArgumentException("storage key '" + Printable.of(key) + "' contains '" + segment + "': no relative path segments");
         }
         if (segment.charAt(0) == '.') {
-            throw new IllegalArgumentException("storage key '" + printable(key) + "' has a segment starting with '.': reserved for temporary files");
+            throw new IllegalArgumentException("storage key '" + Printable.of(key) + "' has a segment starting with '.': reserved for temporary files");
         }
         if (segment.length() > MAX_SEGMENT_LENGTH) {
             throw new IllegalArgumentException("storage key segment longer than " + MAX_SEGMENT_LENGTH + " characters: " + shorten(segment));
@@ -117,7 +118,7 @@ public final class StorageKeys {
         for (int i = 0; i < segment.length(); i++) {
             char c = segment.charAt(i);
             if (!isSafeChar(c)) {
-                throw new IllegalArgumentException("storage key '" + printable(key) + "' contains the character "
+                throw new IllegalArgumentException("storage key '" + Printable.of(key) + "' contains the character "
                         + describe(c) + ": allowed are A-Z a-z 0-9 . _ - = + @ , % ~ and / between segments");
             }
         }
@@ -133,19 +134,7 @@ public final class StorageKeys {
                 ? String.format("U+%04X", (int) c) : "'" + c + "' (U+" + String.format("%04X", (int) c) + ")";
     }
 
-    private static String printable(String key) {
-        StringBuilder sb = new StringBuilder();
-        key.codePoints().limit(200).forEach(cp -> {
-            if (Character.isISOControl(cp)) {
-                sb.append(String.format("\\u%04x", cp));
-            } else {
-                sb.appendCodePoint(cp);
-            }
-        });
-        return sb.toString();
-    }
-
     private static String shorten(String s) {
-        return printable(s.length() > 80 ? s.substring(0, 80) + "..." : s);
+        return Printable.of(s.length() > 80 ? s.substring(0, 80) + "..." : s);
     }
 }

@@ -1,5 +1,6 @@
 package io.backupkit.core.internal;
 
+import io.backupkit.api.internal.Printable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,16 +29,16 @@ final class ArchivePaths {
             throw new IllegalArgumentException("empty path");
         }
         if (path.startsWith("/") || path.matches("^[A-Za-z]:.*")) {
-            throw new IllegalArgumentException("absolute path '" + printable(path) + "'");
+            throw new IllegalArgumentException("absolute path '" + Printable.of(path) + "'");
         }
         List<String> out = new ArrayList<>();
         for (String seg : path.split("/", -1)) {
             if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
-                throw new IllegalArgumentException("path '" + printable(path) + "' has a '" + seg + "' segment");
+                throw new IllegalArgumentException("path '" + Printable.of(path) + "' has a '" + seg + "' segment");
             }
             for (int i = 0; i < seg.length(); i++) {
                 if (Character.isISOControl(seg.charAt(i))) {
-                    throw new IllegalArgumentException("path '" + printable(path) + "' contains a control character");
+                    throw new IllegalArgumentException("path '" + Printable.of(path) + "' contains a control character");
                 }
             }
             out.add(seg);
@@ -68,17 +69,5 @@ final class ArchivePaths {
             }
         }
         return Integer.compare(x.length, y.length);
-    }
-
-    public static String printable(String s) {
-        StringBuilder sb = new StringBuilder();
-        s.codePoints().limit(200).forEach(cp -> {
-            if (Character.isISOControl(cp)) {
-                sb.append(String.format("\\u%04x", cp));
-            } else {
-                sb.appendCodePoint(cp);
-            }
-        });
-        return sb.toString();
     }
 }

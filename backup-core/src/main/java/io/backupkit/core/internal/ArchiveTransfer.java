@@ -10,11 +10,11 @@ import io.backupkit.api.Manifest;
 import io.backupkit.api.StorageException;
 import io.backupkit.api.UnsupportedBackupException;
 import io.backupkit.api.VerifyReport;
+import io.backupkit.api.internal.Printable;
 import io.backupkit.api.spi.BlobInfo;
 import io.backupkit.api.spi.ContentSource;
 import io.backupkit.api.spi.StorageProvider;
 import java.io.FilterInputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -52,17 +52,7 @@ final class ArchiveTransfer {
     /** Streams the backup into {@code out}, checking every object's stored size and SHA-256 as it goes. */
     public void export(Manifest manifest, byte[] manifestBytes, OutputStream out, LongConsumer progress) throws IOException {
         BackupId id = manifest.id();
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(new FilterOutputStream(out) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                out.flush();
-            }
-        }, StandardCharsets.UTF_8.name());
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(new NonClosingOutputStream(out), StandardCharsets.UTF_8.name());
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         FileTime time = FileTime.from(manifest.finishedAt());
@@ -162,7 +152,7 @@ final class ArchiveTransfer {
         int slash = firstName.indexOf('/');
         if (slash < 0 || !firstName.substring(slash + 1).equals(Layout.MANIFEST) || !first.isFile()) {
             throw new InvalidArchiveException("the import file does not start with <id>/manifest.json (found '"
-                    + ArchivePaths.printable(firstName) + "'): it was not made by export; nothing was imported");
+                    + Printable.of(firstName) + "'): it was not made by export; nothing was imported");
         }
         BackupId id;
         try {
@@ -214,13 +204,13 @@ final class ArchiveTransfer {
                         + "; nothing was imported");
             }
             if (!segs.get(0).equals(id.value()) || segs.size() < 2) {
-                throw new InvalidArchiveException("the import file contains '" + ArchivePaths.printable(name)
+                throw new InvalidArchiveException("the import file contains '" + Printable.of(name)
                         + "', which is outside backup " + id + "; nothing was imported");
             }
             String path = String.join("/", segs.subList(1, segs.size()));
             Manifest.StoredObject o = expected.remove(path);
             if (o == null) {
-                throw new InvalidArchiveException("the import file contains '" + ArchivePaths.printable(name)
+                throw new InvalidArchiveException("the import file contains '" + Printable.of(name)
                         + "', which its manifest does not list (or lists once); nothing was imported");
             }
             if (!e.isFile()) {

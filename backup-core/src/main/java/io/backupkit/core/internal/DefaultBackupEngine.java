@@ -143,18 +143,12 @@ public final class DefaultBackupEngine implements BackupEngine {
 
     @Override
     public void pin(BackupId id) {
-        runner.run(scope(Operation.PIN, UNKNOWN_ACTOR, Optional.of(id)), sc -> {
-            catalogue.pin(sc, id);
-            return null;
-        });
+        runOn(Operation.PIN, id, sc -> catalogue.pin(sc, id));
     }
 
     @Override
     public void unpin(BackupId id) {
-        runner.run(scope(Operation.UNPIN, UNKNOWN_ACTOR, Optional.of(id)), sc -> {
-            catalogue.unpin(id);
-            return null;
-        });
+        runOn(Operation.UNPIN, id, sc -> catalogue.unpin(id));
     }
 
     @Override
@@ -169,10 +163,7 @@ public final class DefaultBackupEngine implements BackupEngine {
 
     @Override
     public void delete(BackupId id) {
-        runner.run(scope(Operation.DELETE, UNKNOWN_ACTOR, Optional.of(id)), sc -> {
-            catalogue.delete(sc, id);
-            return null;
-        });
+        runOn(Operation.DELETE, id, sc -> catalogue.delete(sc, id));
     }
 
     @Override
@@ -189,19 +180,13 @@ public final class DefaultBackupEngine implements BackupEngine {
 
     @Override
     public void exportBackup(BackupId id, OutputStream out) {
-        runner.run(scope(Operation.EXPORT, UNKNOWN_ACTOR, Optional.of(id)), sc -> {
-            transfers.exportBackup(sc, id, out);
-            return null;
-        });
+        runOn(Operation.EXPORT, id, sc -> transfers.exportBackup(sc, id, out));
     }
 
     @Override
     public void exportPart(BackupId id, BackupPart part, OutputStream out) {
         Objects.requireNonNull(part, "part");
-        runner.run(scope(Operation.EXPORT, UNKNOWN_ACTOR, Optional.of(id)), sc -> {
-            transfers.exportPart(sc, id, part, out);
-            return null;
-        });
+        runOn(Operation.EXPORT, id, sc -> transfers.exportPart(sc, id, part, out));
     }
 
     @Override
@@ -270,6 +255,19 @@ public final class DefaultBackupEngine implements BackupEngine {
     @Override
     public HealthReport health() {
         return reports.health();
+    }
+
+    /** Runs an operation on one backup that returns nothing; these calls take no request, so no actor of their own. */
+    private void runOn(Operation operation, BackupId id, VoidBody body) {
+        runner.run(scope(operation, UNKNOWN_ACTOR, Optional.of(id)), sc -> {
+            body.run(sc);
+            return null;
+        });
+    }
+
+    @FunctionalInterface
+    private interface VoidBody {
+        void run(OperationScope scope) throws Exception;
     }
 
     /** A top-level operation, recorded as the request's actor, else this view's, else "unknown". */

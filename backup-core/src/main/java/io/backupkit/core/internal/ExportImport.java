@@ -17,16 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A backup as one portable archive and back ({@link ArchiveTransfer} does the streaming and the checks). */
-final class ExportImport {
+record ExportImport(EngineContext context, Catalogue catalogue) {
     private static final Logger LOG = LoggerFactory.getLogger(ExportImport.class);
-
-    private final EngineContext context;
-    private final Catalogue catalogue;
-
-    ExportImport(EngineContext context, Catalogue catalogue) {
-        this.context = context;
-        this.catalogue = catalogue;
-    }
 
     /** The whole backup, with its manifest exactly as stored. */
     void exportBackup(OperationScope scope, BackupId id, OutputStream out) throws IOException {

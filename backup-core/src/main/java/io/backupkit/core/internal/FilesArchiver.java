@@ -3,7 +3,6 @@ package io.backupkit.core.internal;
 import io.backupkit.api.ConfigurationException;
 import io.backupkit.api.FileSet;
 import io.backupkit.api.Manifest;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -108,7 +107,7 @@ final class FilesArchiver {
 
     /** Archives every root into {@code tarOut} and writes the index into {@code indexOut}; closes neither. */
     public List<Manifest.FileRoot> write(OutputStream tarOut, OutputStream indexOut) throws IOException {
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(new NonClosing(tarOut), StandardCharsets.UTF_8.name());
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(new NonClosingOutputStream(tarOut), StandardCharsets.UTF_8.name());
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         tar.setAddPaxHeadersForNonAsciiNames(true);
@@ -364,20 +363,4 @@ final class FilesArchiver {
         }
     }
 
-    /** Lets the tar writer finish its trailer without closing the object stream, which the caller completes. */
-    private static final class NonClosing extends FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            out.flush();
-        }
-    }
-}
+    /** Lets the tar writer finish its trailer without closing the object stream, which the caller completes. */}

@@ -21,19 +21,9 @@ import org.slf4j.LoggerFactory;
  * recovery of a commit a crash interrupted, from the paths the intent record names ({@link #finishCommit},
  * {@link #discardStage}).
  */
-final class FilesCommit {
+record FilesCommit(FileRestoreMode mode, boolean overwriteExisting, Runnable cancelCheck) {
     private static final Logger LOG = LoggerFactory.getLogger(FilesCommit.class);
     private static final String CONTENTS_MOVED = ".backupkit-contents-moved";
-
-    private final FileRestoreMode mode;
-    private final boolean overwriteExisting;
-    private final Runnable cancelCheck;
-
-    FilesCommit(FileRestoreMode mode, boolean overwriteExisting, Runnable cancelCheck) {
-        this.mode = mode;
-        this.overwriteExisting = overwriteExisting;
-        this.cancelCheck = cancelCheck;
-    }
 
     /** Where a root is staged, beside its target (same file system). */
     static Path stageOf(Path target, String suffix) {
@@ -121,7 +111,6 @@ final class FilesCommit {
         removeReplaced(old);
         meta.applyTo(target);
     }
-
 
     /**
      * Recovery after a crash while this root was being committed (every staged file had been verified): finishes

@@ -168,10 +168,9 @@ final class FilesDiff {
     }
 
     /** Relative paths under a directory in tree order, lazily (one directory listing per level in memory). */
-    private static final class TreeWalker implements Iterator<String> {
+    private static final class TreeWalker extends LookaheadIterator<String> {
         private final Path base;
         private final Deque<Iterator<Path>> stack = new ArrayDeque<>();
-        private String next;
 
         TreeWalker(Path base) throws IOException {
             this.base = base;
@@ -179,15 +178,14 @@ final class FilesDiff {
         }
 
         @Override
-        public boolean hasNext() {
-            while (next == null && !stack.isEmpty()) {
+        String computeNext() {
+            while (!stack.isEmpty()) {
                 Iterator<Path> top = stack.peek();
                 if (!top.hasNext()) {
                     stack.pop();
                     continue;
                 }
                 Path p = top.next();
-                next = base.relativize(p).toString().replace(File.separatorChar, '/');
                 if (Files.isDirectory(p, NOFOLLOW)) {
                     try {
                         stack.push(FileTrees.children(p).iterator());
@@ -195,18 +193,9 @@ final class FilesDiff {
                         throw new UncheckedIOException(e);
                     }
                 }
+                return base.relativize(p).toString().replace(File.separatorChar, '/');
             }
-            return next != null;
-        }
-
-        @Override
-        public String next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            String n = next;
-            next = null;
-            return n;
+            return null;
         }
     }
 }

@@ -6,6 +6,7 @@ import io.backupkit.api.FileRestoreMode;
 import io.backupkit.api.IntegrityException;
 import io.backupkit.api.RestoreException;
 import io.backupkit.api.RestoreResult;
+import io.backupkit.api.internal.Printable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -239,22 +240,22 @@ final class FilesRestorer {
             String name = te.getName().endsWith("/") ? te.getName().substring(0, te.getName().length() - 1) : te.getName();
             safeSegments(name);
             if (!entries.hasNext()) {
-                throw new IntegrityException("archive entry " + ArchivePaths.printable(name) + " is not in the file index");
+                throw new IntegrityException("archive entry " + Printable.of(name) + " is not in the file index");
             }
             FileEntry fe = entries.next();
             if (!fe.path().equals(name)) {
-                throw new IntegrityException("archive and file index disagree: archive has " + ArchivePaths.printable(name)
-                        + ", index has " + ArchivePaths.printable(fe.path()));
+                throw new IntegrityException("archive and file index disagree: archive has " + Printable.of(name)
+                        + ", index has " + Printable.of(fe.path()));
             }
             boolean sameType = fe.isDir() ? te.isDirectory() : fe.isSymlink() ? te.isSymbolicLink() : te.isFile();
             if (!sameType || fe.isFile() && te.getSize() != fe.size()) {
                 throw new IntegrityException("archive and file index disagree on the type or size of "
-                        + ArchivePaths.printable(name));
+                        + Printable.of(name));
             }
             skipEntry(tar, buf);
         }
         if (entries.hasNext()) {
-            throw new IntegrityException("the file index lists " + ArchivePaths.printable(entries.next().path())
+            throw new IntegrityException("the file index lists " + Printable.of(entries.next().path())
                     + " which the archive lacks");
         }
     }

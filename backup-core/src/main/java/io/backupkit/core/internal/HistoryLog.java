@@ -63,8 +63,21 @@ final class HistoryLog {
 
     /** The record of one operation, if there is a readable one. */
     public Optional<OperationRecord> find(String operationId) {
+        return read(operationId, json -> Json.compact().readValue(json, OperationRecord.class));
+    }
+
+    /** An operation as a job, with the progress its record carries, if there is a readable record. */
+    public Optional<JobInfo> findJob(String operationId) {
+        if (!OPERATION_ID.matcher(operationId).matches()) {
+            return Optional.empty();
+        }
+        return read(operationId, json -> job(json, lastModified(key(operationId))));
+    }
+
+    /** One operation's record (its first 4 MiB) as {@code parse} reads it; empty when it is missing or unreadable. */
+    private <T> Optional<T> read(String operationId, RecordParser<T> parse) {
         try (InputStream in = storage.get(key(operationId))) {
-            return Optional.of(Json.compact().readValue(in.readNBytes(4 * 1024 * 1024), OperationRecord.class));
+            return Optional.of(parse.parse(in.readNBytes(4 * 1024 * 1024)));
         } catch (BlobNotFoundException e) {
             return Optional.empty();
         } catch (IOException | RuntimeException e) {
@@ -73,20 +86,8 @@ final class HistoryLog {
         }
     }
 
-    /** An operation as a job, with the progress its record carries, if there is a readable record. */
-    public Optional<JobInfo> findJob(String operationId) {
-        if (!OPERATION_ID.matcher(operationId).matches()) {
-            return Optional.empty();
-        }
-        String key = key(operationId);
-        try (InputStream in = storage.get(key)) {
-            return Optional.of(job(in.readNBytes(4 * 1024 * 1024), lastModified(key)));
-        } catch (BlobNotFoundException e) {
-            return Optional.empty();
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("Unreadable history record of {}: {}", operationId, e.getMessage());
-            return Optional.empty();
-        }
+    private interface RecordParser<T> {
+        T parse(byte[] json) throws IOException;
     }
 
     /** The running operations and the {@code recent} newest finished ones, newest first. */

@@ -16,48 +16,25 @@ import java.util.Optional;
  * pid namespace, so another machine with the same name, a reboot, or a container with its own process ids never
  * counts as "here"), the pid, and the process start time (so a pid reused by a later process is not mistaken for
  * the recorded one). Only a fingerprint of this very machine, boot and pid namespace makes a pid mean anything.
+ *
+ * @param hostName     the host name, for people (manifests, history records); empty when the JVM cannot tell
+ * @param fingerprint  {@code <host name>#<boot id>/<pid namespace>}, or just the host name where those cannot be read
+ * @param pid          the process's id
+ * @param processStart when the process started, where the operating system tells
  */
-public final class HostIdentity {
+public record HostIdentity(String hostName, String fingerprint, long pid, Optional<Instant> processStart) {
     /** Two readings of one process's start time may differ by rounding; a later process with the same pid differs by more. */
     private static final Duration START_TOLERANCE = Duration.ofSeconds(1);
-    private static final HostIdentity LOCAL = new HostIdentity(readHostName());
-
-    private final String hostName;
-    private final String fingerprint;
-    private final long pid;
-    private final Optional<Instant> processStart;
-
-    private HostIdentity(String hostName) {
-        this.hostName = hostName;
-        this.fingerprint = fingerprintOf(hostName);
-        ProcessHandle self = ProcessHandle.current();
-        this.pid = self.pid();
-        this.processStart = self.info().startInstant();
-    }
+    private static final HostIdentity LOCAL = of(readHostName());
 
     /** This process. */
     public static HostIdentity local() {
         return LOCAL;
     }
 
-    /** The host name, for people (manifests, history records); empty when the JVM cannot tell. */
-    public String hostName() {
-        return hostName;
-    }
-
-    /** {@code <host name>#<boot id>/<pid namespace>}, or just the host name where those cannot be read. */
-    public String fingerprint() {
-        return fingerprint;
-    }
-
-    /** This process's id. */
-    public long pid() {
-        return pid;
-    }
-
-    /** When this process started, where the operating system tells. */
-    public Optional<Instant> processStart() {
-        return processStart;
+    private static HostIdentity of(String hostName) {
+        ProcessHandle self = ProcessHandle.current();
+        return new HostIdentity(hostName, fingerprintOf(hostName), self.pid(), self.info().startInstant());
     }
 
     /** Whether {@code fingerprint} is this machine's, and precise enough (boot id and pid namespace known) to trust pids. */

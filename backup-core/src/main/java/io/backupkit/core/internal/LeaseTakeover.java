@@ -9,20 +9,8 @@ import org.slf4j.LoggerFactory;
  * The rule for when a contender may take a lease: the lock is free, expired, or held by a process on this very
  * machine that provably no longer runs. One place for it, so "when is a lease taken over?" has one answer.
  */
-final class LeaseTakeover {
+record LeaseTakeover(String name, String host, long pid, Duration ttl) {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseTakeover.class);
-
-    private final String name;
-    private final String host;
-    private final long pid;
-    private final Duration ttl;
-
-    LeaseTakeover(String name, String host, long pid, Duration ttl) {
-        this.name = name;
-        this.host = host;
-        this.pid = pid;
-        this.ttl = ttl;
-    }
 
     /**
      * Whether the lease is held at {@code now}, as far as {@code seen} tells. A live record of our own holder id

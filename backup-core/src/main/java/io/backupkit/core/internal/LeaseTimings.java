@@ -1,7 +1,7 @@
 package io.backupkit.core.internal;
 
+import io.backupkit.api.internal.Require;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * The timing settings a lease and the scheduler built on it share: their checks and the defaults derived from the
@@ -13,11 +13,7 @@ final class LeaseTimings {
 
     /** @throws IllegalArgumentException unless {@code interval} is positive */
     static Duration retryInterval(Duration interval) {
-        Objects.requireNonNull(interval, "retryInterval");
-        if (interval.isNegative() || interval.isZero()) {
-            throw new IllegalArgumentException("retry interval must be positive, was " + interval);
-        }
-        return interval;
+        return Require.positive("retryInterval", interval);
     }
 
     /** The scheduler's default settle delay: short enough for three heartbeats within the ttl. */

@@ -19,18 +19,8 @@ import org.slf4j.LoggerFactory;
  * Recovery of restores whose process died: {@link RestoreRecovery} does the work from their intent records; this
  * gives it what only the engine knows (dumpers, data sources, a nested restore of a safety backup).
  */
-final class RecoveryOperation {
+record RecoveryOperation(EngineContext context, OperationRunner runner, RestoreOperation restores) {
     private static final Logger LOG = LoggerFactory.getLogger(RecoveryOperation.class);
-
-    private final EngineContext context;
-    private final OperationRunner runner;
-    private final RestoreOperation restores;
-
-    RecoveryOperation(EngineContext context, OperationRunner runner, RestoreOperation restores) {
-        this.context = context;
-        this.runner = runner;
-        this.restores = restores;
-    }
 
     /** Restores that stopped before they finished; one running in this engine is listed as running. */
     List<UnfinishedRestore> unfinished() {

@@ -15,17 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** What an engine reports about its storage: the history (also as CSV), statistics and health. */
-final class Reports {
-    private final EngineContext context;
-    private final Catalogue catalogue;
-    private final RecoveryOperation recovery;
-
-    Reports(EngineContext context, Catalogue catalogue, RecoveryOperation recovery) {
-        this.context = context;
-        this.catalogue = catalogue;
-        this.recovery = recovery;
-    }
-
+record Reports(EngineContext context, Catalogue catalogue, RecoveryOperation recovery) {
     List<OperationRecord> history(HistoryQuery query) {
         context.ensureOpen();
         return context.history.query(query);

@@ -41,26 +41,15 @@ import org.slf4j.LoggerFactory;
  * will be overwritten, the database, the files; when a step fails, {@link Run#rollback} puts back what was touched
  * from that safety backup. An intent record ({@link RestoreIntentRecorder}) makes a killed restore recoverable.
  */
-final class RestoreOperation {
+record RestoreOperation(EngineContext context, OperationRunner runner, Catalogue catalogue, BackupOperation backups) {
     private static final Logger LOG = LoggerFactory.getLogger(RestoreOperation.class);
 
-    private final EngineContext context;
-    private final OperationRunner runner;
-    private final Catalogue catalogue;
-    private final BackupOperation backups;
-    private final RecoveryOperation recovery;
-
-    RestoreOperation(EngineContext context, OperationRunner runner, Catalogue catalogue, BackupOperation backups) {
-        this.context = context;
-        this.runner = runner;
-        this.catalogue = catalogue;
-        this.backups = backups;
-        this.recovery = new RecoveryOperation(context, runner, this);
-    }
-
-    /** The recovery of restores that stopped, which a restore runs first and which restores safety backups. */
+    /**
+     * The recovery of restores that stopped, which a restore runs first and which restores safety backups (it holds
+     * no state of its own, so one made per call is the same as any other).
+     */
     RecoveryOperation recovery() {
-        return recovery;
+        return new RecoveryOperation(context, runner, this);
     }
 
     RestoreResult restore(OperationScope scope, RestoreRequest request) throws IOException {
@@ -123,7 +112,7 @@ final class RestoreOperation {
                     .orElse("the application's database") + ")" : "") + (doDb && doFiles ? " + " : "")
                     + (doFiles ? fileTargets.values().toString() : "");
             if (!request.validateOnly()) {
-                recovery.recoverUnfinished(scope, fileTargets.values(), request.targetDataSource());
+                recovery().recoverUnfinished(scope, fileTargets.values(), request.targetDataSource());
             }
 
             // 1. Validate everything before touching anything.

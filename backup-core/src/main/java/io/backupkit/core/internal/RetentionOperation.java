@@ -15,16 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Retention: a plan of what the rules delete ({@link RetentionPlanner}), and applying it. */
-final class RetentionOperation {
+record RetentionOperation(EngineContext context, Catalogue catalogue) {
     private static final Logger LOG = LoggerFactory.getLogger(RetentionOperation.class);
-
-    private final EngineContext context;
-    private final Catalogue catalogue;
-
-    RetentionOperation(EngineContext context, Catalogue catalogue) {
-        this.context = context;
-        this.catalogue = catalogue;
-    }
 
     RetentionPlan plan(RetentionRules rules) {
         context.ensureOpen();

@@ -1,6 +1,7 @@
 package io.backupkit.core.internal;
 
 import io.backupkit.api.CancelledException;
+import io.backupkit.api.internal.Require;
 import io.backupkit.api.spi.StorageProvider;
 import io.backupkit.core.Schedule;
 import java.time.Clock;
@@ -9,13 +10,11 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Scheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
-    private static final Pattern JOB_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private final StorageProvider storage;
     private final Clock clock;
@@ -69,7 +67,7 @@ public final class Scheduler implements AutoCloseable {
         this.storage = b.storage;
         this.clock = b.clock;
         this.sleeper = b.sleeper;
-        this.holderId = b.holderId != null ? b.holderId : UUID.randomUUID().toString();
+        this.holderId = b.holderIdOrRandom();
         this.host = HostIdentity.local().fingerprint();
         this.pid = HostIdentity.local().pid();
         this.leaseTtl = b.leaseTtl;
@@ -86,31 +84,28 @@ public final class Scheduler implements AutoCloseable {
 
     /** What a task is told about the run it is doing. */
     public static final class SlotRun {
-        private final String job;
-        private final Instant slot;
-        private final boolean catchUp;
+        /** The claim this run made; it names the job, the slot and whether the run catches up. */
+        private final SlotMarker claim;
         private final StorageLease.Held lease;
 
-        SlotRun(String job, Instant slot, boolean catchUp, StorageLease.Held lease) {
-            this.job = job;
-            this.slot = slot;
-            this.catchUp = catchUp;
+        SlotRun(SlotMarker claim, StorageLease.Held lease) {
+            this.claim = claim;
             this.lease = lease;
         }
 
         /** The job's name. */
         public String job() {
-            return job;
+            return claim.job();
         }
 
         /** The instant this run was due. */
         public Instant slot() {
-            return slot;
+            return claim.slot();
         }
 
         /** Whether this run catches up a slot missed while no instance was running. */
         public boolean catchUp() {
-            return catchUp;
+            return claim.catchUp();
         }
 
         /** Whether this instance still holds the job's lease. */
@@ -136,13 +131,9 @@ public final class Scheduler implements AutoCloseable {
      * @throws IllegalArgumentException if the name is invalid or already scheduled here
      */
     public ScheduledJob schedule(String name, Schedule schedule, boolean catchUp, Consumer<SlotRun> task) {
-        Objects.requireNonNull(name, "job name");
+        Require.label("job name", name);
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(task, "task");
-        if (!JOB_NAME.matcher(name).matches() || name.contains("..")) {
-            throw new IllegalArgumentException("invalid job name '" + name
-                    + "': use 1-64 characters from A-Z a-z 0-9 . _ - starting with a letter or digit, e.g. nightly-backup");
-        }
         if (closed.get()) {
             throw new IllegalStateException("this scheduler was closed; create a new one");
         }
@@ -363,7 +354,7 @@ public final class Scheduler implements AutoCloseable {
                 markers.claim(marker);
                 running.set(true);
                 runs.incrementAndGet();
-                SlotRun run = new SlotRun(name, slot, catchUpRun, held);
+                SlotRun run = new SlotRun(marker, held);
                 threads.runOnWorker(() -> execute(run, held));
                 submitted = true;
             } finally {
@@ -395,11 +386,8 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /** Builds a {@link Scheduler}. */
-    public static final class Builder {
+    public static final class Builder extends ContenderBuilder<Builder> {
         private final StorageProvider storage;
-        private Clock clock = Clock.systemUTC();
-        private Sleeper sleeper = Sleeper.SYSTEM;
-        private String holderId;
         private Duration leaseTtl = Duration.ofSeconds(60);
         private Duration settleDelay;
         private Duration retryInterval;
@@ -408,22 +396,6 @@ public final class Scheduler implements AutoCloseable {
 
         private Builder(StorageProvider storage) {
             this.storage = Objects.requireNonNull(storage, "storage");
-        }
-
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        public Builder sleeper(Sleeper sleeper) {
-            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-            return this;
-        }
-
-        /** This instance's id in locks and markers (default a random UUID); instances must not share one. */
-        public Builder holderId(String holderId) {
-            this.holderId = Objects.requireNonNull(holderId, "holderId");
-            return this;
         }
 
         /** Lease ttl of the job locks (default 60 s): how long a dead instance blocks its jobs. */
@@ -446,20 +418,13 @@ public final class Scheduler implements AutoCloseable {
 
         /** How many slot markers to keep per job (default 100, at least 1). */
         public Builder markerHistory(int markers) {
-            if (markers < 1) {
-                throw new IllegalArgumentException("marker history must be at least 1, was " + markers);
-            }
-            this.markerHistory = markers;
+            this.markerHistory = (int) Require.atLeast("markerHistory", markers, 1);
             return this;
         }
 
         /** How long {@link #close()} waits for running tasks before interrupting them (default 60 s). */
         public Builder shutdownTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "shutdownTimeout");
-            if (timeout.isNegative()) {
-                throw new IllegalArgumentException("shutdown timeout must not be negative, was " + timeout);
-            }
-            this.shutdownTimeout = timeout;
+            this.shutdownTimeout = Require.notNegative("shutdownTimeout", timeout);
             return this;
         }
 

@@ -17,18 +17,8 @@ import org.slf4j.LoggerFactory;
  * claim itself, and pruning to the newest {@code history} markers. Marker keys sort by slot, since the slot part
  * is a fixed-width UTC timestamp.
  */
-final class SlotMarkers {
+record SlotMarkers(StorageProvider storage, String job, int history) {
     private static final Logger LOG = LoggerFactory.getLogger(SlotMarkers.class);
-
-    private final StorageProvider storage;
-    private final String job;
-    private final int history;
-
-    SlotMarkers(StorageProvider storage, String job, int history) {
-        this.storage = storage;
-        this.job = job;
-        this.history = history;
-    }
 
     /** The marker key of {@code slot}. */
     String key(Instant slot) {

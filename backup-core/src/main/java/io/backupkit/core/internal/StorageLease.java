@@ -3,13 +3,13 @@ package io.backupkit.core.internal;
 import io.backupkit.api.CancelledException;
 import io.backupkit.api.ConflictException;
 import io.backupkit.api.StorageException;
+import io.backupkit.api.internal.Require;
 import io.backupkit.api.spi.StorageProvider;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +72,7 @@ public final class StorageLease {
         this.retryInterval = b.retryInterval != null ? b.retryInterval : LeaseTimings.shorter(ttl.dividedBy(4), Duration.ofSeconds(1));
         this.clock = b.clock;
         this.sleeper = b.sleeper;
-        this.holderId = b.holderId != null ? b.holderId : UUID.randomUUID().toString();
+        this.holderId = b.holderIdOrRandom();
         this.host = b.host != null ? b.host : HostIdentity.local().fingerprint();
         this.pid = b.pid != null ? b.pid : HostIdentity.local().pid();
         this.processStart = pid == HostIdentity.local().pid() ? HostIdentity.local().processStart().orElse(null) : null;
@@ -344,15 +344,12 @@ public final class StorageLease {
     }
 
     /** Builds a {@link StorageLease}. */
-    public static final class Builder {
+    public static final class Builder extends ContenderBuilder<Builder> {
         private final StorageProvider storage;
         private final String name;
         private Duration ttl = Duration.ofSeconds(60);
         private Duration settleDelay = Duration.ofSeconds(1);
         private Duration retryInterval;
-        private Clock clock = Clock.systemUTC();
-        private Sleeper sleeper = Sleeper.SYSTEM;
-        private String holderId;
         private String host;
         private Long pid;
         private boolean heartbeat = true;
@@ -380,11 +377,7 @@ public final class StorageLease {
 
         /** How long to wait between writing our record and reading it back (default 1 s); see the class doc. */
         public Builder settleDelay(Duration delay) {
-            Objects.requireNonNull(delay, "settleDelay");
-            if (delay.isNegative()) {
-                throw new IllegalArgumentException("settle delay must not be negative, was " + delay);
-            }
-            this.settleDelay = delay;
+            this.settleDelay = Require.notNegative("settleDelay", delay);
             return this;
         }
 
@@ -394,21 +387,8 @@ public final class StorageLease {
             return this;
         }
 
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
 
-        public Builder sleeper(Sleeper sleeper) {
-            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-            return this;
-        }
 
-        /** This contender's id (default a random UUID); two contenders must never share one. */
-        public Builder holderId(String holderId) {
-            this.holderId = Objects.requireNonNull(holderId, "holderId");
-            return this;
-        }
 
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");

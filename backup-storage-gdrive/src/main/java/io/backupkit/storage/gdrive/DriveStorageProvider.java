@@ -700,8 +700,7 @@ public final class DriveStorageProvider implements StorageProvider {
             Objects.requireNonNull(folderId, "rootFolderId");
             Require.argument(folderId.matches(DRIVE_ID), "rootFolderId: '%s' is not a Google Drive folder id (letters,"
                     + " digits, '-' and '_'; the last part of the folder's Drive URL)", folderId);
-            Require.unset(rootFolderId, "rootFolderId");
-            this.rootFolderId = folderId;
+            this.rootFolderId = Require.once(this.rootFolderId, folderId, "rootFolderId");
             return this;
         }
 
@@ -713,8 +712,7 @@ public final class DriveStorageProvider implements StorageProvider {
             Objects.requireNonNull(sharedDriveId, "driveId");
             Require.argument(sharedDriveId.matches(DRIVE_ID), "driveId: '%s' is not a Google shared drive id (letters,"
                     + " digits, '-' and '_')", sharedDriveId);
-            Require.unset(driveId, "driveId");
-            this.driveId = sharedDriveId;
+            this.driveId = Require.once(this.driveId, sharedDriveId, "driveId");
             return this;
         }
 
@@ -726,8 +724,7 @@ public final class DriveStorageProvider implements StorageProvider {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("basePath: Google Drive base path: " + e.getMessage(), e);
             }
-            Require.unset(basePath, "basePath");
-            this.basePath = path;
+            this.basePath = Require.once(this.basePath, path, "basePath");
             return this;
         }
 
@@ -795,27 +792,25 @@ public final class DriveStorageProvider implements StorageProvider {
             authentication = call;
         }
 
-        /** A setting that an existing Drive client already has. */
-        private void notWithDrive(String call) {
-            Require.state(drive == null, "%s and drive(...) conflict: with an existing Drive client, configure that on the"
-                    + " client", call);
+        /** A setting that an existing Drive client already has: set once, and not with {@code drive(...)}. */
+        private <T> T clientSetting(T current, T value, String setting) {
+            Require.once(current, value, setting);
+            Require.state(drive == null, "%s(...) and drive(...) conflict: with an existing Drive client, configure that on"
+                    + " the client", setting);
+            return value;
         }
 
         /** With service-account credentials: act as this user through domain-wide delegation. */
         public Builder impersonate(String userEmail) {
             Require.nonBlank("impersonate", userEmail);
-            Require.unset(impersonatedUser, "impersonate");
-            notWithDrive("impersonate(...)");
-            this.impersonatedUser = userEmail;
+            this.impersonatedUser = clientSetting(impersonatedUser, userEmail, "impersonate");
             return this;
         }
 
         /** For tests: where service-account and user credentials get tokens, instead of Google's endpoint. */
         public Builder tokenServerUri(URI uri) {
             Objects.requireNonNull(uri, "tokenServerUri");
-            Require.unset(tokenServerUri, "tokenServerUri");
-            notWithDrive("tokenServerUri(...)");
-            this.tokenServerUri = uri;
+            this.tokenServerUri = clientSetting(tokenServerUri, uri, "tokenServerUri");
             return this;
         }
 
@@ -824,18 +819,14 @@ public final class DriveStorageProvider implements StorageProvider {
             Objects.requireNonNull(url, "rootUrl");
             Require.argument(url.startsWith("https://") || url.startsWith("http://"), "rootUrl: the Google Drive root URL"
                     + " must be an http(s) URL, was %s", url);
-            Require.unset(rootUrl, "rootUrl");
-            notWithDrive("rootUrl(...)");
-            this.rootUrl = url;
+            this.rootUrl = clientSetting(rootUrl, url, "rootUrl");
             return this;
         }
 
         /** The HTTP transport (a proxy, custom TLS); default a new {@link NetHttpTransport}. */
         public Builder transport(HttpTransport httpTransport) {
             Objects.requireNonNull(httpTransport, "transport");
-            Require.unset(transport, "transport");
-            notWithDrive("transport(...)");
-            this.transport = httpTransport;
+            this.transport = clientSetting(transport, httpTransport, "transport");
             return this;
         }
 
@@ -872,8 +863,7 @@ public final class DriveStorageProvider implements StorageProvider {
 
         /** Move deleted and replaced files to the trash (recoverable for 30 days) instead of deleting them. */
         public Builder deleteToTrash(boolean trash) {
-            Require.unset(deleteToTrash, "deleteToTrash");
-            this.deleteToTrash = trash;
+            this.deleteToTrash = Require.once(this.deleteToTrash, trash, "deleteToTrash");
             return this;
         }
 

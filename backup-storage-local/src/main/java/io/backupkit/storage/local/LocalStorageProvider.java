@@ -151,8 +151,7 @@ public final class LocalStorageProvider implements StorageProvider {
             Objects.requireNonNull(grace, "staleTempGrace");
             Require.argument(!grace.isNegative() && !grace.isZero(), "staleTempGrace must be positive, was %s; it is how"
                     + " long a temporary file of another host is kept after its last change, e.g. Duration.ofHours(24)", grace);
-            Require.unset(staleTempGrace, "staleTempGrace");
-            this.staleTempGrace = grace;
+            this.staleTempGrace = Require.once(this.staleTempGrace, grace, "staleTempGrace");
             return this;
         }
 

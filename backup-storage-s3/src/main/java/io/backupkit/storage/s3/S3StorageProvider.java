@@ -455,8 +455,7 @@ public final class S3StorageProvider implements StorageProvider {
             Objects.requireNonNull(bucket, "bucket");
             Require.argument(BUCKET_NAME.matcher(bucket).matches() && !bucket.contains(".."), "bucket: invalid S3 bucket"
                     + " name '%s': 3-63 characters of a-z 0-9 . - _, starting and ending with a letter or digit", bucket);
-            Require.unset(this.bucket, "bucket");
-            this.bucket = bucket;
+            this.bucket = Require.once(this.bucket, bucket, "bucket");
             return this;
         }
 
@@ -484,9 +483,7 @@ public final class S3StorageProvider implements StorageProvider {
             Objects.requireNonNull(region, "region");
             Require.argument(REGION_NAME.matcher(region).matches(), "region: invalid AWS region '%s': expected a name"
                     + " like eu-central-1", region);
-            Require.unset(this.region, "region");
-            connection("region(...)");
-            this.region = region;
+            this.region = connectionSetting(this.region, region, "region");
             return this;
         }
 
@@ -499,17 +496,13 @@ public final class S3StorageProvider implements StorageProvider {
                     + " credentials: configure them with staticCredentials, a profile or the default chain");
             Require.argument((scheme.equals("http") || scheme.equals("https")) && endpoint.getHost() != null,
                     "endpointOverride: invalid S3 endpoint '%s': expected http(s)://host[:port]", endpoint);
-            Require.unset(this.endpoint, "endpointOverride");
-            connection("endpointOverride(...)");
-            this.endpoint = endpoint;
+            this.endpoint = connectionSetting(this.endpoint, endpoint, "endpointOverride");
             return this;
         }
 
         /** Path-style addressing ({@code host/bucket/key}), which most S3-compatible services need. */
         public Builder pathStyleAccess(boolean pathStyle) {
-            Require.unset(this.pathStyle, "pathStyleAccess");
-            connection("pathStyleAccess(...)");
-            this.pathStyle = pathStyle;
+            this.pathStyle = connectionSetting(this.pathStyle, pathStyle, "pathStyleAccess");
             return this;
         }
 
@@ -593,8 +586,7 @@ public final class S3StorageProvider implements StorageProvider {
             StorageClass parsed = StorageClass.fromValue(storageClass.trim().toUpperCase(Locale.ROOT));
             Require.argument(parsed != null && parsed != StorageClass.UNKNOWN_TO_SDK_VERSION, "storageClass: unknown S3"
                     + " storage class '%s': use one of %s", storageClass, StorageClass.knownValues());
-            Require.unset(this.storageClass, "storageClass");
-            this.storageClass = parsed;
+            this.storageClass = Require.once(this.storageClass, parsed, "storageClass");
             return this;
         }
 
@@ -602,8 +594,7 @@ public final class S3StorageProvider implements StorageProvider {
         public Builder partSize(long bytes) {
             Require.argument(bytes >= MIN_PART_SIZE && bytes <= MAX_PART_SIZE, "partSize: S3 part size must be between %d"
                     + " (5 MiB) and %d bytes, was %d", MIN_PART_SIZE, MAX_PART_SIZE, bytes);
-            Require.unset(partSize, "partSize");
-            this.partSize = (int) bytes;
+            this.partSize = Require.once(this.partSize, (int) bytes, "partSize");
             return this;
         }
 
@@ -611,8 +602,7 @@ public final class S3StorageProvider implements StorageProvider {
         public Builder partsInFlight(int parts) {
             Require.argument(parts >= 1 && parts <= MAX_PARTS_IN_FLIGHT, "partsInFlight: S3 parts in flight must be"
                     + " between 1 and %d, was %d", MAX_PARTS_IN_FLIGHT, parts);
-            Require.unset(partsInFlight, "partsInFlight");
-            this.partsInFlight = parts;
+            this.partsInFlight = Require.once(this.partsInFlight, parts, "partsInFlight");
             return this;
         }
 
@@ -647,8 +637,7 @@ public final class S3StorageProvider implements StorageProvider {
          * sent again. Turn it off only for an S3-compatible service whose ETags look like MD5s but are not.
          */
         public Builder verifyPartEtags(boolean verify) {
-            Require.unset(verifyPartEtags, "verifyPartEtags");
-            this.verifyPartEtags = verify;
+            this.verifyPartEtags = Require.once(this.verifyPartEtags, verify, "verifyPartEtags");
             return this;
         }
 
@@ -685,6 +674,13 @@ public final class S3StorageProvider implements StorageProvider {
             if (retries != null) {
                 throw hostClientRetries();
             }
+        }
+
+        /** A connection setting's checks: set once, and not with a host-supplied client, which has it already. */
+        private <T> T connectionSetting(T current, T value, String setting) {
+            Require.once(current, value, setting);
+            connection(setting + "(...)");
+            return value;
         }
 
         /** A connection setting, which a host-supplied client already has. */
