@@ -4,6 +4,7 @@ import io.backupkit.api.StorageException;
 import io.backupkit.api.spi.BlobInfo;
 import io.backupkit.api.spi.ByteRange;
 import io.backupkit.api.spi.ContentSource;
+import io.backupkit.api.spi.ForwardingContentSource;
 import io.backupkit.api.spi.ForwardingStorageProvider;
 import io.backupkit.api.spi.StorageKeys;
 import io.backupkit.api.spi.StorageProvider;
@@ -18,7 +19,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -244,21 +244,20 @@ public final class FaultInjectingStorageProvider extends ForwardingStorageProvid
     }
 
     /** Hands the content through until the configured byte limit, then throws as a dropped connection would. */
-    private final class CuttingSource implements ContentSource {
-        private final ContentSource source;
+    private final class CuttingSource extends ForwardingContentSource {
         private final String key;
         final AtomicBoolean cut = new AtomicBoolean();
         final AtomicLong read = new AtomicLong();
 
         CuttingSource(ContentSource source, String key) {
-            this.source = source;
+            super(source);
             this.key = key;
         }
 
         @Override
         public InputStream open() throws IOException {
             read.set(0);
-            InputStream in = source.open();
+            InputStream in = super.open();
             return new BulkReadInputStream(in) {
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {
@@ -295,16 +294,6 @@ public final class FaultInjectingStorageProvider extends ForwardingStorageProvid
                     return allowed;
                 }
             };
-        }
-
-        @Override
-        public OptionalLong length() {
-            return source.length();
-        }
-
-        @Override
-        public boolean repeatable() {
-            return source.repeatable();
         }
     }
 

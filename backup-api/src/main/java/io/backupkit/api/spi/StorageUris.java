@@ -1,13 +1,19 @@
 package io.backupkit.api.spi;
 
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
  * How a storage URI may be shown in messages and logs: without any credential. A URI such as
  * {@code file://user:secret@host/x} or {@code s3://key:secret@bucket} is shown as {@code file://***@host/x}; every
- * provider and the engine use this whenever a URI goes into an exception, a log line or a report.
+ * provider and the engine use this whenever a URI goes into an exception, a log line or a report. Also how a
+ * provider factory reads the {@code ?name=value&...} settings of its URI.
  */
 public final class StorageUris {
     /** A user-info part {@code scheme://user[:password]@}, also in text that is not a valid URI. */
@@ -26,5 +32,29 @@ public final class StorageUris {
     public static String redacted(String uriText) {
         Objects.requireNonNull(uriText, "uriText");
         return USER_INFO.matcher(uriText).replaceAll("$1***@");
+    }
+
+    /**
+     * The query parameters of a storage URI, percent-decoded, in the order given, repeats kept: {@code a=1&b&a=2}
+     * gives {@code a=1, b=, a=2} (a name without {@code =} has the empty value; empty pairs are skipped). Which
+     * names are known, and whether a repeat or an empty value is an error, is the provider factory's to decide.
+     */
+    public static List<Map.Entry<String, String>> queryParameters(URI uri) {
+        Objects.requireNonNull(uri, "uri");
+        String query = uri.getRawQuery();
+        List<Map.Entry<String, String>> parameters = new ArrayList<>();
+        if (query == null || query.isEmpty()) {
+            return parameters;
+        }
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            parameters.add(Map.entry(name, value));
+        }
+        return parameters;
     }
 }

@@ -3,6 +3,7 @@ package io.backupkit.core.storage;
 import io.backupkit.api.spi.BlobInfo;
 import io.backupkit.api.spi.ByteRange;
 import io.backupkit.api.spi.ContentSource;
+import io.backupkit.api.spi.ForwardingContentSource;
 import io.backupkit.api.spi.ForwardingStorageProvider;
 import io.backupkit.api.spi.StorageProvider;
 import java.io.FilterInputStream;
@@ -10,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -154,18 +154,17 @@ public final class LoggingStorageProvider extends ForwardingStorageProvider {
     }
 
     /** Counts the bytes the wrapped provider reads from the source; never looks at them. */
-    private static final class CountingSource implements ContentSource {
-        private final ContentSource source;
+    private static final class CountingSource extends ForwardingContentSource {
         final AtomicLong bytes = new AtomicLong();
 
         CountingSource(ContentSource source) {
-            this.source = source;
+            super(source);
         }
 
         @Override
         public InputStream open() throws IOException {
             bytes.set(0); // a retry inside the provider reads again from the start
-            return new FilterInputStream(source.open()) {
+            return new FilterInputStream(super.open()) {
                 @Override
                 public int read() throws IOException {
                     int b = super.read();
@@ -191,16 +190,6 @@ public final class LoggingStorageProvider extends ForwardingStorageProvider {
                     return skipped;
                 }
             };
-        }
-
-        @Override
-        public OptionalLong length() {
-            return source.length();
-        }
-
-        @Override
-        public boolean repeatable() {
-            return source.repeatable();
         }
     }
 
