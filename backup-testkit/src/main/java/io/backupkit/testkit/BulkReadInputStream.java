@@ -3,6 +3,7 @@ package io.backupkit.testkit;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A {@link FilterInputStream} whose single-byte {@code read()} and {@code skip} go through
@@ -10,9 +11,16 @@ import java.io.InputStream;
  * method, and nothing reads around it. {@code super.read(b, off, len)} reads the wrapped stream.
  */
 class BulkReadInputStream extends FilterInputStream {
+    private final AtomicBoolean closed;
 
     BulkReadInputStream(InputStream in) {
+        this(in, new AtomicBoolean());
+    }
+
+    /** @param closed set when the stream is closed: what the test sources report about how a put used them */
+    BulkReadInputStream(InputStream in, AtomicBoolean closed) {
         super(in);
+        this.closed = closed;
     }
 
     @Override
@@ -34,5 +42,11 @@ class BulkReadInputStream extends FilterInputStream {
             skipped += read;
         }
         return skipped;
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed.set(true);
+        super.close();
     }
 }

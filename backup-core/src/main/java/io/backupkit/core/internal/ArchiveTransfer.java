@@ -5,6 +5,7 @@ import io.backupkit.api.BackupId;
 import io.backupkit.api.BlobNotFoundException;
 import io.backupkit.api.ConflictException;
 import io.backupkit.api.IntegrityException;
+import io.backupkit.api.internal.LimitedInputStream;
 import io.backupkit.api.InvalidArchiveException;
 import io.backupkit.api.Manifest;
 import io.backupkit.api.StorageException;

@@ -1,18 +1,19 @@
 package io.backupkit.core.storage;
 
+import io.backupkit.api.internal.CountingInputStream;
 import io.backupkit.api.spi.BlobInfo;
 import io.backupkit.api.spi.ByteRange;
 import io.backupkit.api.spi.ContentSource;
 import io.backupkit.api.spi.ForwardingContentSource;
 import io.backupkit.api.spi.ForwardingStorageProvider;
 import io.backupkit.api.spi.StorageProvider;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,14 +79,8 @@ public final class LoggingStorageProvider extends ForwardingStorageProvider {
         }
         long start = System.nanoTime();
         String what = range == null ? "get '" + key + "'" : "get '" + key + "' " + describe(range);
-        InputStream in;
-        try {
-            in = range == null ? super.get(key) : super.get(key, range);
-        } catch (RuntimeException e) {
-            logger.debug("{}: {} failed in {} ms: {}", where, what, millisSince(start), e.toString());
-            throw e;
-        }
-        return new CountingInputStream(in, what, start);
+        InputStream in = logFailure(what, start, () -> range == null ? super.get(key) : super.get(key, range));
+        return new LoggedRead(in, what, start);
     }
 
     @Override
@@ -94,13 +89,7 @@ public final class LoggingStorageProvider extends ForwardingStorageProvider {
             return super.stat(key);
         }
         long start = System.nanoTime();
-        Optional<BlobInfo> info;
-        try {
-            info = super.stat(key);
-        } catch (RuntimeException e) {
-            logger.debug("{}: stat '{}' failed in {} ms: {}", where, key, millisSince(start), e.toString());
-            throw e;
-        }
+        Optional<BlobInfo> info = logFailure("stat '" + key + "'", start, () -> super.stat(key));
         logger.debug("{}: stat '{}' {} in {} ms", where, key,
                 info.map(i -> i.size() + " bytes").orElse("missing"), millisSince(start));
         return info;
@@ -112,13 +101,7 @@ public final class LoggingStorageProvider extends ForwardingStorageProvider {
             return super.list(prefix);
         }
         long start = System.nanoTime();
-        Stream<BlobInfo> stream;
-        try {
-            stream = super.list(prefix);
-        } catch (RuntimeException e) {
-            logger.debug("{}: list '{}' failed in {} ms: {}", where, prefix, millisSince(start), e.toString());
-            throw e;
-        }
+        Stream<BlobInfo> stream = logFailure("list '" + prefix + "'", start, () -> super.list(prefix));
         AtomicLong count = new AtomicLong();
         AtomicBoolean logged = new AtomicBoolean();
         return stream.peek(info -> count.incrementAndGet()).onClose(() -> {
@@ -135,13 +118,21 @@ public final class LoggingStorageProvider extends ForwardingStorageProvider {
             return;
         }
         long start = System.nanoTime();
-        try {
+        logFailure("delete '" + key + "'", start, () -> {
             super.delete(key);
+            return null;
+        });
+        logger.debug("{}: delete '{}' in {} ms", where, key, millisSince(start));
+    }
+
+    /** Makes one call, logging a failure with the time it took; a success the caller logs, with what it returned. */
+    private <T> T logFailure(String what, long start, Supplier<T> call) {
+        try {
+            return call.get();
         } catch (RuntimeException e) {
-            logger.debug("{}: delete '{}' failed in {} ms: {}", where, key, millisSince(start), e.toString());
+            logger.debug("{}: {} failed in {} ms: {}", where, what, millisSince(start), e.toString());
             throw e;
         }
-        logger.debug("{}: delete '{}' in {} ms", where, key, millisSince(start));
     }
 
     private static long millisSince(long startNanos) {
@@ -164,71 +155,48 @@ public final class LoggingStorageProvider extends ForwardingStorageProvider {
         @Override
         public InputStream open() throws IOException {
             bytes.set(0); // a retry inside the provider reads again from the start
-            return new FilterInputStream(super.open()) {
+            return new CountingFilter(super.open()) {
                 @Override
-                public int read() throws IOException {
-                    int b = super.read();
-                    if (b >= 0) {
-                        bytes.incrementAndGet();
-                    }
-                    return b;
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    int n = super.read(b, off, len);
-                    if (n > 0) {
-                        bytes.addAndGet(n);
-                    }
-                    return n;
-                }
-
-                @Override
-                public long skip(long n) throws IOException {
-                    long skipped = super.skip(n);
-                    bytes.addAndGet(skipped);
-                    return skipped;
+                protected void counted(long n) {
+                    bytes.addAndGet(n);
                 }
             };
         }
     }
 
+    /** Passes the bytes through and tells {@link #counted} how many went by (read or skipped). */
+    private abstract static class CountingFilter extends CountingInputStream {
+        CountingFilter(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        protected abstract void counted(long n);
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            counted(skipped);
+            return skipped;
+        }
+    }
+
     /** Counts the bytes the caller reads, and logs them once when closed. */
-    private final class CountingInputStream extends FilterInputStream {
+    private final class LoggedRead extends CountingFilter {
         private final String what;
         private final long start;
         private long bytes;
         private boolean closed;
 
-        CountingInputStream(InputStream in, String what, long start) {
+        LoggedRead(InputStream in, String what, long start) {
             super(in);
             this.what = what;
             this.start = start;
         }
 
         @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                bytes++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                bytes += n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = super.skip(n);
-            bytes += skipped;
-            return skipped;
+        protected void counted(long n) {
+            bytes += n;
         }
 
         @Override
