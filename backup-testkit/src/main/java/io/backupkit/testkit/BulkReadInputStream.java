@@ -1,5 +1,6 @@
 package io.backupkit.testkit;
 
+import io.backupkit.api.internal.Streams;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,23 +26,12 @@ class BulkReadInputStream extends FilterInputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
+        return Streams.readOne(this);
     }
 
     @Override
     public long skip(long n) throws IOException {
-        byte[] discarded = new byte[(int) Math.min(8192, Math.max(n, 1))];
-        long skipped = 0;
-        while (skipped < n) {
-            int read = read(discarded, 0, (int) Math.min(discarded.length, n - skipped));
-            if (read < 0) {
-                break;
-            }
-            skipped += read;
-        }
-        return skipped;
+        return Streams.skipByReading(this, n);
     }
 
     @Override

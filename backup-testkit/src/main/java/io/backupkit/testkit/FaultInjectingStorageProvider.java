@@ -1,6 +1,7 @@
 package io.backupkit.testkit;
 
 import io.backupkit.api.StorageException;
+import io.backupkit.api.internal.Require;
 import io.backupkit.api.spi.BlobInfo;
 import io.backupkit.api.spi.ByteRange;
 import io.backupkit.api.spi.ContentSource;
@@ -332,9 +333,7 @@ public final class FaultInjectingStorageProvider extends ForwardingStorageProvid
 
         /** As {@link #failPutAfterBytes(long)}, for the puts whose key matches. */
         public Builder failPutAfterBytes(long bytes, Predicate<String> keys) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("bytes must be >= 0, was " + bytes);
-            }
+            Require.atLeast("bytes", bytes, 0);
             this.putFailsAfterBytes = bytes;
             this.putFailsAfterBytesFor = Objects.requireNonNull(keys, "keys");
             return this;
@@ -354,9 +353,7 @@ public final class FaultInjectingStorageProvider extends ForwardingStorageProvid
          */
         public Builder failFirstGetsAfterBytes(int gets, long bytes) {
             requirePositive(gets);
-            if (bytes < 0) {
-                throw new IllegalArgumentException("bytes must be >= 0, was " + bytes);
-            }
+            Require.atLeast("bytes", bytes, 0);
             this.getCutsAllowed = gets;
             this.getFailsAfterBytes = bytes;
             return this;
@@ -364,9 +361,7 @@ public final class FaultInjectingStorageProvider extends ForwardingStorageProvid
 
         /** Every {@code n}-th call of the verb fails (calls n, 2n, 3n...): a flaky backend. */
         public Builder failEveryNthCall(Verb verb, int n) {
-            if (n < 2) {
-                throw new IllegalArgumentException("n must be >= 2 (n = 1 would fail every call: use failFromNthCall), was " + n);
-            }
+            Require.argument(n >= 2, "n must be >= 2 (n = 1 would fail every call: use failFromNthCall), was %d", n);
             faults.add(new Fault(Objects.requireNonNull(verb, "verb"), 1, Integer.MAX_VALUE, n, key -> true));
             return this;
         }
@@ -376,9 +371,7 @@ public final class FaultInjectingStorageProvider extends ForwardingStorageProvid
          * filling up: the put that crosses the limit fails part-way, and every later put fails at once.
          */
         public Builder failAfterTotalBytes(long bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("bytes must be >= 0, was " + bytes);
-            }
+            Require.atLeast("bytes", bytes, 0);
             this.totalBytesLimit = bytes;
             return this;
         }
@@ -418,9 +411,7 @@ public final class FaultInjectingStorageProvider extends ForwardingStorageProvid
 
         /** Every read from a stream returned by get waits {@code delay} first. */
         public Builder slowReads(Duration delay) {
-            if (delay.isNegative()) {
-                throw new IllegalArgumentException("delay must be >= 0, was " + delay);
-            }
+            Require.notNegative("delay", delay);
             this.readDelay = delay;
             return this;
         }
@@ -436,9 +427,7 @@ public final class FaultInjectingStorageProvider extends ForwardingStorageProvid
         }
 
         private static void requirePositive(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("calls are counted from 1, was " + n);
-            }
+            Require.argument(n >= 1, "calls are counted from 1, was %d", n);
         }
     }
 }

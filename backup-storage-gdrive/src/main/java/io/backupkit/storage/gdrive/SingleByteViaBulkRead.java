@@ -1,5 +1,6 @@
 package io.backupkit.storage.gdrive;
 
+import io.backupkit.api.internal.Streams;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -12,9 +13,7 @@ abstract class SingleByteViaBulkRead extends InputStream {
 
     @Override
     public final int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
+        return Streams.readOne(this);
     }
 
     @Override
