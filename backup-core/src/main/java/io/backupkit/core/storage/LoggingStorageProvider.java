@@ -74,65 +74,67 @@ public final class LoggingStorageProvider extends ForwardingStorageProvider {
     }
 
     private InputStream logGet(String key, ByteRange range) {
-        if (!logger.isDebugEnabled()) {
-            return range == null ? super.get(key) : super.get(key, range);
-        }
-        long start = System.nanoTime();
-        String what = range == null ? "get '" + key + "'" : "get '" + key + "' " + describe(range);
-        InputStream in = logFailure(what, start, () -> range == null ? super.get(key) : super.get(key, range));
-        return new LoggedRead(in, what, start);
+        return logged(() -> range == null ? "get '" + key + "'" : "get '" + key + "' " + describe(range),
+                () -> range == null ? super.get(key) : super.get(key, range), LoggedRead::new);
     }
 
     @Override
     public Optional<BlobInfo> stat(String key) {
-        if (!logger.isDebugEnabled()) {
-            return super.stat(key);
-        }
-        long start = System.nanoTime();
-        Optional<BlobInfo> info = logFailure("stat '" + key + "'", start, () -> super.stat(key));
-        logger.debug("{}: stat '{}' {} in {} ms", where, key,
-                info.map(i -> i.size() + " bytes").orElse("missing"), millisSince(start));
-        return info;
+        return logged(() -> "stat '" + key + "'", () -> super.stat(key), (info, what, start) -> {
+            logger.debug("{}: {} {} in {} ms", where, what, info.map(i -> i.size() + " bytes").orElse("missing"),
+                    millisSince(start));
+            return info;
+        });
     }
 
     @Override
     public Stream<BlobInfo> list(String prefix) {
-        if (!logger.isDebugEnabled()) {
-            return super.list(prefix);
-        }
-        long start = System.nanoTime();
-        Stream<BlobInfo> stream = logFailure("list '" + prefix + "'", start, () -> super.list(prefix));
-        AtomicLong count = new AtomicLong();
-        AtomicBoolean logged = new AtomicBoolean();
-        return stream.peek(info -> count.incrementAndGet()).onClose(() -> {
-            if (!logged.getAndSet(true)) {
-                logger.debug("{}: list '{}' returned {} objects in {} ms", where, prefix, count.get(), millisSince(start));
-            }
+        return logged(() -> "list '" + prefix + "'", () -> super.list(prefix), (stream, what, start) -> {
+            AtomicLong count = new AtomicLong();
+            AtomicBoolean logged = new AtomicBoolean();
+            return stream.peek(info -> count.incrementAndGet()).onClose(() -> {
+                if (!logged.getAndSet(true)) {
+                    logger.debug("{}: {} returned {} objects in {} ms", where, what, count.get(), millisSince(start));
+                }
+            });
         });
     }
 
     @Override
     public void delete(String key) {
-        if (!logger.isDebugEnabled()) {
-            super.delete(key);
-            return;
-        }
-        long start = System.nanoTime();
-        logFailure("delete '" + key + "'", start, () -> {
+        logged(() -> "delete '" + key + "'", () -> {
             super.delete(key);
             return null;
+        }, (none, what, start) -> {
+            logger.debug("{}: {} in {} ms", where, what, millisSince(start));
+            return none;
         });
-        logger.debug("{}: delete '{}' in {} ms", where, key, millisSince(start));
     }
 
-    /** Makes one call, logging a failure with the time it took; a success the caller logs, with what it returned. */
-    private <T> T logFailure(String what, long start, Supplier<T> call) {
-        try {
+    /**
+     * Makes one call; at DEBUG, times it and logs a failure here, a success through {@code success} (which says what
+     * came back). Below DEBUG it only makes the call, and {@code what} is never built.
+     */
+    private <T> T logged(Supplier<String> what, Supplier<T> call, Success<T> success) {
+        if (!logger.isDebugEnabled()) {
             return call.get();
+        }
+        long start = System.nanoTime();
+        String described = what.get();
+        T result;
+        try {
+            result = call.get();
         } catch (RuntimeException e) {
-            logger.debug("{}: {} failed in {} ms: {}", where, what, millisSince(start), e.toString());
+            logger.debug("{}: {} failed in {} ms: {}", where, described, millisSince(start), e.toString());
             throw e;
         }
+        return success.logged(result, described, start);
+    }
+
+    /** What a successful call logs, given its result, the call described and its start ({@link System#nanoTime()}). */
+    @FunctionalInterface
+    private interface Success<T> {
+        T logged(T result, String what, long start);
     }
 
     private static long millisSince(long startNanos) {
