@@ -3,10 +3,11 @@ package io.backupkit.api.spi;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -35,14 +36,16 @@ public final class StorageUris {
     }
 
     /**
-     * The query parameters of a storage URI, percent-decoded, in the order given, repeats kept: {@code a=1&b&a=2}
-     * gives {@code a=1, b=, a=2} (a name without {@code =} has the empty value; empty pairs are skipped). Which
-     * names are known, and whether a repeat or an empty value is an error, is the provider factory's to decide.
+     * The query parameters of a storage URI, percent-decoded, in the order given: {@code a=1&b} gives {@code a=1, b=}
+     * (a name without {@code =} has the empty value; empty pairs are skipped). A name given twice is refused with
+     * {@code repeated.apply(name)}; {@code check} sees every pair and throws for one the provider factory refuses
+     * (an unknown name, a secret, an empty value).
      */
-    public static List<Map.Entry<String, String>> queryParameters(URI uri) {
+    public static Map<String, String> queryParameters(URI uri, BiConsumer<String, String> check,
+                                                      Function<String, ? extends RuntimeException> repeated) {
         Objects.requireNonNull(uri, "uri");
         String query = uri.getRawQuery();
-        List<Map.Entry<String, String>> parameters = new ArrayList<>();
+        Map<String, String> parameters = new LinkedHashMap<>();
         if (query == null || query.isEmpty()) {
             return parameters;
         }
@@ -53,7 +56,10 @@ public final class StorageUris {
             int eq = pair.indexOf('=');
             String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
             String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            parameters.add(Map.entry(name, value));
+            if (parameters.put(name, value) != null) {
+                throw repeated.apply(name);
+            }
+            check.accept(name, value);
         }
         return parameters;
     }

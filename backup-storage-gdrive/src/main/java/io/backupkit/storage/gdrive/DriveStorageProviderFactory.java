@@ -9,7 +9,6 @@ import io.backupkit.api.spi.StorageProviderFactory;
 import io.backupkit.api.spi.StorageUris;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -179,10 +178,7 @@ public final class DriveStorageProviderFactory implements StorageProviderFactory
     }
 
     private static Map<String, String> parameters(URI uri) {
-        Map<String, String> params = new LinkedHashMap<>();
-        for (Map.Entry<String, String> parameter : StorageUris.queryParameters(uri)) {
-            String name = parameter.getKey();
-            String value = parameter.getValue();
+        return StorageUris.queryParameters(uri, (name, value) -> {
             if (SECRET_PARAMETERS.contains(name.toLowerCase(Locale.ROOT))) {
                 throw new ConfigurationException("gdrive URI parameter '" + name + "' would put a secret into the URI: "
                         + "put the credentials into a JSON file and pass ?credentials=<path> (or credentialsEnv=<variable>)");
@@ -190,11 +186,7 @@ public final class DriveStorageProviderFactory implements StorageProviderFactory
             if (!PARAMETERS.contains(name)) {
                 throw new ConfigurationException("unknown gdrive URI parameter '" + name + "'; known: " + String.join(", ", PARAMETERS.stream().sorted().toList()));
             }
-            if (params.put(name, value) != null) {
-                throw new ConfigurationException("gdrive URI parameter '" + name + "' is given twice");
-            }
-        }
-        return params;
+        }, name -> new ConfigurationException("gdrive URI parameter '" + name + "' is given twice"));
     }
 
     private static int parseInt(String name, String value) {

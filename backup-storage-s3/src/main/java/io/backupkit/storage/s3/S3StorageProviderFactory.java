@@ -8,7 +8,6 @@ import io.backupkit.api.spi.StorageProvider;
 import io.backupkit.api.spi.StorageProviderFactory;
 import io.backupkit.api.spi.StorageUris;
 import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -134,24 +133,17 @@ public final class S3StorageProviderFactory implements StorageProviderFactory {
     }
 
     private static Map<String, String> parameters(URI uri) {
-        Map<String, String> parameters = new LinkedHashMap<>();
-        for (Map.Entry<String, String> parameter : StorageUris.queryParameters(uri)) {
-            String name = parameter.getKey();
-            String value = parameter.getValue();
+        return StorageUris.queryParameters(uri, (name, value) -> {
             if (!PARAMETERS.contains(name)) {
                 throw new ConfigurationException("unknown parameter '" + name + "' in the s3: URI: known are "
                         + new java.util.TreeSet<>(PARAMETERS) + (name.toLowerCase(Locale.ROOT).contains("secret")
                         || name.toLowerCase(Locale.ROOT).contains("key") && !name.equals("kmsKeyId")
                         ? "; credentials never go in the URI: use the default chain or profile=NAME" : ""));
             }
-            if (parameters.put(name, value) != null) {
-                throw new ConfigurationException("parameter '" + name + "' appears twice in the s3: URI");
-            }
             if (value.isEmpty()) {
                 throw new ConfigurationException("parameter '" + name + "' in the s3: URI has no value");
             }
-        }
-        return parameters;
+        }, name -> new ConfigurationException("parameter '" + name + "' appears twice in the s3: URI"));
     }
 
     /** {@code maxAttempts=N}: the attempts of each write request, the first included, with the default backoff. */
