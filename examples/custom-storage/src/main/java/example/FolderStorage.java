@@ -62,7 +62,7 @@ public final class FolderStorage implements StorageProvider {
         return io(() -> {
             InputStream in = Files.newInputStream(f);
             in.skipNBytes(Math.min(range.offset(), Files.size(f)));
-            return range.length().isPresent() ? new LimitedStream(in, range.length().getAsLong()) : in;
+            return range.slice(in);
         });
     }
 
@@ -121,36 +121,6 @@ public final class FolderStorage implements StorageProvider {
             return action.run();
         } catch (IOException | UncheckedIOException e) {
             throw new StorageException("folder storage: " + e.getMessage(), false, e);
-        }
-    }
-
-    /** The first {@code limit} bytes of a stream. */
-    private static final class LimitedStream extends java.io.FilterInputStream {
-        private long left;
-
-        LimitedStream(InputStream in, long limit) {
-            super(in);
-            this.left = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int b = super.read();
-            left -= b < 0 ? 0 : 1;
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buf, int off, int len) throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int n = super.read(buf, off, (int) Math.min(len, left));
-            left -= Math.max(n, 0);
-            return n;
         }
     }
 }

@@ -1,9 +1,9 @@
 package io.backupkit.bench;
 
+import io.backupkit.testkit.SampleApplication;
 import io.backupkit.testkit.db.DatabaseServer;
 import io.backupkit.testkit.db.DatabaseServers;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -441,19 +441,8 @@ public final class Bench {
 
     // ---- small helpers
 
-    static long sizeOf(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return 0;
-        }
-        try (Stream<Path> all = Files.walk(path)) {
-            return all.filter(Files::isRegularFile).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).sum();
-        }
+    static long sizeOf(Path path) {
+        return Files.exists(path) ? SampleApplication.regularFileBytes(path) : 0;
     }
 
     static void deleteRecursively(Path path) throws IOException {

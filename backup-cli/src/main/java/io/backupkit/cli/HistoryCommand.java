@@ -60,19 +60,11 @@ final class HistoryCommand extends BaseCommand {
                 return ExitCode.OK;
             }
             List<OperationRecord> records = session.engine.history(q);
-            if (out().json) {
-                out().json(records.stream().map(Json::record).toList());
-                return ExitCode.OK;
-            }
-            if (records.isEmpty()) {
-                out().info("no history");
-                return ExitCode.OK;
-            }
-            out().table(List.of("STARTED", "OPERATION", "STATUS", "BACKUP", "ACTOR", "DURATION", "ERROR"),
-                    records.stream().map(r -> List.of(Output.time(r.startedAt()),
-                            r.label(), r.status().name().toLowerCase(Locale.ROOT),
+            out().listing(records, Json::record, () -> out().info("no history"),
+                    List.of("STARTED", "OPERATION", "STATUS", "BACKUP", "ACTOR", "DURATION", "ERROR"),
+                    r -> List.of(Output.time(r.startedAt()), r.label(), r.status().name().toLowerCase(Locale.ROOT),
                             r.backupId().map(Object::toString).orElse("-"), r.actor(), Output.duration(r.duration()),
-                            r.error().map(Main::oneLine).orElse(""))).toList());
+                            r.error().map(Main::oneLine).orElse("")));
         }
         return ExitCode.OK;
     }

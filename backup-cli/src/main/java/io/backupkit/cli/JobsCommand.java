@@ -4,7 +4,6 @@ import io.backupkit.api.BackupEvent;
 import io.backupkit.api.JobInfo;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -43,21 +42,11 @@ final class JobsCommand {
             try (Session session = open(settings(), Needs.STORAGE_ONLY)) {
                 List<JobInfo> jobs = session.engine.jobs(running ? 0 : limit);
                 Instant now = Instant.now();
-                if (out().json) {
-                    out().json(jobs.stream().map(j -> json(j, now)).toList());
-                    return ExitCode.OK;
-                }
-                if (jobs.isEmpty()) {
-                    out().result(running ? "no running jobs" : "no jobs");
-                    return ExitCode.OK;
-                }
-                List<List<String>> rows = new ArrayList<>();
-                for (JobInfo j : jobs) {
-                    rows.add(List.of(j.id(), j.operation().label(), state(j, now),
-                            j.operation().backupId().map(Object::toString).orElse("-"), progress(j),
-                            Output.time(j.operation().startedAt()), j.operation().host()));
-                }
-                out().table(List.of("JOB", "OPERATION", "STATUS", "BACKUP", "PROGRESS", "STARTED", "HOST"), rows);
+                out().listing(jobs, j -> json(j, now), () -> out().result(running ? "no running jobs" : "no jobs"),
+                        List.of("JOB", "OPERATION", "STATUS", "BACKUP", "PROGRESS", "STARTED", "HOST"),
+                        j -> List.of(j.id(), j.operation().label(), state(j, now),
+                                j.operation().backupId().map(Object::toString).orElse("-"), progress(j),
+                                Output.time(j.operation().startedAt()), j.operation().host()));
             }
             return ExitCode.OK;
         }

@@ -48,19 +48,11 @@ final class ListCommand extends BaseCommand {
         }
         try (Session session = open(settings(), Needs.STORAGE_ONLY)) {
             List<BackupInfo> backups = session.engine.list(q);
-            if (out().json) {
-                out().json(backups.stream().map(Json::info).toList());
-                return ExitCode.OK;
-            }
-            if (backups.isEmpty()) {
-                out().info("no backups");
-                return ExitCode.OK;
-            }
-            out().table(List.of("ID", "TYPE", "NAME", "STATUS", "CREATED", "SIZE", "TABLES", "ROWS", "FILES", "PINNED"),
-                    backups.stream().map(b -> List.of(b.id().value(), b.type().label(), b.name(),
-                            status(b.state()), Output.time(b.createdAt()),
+            out().listing(backups, Json::info, () -> out().info("no backups"),
+                    List.of("ID", "TYPE", "NAME", "STATUS", "CREATED", "SIZE", "TABLES", "ROWS", "FILES", "PINNED"),
+                    b -> List.of(b.id().value(), b.type().label(), b.name(), status(b.state()), Output.time(b.createdAt()),
                             Output.bytes(b.storedBytes()), String.valueOf(b.tables()), Output.count(b.rows()),
-                            Output.count(b.files()), b.pinned() ? "yes" : "")).toList());
+                            Output.count(b.files()), b.pinned() ? "yes" : ""));
         }
         return ExitCode.OK;
     }

@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Locale;
 
 /**
@@ -69,6 +70,21 @@ final class Output {
             out.println(JSON.writeValueAsString(value));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("could not write JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What a listing command prints: under {@code --json} the items as {@code json} maps them, else {@code none}
+     * when there are none, else a table of one {@code row} per item.
+     */
+    <T> void listing(List<T> items, Function<? super T, ?> json, Runnable none, List<String> header,
+                     Function<? super T, List<String>> row) {
+        if (this.json) {
+            json(items.stream().map(json).toList());
+        } else if (items.isEmpty()) {
+            none.run();
+        } else {
+            table(header, items.stream().<List<String>>map(row).toList());
         }
     }
 

@@ -30,15 +30,10 @@ final class RecoverCommand extends BaseCommand {
         try (Session session = open(settings(), new Needs(true, true, false))) {
             if (list) {
                 List<UnfinishedRestore> found = session.engine.unfinishedRestores();
-                if (out().json) {
-                    out().json(found.stream().map(RecoverCommand::json).toList());
-                } else if (found.isEmpty()) {
-                    out().result("no unfinished restore");
-                } else {
-                    out().table(List.of("RESTORE", "BACKUP", "STARTED", "PHASE", "STATE", "TARGETS"), found.stream()
-                            .map(u -> List.of(u.operationId(), u.backupId().value(), Output.time(u.startedAt()), u.phase(),
-                                    u.running() ? "running" : "stopped", String.join(", ", u.targets()))).toList());
-                }
+                out().listing(found, RecoverCommand::json, () -> out().result("no unfinished restore"),
+                        List.of("RESTORE", "BACKUP", "STARTED", "PHASE", "STATE", "TARGETS"),
+                        u -> List.of(u.operationId(), u.backupId().value(), Output.time(u.startedAt()), u.phase(),
+                                u.running() ? "running" : "stopped", String.join(", ", u.targets())));
                 return ExitCode.OK;
             }
             RecoveryReport report = session.engine.recover();

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -216,34 +217,32 @@ final class RestoreCommand extends BaseCommand {
         if (parseMode() != RestoreMode.MERGE) {
             throw CliException.usage("--merge-conflicts applies to --mode merge only: drop it or add --mode merge");
         }
-        return switch (mergeConflicts.toLowerCase(Locale.ROOT)) {
-            case "fail" -> io.backupkit.api.MergeConflictPolicy.FAIL;
-            case "overwrite" -> io.backupkit.api.MergeConflictPolicy.OVERWRITE_TARGET_ROW;
-            default -> throw CliException.usage("unknown --merge-conflicts '" + mergeConflicts + "': use fail or overwrite");
-        };
+        return choice("--merge-conflicts", mergeConflicts, io.backupkit.api.MergeConflictPolicy.FAIL, Map.of(
+                "fail", io.backupkit.api.MergeConflictPolicy.FAIL,
+                "overwrite", io.backupkit.api.MergeConflictPolicy.OVERWRITE_TARGET_ROW), "fail or overwrite");
     }
 
     private RestoreMode parseMode() {
-        if (mode == null) {
-            return RestoreMode.REPLACE;
-        }
-        return switch (mode.toLowerCase(Locale.ROOT)) {
-            case "replace" -> RestoreMode.REPLACE;
-            case "merge" -> RestoreMode.MERGE;
-            case "data-only", "data_only" -> RestoreMode.DATA_ONLY;
-            default -> throw CliException.usage("unknown --mode '" + mode + "': use replace, merge or data-only");
-        };
+        return choice("--mode", mode, RestoreMode.REPLACE, Map.of("replace", RestoreMode.REPLACE,
+                "merge", RestoreMode.MERGE, "data-only", RestoreMode.DATA_ONLY, "data_only", RestoreMode.DATA_ONLY),
+                "replace, merge or data-only");
     }
 
     private FileRestoreMode parseFilesMode() {
-        if (filesMode == null) {
-            return FileRestoreMode.REPLACE;
+        return choice("--files-mode", filesMode, FileRestoreMode.REPLACE,
+                Map.of("replace", FileRestoreMode.REPLACE, "merge", FileRestoreMode.MERGE), "replace or merge");
+    }
+
+    /** A keyword option's value (any case): {@code unset} when not given, else a usage error saying what to use. */
+    private static <T> T choice(String flag, String value, T unset, Map<String, T> choices, String use) {
+        if (value == null) {
+            return unset;
         }
-        return switch (filesMode.toLowerCase(Locale.ROOT)) {
-            case "replace" -> FileRestoreMode.REPLACE;
-            case "merge" -> FileRestoreMode.MERGE;
-            default -> throw CliException.usage("unknown --files-mode '" + filesMode + "': use replace or merge");
-        };
+        T chosen = choices.get(value.toLowerCase(Locale.ROOT));
+        if (chosen == null) {
+            throw CliException.usage("unknown " + flag + " '" + value + "': use " + use);
+        }
+        return chosen;
     }
 
     private List<String> plan(Manifest m, RestoreRequest r, Settings s) {

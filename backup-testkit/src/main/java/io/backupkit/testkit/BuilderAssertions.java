@@ -35,10 +35,7 @@ public final class BuilderAssertions<B> {
 
     /** The setter call refuses its argument at once, naming each of {@code named}. */
     public BuilderAssertions<B> badArgument(Consumer<B> call, String... named) {
-        B builder = fresh.get();
-        assertThatThrownBy(() -> call.accept(builder)).as("a bad argument is refused by the setter")
-                .isInstanceOf(IllegalArgumentException.class).message().contains(named);
-        return this;
+        return refused(b -> { }, call, "a bad argument is refused by the setter", IllegalArgumentException.class, named);
     }
 
     /** Calling the setter a second time is refused, naming each of {@code named}. */
@@ -48,11 +45,7 @@ public final class BuilderAssertions<B> {
 
     /** {@code second} after {@code first} is refused, naming each of {@code named} (both settings, say). */
     public BuilderAssertions<B> conflict(Consumer<B> first, Consumer<B> second, String... named) {
-        B builder = fresh.get();
-        first.accept(builder);
-        assertThatThrownBy(() -> second.accept(builder)).as("the second, conflicting call is refused")
-                .isInstanceOf(IllegalStateException.class).message().contains(named);
-        return this;
+        return refused(first, second, "the second, conflicting call is refused", IllegalStateException.class, named);
     }
 
     /**
@@ -60,10 +53,15 @@ public final class BuilderAssertions<B> {
      * {@code start()}) then fails with a {@link ConfigurationException} naming each of {@code named}.
      */
     public BuilderAssertions<B> atBuild(Consumer<B> setup, Consumer<B> build, String... named) {
+        return refused(setup, build, "build() checks the whole picture", ConfigurationException.class, named);
+    }
+
+    /** On a fresh builder after {@code setup}, {@code call} throws {@code type} with a message naming {@code named}. */
+    private BuilderAssertions<B> refused(Consumer<B> setup, Consumer<B> call, String description,
+                                         Class<? extends RuntimeException> type, String... named) {
         B builder = fresh.get();
         setup.accept(builder);
-        assertThatThrownBy(() -> build.accept(builder)).as("build() checks the whole picture")
-                .isInstanceOf(ConfigurationException.class).message().contains(named);
+        assertThatThrownBy(() -> call.accept(builder)).as(description).isInstanceOf(type).message().contains(named);
         return this;
     }
 }

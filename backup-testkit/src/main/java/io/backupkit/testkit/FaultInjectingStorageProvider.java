@@ -1,9 +1,11 @@
 package io.backupkit.testkit;
 
 import io.backupkit.api.StorageException;
+import io.backupkit.api.internal.Require;
 import io.backupkit.api.spi.BlobInfo;
 import io.backupkit.api.spi.ByteRange;
 import io.backupkit.api.spi.ContentSource;
+import io.backupkit.api.spi.ForwardingContentSource;
 import io.backupkit.api.spi.ForwardingStorageProvider;
 import io.backupkit.api.spi.StorageKeys;
 import io.backupkit.api.spi.StorageProvider;
@@ -18,7 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -244,21 +245,20 @@ public final class FaultInjectingStorageProvider extends ForwardingStorageProvid
     }
 
     /** Hands the content through until the configured byte limit, then throws as a dropped connection would. */
-    private final class CuttingSource implements ContentSource {
-        private final ContentSource source;
+    private final class CuttingSource extends ForwardingContentSource {
         private final String key;
         final AtomicBoolean cut = new AtomicBoolean();
         final AtomicLong read = new AtomicLong();
 
         CuttingSource(ContentSource source, String key) {
-            this.source = source;
+            super(source);
             this.key = key;
         }
 
         @Override
         public InputStream open() throws IOException {
             read.set(0);
-            InputStream in = source.open();
+            InputStream in = super.open();
             return new BulkReadInputStream(in) {
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {
@@ -295,16 +295,6 @@ public final class FaultInjectingStorageProvider extends ForwardingStorageProvid
                     return allowed;
                 }
             };
-        }
-
-        @Override
-        public OptionalLong length() {
-            return source.length();
-        }
-
-        @Override
-        public boolean repeatable() {
-            return source.repeatable();
         }
     }
 
@@ -343,9 +333,7 @@ public final class FaultInjectingStorageProvider extends ForwardingStorageProvid
 
         /** As {@link #failPutAfterBytes(long)}, for the puts whose key matches. */
         public Builder failPutAfterBytes(long bytes, Predicate<String> keys) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("bytes must be >= 0, was " + bytes);
-            }
+            Require.atLeast("bytes", bytes, 0);
             this.putFailsAfterBytes = bytes;
             this.putFailsAfterBytesFor = Objects.requireNonNull(keys, "keys");
             return this;
@@ -365,9 +353,7 @@ public final class FaultInjectingStorageProvider extends ForwardingStorageProvid
          */
         public Builder failFirstGetsAfterBytes(int gets, long bytes) {
             requirePositive(gets);
-            if (bytes < 0) {
-                throw new IllegalArgumentException("bytes must be >= 0, was " + bytes);
-            }
+            Require.atLeast("bytes", bytes, 0);
             this.getCutsAllowed = gets;
             this.getFailsAfterBytes = bytes;
             return this;
@@ -375,9 +361,7 @@ public final class FaultInjectingStorageProvider extends ForwardingStorageProvid
 
         /** Every {@code n}-th call of the verb fails (calls n, 2n, 3n...): a flaky backend. */
         public Builder failEveryNthCall(Verb verb, int n) {
-            if (n < 2) {
-                throw new IllegalArgumentException("n must be >= 2 (n = 1 would fail every call: use failFromNthCall), was " + n);
-            }
+            Require.argument(n >= 2, "n must be >= 2 (n = 1 would fail every call: use failFromNthCall), was %d", n);
             faults.add(new Fault(Objects.requireNonNull(verb, "verb"), 1, Integer.MAX_VALUE, n, key -> true));
             return this;
         }
@@ -387,9 +371,7 @@ public final class FaultInjectingStorageProvider extends ForwardingStorageProvid
          * filling up: the put that crosses the limit fails part-way, and every later put fails at once.
          */
         public Builder failAfterTotalBytes(long bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("bytes must be >= 0, was " + bytes);
-            }
+            Require.atLeast("bytes", bytes, 0);
             this.totalBytesLimit = bytes;
             return this;
         }
@@ -429,9 +411,7 @@ public final class FaultInjectingStorageProvider extends ForwardingStorageProvid
 
         /** Every read from a stream returned by get waits {@code delay} first. */
         public Builder slowReads(Duration delay) {
-            if (delay.isNegative()) {
-                throw new IllegalArgumentException("delay must be >= 0, was " + delay);
-            }
+            Require.notNegative("delay", delay);
             this.readDelay = delay;
             return this;
         }
@@ -447,9 +427,7 @@ public final class FaultInjectingStorageProvider extends ForwardingStorageProvid
         }
 
         private static void requirePositive(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("calls are counted from 1, was " + n);
-            }
+            Require.argument(n >= 1, "calls are counted from 1, was %d", n);
         }
     }
 }

@@ -27,7 +27,7 @@ abstract class InterruptedSource implements ContentSource {
 
     @Override
     public final InputStream open() {
-        return new BulkReadInputStream(SeededContent.stream(seed, size)) {
+        return new BulkReadInputStream(SeededContent.stream(seed, size), closed) {
             private long position;
             private boolean passed;
 
@@ -41,12 +41,6 @@ abstract class InterruptedSource implements ContentSource {
                 int n = super.read(b, off, (int) Math.min(len, limit));
                 position += Math.max(n, 0);
                 return n;
-            }
-
-            @Override
-            public void close() throws IOException {
-                closed.set(true);
-                super.close();
             }
         };
     }

@@ -1,24 +1,22 @@
 package io.backupkit.testkit;
 
 import io.backupkit.api.spi.ContentSource;
-import java.io.ByteArrayInputStream;
+import io.backupkit.api.spi.ForwardingContentSource;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A source that counts how a put uses it: how often it is opened, how many bytes are read, whether it is closed. */
-final class RecordingSource implements ContentSource {
-    private final byte[] content;
+final class RecordingSource extends ForwardingContentSource {
     private final boolean repeatable;
     final AtomicInteger opens = new AtomicInteger();
     final AtomicBoolean closed = new AtomicBoolean();
     final AtomicLong bytesRead = new AtomicLong();
 
     RecordingSource(byte[] content, boolean repeatable) {
-        this.content = content;
+        super(ContentSource.of(content));
         this.repeatable = repeatable;
     }
 
@@ -27,7 +25,7 @@ final class RecordingSource implements ContentSource {
         if (opens.incrementAndGet() > 1 && !repeatable) {
             throw new IOException("one-shot source opened twice");
         }
-        return new BulkReadInputStream(new ByteArrayInputStream(content)) {
+        return new BulkReadInputStream(super.open(), closed) {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 int n = super.read(b, off, len);
@@ -36,18 +34,7 @@ final class RecordingSource implements ContentSource {
                 }
                 return n;
             }
-
-            @Override
-            public void close() throws IOException {
-                closed.set(true);
-                super.close();
-            }
         };
-    }
-
-    @Override
-    public OptionalLong length() {
-        return OptionalLong.of(content.length);
     }
 
     @Override

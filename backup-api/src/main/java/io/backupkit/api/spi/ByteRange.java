@@ -1,5 +1,7 @@
 package io.backupkit.api.spi;
 
+import java.io.InputStream;
+import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
@@ -31,5 +33,15 @@ public record ByteRange(long offset, OptionalLong length) {
     public long lastInclusive(long objectSize) {
         long end = length.isPresent() ? Math.min(objectSize, offset + length.getAsLong()) : objectSize;
         return end - 1;
+    }
+
+    /**
+     * The bytes of this range, read from {@code atOffset}, a stream of the object already positioned at
+     * {@link #offset()}: it ends after {@link #length()} bytes, or where {@code atOffset} ends. Closing it closes
+     * {@code atOffset}. For providers that serve a range from a plain stream or file.
+     */
+    public InputStream slice(InputStream atOffset) {
+        Objects.requireNonNull(atOffset, "atOffset");
+        return length.isPresent() ? new RangeInputStream(atOffset, length.getAsLong()) : atOffset;
     }
 }

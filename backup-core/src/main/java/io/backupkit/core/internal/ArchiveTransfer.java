@@ -11,6 +11,8 @@ import io.backupkit.api.StorageException;
 import io.backupkit.api.UnsupportedBackupException;
 import io.backupkit.api.VerifyReport;
 import io.backupkit.api.internal.Printable;
+import io.backupkit.api.internal.LimitedInputStream;
+import io.backupkit.api.internal.Streams;
 import io.backupkit.api.spi.BlobInfo;
 import io.backupkit.api.spi.ContentSource;
 import io.backupkit.api.spi.StorageProvider;

@@ -1,5 +1,6 @@
 package io.backupkit.core.internal;
 
+import io.backupkit.api.internal.Streams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;

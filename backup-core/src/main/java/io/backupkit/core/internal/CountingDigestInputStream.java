@@ -1,5 +1,6 @@
 package io.backupkit.core.internal;
 
+import io.backupkit.api.internal.Streams;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,17 +41,7 @@ class CountingDigestInputStream extends FilterInputStream {
 
     @Override
     public long skip(long n) throws IOException {
-        // Skipped bytes must still be hashed.
-        byte[] buf = new byte[8192];
-        long done = 0;
-        while (done < n) {
-            int r = read(buf, 0, (int) Math.min(buf.length, n - done));
-            if (r < 0) {
-                break;
-            }
-            done += r;
-        }
-        return done;
+        return Streams.skipByReading(this, n); // skipped bytes must still be hashed
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.backupkit.api.IntegrityException;
 import io.backupkit.api.Manifest;
 import io.backupkit.api.StorageException;
 import io.backupkit.api.VerifyReport;
+import io.backupkit.api.internal.Streams;
 import io.backupkit.api.spi.StorageProvider;
 import java.io.FilterInputStream;
 import java.io.IOException;

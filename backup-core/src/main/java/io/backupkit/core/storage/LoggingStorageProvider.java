@@ -1,18 +1,19 @@
 package io.backupkit.core.storage;
 
+import io.backupkit.api.internal.CountingInputStream;
 import io.backupkit.api.spi.BlobInfo;
 import io.backupkit.api.spi.ByteRange;
 import io.backupkit.api.spi.ContentSource;
+import io.backupkit.api.spi.ForwardingContentSource;
 import io.backupkit.api.spi.ForwardingStorageProvider;
 import io.backupkit.api.spi.StorageProvider;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,75 +74,67 @@ public final class LoggingStorageProvider extends ForwardingStorageProvider {
     }
 
     private InputStream logGet(String key, ByteRange range) {
-        if (!logger.isDebugEnabled()) {
-            return range == null ? super.get(key) : super.get(key, range);
-        }
-        long start = System.nanoTime();
-        String what = range == null ? "get '" + key + "'" : "get '" + key + "' " + describe(range);
-        InputStream in;
-        try {
-            in = range == null ? super.get(key) : super.get(key, range);
-        } catch (RuntimeException e) {
-            logger.debug("{}: {} failed in {} ms: {}", where, what, millisSince(start), e.toString());
-            throw e;
-        }
-        return new CountingInputStream(in, what, start);
+        return logged(() -> range == null ? "get '" + key + "'" : "get '" + key + "' " + describe(range),
+                () -> range == null ? super.get(key) : super.get(key, range), LoggedRead::new);
     }
 
     @Override
     public Optional<BlobInfo> stat(String key) {
-        if (!logger.isDebugEnabled()) {
-            return super.stat(key);
-        }
-        long start = System.nanoTime();
-        Optional<BlobInfo> info;
-        try {
-            info = super.stat(key);
-        } catch (RuntimeException e) {
-            logger.debug("{}: stat '{}' failed in {} ms: {}", where, key, millisSince(start), e.toString());
-            throw e;
-        }
-        logger.debug("{}: stat '{}' {} in {} ms", where, key,
-                info.map(i -> i.size() + " bytes").orElse("missing"), millisSince(start));
-        return info;
+        return logged(() -> "stat '" + key + "'", () -> super.stat(key), (info, what, start) -> {
+            logger.debug("{}: {} {} in {} ms", where, what, info.map(i -> i.size() + " bytes").orElse("missing"),
+                    millisSince(start));
+            return info;
+        });
     }
 
     @Override
     public Stream<BlobInfo> list(String prefix) {
-        if (!logger.isDebugEnabled()) {
-            return super.list(prefix);
-        }
-        long start = System.nanoTime();
-        Stream<BlobInfo> stream;
-        try {
-            stream = super.list(prefix);
-        } catch (RuntimeException e) {
-            logger.debug("{}: list '{}' failed in {} ms: {}", where, prefix, millisSince(start), e.toString());
-            throw e;
-        }
-        AtomicLong count = new AtomicLong();
-        AtomicBoolean logged = new AtomicBoolean();
-        return stream.peek(info -> count.incrementAndGet()).onClose(() -> {
-            if (!logged.getAndSet(true)) {
-                logger.debug("{}: list '{}' returned {} objects in {} ms", where, prefix, count.get(), millisSince(start));
-            }
+        return logged(() -> "list '" + prefix + "'", () -> super.list(prefix), (stream, what, start) -> {
+            AtomicLong count = new AtomicLong();
+            AtomicBoolean logged = new AtomicBoolean();
+            return stream.peek(info -> count.incrementAndGet()).onClose(() -> {
+                if (!logged.getAndSet(true)) {
+                    logger.debug("{}: {} returned {} objects in {} ms", where, what, count.get(), millisSince(start));
+                }
+            });
         });
     }
 
     @Override
     public void delete(String key) {
-        if (!logger.isDebugEnabled()) {
+        logged(() -> "delete '" + key + "'", () -> {
             super.delete(key);
-            return;
+            return null;
+        }, (none, what, start) -> {
+            logger.debug("{}: {} in {} ms", where, what, millisSince(start));
+            return none;
+        });
+    }
+
+    /**
+     * Makes one call; at DEBUG, times it and logs a failure here, a success through {@code success} (which says what
+     * came back). Below DEBUG it only makes the call, and {@code what} is never built.
+     */
+    private <T> T logged(Supplier<String> what, Supplier<T> call, Success<T> success) {
+        if (!logger.isDebugEnabled()) {
+            return call.get();
         }
         long start = System.nanoTime();
+        String described = what.get();
+        T result;
         try {
-            super.delete(key);
+            result = call.get();
         } catch (RuntimeException e) {
-            logger.debug("{}: delete '{}' failed in {} ms: {}", where, key, millisSince(start), e.toString());
+            logger.debug("{}: {} failed in {} ms: {}", where, described, millisSince(start), e.toString());
             throw e;
         }
-        logger.debug("{}: delete '{}' in {} ms", where, key, millisSince(start));
+        return success.logged(result, described, start);
+    }
+
+    /** What a successful call logs, given its result, the call described and its start ({@link System#nanoTime()}). */
+    @FunctionalInterface
+    private interface Success<T> {
+        T logged(T result, String what, long start);
     }
 
     private static long millisSince(long startNanos) {
@@ -154,92 +147,58 @@ public final class LoggingStorageProvider extends ForwardingStorageProvider {
     }
 
     /** Counts the bytes the wrapped provider reads from the source; never looks at them. */
-    private static final class CountingSource implements ContentSource {
-        private final ContentSource source;
+    private static final class CountingSource extends ForwardingContentSource {
         final AtomicLong bytes = new AtomicLong();
 
         CountingSource(ContentSource source) {
-            this.source = source;
+            super(source);
         }
 
         @Override
         public InputStream open() throws IOException {
             bytes.set(0); // a retry inside the provider reads again from the start
-            return new FilterInputStream(source.open()) {
+            return new CountingFilter(super.open()) {
                 @Override
-                public int read() throws IOException {
-                    int b = super.read();
-                    if (b >= 0) {
-                        bytes.incrementAndGet();
-                    }
-                    return b;
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    int n = super.read(b, off, len);
-                    if (n > 0) {
-                        bytes.addAndGet(n);
-                    }
-                    return n;
-                }
-
-                @Override
-                public long skip(long n) throws IOException {
-                    long skipped = super.skip(n);
-                    bytes.addAndGet(skipped);
-                    return skipped;
+                protected void counted(long n) {
+                    bytes.addAndGet(n);
                 }
             };
         }
+    }
 
-        @Override
-        public OptionalLong length() {
-            return source.length();
+    /** Passes the bytes through and tells {@link #counted} how many went by (read or skipped). */
+    private abstract static class CountingFilter extends CountingInputStream {
+        CountingFilter(InputStream in) {
+            super(in);
         }
 
         @Override
-        public boolean repeatable() {
-            return source.repeatable();
+        protected abstract void counted(long n);
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            counted(skipped);
+            return skipped;
         }
     }
 
     /** Counts the bytes the caller reads, and logs them once when closed. */
-    private final class CountingInputStream extends FilterInputStream {
+    private final class LoggedRead extends CountingFilter {
         private final String what;
         private final long start;
         private long bytes;
         private boolean closed;
 
-        CountingInputStream(InputStream in, String what, long start) {
+        LoggedRead(InputStream in, String what, long start) {
             super(in);
             this.what = what;
             this.start = start;
         }
 
         @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                bytes++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                bytes += n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = super.skip(n);
-            bytes += skipped;
-            return skipped;
+        protected void counted(long n) {
+            bytes += n;
         }
 
         @Override

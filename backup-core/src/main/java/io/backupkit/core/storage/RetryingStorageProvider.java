@@ -4,20 +4,20 @@ import io.backupkit.api.CancelledException;
 import io.backupkit.api.RetryPolicy;
 import io.backupkit.api.StorageException;
 import io.backupkit.api.internal.Require;
+import io.backupkit.api.internal.Streams;
 import io.backupkit.api.spi.BlobInfo;
 import io.backupkit.api.spi.ByteRange;
 import io.backupkit.api.spi.ContentSource;
+import io.backupkit.api.spi.ForwardingContentSource;
 import io.backupkit.api.spi.ForwardingStorageProvider;
 import io.backupkit.api.spi.StorageKeys;
 import io.backupkit.api.spi.StorageProvider;
-import io.backupkit.core.internal.Streams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.ThreadLocalRandom;
@@ -272,23 +272,17 @@ public final class RetryingStorageProvider extends ForwardingStorageProvider {
     }
 
     /** Remembers whether a one-shot source was opened. */
-    private static final class OpenTracking implements ContentSource {
-        private final ContentSource source;
+    private static final class OpenTracking extends ForwardingContentSource {
         final AtomicBoolean opened = new AtomicBoolean();
 
         OpenTracking(ContentSource source) {
-            this.source = source;
+            super(source);
         }
 
         @Override
         public InputStream open() throws IOException {
             opened.set(true);
-            return source.open();
-        }
-
-        @Override
-        public OptionalLong length() {
-            return source.length();
+            return super.open();
         }
 
         @Override

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * rest is requested again with a {@code Range} from the current position, up to {@code maxResumes} times,
  * so a long download survives a reset without starting over. Never returns more than the range.
  */
-final class DriveDownloadStream extends InputStream {
+final class DriveDownloadStream extends SingleByteViaBulkRead {
     private static final Logger LOG = LoggerFactory.getLogger(DriveDownloadStream.class);
     private final DriveStorageProvider provider;
     private final DriveFile file;
@@ -29,13 +29,6 @@ final class DriveDownloadStream extends InputStream {
         this.last = last;
         this.maxResumes = maxResumes;
         this.current = provider.openRange(file, first, last);
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

@@ -11,17 +11,12 @@ import java.time.Duration;
  * header and a 401 handler), then a fresh {@link DriveRetryHandler} wrapped around that handler, and the
  * timeouts.
  */
-final class DriveRequestInitializer implements HttpRequestInitializer {
-    private final HttpRequestInitializer credentials;
-    private final RetryPolicy retryPolicy;
-    private final int connectTimeoutMillis;
-    private final int readTimeoutMillis;
+record DriveRequestInitializer(HttpRequestInitializer credentials, RetryPolicy retryPolicy, int connectTimeoutMillis,
+                               int readTimeoutMillis) implements HttpRequestInitializer {
 
-    DriveRequestInitializer(HttpRequestInitializer credentials, RetryPolicy retryPolicy, Duration connectTimeout, Duration readTimeout) {
-        this.credentials = credentials;
-        this.retryPolicy = retryPolicy;
-        this.connectTimeoutMillis = Math.toIntExact(connectTimeout.toMillis());
-        this.readTimeoutMillis = Math.toIntExact(readTimeout.toMillis());
+    DriveRequestInitializer(HttpRequestInitializer credentials, RetryPolicy retryPolicy, Duration connectTimeout,
+                            Duration readTimeout) {
+        this(credentials, retryPolicy, Math.toIntExact(connectTimeout.toMillis()), Math.toIntExact(readTimeout.toMillis()));
     }
 
     @Override

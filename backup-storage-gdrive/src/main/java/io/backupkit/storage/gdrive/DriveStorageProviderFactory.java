@@ -6,11 +6,9 @@ import io.backupkit.api.RetryPolicy;
 import io.backupkit.api.StorageException;
 import io.backupkit.api.spi.StorageProvider;
 import io.backupkit.api.spi.StorageProviderFactory;
+import io.backupkit.api.spi.StorageUris;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -180,18 +178,7 @@ public final class DriveStorageProviderFactory implements StorageProviderFactory
     }
 
     private static Map<String, String> parameters(URI uri) {
-        Map<String, String> params = new LinkedHashMap<>();
-        String query = uri.getRawQuery();
-        if (query == null || query.isEmpty()) {
-            return params;
-        }
-        for (String pair : query.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        return StorageUris.queryParameters(uri, (name, value) -> {
             if (SECRET_PARAMETERS.contains(name.toLowerCase(Locale.ROOT))) {
                 throw new ConfigurationException("gdrive URI parameter '" + name + "' would put a secret into the URI: "
                         + "put the credentials into a JSON file and pass ?credentials=<path> (or credentialsEnv=<variable>)");
@@ -199,11 +186,7 @@ public final class DriveStorageProviderFactory implements StorageProviderFactory
             if (!PARAMETERS.contains(name)) {
                 throw new ConfigurationException("unknown gdrive URI parameter '" + name + "'; known: " + String.join(", ", PARAMETERS.stream().sorted().toList()));
             }
-            if (params.put(name, value) != null) {
-                throw new ConfigurationException("gdrive URI parameter '" + name + "' is given twice");
-            }
-        }
-        return params;
+        }, name -> new ConfigurationException("gdrive URI parameter '" + name + "' is given twice"));
     }
 
     private static int parseInt(String name, String value) {

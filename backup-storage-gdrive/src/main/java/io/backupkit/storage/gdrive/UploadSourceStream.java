@@ -8,7 +8,7 @@ import java.io.InputStream;
  * ends early or runs on fails the upload before its last chunk, so nothing becomes visible), and turns
  * read failures into {@link SourceReadException}. No mark support, so the uploader's own buffering applies.
  */
-final class UploadSourceStream extends InputStream {
+final class UploadSourceStream extends SingleByteViaBulkRead {
     private final InputStream source;
     private final long declaredLength;
     private long count;
@@ -22,13 +22,6 @@ final class UploadSourceStream extends InputStream {
 
     long count() {
         return count;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

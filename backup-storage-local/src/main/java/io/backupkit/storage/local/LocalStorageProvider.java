@@ -411,9 +411,7 @@ public final class LocalStorageProvider implements StorageProvider {
                 return InputStream.nullInputStream();
             }
             channel.position(range.offset());
-            long remaining = range.length().isPresent()
-                    ? Math.min(range.length().getAsLong(), size - range.offset()) : Long.MAX_VALUE;
-            return new BoundedInputStream(Channels.newInputStream(channel), remaining);
+            return range.slice(Channels.newInputStream(channel));
         } catch (IOException e) {
             try {
                 channel.close();
@@ -779,62 +777,6 @@ public final class LocalStorageProvider implements StorageProvider {
             throw new ConfigurationException("cannot create the storage folder " + root + ": " + existing
                     + " is not writable. Create the folder and make it writable for the user running the application"
                     + " (e.g. mkdir, then chown or chmod), or configure another folder.");
-        }
-    }
-
-    /** An input stream that ends after {@code remaining} bytes. */
-    private static final class BoundedInputStream extends InputStream {
-        private final InputStream in;
-        private long remaining;
-
-        BoundedInputStream(InputStream in, long remaining) {
-            this.in = in;
-            this.remaining = remaining;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int b = in.read();
-            if (b >= 0) {
-                remaining--;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            Objects.checkFromIndexSize(off, len, b.length);
-            if (len == 0) {
-                return 0;
-            }
-            if (remaining <= 0) {
-                return -1;
-            }
-            int n = in.read(b, off, (int) Math.min(len, remaining));
-            if (n > 0) {
-                remaining -= n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = in.skip(Math.min(Math.max(n, 0), remaining));
-            remaining -= skipped;
-            return skipped;
-        }
-
-        @Override
-        public int available() throws IOException {
-            return (int) Math.min(in.available(), remaining);
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
         }
     }
 }

@@ -21,8 +21,12 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
  * Turns SDK exceptions into {@link StorageException}s that say what was wrong and what to do, and decides which
  * failures are worth retrying. Never puts credentials in a message: only the S3 error code and S3's own message
  * (which names no secret) are quoted.
+ *
+ * @param bucket       the bucket, for messages
+ * @param regionName   the region the client signs for
+ * @param endpointText the endpoint override, or null for AWS
  */
-final class S3Errors {
+record S3Errors(String bucket, String regionName, String endpointText) {
     private static final Set<String> RETRYABLE_CODES = Set.of(
             "SlowDown", "InternalError", "ServiceUnavailable", "RequestTimeout", "Throttling", "ThrottlingException",
             "RequestLimitExceeded", "TooManyRequestsException", "OperationAborted", "RequestTimeTooSkewed",
@@ -34,21 +38,6 @@ final class S3Errors {
     private static final Pattern REGION_ELEMENT = Pattern.compile("<Region>([a-z0-9-]+)</Region>");
     private static final Pattern EXPECTING_REGION = Pattern.compile("expecting '([a-z0-9-]+)'");
     private static final Pattern ENDPOINT_REGION = Pattern.compile("s3[.-]([a-z]{2}(?:-gov)?-[a-z]+-\\d)\\.amazonaws");
-
-    private final String bucket;
-    private final String regionName;
-    private final String endpointText;
-
-    /**
-     * @param bucket   the bucket, for messages
-     * @param region   the region the client signs for
-     * @param endpoint the endpoint override, or null for AWS
-     */
-    S3Errors(String bucket, String region, String endpoint) {
-        this.bucket = bucket;
-        this.regionName = region;
-        this.endpointText = endpoint;
-    }
 
     /** Whether trying the same call again may succeed: throttling, 5xx, timeouts, broken connections. */
     static boolean isRetryable(Throwable failure) {

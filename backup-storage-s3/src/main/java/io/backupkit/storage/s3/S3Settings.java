@@ -1,5 +1,6 @@
 package io.backupkit.storage.s3;
 
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
@@ -26,26 +27,23 @@ record S3Settings(String bucket, String keyPrefix, int partSize, int partsInFlig
     }
 
     void applyTo(PutObjectRequest.Builder request) {
-        if (encryption != null) {
-            request.serverSideEncryption(encryption);
-            if (kmsKeyId != null) {
-                request.ssekmsKeyId(kmsKeyId);
-            }
-        }
-        if (storageClass != null) {
-            request.storageClass(storageClass);
-        }
+        applyTo(request::serverSideEncryption, request::ssekmsKeyId, request::storageClass);
     }
 
     void applyTo(CreateMultipartUploadRequest.Builder request) {
+        applyTo(request::serverSideEncryption, request::ssekmsKeyId, request::storageClass);
+    }
+
+    /** One home for what a new object is written with; the SDK's two request builders share no interface. */
+    private void applyTo(Consumer<ServerSideEncryption> sse, Consumer<String> kmsKey, Consumer<StorageClass> cls) {
         if (encryption != null) {
-            request.serverSideEncryption(encryption);
+            sse.accept(encryption);
             if (kmsKeyId != null) {
-                request.ssekmsKeyId(kmsKeyId);
+                kmsKey.accept(kmsKeyId);
             }
         }
         if (storageClass != null) {
-            request.storageClass(storageClass);
+            cls.accept(storageClass);
         }
     }
 }

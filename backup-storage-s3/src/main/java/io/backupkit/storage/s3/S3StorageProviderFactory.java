@@ -6,10 +6,8 @@ import io.backupkit.api.RetryPolicy;
 import io.backupkit.api.StorageException;
 import io.backupkit.api.spi.StorageProvider;
 import io.backupkit.api.spi.StorageProviderFactory;
+import io.backupkit.api.spi.StorageUris;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -135,32 +133,17 @@ public final class S3StorageProviderFactory implements StorageProviderFactory {
     }
 
     private static Map<String, String> parameters(URI uri) {
-        Map<String, String> parameters = new LinkedHashMap<>();
-        String query = uri.getRawQuery();
-        if (query == null || query.isEmpty()) {
-            return parameters;
-        }
-        for (String pair : query.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        return StorageUris.queryParameters(uri, (name, value) -> {
             if (!PARAMETERS.contains(name)) {
                 throw new ConfigurationException("unknown parameter '" + name + "' in the s3: URI: known are "
                         + new java.util.TreeSet<>(PARAMETERS) + (name.toLowerCase(Locale.ROOT).contains("secret")
                         || name.toLowerCase(Locale.ROOT).contains("key") && !name.equals("kmsKeyId")
                         ? "; credentials never go in the URI: use the default chain or profile=NAME" : ""));
             }
-            if (parameters.put(name, value) != null) {
-                throw new ConfigurationException("parameter '" + name + "' appears twice in the s3: URI");
-            }
             if (value.isEmpty()) {
                 throw new ConfigurationException("parameter '" + name + "' in the s3: URI has no value");
             }
-        }
-        return parameters;
+        }, name -> new ConfigurationException("parameter '" + name + "' appears twice in the s3: URI"));
     }
 
     /** {@code maxAttempts=N}: the attempts of each write request, the first included, with the default backoff. */

@@ -17,11 +17,11 @@ import io.backupkit.api.RestoreMode;
 import io.backupkit.api.RestoreRequest;
 import io.backupkit.api.RestoreResult;
 import io.backupkit.api.TableSelection;
+import io.backupkit.api.internal.LimitedInputStream;
 import io.backupkit.core.JsonShapes;
 import io.backupkit.spring.boot.PropertySettings;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,13 +172,14 @@ public class BackupsController {
                     + max + " bytes); nothing was registered");
         }
         Manifest m;
-        try (InputStream in = new UploadLimitStream(request.getInputStream(), max)) {
+        // for a body without a declared length (chunked): the read past the limit fails the import
+        LimitedInputStream in = new LimitedInputStream(request.getInputStream(), max);
+        try (in) {
             m = Actors.engineFor(engine, request).importBackup(in);
         } catch (RuntimeException e) {
-            for (Throwable c = e; c != null; c = c.getCause()) {
-                if (c instanceof UploadLimitStream.TooLargeException) {
-                    return tooLarge(c.getMessage());
-                }
+            if (in.exceeded()) {
+                return tooLarge("the upload is more than backupkit.web.max-upload-size allows (" + max
+                        + " bytes); nothing was registered");
             }
             throw e;
         }
