@@ -139,4 +139,38 @@ class JobsTest {
             assertThatThrownBy(() -> e.jobs(-1)).isInstanceOf(IllegalArgumentException.class);
         }
     }
+
+    /**
+     * A poller that sees a job COMPLETED can read its result: the job thread finishes the operation (history record,
+     * Finished event) a moment before it hands the result to the job, and in that window the job still says RUNNING.
+     * Observed from a listener, which runs in exactly that window.
+     */
+    @Test
+    void aJobReportsItsEndOnlyOnceItsResultIsThere() throws Exception {
+        Path media = Files.createDirectories(tmp.resolve("media"));
+        Files.writeString(media.resolve("a.txt"), "a");
+        java.util.concurrent.atomic.AtomicReference<Job<BackupResult>> job = new java.util.concurrent.atomic.AtomicReference<>();
+        CountDownLatch submitted = new CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<String> seenAtFinish = new java.util.concurrent.CompletableFuture<>();
+        BackupEngine engine = BackupKit.builder().storage(LocalStorageProvider.at(tmp.resolve("backups"))).files(media)
+                .listener(event -> {
+                    if (event instanceof io.backupkit.api.BackupEvent.Finished) {
+                        try {
+                            submitted.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        Job<BackupResult> j = job.get();
+                        seenAtFinish.complete(j.status() + " result done=" + j.result().isDone());
+                    }
+                }).build();
+        try (engine) {
+            job.set(engine.startBackup(BackupRequest.of(BackupType.FILES)));
+            submitted.countDown();
+            assertThat(seenAtFinish.get(30, TimeUnit.SECONDS)).isEqualTo("RUNNING result done=false");
+            BackupResult result = job.get().result().get(30, TimeUnit.SECONDS);
+            assertThat(job.get().status()).isEqualTo(BackupStatus.COMPLETED);
+            assertThat(result.manifest().id()).isNotNull();
+        }
+    }
 }

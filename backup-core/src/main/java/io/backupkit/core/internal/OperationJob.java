@@ -29,7 +29,12 @@ final class OperationJob<T> implements Job<T> {
 
     @Override
     public BackupStatus status() {
-        return scope.status;
+        BackupStatus status = scope.status;
+        // The job thread records the end a moment before it hands the result over (and still holds the lock):
+        // a poller that is told COMPLETED or FAILED must find the result or the error in result().
+        boolean ended = status == BackupStatus.COMPLETED || status == BackupStatus.FAILED
+                || status == BackupStatus.ROLLED_BACK;
+        return ended && !future.isDone() ? BackupStatus.RUNNING : status;
     }
 
     @Override
