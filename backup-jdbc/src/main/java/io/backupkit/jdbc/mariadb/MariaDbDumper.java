@@ -199,6 +199,12 @@ public final class MariaDbDumper extends AbstractJdbcDumper {
         return true;
     }
 
+    /** What the server is doing for the operation's sessions, for the no-progress watchdog ({@link MariaDbServerProgress}). */
+    @Override
+    public Optional<String> serverProgress(DataSource target, List<Connection> sessions) {
+        return MariaDbServerProgress.of(target, sessions);
+    }
+
     @Override
     public Optional<Outcome> recoverSwapAfterKill(DataSource target, Map<String, String> recoveryData) {
         return MariaDbSwap.recoverAfterKill((MariaDbDialect) dialect, target, recoveryData);
