@@ -132,4 +132,15 @@ public interface DatabaseDumper {
     default java.util.Optional<String> serverProgress(DataSource target, List<java.sql.Connection> sessions) {
         return java.util.Optional.empty();
     }
+
+    /**
+     * Ends one of the operation's sessions now, from another thread, because the operation made no progress for its
+     * timeout: a call blocked in it (a socket read or write that never returns) must fail at once. Called on a thread
+     * of its own. The default is {@link java.sql.Connection#abort}; a dumper whose driver's {@code abort} waits for the
+     * blocked call or for a new connection to the server (MariaDB Connector/J sends {@code KILL} over a new connection
+     * and then waits for the reader's lock) overrides it.
+     */
+    default void abortSession(java.sql.Connection session) throws java.sql.SQLException {
+        session.abort(Runnable::run);
+    }
 }

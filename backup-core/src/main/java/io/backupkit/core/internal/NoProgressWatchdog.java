@@ -115,6 +115,7 @@ final class NoProgressWatchdog implements AutoCloseable {
     /** Also asks {@code dumper} what the server is doing for the sessions of {@code ds} (a tracked DataSource). */
     void askServer(DatabaseDumper dumper, DataSource ds) {
         if (ds instanceof TrackedDataSource t && servers.stream().noneMatch(s -> s.sessions == t && s.dumper == dumper)) {
+            t.abortWith(dumper);
             servers.add(new ServerWatch(dumper, t));
         }
     }
@@ -236,6 +237,7 @@ final class NoProgressWatchdog implements AutoCloseable {
             this.dumper = dumper;
             this.sessions = sessions;
             this.pollConnections = new TrackedDataSource(sessions.delegate());
+            pollConnections.abortWith(dumper);
         }
 
         /** Starts a poll unless one is still waiting for its answer (which then counts as nothing known). */

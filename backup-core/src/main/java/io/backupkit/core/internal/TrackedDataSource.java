@@ -1,5 +1,6 @@
 package io.backupkit.core.internal;
 
+import io.backupkit.api.spi.DatabaseDumper;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -31,6 +32,8 @@ final class TrackedDataSource implements DataSource {
     /** The driver's connections handed out and not closed yet. */
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
     private volatile String refusal;
+    /** How the sessions are ended: the dumper's way where one works on this database, else {@link Connection#abort}. */
+    private volatile DatabaseDumper aborter;
 
     TrackedDataSource(DataSource delegate) {
         this.delegate = delegate;
@@ -46,17 +49,30 @@ final class TrackedDataSource implements DataSource {
         return List.copyOf(open);
     }
 
-    /** Aborts every open connection and refuses new ones from now on, with {@code reason} as the message. */
+    /** Ends the sessions with {@link DatabaseDumper#abortSession} of {@code dumper}. */
+    void abortWith(DatabaseDumper dumper) {
+        this.aborter = dumper;
+    }
+
+    /**
+     * Aborts every open connection, each on a thread of its own (a driver's abort may itself block), and refuses new
+     * ones from now on, with {@code reason} as the message.
+     */
     void abortAll(String reason) {
         refusal = reason;
         for (Connection c : open) {
-            abort(c);
+            ABORT_THREAD.execute(() -> abort(c));
         }
     }
 
-    private static void abort(Connection c) {
+    private void abort(Connection c) {
         try {
-            c.abort(ABORT_THREAD);
+            DatabaseDumper d = aborter;
+            if (d != null) {
+                d.abortSession(c);
+            } else {
+                c.abort(Runnable::run);
+            }
         } catch (SQLException | RuntimeException e) {
             // already closed, or a driver without abort: closing is all that is left to try
             try {
@@ -90,7 +106,7 @@ final class TrackedDataSource implements DataSource {
         open.add(c);
         if (refusal != null) { // given up while we were connecting
             open.remove(c);
-            abort(c);
+            ABORT_THREAD.execute(() -> abort(c));
             checkNotRefused();
         }
         return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},

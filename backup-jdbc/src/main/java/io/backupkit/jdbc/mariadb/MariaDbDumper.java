@@ -205,6 +205,12 @@ public final class MariaDbDumper extends AbstractJdbcDumper {
         return MariaDbServerProgress.of(target, sessions);
     }
 
+    /** Closes the session's socket: Connector/J's own abort waits on the blocked reader ({@link MariaDbServerProgress}). */
+    @Override
+    public void abortSession(Connection session) throws SQLException {
+        MariaDbServerProgress.abort(session);
+    }
+
     @Override
     public Optional<Outcome> recoverSwapAfterKill(DataSource target, Map<String, String> recoveryData) {
         return MariaDbSwap.recoverAfterKill((MariaDbDialect) dialect, target, recoveryData);

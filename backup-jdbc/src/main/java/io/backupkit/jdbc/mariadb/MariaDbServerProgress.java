@@ -66,6 +66,42 @@ final class MariaDbServerProgress {
         }
     }
 
+    /**
+     * Ends a session at once. MariaDB Connector/J's {@code abort} opens a new connection to send {@code KILL} (which
+     * waits for the connect timeout when the server or network froze) and then reads from the socket under the lock a
+     * blocked reader holds, so it never returns while the dump it should end is blocked. Destroying its socket (the
+     * driver's own {@code destroySocket}) makes the blocked read or write fail now; the server ends the session when
+     * it sees the connection closed. Other drivers get the standard {@code abort}.
+     */
+    static void abort(Connection session) throws SQLException {
+        try {
+            Class<?> type = Class.forName("org.mariadb.jdbc.Connection", false, session.getClass().getClassLoader());
+            if (session.isWrapperFor(type)) {
+                Object client = type.getMethod("getClient").invoke(session.unwrap(type));
+                java.lang.reflect.Method destroy = findMethod(client.getClass(), "destroySocket");
+                if (destroy != null) {
+                    destroy.setAccessible(true);
+                    destroy.invoke(client);
+                    return;
+                }
+            }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            LOG.debug("cannot close the MariaDB session's socket directly ({}); aborting it", e.toString());
+        }
+        session.abort(Runnable::run);
+    }
+
+    private static java.lang.reflect.Method findMethod(Class<?> type, String name) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            try {
+                return c.getDeclaredMethod(name);
+            } catch (NoSuchMethodException e) {
+                // look in the superclass
+            }
+        }
+        return null;
+    }
+
     private static Optional<Long> threadId(Connection s) {
         for (String[] driver : THREAD_ID) {
             try {
