@@ -190,7 +190,7 @@ final class NoProgressWatchdog implements AutoCloseable {
     private String message(Duration idle) {
         String op = scope.operation.name().toLowerCase(Locale.ROOT);
         String doing = trackers.get(0).lastProgress().map(NoProgressWatchdog::describe)
-                .orElse("before it had moved any row, byte or file");
+                .orElse("before its first progress report");
         String server = servers.isEmpty() ? "the database server could not be asked"
                 : servers.stream().map(s -> s.said).filter(s -> !s.isEmpty()).findFirst()
                 .map(s -> "the database server reported no work for its sessions (last: "
