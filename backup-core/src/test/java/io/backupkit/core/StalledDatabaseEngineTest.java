@@ -16,7 +16,8 @@ import io.backupkit.testkit.db.DatabaseServers;
 import io.backupkit.testkit.db.MariaDb;
 import io.backupkit.testkit.db.Postgres15;
 import io.backupkit.testkit.db.TestDatabase;
-import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,7 +26,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -65,26 +65,19 @@ class StalledDatabaseEngineTest {
 
     @Test
     void postgresBackupStalledMidDumpFails(@Postgres15 TestDatabase db) throws Exception {
-        fill(db);
-        proxy = proxyTo(db);
-        proxy.stallAfterBytes(1 << 20);
-        assertStalledOperationFails(db, engine -> engine.backup(BackupType.DATABASE));
+        stalledMidDump(db);
     }
 
     @Test
     void postgresRestoreStalledMidLoadFails(@Postgres15 TestDatabase db) throws Exception {
-        BackupId backup = backupOf(db);
-        proxy = proxyTo(db);
-        proxy.stallAfterBytes(1 << 20);
-        assertStalledOperationFails(db, engine -> engine.restore(RestoreRequest.builder(backup)
-                .targetDataSource(through(db, proxy)).safetyBackup(false).build()));
+        stalledMidLoad(db);
     }
 
     @Test
     void postgresBackupStalledRightAfterLoginFails(@Postgres15 TestDatabase db) throws Exception {
         fill(db);
         proxy = proxyTo(db);
-        DataSource stallAfterLogin = new StallAfterLogin(through(db, proxy), proxy);
+        DataSource stallAfterLogin = stallAfterLogin(through(db, proxy), proxy);
         Path store = dir.resolve("store");
         // one connection (no detection, no workers): every later step is a query on the stalled connection
         try (BackupEngine engine = BackupKit.builder().storage(LocalStorageProvider.at(store)).dataSource(stallAfterLogin)
@@ -96,14 +89,24 @@ class StalledDatabaseEngineTest {
 
     @Test
     void mariaDbBackupStalledMidDumpFails(@MariaDb TestDatabase db) throws Exception {
+        stalledMidDump(db);
+    }
+
+    @Test
+    void mariaDbRestoreStalledMidLoadFails(@MariaDb TestDatabase db) throws Exception {
+        stalledMidLoad(db);
+    }
+
+    /** The proxy stalls after 1 MB of the dump's ~30 MB. */
+    private void stalledMidDump(TestDatabase db) throws Exception {
         fill(db);
         proxy = proxyTo(db);
         proxy.stallAfterBytes(1 << 20);
         assertStalledOperationFails(db, engine -> engine.backup(BackupType.DATABASE));
     }
 
-    @Test
-    void mariaDbRestoreStalledMidLoadFails(@MariaDb TestDatabase db) throws Exception {
+    /** The proxy stalls after 1 MB of the load's ~30 MB (no safety backup first, so the stall hits the load). */
+    private void stalledMidLoad(TestDatabase db) throws Exception {
         BackupId backup = backupOf(db);
         proxy = proxyTo(db);
         proxy.stallAfterBytes(1 << 20);
@@ -202,55 +205,19 @@ class StalledDatabaseEngineTest {
         return new TestDatabase(db.engine(), db.name(), url, db.user(), db.password()).dataSource();
     }
 
-    /** Stalls the proxy as soon as the first connection has logged in. */
-    private record StallAfterLogin(DataSource delegate, StallingTcpProxy proxy) implements DataSource {
-        @Override
-        public Connection getConnection() throws SQLException {
-            Connection c = delegate.getConnection();
-            proxy.stall();
-            return c;
-        }
-
-        @Override
-        public Connection getConnection(String user, String password) throws SQLException {
-            Connection c = delegate.getConnection(user, password);
-            proxy.stall();
-            return c;
-        }
-
-        @Override
-        public PrintWriter getLogWriter() throws SQLException {
-            return delegate.getLogWriter();
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) throws SQLException {
-            delegate.setLogWriter(out);
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) throws SQLException {
-            delegate.setLoginTimeout(seconds);
-        }
-
-        @Override
-        public int getLoginTimeout() throws SQLException {
-            return delegate.getLoginTimeout();
-        }
-
-        @Override
-        public Logger getParentLogger() {
-            return Logger.getGlobal();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            return delegate.unwrap(iface);
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) throws SQLException {
-            return delegate.isWrapperFor(iface);
-        }
+    /** {@code delegate}, stalling the proxy as soon as a connection has logged in. */
+    private static DataSource stallAfterLogin(DataSource delegate, StallingTcpProxy proxy) {
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (self, method, args) -> {
+                    try {
+                        Object result = method.invoke(delegate, args);
+                        if (method.getName().equals("getConnection")) {
+                            proxy.stall();
+                        }
+                        return result;
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 }
