@@ -24,5 +24,10 @@ public enum ErrorCode {
     /** The operation was cancelled by the caller. */
     CANCELLED,
     /** The backup cannot be restored here: unsupported format version, engine or type. */
-    UNSUPPORTED
+    UNSUPPORTED,
+    /**
+     * The operation made no progress for its {@code noProgressTimeout} (no rows or bytes moved, and the database server
+     * reported no work for its sessions): a hung server, network or storage. It was given up and its lock released.
+     */
+    NO_PROGRESS
 }

@@ -121,8 +121,14 @@ abstract class BaseCommand implements Callable<Integer> {
                 description = "File holding the database password (or set BACKUPKIT_DB_PASSWORD).")
         Path passwordFile;
 
+        @Option(names = "--no-progress-timeout", paramLabel = "DURATION",
+                description = "Give the backup or restore up when it moves no rows, bytes or files and the database "
+                        + "reports no work for it for this long (default 10m; a long CREATE INDEX is work).")
+        String noProgressTimeout;
+
         @Override
         public void addTo(Map<String, Object> flags) {
+            flags.put("no-progress-timeout --no-progress-timeout", noProgressTimeout);
             flags.put("db.url --db", url);
             flags.put("db.user --db-user", user);
             flags.put("db.password-file --db-password-file", passwordFile == null ? null : passwordFile.toString());
@@ -181,6 +187,11 @@ abstract class BaseCommand implements Callable<Integer> {
         b.compression(compression(s));
         b.maxImportBytes(s.size("import.max-size").orElseThrow());
         b.healthPolicy(healthPolicy(s));
+        try {
+            s.duration("no-progress-timeout").ifPresent(b::noProgressTimeout);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage() + " (--no-progress-timeout / no-progress-timeout)");
+        }
         String actor = s.get("actor").orElse("cli:" + System.getProperty("user.name", "unknown"));
         return new Session(b.build(), actor, progress);
     }

@@ -38,7 +38,7 @@ public final class ExitCode {
             case CONFLICT -> CONFLICT;
             case UNSUPPORTED -> UNSUPPORTED;
             case CANCELLED -> CANCELLED;
-            case STORAGE, DUMP, RESTORE -> FAILED;
+            case STORAGE, DUMP, RESTORE, NO_PROGRESS -> FAILED;
         };
     }
 }

@@ -29,6 +29,7 @@ final class SettingKeys {
             new Key("db.url", "--db", false, ""),
             new Key("db.user", "--db-user", false, ""),
             new Key("db.password-file", "--db-password-file", false, ""),
+            new Key("no-progress-timeout", "--no-progress-timeout", false, "10m"),
             new Key("dumper", "--dumper", false, "builtin"),
             new Key("files.dirs", "--files", true, ""),
             new Key("files.include", "--include", true, ""),

@@ -40,6 +40,7 @@ class SettingsSourcesTest {
         v.put("db.url", "jdbc:postgresql://db.example:5432/app");
         v.put("db.user", "app");
         v.put("db.password-file", pw.toString());
+        v.put("no-progress-timeout", "15m");
         v.put("dumper", "pg_dump");
         v.put("files.dirs", "media=/srv/media, /srv/avatars");
         v.put("files.include", "**/*.jpg, **/*.png");
@@ -129,7 +130,7 @@ class SettingsSourcesTest {
     /** The command lines that give every setting that has a flag as a flag. */
     private static List<List<String>> flagCommandLines(Map<String, String> v) {
         List<String> backup = new ArrayList<>(List.of("config", "backup"));
-        for (String key : List.of("storage", "db.url", "db.user", "db.password-file", "dumper", "compression.codec",
+        for (String key : List.of("storage", "db.url", "db.user", "db.password-file", "no-progress-timeout", "dumper", "compression.codec",
                 "compression.level", "backup.type", "retention.keep-last", "retention.keep-within", "retention.keep-daily",
                 "retention.keep-weekly", "retention.keep-monthly", "retention.keep-yearly", "retention.max-count",
                 "retention.max-size")) {

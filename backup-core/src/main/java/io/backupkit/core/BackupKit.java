@@ -51,6 +51,8 @@ public final class BackupKit {
     public static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(DEFAULT_CONNECT_TIMEOUT_SECONDS);
     private static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(5);
+    /** Default of {@link Builder#noProgressTimeout}, in minutes. */
+    public static final int DEFAULT_NO_PROGRESS_TIMEOUT_MINUTES = 10;
 
     private BackupKit() {
     }
@@ -78,6 +80,7 @@ public final class BackupKit {
         private Clock clock;
         private Long maxImportBytes;
         private Duration connectTimeout;
+        private Duration noProgressTimeout;
         private Integer parallelism;
         private ClassLoader classLoader;
         private HealthPolicy healthPolicy;
@@ -240,6 +243,20 @@ public final class BackupKit {
             return this;
         }
 
+        /**
+         * How long a backup or restore may make no progress before it is given up with a {@code NoProgressException}
+         * (default {@value #DEFAULT_NO_PROGRESS_TIMEOUT_MINUTES} minutes), its database connections aborted and its
+         * storage lock released (or, if its thread is stuck, left to lapse after the lock's ttl). Progress is rows,
+         * bytes or files moved, or the database server reporting work for the operation's sessions (so a long
+         * {@code CREATE INDEX} that sends nothing is not a stall); socket silence alone never is. 1 s to 7 days.
+         */
+        public Builder noProgressTimeout(Duration timeout) {
+            Require.between("noProgressTimeout", timeout, Duration.ofSeconds(1), Duration.ofDays(7));
+            Require.unset(noProgressTimeout, "noProgressTimeout");
+            this.noProgressTimeout = timeout;
+            return this;
+        }
+
         /** When {@code health()} reports a problem (default: {@link HealthPolicy#DEFAULT}). */
         public Builder healthPolicy(HealthPolicy policy) {
             this.healthPolicy = Require.once(this.healthPolicy, policy, "healthPolicy");
@@ -353,7 +370,8 @@ public final class BackupKit {
                     or(parallelism, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()))), loader, owns,
                     or(healthPolicy, HealthPolicy.DEFAULT), or(lock, EngineConfig.LockSettings.DEFAULT),
                     List.copyOf(restoreDumpers), or(progressInterval, DEFAULT_PROGRESS_INTERVAL),
-                    or(connectTimeout, DEFAULT_CONNECT_TIMEOUT)));
+                    or(connectTimeout, DEFAULT_CONNECT_TIMEOUT),
+                    or(noProgressTimeout, Duration.ofMinutes(DEFAULT_NO_PROGRESS_TIMEOUT_MINUTES))));
         }
 
         private static <T> T or(T value, T otherwise) {

@@ -44,6 +44,8 @@ class BackupKitBuilderTest {
         bad(b -> b.parallelism(65), "parallelism");
         bad(b -> b.connectTimeout(Duration.ofMillis(500)), "connectTimeout");
         bad(b -> b.connectTimeout(Duration.ofHours(2)), "connectTimeout");
+        bad(b -> b.noProgressTimeout(Duration.ofMillis(500)), "noProgressTimeout");
+        bad(b -> b.noProgressTimeout(Duration.ofDays(8)), "noProgressTimeout");
         bad(b -> b.operationLock(Duration.ofSeconds(2), Duration.ZERO, Duration.ZERO), "operationLock: ttl");
         bad(b -> b.operationLock(Duration.ofSeconds(6), Duration.ofSeconds(2), Duration.ZERO), "operationLock: settleDelay");
         bad(b -> b.operationLock(Duration.ofSeconds(6), Duration.ZERO, Duration.ofSeconds(-1)), "operationLock: maxWait");
@@ -71,6 +73,7 @@ class BackupKitBuilderTest {
         twice(b -> b.maxImportBytes(1), "maxImportBytes");
         twice(b -> b.parallelism(2), "parallelism");
         twice(b -> b.connectTimeout(Duration.ofSeconds(5)), "connectTimeout");
+        twice(b -> b.noProgressTimeout(Duration.ofSeconds(5)), "noProgressTimeout");
         twice(b -> b.healthPolicy(HealthPolicy.DEFAULT), "healthPolicy");
         twice(b -> b.operationLock(Duration.ofSeconds(6), Duration.ZERO, Duration.ZERO), "operation lock");
         twice(BackupKit.Builder::withoutOperationLock, "operation lock");

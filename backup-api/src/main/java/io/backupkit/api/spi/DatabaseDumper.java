@@ -117,14 +117,30 @@ public interface DatabaseDumper {
     }
 
     /**
-     * What the server is doing right now for this database's BackupKit sessions, as an opaque text that changes
-     * whenever the server moves on (PostgreSQL: the {@code pg_stat_progress_*} views and {@code pg_stat_activity};
-     * MariaDB: {@code information_schema.PROCESSLIST} stage and progress). The engine's no-progress watchdog counts a
-     * change of this text as progress, so a healthy {@code CREATE INDEX} that sends nothing for minutes is not taken
-     * for a hang. Empty when the engine cannot tell; then only rows and bytes moved count as progress. Must answer
-     * within a few seconds and never throw: a failure to look is an empty answer.
+     * What the server is doing right now for the operation's sessions {@code sessions} (the connections the engine
+     * handed the dumper during this backup or restore and that are still open, as the driver gave them: PostgreSQL's
+     * backend pid, MariaDB's thread id), as an opaque text that changes whenever the server moves on for them
+     * (PostgreSQL: {@code pg_stat_activity} and the {@code pg_stat_progress_*} views; MariaDB:
+     * {@code information_schema.PROCESSLIST} stage and progress, never its clock). The engine's no-progress watchdog
+     * counts a change of this text as progress, so a healthy {@code CREATE INDEX} that sends nothing for minutes is not
+     * taken for a hang, while a session that only waits for the client (a stalled network) must give the same text
+     * each time. Ask over a new connection from {@code target} (never one of {@code sessions}, which may be busy or
+     * hung). Empty when the dumper cannot tell; then only rows and bytes moved count as progress. Called on a thread
+     * of its own, which the engine abandons (and whose connection it aborts) if it does not answer; must never throw:
+     * a failure to look is an empty answer.
      */
-    default java.util.Optional<String> serverProgress(DataSource target) {
+    default java.util.Optional<String> serverProgress(DataSource target, List<java.sql.Connection> sessions) {
         return java.util.Optional.empty();
+    }
+
+    /**
+     * Ends one of the operation's sessions now, from another thread, because the operation made no progress for its
+     * timeout: a call blocked in it (a socket read or write that never returns) must fail at once. Called on a thread
+     * of its own. The default is {@link java.sql.Connection#abort}; a dumper whose driver's {@code abort} waits for the
+     * blocked call or for a new connection to the server (MariaDB Connector/J sends {@code KILL} over a new connection
+     * and then waits for the reader's lock) overrides it.
+     */
+    default void abortSession(java.sql.Connection session) throws java.sql.SQLException {
+        session.abort(Runnable::run);
     }
 }

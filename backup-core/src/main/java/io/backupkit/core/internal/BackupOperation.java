@@ -87,9 +87,10 @@ final class BackupOperation {
         try {
             Optional<Manifest.DatabasePart> db = Optional.empty();
             if (p.dataSource().isPresent()) {
-                DataSource ds = p.dataSource().get();
+                DataSource ds = NoProgressWatchdog.track(scope, p.dataSource().get());
                 DatabaseDumper dumper = dumpWith.or(context.config::dumper)
                         .orElseGet(() -> Providers.dumperFor(ds, context.config.classLoader()));
+                NoProgressWatchdog.askServer(scope, dumper, ds);
                 DumpSummary summary = dumper.dump(new BackupDumpContext(context, scope, ds, p.tables(), p.compression(),
                         writer));
                 warnings.addAll(summary.warnings());

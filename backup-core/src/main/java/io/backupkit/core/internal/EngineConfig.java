@@ -33,13 +33,15 @@ import javax.sql.DataSource;
  * @param restoreDumpers dumpers restores find by the name a manifest records, before the class path's factories
  * @param progressInterval how often a running operation records its progress in its history record
  * @param connectTimeout login timeout set on a DataSource that has none ({@link LoginTimeout})
+ * @param noProgressTimeout how long a backup or restore may make no progress before it is given up
+ *                          ({@link NoProgressWatchdog})
  */
 public record EngineConfig(StorageProvider storage, Optional<DataSource> dataSource, Optional<DatabaseDumper> dumper,
                            Optional<FileSet> fileSet, TableSelection tables, Compression compression,
                            List<BackupListener> listeners, Clock clock, long maxImportBytes, int parallelism,
                            ClassLoader classLoader, boolean ownsStorage, HealthPolicy healthPolicy,
                            LockSettings lock, List<DatabaseDumper> restoreDumpers,
-                           Duration progressInterval, Duration connectTimeout) {
+                           Duration progressInterval, Duration connectTimeout, Duration noProgressTimeout) {
 
     /**
      * The storage-wide operation lock: a lease at {@code locks/operations.json}.

@@ -113,6 +113,11 @@ final class Events {
             maybeEmit();
         }
 
+        /** Everything moved so far (bytes, rows, tables, files) as one number that grows with any of them. */
+        public long moved() {
+            return bytes.get() + rows.get() + tables.get() + files.get();
+        }
+
         public Duration elapsed() {
             return Duration.ofNanos(System.nanoTime() - startNanos);
         }

@@ -47,6 +47,7 @@ final class OperationLock implements AutoCloseable {
                         LOG.error("{} {} lost the storage lock ({}); stopping it", scope.operation, scope.id, reason);
                         scope.cancel();
                     })
+                    .renewWhile(() -> scope.watchdog == null || !scope.watchdog.tripped())
                     .build();
             return new OperationLock(context.operationPermit, lease.acquire(settings.maxWait()));
         } catch (RuntimeException e) {

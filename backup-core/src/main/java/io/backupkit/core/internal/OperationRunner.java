@@ -41,9 +41,11 @@ final class OperationRunner {
                 context.config.progressInterval()));
         context.history.write(scope.record(Optional.empty(), Optional.empty(), context.hostname));
         OperationLock lock = null;
+        NoProgressWatchdog watchdog = null;
         try {
             scope.checkCancelled();
             lock = OperationLock.acquire(context, scope);
+            watchdog = watch(scope);
             T result = body.run(scope);
             scope.status = scope.failure == null ? BackupStatus.COMPLETED : BackupStatus.FAILED;
             context.history.write(scope.record(Optional.of(context.config.clock().instant()),
@@ -54,6 +56,10 @@ final class OperationRunner {
         } catch (Exception | Error e) {
             BackupException failure = OperationFailures.translate(e, scope.operation.name().toLowerCase(Locale.ROOT)
                     + scope.backupId.map(id -> " of " + id).orElse("") + " failed", scope.operation);
+            if (watchdog != null) {
+                watchdog.close(); // before the history write, which an interrupt it made would break
+                failure = watchdog.failure(failure);
+            }
             if (scope.status != BackupStatus.ROLLED_BACK) {
                 scope.status = BackupStatus.FAILED;
             }
@@ -63,10 +69,32 @@ final class OperationRunner {
             scope.tracker.failed(failure);
             throw failure;
         } finally {
+            if (watchdog != null) {
+                watchdog.close();
+            }
             if (lock != null) {
                 lock.close();
             }
         }
+    }
+
+    /**
+     * The no-progress watchdog of a backup or restore: its own once it holds its lock (waiting for the lock is not a
+     * stall), its parent's for a nested one (a restore's safety backup), none for other operations; null if none.
+     */
+    private NoProgressWatchdog watch(OperationScope scope) {
+        if (scope.parent != null) {
+            scope.watchdog = scope.parent.watchdog;
+            if (scope.watchdog != null) {
+                scope.watchdog.watch(scope.tracker);
+            }
+            return null;
+        }
+        if (scope.operation != Operation.BACKUP && scope.operation != Operation.RESTORE) {
+            return null;
+        }
+        scope.watchdog = NoProgressWatchdog.start(scope, context.config.noProgressTimeout());
+        return scope.watchdog;
     }
 
     /** Starts an operation on a job thread and returns its handle at once; the PENDING record is written first. */

@@ -27,6 +27,8 @@ final class OperationScope {
     volatile String target = "";
     volatile Instant startedAt;
     volatile Events.Tracker tracker;
+    /** Fails the operation when it stops making progress; a nested operation shares its parent's. */
+    volatile NoProgressWatchdog watchdog;
     /** Set by an operation that ends without an exception but found a problem (a verify that found damage): FAILED. */
     volatile String failure;
     private volatile boolean cancelRequested;

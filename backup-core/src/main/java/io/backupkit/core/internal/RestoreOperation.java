@@ -102,11 +102,12 @@ record RestoreOperation(EngineContext context, OperationRunner runner, Catalogue
                 }
             }
             request.targetDataSource().ifPresent(ds -> LoginTimeout.apply(ds, context.config.connectTimeout()));
-            DataSource target = doDb ? request.targetDataSource().or(context.config::dataSource).orElseThrow(() ->
-                    new ConfigurationException("backup " + manifest.id() + " has a database part but no database to restore "
-                            + "it into: configure dataSource(...) on the builder, or set targetDataSource on the request, or "
-                            + "restore the files only")) : null;
+            DataSource target = NoProgressWatchdog.track(scope, doDb ? request.targetDataSource()
+                    .or(context.config::dataSource).orElseThrow(() -> new ConfigurationException("backup " + manifest.id()
+                            + " has a database part but no database to restore it into: configure dataSource(...) on the "
+                            + "builder, or set targetDataSource on the request, or restore the files only")) : null);
             DatabaseDumper dumper = doDb ? context.dumperNamed(manifest.database().get().dumper()) : null;
+            NoProgressWatchdog.askServer(scope, dumper, target);
             Map<String, Path> fileTargets = doFiles ? RestoreTargets.of(request, manifest) : Map.of();
             scope.target = (doDb ? manifest.database().get().url() + " (" + request.targetDataSource().map(d -> "other database")
                     .orElse("the application's database") + ")" : "") + (doDb && doFiles ? " + " : "")
@@ -134,6 +135,7 @@ record RestoreOperation(EngineContext context, OperationRunner runner, Catalogue
                     throw new IntegrityException("backup " + manifest.id() + " cannot be restored: " + check.detail()
                             + "; nothing was changed");
                 }
+                tracker.bytes(o.storedSize()); // verifying a large backup is progress too (the no-progress watchdog)
             }
             if (doFiles) {
                 RestoreTargets.checkFreeSpace(manifest, fileTargets);

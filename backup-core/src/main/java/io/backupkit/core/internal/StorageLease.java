@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -64,6 +65,7 @@ public final class StorageLease {
     private final Instant processStart;
     private final boolean heartbeat;
     private final Consumer<String> onLost;
+    private final BooleanSupplier renewWhile;
 
     private StorageLease(Builder b) {
         this.name = b.name;
@@ -78,6 +80,7 @@ public final class StorageLease {
         this.processStart = pid == HostIdentity.local().pid() ? HostIdentity.local().processStart().orElse(null) : null;
         this.heartbeat = b.heartbeat;
         this.onLost = b.onLost;
+        this.renewWhile = b.renewWhile;
         this.store = new LeaseStore(b.storage, name, ttl);
         this.takeover = new LeaseTakeover(name, host, pid, ttl);
         // Load Jackson's serialiser now, not in the middle of an acquisition's read-to-write window.
@@ -306,6 +309,9 @@ public final class StorageLease {
         }
 
         private void heartbeat() {
+            if (!renewWhile.getAsBoolean()) {
+                return; // the work was given up but its thread may still run: let the lease lapse, never keep it
+            }
             try {
                 renew();
             } catch (RuntimeException e) {
@@ -354,6 +360,7 @@ public final class StorageLease {
         private Long pid;
         private boolean heartbeat = true;
         private Consumer<String> onLost = reason -> { };
+        private BooleanSupplier renewWhile = () -> true;
 
         private Builder(StorageProvider storage, String name) {
             this.storage = Objects.requireNonNull(storage, "storage");
@@ -409,6 +416,12 @@ public final class StorageLease {
         /** Called (from the heartbeat thread) with the reason when a held lease is found lost. */
         public Builder onLost(Consumer<String> onLost) {
             this.onLost = Objects.requireNonNull(onLost, "onLost");
+            return this;
+        }
+
+        /** The heartbeat renews the lease only while this says so (default always), so a stuck holder lets it lapse. */
+        public Builder renewWhile(BooleanSupplier condition) {
+            this.renewWhile = Objects.requireNonNull(condition, "renewWhile");
             return this;
         }
 

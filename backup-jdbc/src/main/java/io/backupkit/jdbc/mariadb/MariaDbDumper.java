@@ -203,6 +203,18 @@ public final class MariaDbDumper extends AbstractJdbcDumper {
         return true;
     }
 
+    /** What the server is doing for the operation's sessions, for the no-progress watchdog ({@link MariaDbServerProgress}). */
+    @Override
+    public Optional<String> serverProgress(DataSource target, List<Connection> sessions) {
+        return MariaDbServerProgress.of(target, sessions);
+    }
+
+    /** Closes the session's socket: Connector/J's own abort waits on the blocked reader ({@link MariaDbServerProgress}). */
+    @Override
+    public void abortSession(Connection session) throws SQLException {
+        MariaDbServerProgress.abort(session);
+    }
+
     @Override
     public Optional<Outcome> recoverSwapAfterKill(DataSource target, Map<String, String> recoveryData) {
         return MariaDbSwap.recoverAfterKill((MariaDbDialect) dialect, target, recoveryData);

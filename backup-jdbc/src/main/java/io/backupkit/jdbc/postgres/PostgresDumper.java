@@ -329,6 +329,12 @@ public final class PostgresDumper extends AbstractJdbcDumper {
         return true;
     }
 
+    /** What the server is doing for the operation's sessions, for the no-progress watchdog ({@link PgServerProgress}). */
+    @Override
+    public java.util.Optional<String> serverProgress(DataSource target, List<Connection> sessions) {
+        return PgServerProgress.of(target, sessions);
+    }
+
     /**
      * REPLACE and DATA_ONLY (which drop or empty the tables): writes to the replaced tables wait from before the
      * safety backup until the restore commits, reads go on ({@link PgWriteFence}); the restore's final transaction runs

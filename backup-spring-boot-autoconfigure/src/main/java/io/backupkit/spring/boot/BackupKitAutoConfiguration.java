@@ -71,6 +71,7 @@ public class BackupKitAutoConfiguration {
         b.tables(settings.tables()).compression(settings.compression()).healthPolicy(settings.healthPolicy())
                 .maxImportBytes(settings.maxUploadBytes());
         settings.parallelism().ifPresent(b::parallelism);
+        settings.noProgressTimeout().ifPresent(b::noProgressTimeout);
         listeners.orderedStream().forEach(b::listener);
         Clock c = clock.getIfAvailable();
         if (c != null) {

@@ -30,6 +30,12 @@ public class BackupKitProperties {
     /** Worker connections a dumper may use for one backup or restore (1-64; default: cores, at most 4). */
     private Integer parallelism;
 
+    /**
+     * How long a backup or restore may move no rows, bytes or files while the database reports no work for it before
+     * it is given up and its storage lock released (1 s to 7 days; default 10 minutes). A long CREATE INDEX is work.
+     */
+    private java.time.Duration noProgressTimeout;
+
     private final Database database = new Database();
     private final Files files = new Files();
     private final Compression compression = new Compression();
@@ -60,6 +66,14 @@ public class BackupKitProperties {
 
     public void setParallelism(Integer parallelism) {
         this.parallelism = parallelism;
+    }
+
+    public java.time.Duration getNoProgressTimeout() {
+        return noProgressTimeout;
+    }
+
+    public void setNoProgressTimeout(java.time.Duration noProgressTimeout) {
+        this.noProgressTimeout = noProgressTimeout;
     }
 
     public Database getDatabase() {

@@ -50,6 +50,15 @@ public final class PropertySettings {
         return Optional.ofNullable(p);
     }
 
+    /** The no-progress timeout, if set; checked as the engine builder checks it. */
+    public Optional<Duration> noProgressTimeout() {
+        Duration d = properties.getNoProgressTimeout();
+        if (d != null && (d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(Duration.ofDays(7)) > 0)) {
+            throw new InvalidPropertyException("backupkit.no-progress-timeout", "must be between 1s and 7d, was " + d);
+        }
+        return Optional.ofNullable(d);
+    }
+
     public TableSelection tables() {
         BackupKitProperties.Database db = properties.getDatabase();
         return check("backupkit.database.include/exclude", () -> new TableSelection(db.getInclude(), db.getExclude()));
@@ -199,6 +208,7 @@ public final class PropertySettings {
     public void validateAll() {
         storage();
         parallelism();
+        noProgressTimeout();
         tables();
         files();
         compression();

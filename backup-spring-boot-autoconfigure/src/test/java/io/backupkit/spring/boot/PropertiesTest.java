@@ -112,6 +112,14 @@ class PropertiesTest {
                 assertThat(ctx.getStartupFailure()).hasStackTraceContaining("backupkit.parallelism: must be between 1 and 64"));
     }
 
+    @Test
+    void noProgressTimeoutIsCheckedAtStartUp() {
+        runner().withPropertyValues("backupkit.no-progress-timeout=2m").run(ctx ->
+                assertThat(full(ctx.getBean(BackupEngine.class)).id()).isNotNull());
+        runner().withPropertyValues("backupkit.no-progress-timeout=0s").run(ctx -> assertThat(ctx.getStartupFailure())
+                .hasStackTraceContaining("backupkit.no-progress-timeout: must be between 1s and 7d"));
+    }
+
     // ------------------------------------------------------------------ database, files, compression
 
     @Test

@@ -34,6 +34,7 @@ public class ProblemResponses {
             case CONFIGURATION -> HttpStatus.BAD_REQUEST;
             case INVALID_ARCHIVE, INTEGRITY, UNSUPPORTED -> HttpStatus.UNPROCESSABLE_CONTENT;
             case STORAGE -> HttpStatus.SERVICE_UNAVAILABLE;
+            case NO_PROGRESS -> HttpStatus.GATEWAY_TIMEOUT;
             case DUMP, RESTORE -> HttpStatus.INTERNAL_SERVER_ERROR;
         };
     }
@@ -88,6 +89,7 @@ public class ProblemResponses {
             case CONFLICT -> "Conflict";
             case CANCELLED -> "Cancelled";
             case UNSUPPORTED -> "Unsupported backup";
+            case NO_PROGRESS -> "No progress";
         };
     }
 }
