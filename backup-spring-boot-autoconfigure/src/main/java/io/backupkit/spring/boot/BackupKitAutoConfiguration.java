@@ -60,7 +60,7 @@ public class BackupKitAutoConfiguration {
         } else {
             b.storage(settings.storage());
         }
-        if (settings.properties().getDatabase().isEnabled()) {
+        if (settings.properties().database().enabled()) {
             DataSource ds = dataSource.getIfUnique();
             if (ds != null) {
                 b.dataSource(ds);
@@ -90,9 +90,9 @@ public class BackupKitAutoConfiguration {
     @ConditionalOnBean(BackupEngine.class)
     @Conditional(ScheduleConfiguredCondition.class)
     public ScheduledBackupLifecycle backupKitSchedule(BackupEngine engine, PropertySettings settings) {
-        BackupKitProperties.Schedule s = settings.properties().getSchedule();
-        return new ScheduledBackupLifecycle(engine, s.getName(), settings.schedule().orElseThrow(),
-                settings.scheduledRequest(), s.isApplyRetention() ? settings.retention() : java.util.Optional.empty(),
-                s.isCatchUp());
+        BackupKitProperties.Schedule s = settings.properties().schedule();
+        return new ScheduledBackupLifecycle(engine, s.name(), settings.schedule().orElseThrow(),
+                settings.scheduledRequest(), s.applyRetention() ? settings.retention() : java.util.Optional.empty(),
+                s.catchUp());
     }
 }

@@ -34,7 +34,7 @@ public final class PropertySettings {
 
     /** The storage URI text; blank is an error. */
     public String storage() {
-        String s = properties.getStorage();
+        String s = properties.storage();
         if (s == null || s.isBlank()) {
             throw new InvalidPropertyException("backupkit.storage", "is empty: set a storage URI such as file:./backups,"
                     + " s3://bucket/prefix or gdrive://FOLDER-ID");
@@ -43,7 +43,7 @@ public final class PropertySettings {
     }
 
     public Optional<Integer> parallelism() {
-        Integer p = properties.getParallelism();
+        Integer p = properties.parallelism();
         if (p != null && (p < 1 || p > 64)) {
             throw new InvalidPropertyException("backupkit.parallelism", "must be between 1 and 64, was " + p);
         }
@@ -52,7 +52,7 @@ public final class PropertySettings {
 
     /** The no-progress timeout, if set; checked as the engine builder checks it. */
     public Optional<Duration> noProgressTimeout() {
-        Duration d = properties.getNoProgressTimeout();
+        Duration d = properties.noProgressTimeout();
         if (d != null && (d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(Duration.ofDays(7)) > 0)) {
             throw new InvalidPropertyException("backupkit.no-progress-timeout", "must be between 1s and 7d, was " + d);
         }
@@ -60,15 +60,15 @@ public final class PropertySettings {
     }
 
     public TableSelection tables() {
-        BackupKitProperties.Database db = properties.getDatabase();
-        return check("backupkit.database.include/exclude", () -> new TableSelection(db.getInclude(), db.getExclude()));
+        BackupKitProperties.Database db = properties.database();
+        return check("backupkit.database.include/exclude", () -> new TableSelection(db.include(), db.exclude()));
     }
 
     /** The media file set, or empty when no root is configured. */
     public Optional<FileSet> files() {
-        BackupKitProperties.Files f = properties.getFiles();
-        if (f.getRoots().isEmpty()) {
-            if (!f.getInclude().isEmpty() || !f.getExclude().isEmpty()) {
+        BackupKitProperties.Files f = properties.files();
+        if (f.roots().isEmpty()) {
+            if (!f.include().isEmpty() || !f.exclude().isEmpty()) {
                 throw new InvalidPropertyException("backupkit.files.roots", "include/exclude patterns are set but no root"
                         + " directory: add e.g. backupkit.files.roots.uploads=./uploads");
             }
@@ -76,9 +76,9 @@ public final class PropertySettings {
         }
         return Optional.of(check("backupkit.files", () -> {
             FileSet.Builder b = FileSet.builder();
-            f.getRoots().forEach((name, dir) -> b.root(name, dir.toAbsolutePath().normalize()));
-            return b.include(f.getInclude().toArray(String[]::new)).exclude(f.getExclude().toArray(String[]::new))
-                    .followSymlinks(f.isFollowSymlinks()).build();
+            f.roots().forEach((name, dir) -> b.root(name, dir.toAbsolutePath().normalize()));
+            return b.include(f.include().toArray(String[]::new)).exclude(f.exclude().toArray(String[]::new))
+                    .followSymlinks(f.followSymlinks()).build();
         }));
     }
 
@@ -88,16 +88,16 @@ public final class PropertySettings {
     }
 
     public Compression compression() {
-        BackupKitProperties.Compression c = properties.getCompression();
-        String codec = c.getCodec() == null ? "" : c.getCodec().strip().toLowerCase(Locale.ROOT);
+        BackupKitProperties.Compression c = properties.compression();
+        String codec = c.codec() == null ? "" : c.codec().strip().toLowerCase(Locale.ROOT);
         Compression.Codec parsed = switch (codec) {
             case "zstd" -> Compression.Codec.ZSTD;
             case "gzip" -> Compression.Codec.GZIP;
             case "none" -> Compression.Codec.NONE;
-            default -> throw new InvalidPropertyException("backupkit.compression.codec", "unknown codec '" + c.getCodec()
+            default -> throw new InvalidPropertyException("backupkit.compression.codec", "unknown codec '" + c.codec()
                     + "': use zstd, gzip or none");
         };
-        int level = c.getLevel() != null ? c.getLevel() : switch (parsed) {
+        int level = c.level() != null ? c.level() : switch (parsed) {
             case ZSTD -> 3;
             case GZIP -> 6;
             case NONE -> 0;
@@ -106,42 +106,42 @@ public final class PropertySettings {
     }
 
     public HealthPolicy healthPolicy() {
-        BackupKitProperties.Health h = properties.getHealth();
-        if (h.getMaxAge() == null || h.getMaxAge().isNegative() || h.getMaxAge().isZero()) {
+        BackupKitProperties.Health h = properties.health();
+        if (h.maxAge() == null || h.maxAge().isNegative() || h.maxAge().isZero()) {
             throw new InvalidPropertyException("backupkit.health.max-age", "must be a positive duration, e.g. 25h, was "
-                    + h.getMaxAge());
+                    + h.maxAge());
         }
-        if (h.getMaxStoredSize() != null && h.getMaxStoredSize().toBytes() <= 0) {
-            throw new InvalidPropertyException("backupkit.health.max-stored-size", "must be positive, was " + h.getMaxStoredSize());
+        if (h.maxStoredSize() != null && h.maxStoredSize().toBytes() <= 0) {
+            throw new InvalidPropertyException("backupkit.health.max-stored-size", "must be positive, was " + h.maxStoredSize());
         }
-        if (h.getFailedRunsInARow() < 1) {
+        if (h.failedRunsInARow() < 1) {
             throw new InvalidPropertyException("backupkit.health.failed-runs-in-a-row", "must be 1 or more, was "
-                    + h.getFailedRunsInARow());
+                    + h.failedRunsInARow());
         }
-        return new HealthPolicy(h.getMaxAge(), h.getMaxStoredSize() == null ? OptionalLong.empty()
-                : OptionalLong.of(h.getMaxStoredSize().toBytes()), h.getFailedRunsInARow());
+        return new HealthPolicy(h.maxAge(), h.maxStoredSize() == null ? OptionalLong.empty()
+                : OptionalLong.of(h.maxStoredSize().toBytes()), h.failedRunsInARow());
     }
 
     /** The retention rules, or empty when no rule is set. */
     public Optional<RetentionRules> retention() {
-        BackupKitProperties.Retention r = properties.getRetention();
-        int keepLast = positive("backupkit.retention.keep-last", r.getKeepLast());
-        int daily = positive("backupkit.retention.keep-daily", r.getKeepDaily());
-        int weekly = positive("backupkit.retention.keep-weekly", r.getKeepWeekly());
-        int monthly = positive("backupkit.retention.keep-monthly", r.getKeepMonthly());
-        int yearly = positive("backupkit.retention.keep-yearly", r.getKeepYearly());
-        int maxCount = positive("backupkit.retention.max-count", r.getMaxCount());
-        Duration within = r.getKeepWithin();
+        BackupKitProperties.Retention r = properties.retention();
+        int keepLast = positive("backupkit.retention.keep-last", r.keepLast());
+        int daily = positive("backupkit.retention.keep-daily", r.keepDaily());
+        int weekly = positive("backupkit.retention.keep-weekly", r.keepWeekly());
+        int monthly = positive("backupkit.retention.keep-monthly", r.keepMonthly());
+        int yearly = positive("backupkit.retention.keep-yearly", r.keepYearly());
+        int maxCount = positive("backupkit.retention.max-count", r.maxCount());
+        Duration within = r.keepWithin();
         if (within != null && (within.isNegative() || within.isZero())) {
             throw new InvalidPropertyException("backupkit.retention.keep-within", "must be a positive duration, e.g. 7d, was "
                     + within);
         }
         long maxBytes = 0;
-        if (r.getMaxSize() != null) {
-            maxBytes = r.getMaxSize().toBytes();
+        if (r.maxSize() != null) {
+            maxBytes = r.maxSize().toBytes();
             if (maxBytes <= 0) {
                 throw new InvalidPropertyException("backupkit.retention.max-size", "must be positive, e.g. 200GB, was "
-                        + r.getMaxSize());
+                        + r.maxSize());
             }
         }
         if (keepLast == 0 && daily == 0 && weekly == 0 && monthly == 0 && yearly == 0 && maxCount == 0 && within == null
@@ -155,39 +155,39 @@ public final class PropertySettings {
 
     /** The backup schedule, or empty when no cron expression is set. */
     public Optional<Schedule> schedule() {
-        BackupKitProperties.Schedule s = properties.getSchedule();
-        if (s.getCron() == null || s.getCron().isBlank()) {
+        BackupKitProperties.Schedule s = properties.schedule();
+        if (s.cron() == null || s.cron().isBlank()) {
             return Optional.empty();
         }
-        String cron = s.getCron().strip();
+        String cron = s.cron().strip();
         int fields = cron.split("\\s+").length;
         if (fields != 5) {
             throw new InvalidPropertyException("backupkit.schedule.cron", "'" + cron + "' has " + fields + " fields: write"
                     + " five-field Unix cron (minute hour day-of-month month day-of-week), e.g. '0 2 * * *' for 02:00 daily");
         }
-        ZoneId zone = s.getZone() != null ? s.getZone() : ZoneId.systemDefault();
+        ZoneId zone = s.zone() != null ? s.zone() : ZoneId.systemDefault();
         return Optional.of(check("backupkit.schedule.cron", () -> Schedule.cron(cron, zone)));
     }
 
     /** What a scheduled run backs up. */
     public BackupRequest scheduledRequest() {
-        BackupKitProperties.Schedule s = properties.getSchedule();
-        return check("backupkit.schedule.type", () -> BackupRequest.builder(s.getType()).name(s.getName())
+        BackupKitProperties.Schedule s = properties.schedule();
+        return check("backupkit.schedule.type", () -> BackupRequest.builder(s.type()).name(s.name())
                 .actor("scheduler").build());
     }
 
     public long maxUploadBytes() {
-        long bytes = properties.getWeb().getMaxUploadSize() == null ? -1 : properties.getWeb().getMaxUploadSize().toBytes();
+        long bytes = properties.web().maxUploadSize() == null ? -1 : properties.web().maxUploadSize().toBytes();
         if (bytes <= 0) {
             throw new InvalidPropertyException("backupkit.web.max-upload-size", "must be positive, e.g. 10GB, was "
-                    + properties.getWeb().getMaxUploadSize());
+                    + properties.web().maxUploadSize());
         }
         return bytes;
     }
 
     /** The base path, with a leading slash and no trailing one. */
     public String basePath() {
-        String p = properties.getWeb().getBasePath();
+        String p = properties.web().basePath();
         if (p == null || !p.startsWith("/") || p.length() < 2 || p.endsWith("/") || !p.matches("[A-Za-z0-9/_.-]+")) {
             throw new InvalidPropertyException("backupkit.web.base-path", "must start with / and name a path, e.g."
                     + " /backupkit or /admin/backups, was '" + p + "'");
@@ -196,7 +196,7 @@ public final class PropertySettings {
     }
 
     public String authority() {
-        String a = properties.getWeb().getAuthority();
+        String a = properties.web().authority();
         if (a == null || a.isBlank()) {
             throw new InvalidPropertyException("backupkit.web.authority", "is empty: name the authority an administrator"
                     + " has, e.g. ROLE_BACKUP_ADMIN");

@@ -25,7 +25,7 @@ public class BackupKitActuatorAutoConfiguration {
         @Bean(name = "backupkitHealthIndicator")
         @ConditionalOnMissingBean(name = "backupkitHealthIndicator")
         BackupKitHealthIndicator backupkitHealthIndicator(BackupEngine engine, PropertySettings settings) {
-            return new BackupKitHealthIndicator(engine, settings.properties().getHealth().isAffectsApp(),
+            return new BackupKitHealthIndicator(engine, settings.properties().health().affectsApp(),
                     settings.healthPolicy().maxBackupAge());
         }
     }

@@ -46,7 +46,7 @@ public class BackupKitSecurityAutoConfiguration {
         List<RequestMatcher> matchers = new ArrayList<>(List.of(pathPattern(base), pathPattern(base + "/**")));
         actuator.ifAvailable(a -> matchers.add(a.matcher()));
         http.securityMatcher(new OrRequestMatcher(matchers));
-        if (settings.properties().getWeb().isAllowAnonymous()) {
+        if (settings.properties().web().allowAnonymous()) {
             LOG.warn("BackupKit: backupkit.web.allow-anonymous=true: the backup API and page at {} are open to anyone who"
                     + " can reach this application", base);
             http.authorizeHttpRequests(a -> a.anyRequest().permitAll());
