@@ -179,12 +179,20 @@ public final class MariaDbDumper extends AbstractJdbcDumper {
         Map<String, Map<String, Long>> largest = LargeValues.fromMetadata(ctx.database().metadata());
         if (!largest.isEmpty()) {
             long packet = MariaDbPieceWriter.maxAllowedPacket(c);
+            String table = null;
+            String column = null;
+            long bytes = 0;
             for (TablePlan tp : plan.tables()) {
                 for (Map.Entry<String, Long> e : largest.getOrDefault(tp.backup().qualifiedName(), Map.of()).entrySet()) {
-                    if (e.getValue() > packet) {
-                        throw MariaDbPieceWriter.tooLarge(tp.targetName(), e.getKey(), e.getValue(), packet, true);
+                    if (e.getValue() > packet && e.getValue() > bytes) { // the largest is the one to name
+                        table = tp.targetName();
+                        column = e.getKey();
+                        bytes = e.getValue();
                     }
                 }
+            }
+            if (table != null) {
+                throw MariaDbPieceWriter.tooLarge(table, column, bytes, packet, true);
             }
         }
         return plan;
