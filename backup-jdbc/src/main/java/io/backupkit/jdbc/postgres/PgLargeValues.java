@@ -202,7 +202,7 @@ final class PgLargeValues {
                 + dialect.qualify(table) + " WHERE ctid = ?::tid")) {
             long position = 1;
             while (true) {
-                ps.setLong(1, position);
+                ps.setInt(1, (int) position); // substring takes int positions; a value is at most 1 GB
                 ps.setInt(2, isBytes ? LargeValues.PIECE_BYTES : TEXT_PIECE_CHARS);
                 ps.setString(3, ctid);
                 byte[] piece;
