@@ -7,17 +7,14 @@ import io.backupkit.api.DumpException;
 import io.backupkit.api.RestoreMode;
 import io.backupkit.api.TableSelection;
 import io.backupkit.api.spi.DumpSummary;
+import io.backupkit.jdbc.postgres.PostgresDumperTest;
 import io.backupkit.testkit.db.DatabaseServers;
 import io.backupkit.testkit.db.DirectoryBackup;
 import io.backupkit.testkit.db.MariaDb;
 import io.backupkit.testkit.db.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -81,24 +78,10 @@ class MariaDbLargeValuesTest {
     }
 
     private static void execute(TestDatabase db, String... sqls) throws SQLException {
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            for (String sql : sqls) {
-                s.execute(sql);
-            }
-        }
+        PostgresDumperTest.execute(db.dataSource(), sqls);
     }
 
     private static List<String> rows(TestDatabase db, String sql) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                StringBuilder sb = new StringBuilder();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    sb.append(i > 1 ? " " : "").append(rs.getString(i));
-                }
-                out.add(sb.toString());
-            }
-        }
-        return out;
+        return PostgresDumperTest.query(db, sql); // any engine's rows as text
     }
 }
