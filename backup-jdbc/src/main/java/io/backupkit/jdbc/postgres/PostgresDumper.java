@@ -135,7 +135,7 @@ public final class PostgresDumper extends AbstractJdbcDumper {
         }
         List<Column> columns = dumpedColumns(t);
         long rows;
-        if (PgLargeValues.applies(columns)) {
+        if (PgLargeValues.applies(c, PostgresDialect.INSTANCE, t, columns)) {
             // bytea/text values over LargeValues.PIECE_BYTES in pieces: pgjdbc would hold such a row whole
             Map<String, Long> largest = new java.util.LinkedHashMap<>();
             rows = PgLargeValues.copyOut(c, PostgresDialect.INSTANCE, t, columns, support.binary(t), out,
