@@ -263,7 +263,11 @@ public final class LargeValues {
         }
     }
 
-    /** Pieces no larger than half the server's packet limit (a piece travels in one result packet). */
+    /**
+     * Pieces no larger than half the server's packet limit (a piece travels in one result packet). MySQL-like servers
+     * only, the ones whose dialect reads in pieces today; a dialect of an engine that aborts a transaction on a failed
+     * statement (PostgreSQL) must not come here.
+     */
     private static int pieceSize(Connection c) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@max_allowed_packet")) {
             long packet = rs.next() ? rs.getLong(1) : Long.MAX_VALUE;
