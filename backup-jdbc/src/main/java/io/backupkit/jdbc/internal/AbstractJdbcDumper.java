@@ -194,6 +194,7 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             metadata.put("dialect", dialect.name());
             metadata.put("defaultSchema", model.defaultSchema());
             metadata.putAll(extraMetadata(main));
+            metadata.putAll(largeValuesMetadata(ctx));
             List<String> sortedWarnings;
             synchronized (warnings) {
                 sortedWarnings = warnings.stream().distinct().toList();
@@ -351,37 +352,75 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
         return t.columns().stream().filter(c -> !c.isGenerated()).toList();
     }
 
-    /** Streams one table's rows into {@code out}; returns the row count. */
+    /** Streams one table's rows into {@code out}; returns the row count. Values over a threshold: {@link LargeValues}. */
     protected long dumpTable(Connection c, Table t, OutputStream out, DumpContext ctx) throws SQLException, IOException {
         List<Column> cols = dumpedColumns(t);
-        String sql = "SELECT " + cols.stream().map(dialect::selectExpression).collect(Collectors.joining(", "))
-                + " FROM " + dialect.qualify(t);
-        try (Statement st = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
-            dialect.configureStreaming(st, fetchSize(t));
-            try (ResultSet rs = st.executeQuery(sql)) {
-                RowWriter w = new RowWriter(out, cols.stream().map(Column::name).toList(),
-                        cols.stream().map(Column::valueType).toList());
-                long pending = 0;
-                while (rs.next()) {
-                    w.startRow();
-                    for (int i = 0; i < cols.size(); i++) {
-                        Column col = cols.get(i);
-                        if (col.valueType() == ValueType.BYTES && dialect.isLargeObject(col)) {
-                            writeLargeObject(rs, i + 1, w);
-                        } else {
-                            w.value(dialect.readValue(rs, i + 1, col));
+        Optional<LargeValues> large = LargeValues.forDump(dialect, t, cols);
+        String sql = large.isPresent() ? large.get().scanSql() : "SELECT " + cols.stream().map(dialect::selectExpression)
+                .collect(Collectors.joining(", ")) + " FROM " + dialect.qualify(t);
+        RowWriter w = new RowWriter(out, cols.stream().map(Column::name).toList(),
+                cols.stream().map(Column::valueType).toList());
+        try {
+            try (Statement st = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+                dialect.configureStreaming(st, fetchSize(t));
+                try (ResultSet rs = st.executeQuery(sql)) {
+                    long pending = 0;
+                    while (rs.next()) {
+                        if (large.isPresent() && large.get().setAside(rs)) {
+                            continue;
+                        }
+                        w.startRow();
+                        for (int i = 0; i < cols.size(); i++) {
+                            writeValue(rs, i + 1, cols.get(i), w);
+                        }
+                        if (++pending == 1000) {
+                            ctx.addRows(pending);
+                            pending = 0;
+                            ctx.checkCancelled();
                         }
                     }
-                    if (++pending == 1000) {
-                        ctx.addRows(pending);
-                        pending = 0;
-                        ctx.checkCancelled();
-                    }
+                    ctx.addRows(pending);
                 }
-                w.finish();
-                ctx.addRows(pending);
-                return w.rows();
             }
+            if (large.isPresent()) {
+                long before = w.rows();
+                large.get().writeSetAside(c, w, this::writeValue);
+                ctx.addRows(w.rows() - before);
+                recordLargest(ctx, t, large.get().largest());
+            }
+        } finally {
+            large.ifPresent(LargeValues::discard);
+        }
+        w.finish();
+        return w.rows();
+    }
+
+    /** Per running dump: the largest values over {@link LargeValues#PIECE_BYTES} per table and column. */
+    private final Map<DumpContext, Map<String, Map<String, Long>>> largestValues =
+            Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /** Records a table's largest values over {@link LargeValues#PIECE_BYTES} (column -> bytes) for the manifest. */
+    protected void recordLargest(DumpContext ctx, Table t, Map<String, Long> largest) {
+        if (!largest.isEmpty()) {
+            largestValues.computeIfAbsent(ctx, k -> new ConcurrentHashMap<>()).put(t.qualifiedName(), Map.copyOf(largest));
+        }
+    }
+
+    /**
+     * The manifest metadata recording the dump's values over {@link LargeValues#PIECE_BYTES} (for the restore's check
+     * of the server's limits), and forgets them; empty when there were none.
+     */
+    protected Map<String, String> largeValuesMetadata(DumpContext ctx) {
+        Map<String, Map<String, Long>> largest = largestValues.remove(ctx);
+        return largest == null || largest.isEmpty() ? Map.of()
+                : Map.of(LargeValues.META_LARGEST, LargeValues.toMetadata(new java.util.TreeMap<>(largest)));
+    }
+
+    private void writeValue(ResultSet rs, int i, Column col, RowWriter w) throws SQLException, IOException {
+        if (col.valueType() == ValueType.BYTES && dialect.isLargeObject(col)) {
+            writeLargeObject(rs, i, w);
+        } else {
+            w.value(dialect.readValue(rs, i, col));
         }
     }
 
@@ -1049,15 +1088,20 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             List<String> batchKeys = new ArrayList<>();
             long batchBytes = 0;
             long batchStartRow = 1;
-            // Large binary values go from the backup straight to drivers that copy streams while binding.
-            long streamAbove = dialect.readsStreamsWhenBound() ? Dialect.LARGE_VALUE_BYTES : Long.MAX_VALUE;
+            // Large binary values go from the backup straight to drivers that copy streams while binding; engines
+            // that take values in pieces get those over LargeValues.PIECE_BYTES (binary or text) piece by piece.
+            PieceWriter pieces = pieceWriter(c, tp);
+            long streamAbove = pieces != null ? LargeValues.PIECE_BYTES
+                    : dialect.readsStreamsWhenBound() ? Dialect.LARGE_VALUE_BYTES : Long.MAX_VALUE;
             while (reader.startRow()) {
                 rows++;
                 Arrays.fill(values, null);
                 for (int i = 0; i < cols.size(); i++) {
                     try {
-                        values[i] = reader.readValue(i, streamAbove);
-                        if (values[i] instanceof RowReader.LargeBytes large) {
+                        values[i] = reader.readValue(i, streamAbove, pieces != null);
+                        if (values[i] instanceof RowReader.LargeBytes large && pieces != null) {
+                            pieces.stage(i, cols.get(i), large);
+                        } else if (values[i] instanceof RowReader.LargeBytes large) {
                             ps.setBinaryStream(i + 1, large.in(), large.length());
                         } else {
                             dialect.bindValue(ps, i + 1, cols.get(i), values[i]);
@@ -1066,6 +1110,25 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
                         throw rowFailure(tp, rows, describeKey(reader, keyIdx, values), e);
                     }
                     batchBytes += sizeOf(values[i]);
+                }
+                if (pieces != null && pieces.hasStaged()) {
+                    // the rows before it first, then this one on its own with its assembled values
+                    if (!batchKeys.isEmpty()) {
+                        executeBatch(ps, tp, batchKeys, batchStartRow);
+                        ctx.addRows(batchKeys.size());
+                        batchKeys.clear();
+                        batchBytes = 0;
+                    }
+                    ps.clearParameters();
+                    try {
+                        pieces.writeRow(sql, cols, values);
+                    } catch (SQLException | RuntimeException e) {
+                        throw rowFailure(tp, rows, describeKey(reader, keyIdx, values), e);
+                    }
+                    ctx.addRows(1);
+                    batchStartRow = rows + 1;
+                    ctx.checkCancelled();
+                    continue;
                 }
                 ps.addBatch();
                 batchKeys.add(describeKey(reader, keyIdx, values));
@@ -1084,6 +1147,14 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
             }
         }
         return rows;
+    }
+
+    /**
+     * How a restore on {@code c} writes values over {@link LargeValues#PIECE_BYTES} in pieces; null (the default) when
+     * the engine takes them whole (as a stream or bytes).
+     */
+    protected PieceWriter pieceWriter(Connection c, TablePlan tp) throws SQLException {
+        return null;
     }
 
     /** For DATA_ONLY/MERGE into an existing table: the target's own column definitions (its types bind the values). */

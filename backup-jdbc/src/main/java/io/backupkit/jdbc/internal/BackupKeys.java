@@ -53,7 +53,8 @@ final class BackupKeys {
                     while (reader.startRow()) {
                         Object[] values = new Object[reader.columnNames().size()];
                         for (int i = 0; i < values.length; i++) {
-                            values[i] = reader.readValue(i, idx.contains(i) ? Long.MAX_VALUE : 0);
+                            // other columns, text too, are skipped unread: a 100 MB value must not be held
+                            values[i] = reader.readValue(i, idx.contains(i) ? Long.MAX_VALUE : 0, true);
                         }
                         for (int i = 0; i < idx.size(); i++) {
                             dialect.bindValue(ps, i + 1, cols.get(i), values[idx.get(i)]);

@@ -111,6 +111,23 @@ public abstract class Dialect {
                 || c.jdbcType() == Types.LONGNVARCHAR;
     }
 
+    /**
+     * The SQL length in bytes (as the dump writes the value: raw bytes, or UTF-8 for text) of a column whose values
+     * may be too large to read whole, for dialects that read such values in pieces ({@link LargeValues}); null (the
+     * default) when values are read whole.
+     */
+    public String lengthExpression(Column c) {
+        return null;
+    }
+
+    /**
+     * With {@link #lengthExpression}: the SQL of a piece of the value as bytes, with two parameters, the 1-based byte
+     * position and the byte count.
+     */
+    public String pieceExpression(Column c) {
+        throw new UnsupportedOperationException(name() + " reads values whole");
+    }
+
     /** The expression selected to dump a column (e.g. {@code `b`+0} for a MySQL BIT). */
     public String selectExpression(Column c) {
         return quote(c.name());

@@ -75,7 +75,7 @@ public final class RowReader implements AutoCloseable {
         return true;
     }
 
-    /** A binary value left in the stream for the caller to read, exactly {@code length} bytes. */
+    /** A binary value (or the UTF-8 of a text value) left in the stream for the caller to read, exactly {@code length} bytes. */
     public record LargeBytes(InputStream in, long length) {
     }
 
@@ -113,14 +113,23 @@ public final class RowReader implements AutoCloseable {
      * left is skipped then).
      */
     public Object readValue(int i, long streamAbove) throws IOException {
+        return readValue(i, streamAbove, false);
+    }
+
+    /**
+     * Like {@link #readValue(int, long)}, but with {@code text} a STRING value (or DYNAMIC text) longer than
+     * {@code streamAbove} bytes comes back as {@link LargeBytes} too, reading its UTF-8 bytes: how a value of any
+     * size is written in pieces ({@code LargeValues}) without being held.
+     */
+    public Object readValue(int i, long streamAbove, boolean text) throws IOException {
         drainPending();
         if (readByte() == 0) {
             return null;
         }
         ValueType type = types.get(i);
-        if (type == ValueType.BYTES || type == ValueType.DYNAMIC) {
-            int storage = type == ValueType.DYNAMIC ? readByte() : 4;
-            if (storage == 4) {
+        if (type == ValueType.BYTES || type == ValueType.DYNAMIC || text && type == ValueType.STRING) {
+            int storage = type == ValueType.DYNAMIC ? readByte() : type == ValueType.STRING ? 3 : 4;
+            if (storage == 4 || text && storage == 3) {
                 long len = readVarLong();
                 if (len < 0 || len > MAX_VALUE_BYTES) {
                     throw new IOException("corrupt row file: value length " + len);
@@ -129,7 +138,8 @@ public final class RowReader implements AutoCloseable {
                     pending = new BoundedStream(in, len);
                     return new LargeBytes(pending, len);
                 }
-                return readFully((int) len);
+                byte[] value = readFully((int) len);
+                return storage == 3 ? new String(value, StandardCharsets.UTF_8) : value;
             }
             return readDynamic(storage);
         }

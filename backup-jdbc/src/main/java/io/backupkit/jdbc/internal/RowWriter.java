@@ -76,6 +76,15 @@ public final class RowWriter implements AutoCloseable {
 
     /** Writes a BYTES (or DYNAMIC blob) value of known length from a stream, without holding it in memory. */
     public void bytesValue(InputStream in, long length) throws IOException {
+        streamValue(in, length, ValueType.BYTES, 4);
+    }
+
+    /** Writes a STRING (or DYNAMIC text) value from a stream of its {@code length} UTF-8 bytes, without holding it. */
+    public void textValue(InputStream utf8, long length) throws IOException {
+        streamValue(utf8, length, ValueType.STRING, 3);
+    }
+
+    private void streamValue(InputStream in, long length, ValueType expected, int dynamicStorage) throws IOException {
         ValueType type = next();
         if (in == null) {
             out.write(0);
@@ -83,9 +92,9 @@ public final class RowWriter implements AutoCloseable {
         }
         out.write(1);
         if (type == ValueType.DYNAMIC) {
-            out.write(4);
-        } else if (type != ValueType.BYTES) {
-            throw new IllegalStateException("column " + column + " is " + type + ", not BYTES");
+            out.write(dynamicStorage);
+        } else if (type != expected) {
+            throw new IllegalStateException("column " + column + " is " + type + ", not " + expected);
         }
         writeVarLong(length);
         byte[] buf = new byte[64 * 1024];
@@ -93,7 +102,7 @@ public final class RowWriter implements AutoCloseable {
         while (left > 0) {
             int n = in.read(buf, 0, (int) Math.min(buf.length, left));
             if (n < 0) {
-                throw new IOException("large object ended after " + (length - left) + " of " + length + " bytes");
+                throw new IOException("large value ended after " + (length - left) + " of " + length + " bytes");
             }
             out.write(buf, 0, n);
             left -= n;

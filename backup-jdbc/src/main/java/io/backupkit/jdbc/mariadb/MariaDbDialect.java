@@ -267,6 +267,27 @@ final class MariaDbDialect extends Dialect {
         return t.contains("blob") || t.contains("text") || t.startsWith("json");
     }
 
+    /** BLOB and TEXT columns (JSON is LONGTEXT): their values over 4 MiB are read in pieces ({@code LargeValues}). */
+    @Override
+    public String lengthExpression(Column c) {
+        if (!isLargeObject(c)) {
+            return null;
+        }
+        return c.valueType() == ValueType.BYTES ? "LENGTH(" + quote(c.name()) + ")"
+                : c.valueType() == ValueType.STRING ? "LENGTH(" + utf8(c) + ")" : null;
+    }
+
+    /** Byte pieces; text as its UTF-8 bytes (a piece may end inside a character: the pieces are concatenated). */
+    @Override
+    public String pieceExpression(Column c) {
+        return "SUBSTRING(" + (c.valueType() == ValueType.BYTES ? quote(c.name()) : "CAST(" + utf8(c) + " AS BINARY)")
+                + ", ?, ?)";
+    }
+
+    private String utf8(Column c) {
+        return "CONVERT(" + quote(c.name()) + " USING utf8mb4)";
+    }
+
     @Override
     public String selectExpression(Column c) {
         String t = c.nativeType().toLowerCase(Locale.ROOT);

@@ -10,7 +10,9 @@ import io.backupkit.jdbc.JdbcDumperOptions;
 import io.backupkit.jdbc.internal.AbstractJdbcDumper;
 import io.backupkit.api.spi.RestoreContext;
 import io.backupkit.jdbc.internal.JdbcSupport;
+import io.backupkit.jdbc.internal.LargeValues;
 import io.backupkit.jdbc.internal.LoadData;
+import io.backupkit.jdbc.internal.PieceWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
@@ -128,7 +130,9 @@ public final class MariaDbDumper extends AbstractJdbcDumper {
     @Override
     protected long loadTable(Connection c, TablePlan tp, InputStream in, RestoreContext ctx, Load load)
             throws SQLException, IOException {
-        if (load == Load.UPSERT || !localInfileAllowed(c)) {
+        // LOAD DATA would carry a large value whole (as hex, through UNHEX): such tables go row by row, in pieces
+        if (load == Load.UPSERT || !localInfileAllowed(c)
+                || LargeValues.fromMetadata(ctx.database().metadata()).containsKey(tp.backup().qualifiedName())) {
             return super.loadTable(c, tp, in, ctx, load);
         }
         // a table this restore created (REPLACE) has the backup's columns, not those of the table it replaced
@@ -151,6 +155,41 @@ public final class MariaDbDumper extends AbstractJdbcDumper {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@local_infile")) {
             return rs.next() && rs.getInt(1) == 1;
         }
+    }
+
+    /** Values over 4 MiB go to the server in pieces ({@link MariaDbPieceWriter}). */
+    @Override
+    protected PieceWriter pieceWriter(Connection c, TablePlan tp) {
+        return new MariaDbPieceWriter(dialect, c, tp.targetName());
+    }
+
+    /**
+     * Also refuses, before anything changes, a target whose {@code max_allowed_packet} is below the largest value the
+     * backup recorded ({@link LargeValues#META_LARGEST}): the server could not build it.
+     */
+    @Override
+    protected RestorePlan plan(RestoreContext ctx, Connection c) throws SQLException {
+        RestorePlan plan = super.plan(ctx, c);
+        Map<String, Map<String, Long>> largest = LargeValues.fromMetadata(ctx.database().metadata());
+        if (!largest.isEmpty()) {
+            long packet = MariaDbPieceWriter.maxAllowedPacket(c);
+            String table = null;
+            String column = null;
+            long bytes = 0;
+            for (TablePlan tp : plan.tables()) {
+                for (Map.Entry<String, Long> e : largest.getOrDefault(tp.backup().qualifiedName(), Map.of()).entrySet()) {
+                    if (e.getValue() > packet && e.getValue() > bytes) { // the largest is the one to name
+                        table = tp.targetName();
+                        column = e.getKey();
+                        bytes = e.getValue();
+                    }
+                }
+            }
+            if (table != null) {
+                throw MariaDbPieceWriter.tooLarge(table, column, bytes, packet, true);
+            }
+        }
+        return plan;
     }
 
     /** REPLACE is a staged swap ({@link MariaDbSwap}); MERGE and DATA_ONLY as every JDBC dumper does them. */

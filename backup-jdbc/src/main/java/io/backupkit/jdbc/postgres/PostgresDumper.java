@@ -133,7 +133,17 @@ public final class PostgresDumper extends AbstractJdbcDumper {
         if (PostgresDialect.isPartitioned(t)) {
             return 0; // its rows are in its partitions, each dumped as a table
         }
-        long rows = support.copyOut(c, t, dumpedColumns(t), out, ctx::checkCancelled);
+        List<Column> columns = dumpedColumns(t);
+        long rows;
+        if (PgLargeValues.applies(c, PostgresDialect.INSTANCE, t, columns)) {
+            // bytea/text values over LargeValues.PIECE_BYTES in pieces: pgjdbc would hold such a row whole
+            Map<String, Long> largest = new java.util.LinkedHashMap<>();
+            rows = PgLargeValues.copyOut(c, PostgresDialect.INSTANCE, t, columns, support.binary(t), out,
+                    ctx::checkCancelled, largest);
+            recordLargest(ctx, t, largest);
+        } else {
+            rows = support.copyOut(c, t, columns, out, ctx::checkCancelled);
+        }
         ctx.addRows(rows);
         return rows;
     }

@@ -157,4 +157,33 @@ class RowCodecTest {
             assertThat(r.startRow()).isFalse();
         }
     }
+
+    @Test
+    void textWrittenFromAStreamReadsBackAsTextOrAsItsUtf8Stream() throws IOException {
+        String text = "Za\u017c\u00f3\u0142\u0107 \u2713 ".repeat(20_000);
+        byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (RowWriter w = new RowWriter(out, List.of("t", "d", "small"),
+                List.of(ValueType.STRING, ValueType.DYNAMIC, ValueType.STRING))) {
+            for (int i = 0; i < 2; i++) {
+                w.startRow();
+                w.textValue(new ByteArrayInputStream(utf8), utf8.length);
+                w.textValue(new ByteArrayInputStream(utf8), utf8.length);
+                w.value("s");
+            }
+        }
+        try (RowReader r = new RowReader(new ByteArrayInputStream(out.toByteArray()))) {
+            Object[] row = new Object[3];
+            assertThat(r.next(row)).isTrue();
+            assertThat(row).containsExactly(text, text, "s"); // read whole unless asked for streams
+            assertThat(r.startRow()).isTrue();
+            for (int i = 0; i < 2; i++) {
+                RowReader.LargeBytes large = (RowReader.LargeBytes) r.readValue(i, 1000, true);
+                assertThat(large.length()).isEqualTo(utf8.length);
+                assertThat(large.in().readAllBytes()).isEqualTo(utf8);
+            }
+            assertThat(r.readValue(2, 1000, true)).isEqualTo("s"); // small text stays a string
+            assertThat(r.startRow()).isFalse();
+        }
+    }
 }
