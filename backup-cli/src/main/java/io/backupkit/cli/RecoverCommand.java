@@ -2,9 +2,8 @@ package io.backupkit.cli;
 
 import io.backupkit.api.RecoveryReport;
 import io.backupkit.api.UnfinishedRestore;
-import java.util.LinkedHashMap;
+import io.backupkit.core.JsonShapes;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,7 +29,7 @@ final class RecoverCommand extends BaseCommand {
         try (Session session = open(settings(), new Needs(true, true, false))) {
             if (list) {
                 List<UnfinishedRestore> found = session.engine.unfinishedRestores();
-                out().listing(found, RecoverCommand::json, () -> out().result("no unfinished restore"),
+                out().listing(found, JsonShapes::unfinishedRestore, () -> out().result("no unfinished restore"),
                         List.of("RESTORE", "BACKUP", "STARTED", "PHASE", "STATE", "TARGETS"),
                         u -> List.of(u.operationId(), u.backupId().value(), Output.time(u.startedAt()), u.phase(),
                                 u.running() ? "running" : "stopped", String.join(", ", u.targets())));
@@ -38,12 +37,7 @@ final class RecoverCommand extends BaseCommand {
             }
             RecoveryReport report = session.engine.recover();
             if (out().json) {
-                out().json(report.recovered().stream().map(r -> {
-                    Map<String, Object> m = json(r.restore());
-                    m.put("outcome", r.outcome().name());
-                    m.put("message", r.message());
-                    return m;
-                }).toList());
+                out().json(report.recovered().stream().map(JsonShapes::recovered).toList());
             } else if (report.recovered().isEmpty()) {
                 out().result("no unfinished restore");
             } else {
@@ -54,18 +48,5 @@ final class RecoverCommand extends BaseCommand {
                     || r.outcome() == RecoveryReport.Outcome.LEFT_PARTIAL);
             return left ? ExitCode.FAILED : ExitCode.OK;
         }
-    }
-
-    private static Map<String, Object> json(UnfinishedRestore u) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("operationId", u.operationId());
-        m.put("backupId", u.backupId().value());
-        m.put("startedAt", u.startedAt().toString());
-        m.put("host", u.host());
-        m.put("phase", u.phase());
-        m.put("safetyBackup", u.safetyBackup().map(Object::toString).orElse(null));
-        m.put("targets", u.targets());
-        m.put("running", u.running());
-        return m;
     }
 }

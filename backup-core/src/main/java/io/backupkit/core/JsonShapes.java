@@ -5,7 +5,9 @@ import io.backupkit.api.BackupStats;
 import io.backupkit.api.HealthReport;
 import io.backupkit.api.Manifest;
 import io.backupkit.api.OperationRecord;
+import io.backupkit.api.RecoveryReport;
 import io.backupkit.api.RestoreResult;
+import io.backupkit.api.UnfinishedRestore;
 import io.backupkit.api.VerifyReport;
 import java.time.Duration;
 import java.time.Instant;
@@ -166,6 +168,28 @@ public final class JsonShapes {
             return fm;
         }).toList());
         m.put("durationMs", r.duration().toMillis());
+        return m;
+    }
+
+    /** A restore whose process died before it finished, as {@code backupkit recover --list --json}. */
+    public static Map<String, Object> unfinishedRestore(UnfinishedRestore u) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("operationId", u.operationId());
+        m.put("backupId", u.backupId().value());
+        m.put("startedAt", time(u.startedAt()));
+        m.put("host", u.host());
+        m.put("phase", u.phase());
+        m.put("safetyBackup", u.safetyBackup().map(Object::toString).orElse(null));
+        m.put("targets", u.targets());
+        m.put("running", u.running());
+        return m;
+    }
+
+    /** What recovery did with one unfinished restore, as {@code backupkit recover --json}. */
+    public static Map<String, Object> recovered(RecoveryReport.Recovered r) {
+        Map<String, Object> m = unfinishedRestore(r.restore());
+        m.put("outcome", r.outcome().name());
+        m.put("message", r.message());
         return m;
     }
 

@@ -44,30 +44,36 @@ public interface StorageAtomicityContract extends StorageContractFixture {
 
     @Test
     default void failedPutLeavesThePreviousObjectIntact() throws Exception {
-        byte[] previous = SeededContent.bytes(SMALL_SEED, 100_000);
-        put("atomic/key", previous);
         long size = settings().mediumObjectSize();
         FailingSource failing = new FailingSource(11, size, size / 2, false);
-        Throwable thrown = catchThrowable(() -> storage().put("atomic/key", failing));
+        Throwable thrown = failedPutOverPrevious(100_000, failing);
         assertThat(thrown).as("put whose source failed").isInstanceOf(StorageException.class);
         assertThat(failing.closed.get()).as("failed source stream closed by put").isTrue();
-        assertThat(readAll(storage().get("atomic/key"))).isEqualTo(previous);
-        assertThat(storage().stat("atomic/key")).map(BlobInfo::size).contains(100_000L);
-        assertThat(list("")).extracting(BlobInfo::key, BlobInfo::size)
-                .containsExactly(tuple("atomic/key", 100_000L));
-        afterFailedPut();
     }
 
     @Test
     default void putWhoseSourceThrowsUncheckedLeavesThePreviousObjectIntact() throws Exception {
-        byte[] previous = SeededContent.bytes(SMALL_SEED, 1_000);
-        put("atomic/key", previous);
         long size = settings().mediumObjectSize();
-        Throwable thrown = catchThrowable(() -> storage().put("atomic/key", new FailingSource(12, size, size / 3, true)));
+        Throwable thrown = failedPutOverPrevious(1_000, new FailingSource(12, size, size / 3, true));
         assertThat(thrown).as("put whose source threw an unchecked exception").isNotNull();
+    }
+
+    /**
+     * Stores a previous object of {@code previousSize} bytes, then a put over it from {@code failing}; checks that the
+     * previous object is still whole (content, stat, listing) and alone, and that nothing hidden is left.
+     *
+     * @return what the put over it threw
+     */
+    private Throwable failedPutOverPrevious(int previousSize, ContentSource failing) throws Exception {
+        byte[] previous = SeededContent.bytes(SMALL_SEED, previousSize);
+        put("atomic/key", previous);
+        Throwable thrown = catchThrowable(() -> storage().put("atomic/key", failing));
         assertThat(readAll(storage().get("atomic/key"))).isEqualTo(previous);
-        assertThat(listKeys("")).containsExactly("atomic/key");
+        assertThat(storage().stat("atomic/key")).map(BlobInfo::size).contains((long) previousSize);
+        assertThat(list("")).extracting(BlobInfo::key, BlobInfo::size)
+                .containsExactly(tuple("atomic/key", (long) previousSize));
         afterFailedPut();
+        return thrown;
     }
 
     @Test

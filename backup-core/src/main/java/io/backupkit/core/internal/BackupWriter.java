@@ -5,6 +5,7 @@ import io.backupkit.api.BackupId;
 import io.backupkit.api.Compression;
 import io.backupkit.api.Manifest;
 import io.backupkit.api.StorageException;
+import io.backupkit.api.internal.CountingDigestOutputStream;
 import io.backupkit.api.spi.ContentSource;
 import io.backupkit.api.spi.StorageKeys;
 import io.backupkit.api.spi.StorageProvider;

@@ -1,6 +1,6 @@
 package io.backupkit.core.internal;
 
-import io.backupkit.api.internal.Streams;
+import io.backupkit.api.internal.SingleByteViaBulkRead;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -138,15 +138,10 @@ final class BytePipe {
         }
     }
 
-    private final class Input extends InputStream {
+    private final class Input extends SingleByteViaBulkRead {
         private byte[] current = new byte[0];
         private int pos;
         private boolean ended;
-
-        @Override
-        public int read() throws IOException {
-            return Streams.readOne(this);
-        }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {

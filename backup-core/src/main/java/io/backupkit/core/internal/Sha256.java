@@ -1,7 +1,7 @@
 package io.backupkit.core.internal;
 
+import io.backupkit.api.internal.CountingDigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** SHA-256 digests as lower-case hex, the form the manifest records. */
@@ -10,11 +10,7 @@ public final class Sha256 {
     }
 
     public static MessageDigest newDigest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
+        return CountingDigestOutputStream.newSha256();
     }
 
     public static String hex(MessageDigest digest) {

@@ -6,7 +6,7 @@ import io.backupkit.api.IntegrityException;
 import io.backupkit.api.Manifest;
 import io.backupkit.api.StorageException;
 import io.backupkit.api.VerifyReport;
-import io.backupkit.api.internal.Streams;
+import io.backupkit.api.internal.SingleByteViaBulkRead;
 import io.backupkit.api.spi.StorageProvider;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -18,7 +18,7 @@ import java.io.InputStream;
  * (unchecked, so it passes through code that only handles IOException) at the latest when the end is
  * reached; content longer than recorded is stopped at once (no decompression bombs).
  */
-final class VerifiedObjectStream extends InputStream {
+final class VerifiedObjectStream extends SingleByteViaBulkRead {
     private final Manifest.StoredObject object;
     private final String name;
     private final CountingDigestInputStream stored;
@@ -113,11 +113,6 @@ final class VerifiedObjectStream extends InputStream {
             return new VerifyReport.ObjectCheck(object.path(), VerifyReport.CheckStatus.UNREADABLE,
                     "could not read it: " + e.getMessage());
         }
-    }
-
-    @Override
-    public int read() throws IOException {
-        return Streams.readOne(this);
     }
 
     @Override

@@ -4,7 +4,7 @@ import io.backupkit.api.CancelledException;
 import io.backupkit.api.RetryPolicy;
 import io.backupkit.api.StorageException;
 import io.backupkit.api.internal.Require;
-import io.backupkit.api.internal.Streams;
+import io.backupkit.api.internal.SingleByteViaBulkRead;
 import io.backupkit.api.spi.BlobInfo;
 import io.backupkit.api.spi.ByteRange;
 import io.backupkit.api.spi.ContentSource;
@@ -292,7 +292,7 @@ public final class RetryingStorageProvider extends ForwardingStorageProvider {
     }
 
     /** Reopens the object if its stream fails retryably before giving the caller any byte. */
-    private static final class RetryBeforeFirstByte extends InputStream {
+    private static final class RetryBeforeFirstByte extends SingleByteViaBulkRead {
         private final Supplier<InputStream> open;
         private final Attempts attempts;
         private InputStream in;
@@ -302,11 +302,6 @@ public final class RetryingStorageProvider extends ForwardingStorageProvider {
             this.in = in;
             this.open = open;
             this.attempts = attempts;
-        }
-
-        @Override
-        public int read() throws IOException {
-            return Streams.readOne(this);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.backupkit.storage.gdrive;
 
+import io.backupkit.api.internal.SingleByteViaBulkRead;
 import java.io.IOException;
 import java.io.InputStream;
 import org.slf4j.Logger;

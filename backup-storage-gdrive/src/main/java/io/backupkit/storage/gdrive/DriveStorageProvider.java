@@ -697,10 +697,8 @@ public final class DriveStorageProvider implements StorageProvider {
 
         /** The id of the folder that holds everything (from its Drive URL: {@code .../folders/<id>}). Required. */
         public Builder rootFolderId(String folderId) {
-            Objects.requireNonNull(folderId, "rootFolderId");
-            Require.argument(folderId.matches(DRIVE_ID), "rootFolderId: '%s' is not a Google Drive folder id (letters,"
-                    + " digits, '-' and '_'; the last part of the folder's Drive URL)", folderId);
-            this.rootFolderId = Require.once(this.rootFolderId, folderId, "rootFolderId");
+            this.rootFolderId = Require.once(this.rootFolderId, requireDriveId("rootFolderId", folderId, "Drive folder",
+                    "; the last part of the folder's Drive URL"), "rootFolderId");
             return this;
         }
 
@@ -709,11 +707,17 @@ public final class DriveStorageProvider implements StorageProvider {
          * not given, the provider asks Drive once which drive the root folder is on.
          */
         public Builder driveId(String sharedDriveId) {
-            Objects.requireNonNull(sharedDriveId, "driveId");
-            Require.argument(sharedDriveId.matches(DRIVE_ID), "driveId: '%s' is not a Google shared drive id (letters,"
-                    + " digits, '-' and '_')", sharedDriveId);
-            this.driveId = Require.once(this.driveId, sharedDriveId, "driveId");
+            this.driveId = Require.once(this.driveId, requireDriveId("driveId", sharedDriveId, "shared drive", ""),
+                    "driveId");
             return this;
+        }
+
+        /** The check of a folder or shared drive id: what Drive's ids are made of, or a message naming the setting. */
+        private static String requireDriveId(String setting, String id, String kind, String hint) {
+            Objects.requireNonNull(id, setting);
+            Require.argument(id.matches(DRIVE_ID), "%s: '%s' is not a Google %s id (letters, digits, '-' and '_'%s)",
+                    setting, id, kind, hint);
+            return id;
         }
 
         /** A sub-path below the root folder ({@code a/b}, same rules as a key) under which all keys live. */

@@ -8,13 +8,13 @@ import io.backupkit.api.MergeConflictPolicy;
 import io.backupkit.api.RestoreMode;
 import io.backupkit.api.RestoreResult;
 import io.backupkit.api.TableSelection;
+import io.backupkit.api.internal.CountingDigestOutputStream;
 import io.backupkit.api.spi.DatabaseDumper;
 import io.backupkit.api.spi.DumpContext;
 import io.backupkit.api.spi.DumpSummary;
 import io.backupkit.api.spi.RestoreContext;
 import io.backupkit.api.spi.StorageKeys;
 import java.io.FilterInputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,7 +22,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -187,25 +186,8 @@ public final class DirectoryBackup {
             try {
                 Path file = dir.resolve(path);
                 Files.createDirectories(file.getParent());
-                MessageDigest sha = sha256();
-                OutputStream raw = Files.newOutputStream(file);
-                return new FilterOutputStream(raw) {
-                    long size;
+                return new CountingDigestOutputStream(Files.newOutputStream(file)) {
                     boolean closed;
-
-                    @Override
-                    public void write(int b) throws IOException {
-                        raw.write(b);
-                        sha.update((byte) b);
-                        size++;
-                    }
-
-                    @Override
-                    public void write(byte[] b, int off, int len) throws IOException {
-                        raw.write(b, off, len);
-                        sha.update(b, off, len);
-                        size += len;
-                    }
 
                     @Override
                     public void close() throws IOException {
@@ -213,9 +195,10 @@ public final class DirectoryBackup {
                             return;
                         }
                         closed = true;
-                        raw.close();
-                        String hex = HexFormat.of().formatHex(sha.digest());
-                        objects.put(path, new Manifest.StoredObject(path, kind, size, hex, size, hex, Compression.NONE));
+                        out.close();
+                        String hex = sha256();
+                        objects.put(path, new Manifest.StoredObject(path, kind, count(), hex, count(), hex,
+                                Compression.NONE));
                     }
                 };
             } catch (IOException e) {
@@ -270,7 +253,7 @@ public final class DirectoryBackup {
             }
             onObjectOpened.accept(path);
             try {
-                MessageDigest sha = sha256();
+                MessageDigest sha = CountingDigestOutputStream.newSha256();
                 InputStream raw = Files.newInputStream(dir.resolve(path));
                 return new FilterInputStream(raw) {
                     long size;
@@ -319,14 +302,6 @@ public final class DirectoryBackup {
         @Override
         public void recordRecoveryData(String key, String value) {
             recoveryData.put(key, value);
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
