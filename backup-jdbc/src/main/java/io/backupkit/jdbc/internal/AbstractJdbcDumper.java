@@ -44,7 +44,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -1026,18 +1025,12 @@ public abstract class AbstractJdbcDumper implements DatabaseDumper {
         }
         ConcurrentLinkedQueue<TablePlan> queue = new ConcurrentLinkedQueue<>(plan.tables());
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        // The workers' connections, so that the first failure aborts the others instead of waiting on their loads.
-        List<Connection> open = new CopyOnWriteArrayList<>();
-        JdbcSupport.runWorkers(workers, "backupkit-restore", failure, open, i -> {
-            try (Connection wc = JdbcSupport.connect(ctx.dataSource(), "target")) {
-                open.add(wc);
-                dialect.prepareRestoreConnection(wc);
-                wc.setAutoCommit(true);
-                dialect.setForeignKeyChecks(wc, false);
-                TablePlan tp;
-                while ((tp = queue.poll()) != null && failure.get() == null) {
-                    loadOne(ctx, wc, tp, plan.mode());
-                }
+        JdbcSupport.runRestoreWorkers(workers, ctx, dialect, failure, wc -> {
+            wc.setAutoCommit(true);
+            dialect.setForeignKeyChecks(wc, false);
+            TablePlan tp;
+            while ((tp = queue.poll()) != null && failure.get() == null) {
+                loadOne(ctx, wc, tp, plan.mode());
             }
         });
     }

@@ -6,6 +6,8 @@ import io.backupkit.api.ConfigurationException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
+import java.util.concurrent.CopyOnWriteArrayList;
+import io.backupkit.api.spi.RestoreContext;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -104,6 +106,29 @@ public final class JdbcSupport {
     static String shorten(String sql) {
         String oneLine = sql.replaceAll("\\s+", " ");
         return oneLine.length() > 300 ? oneLine.substring(0, 300) + "..." : oneLine;
+    }
+
+    /** The body of one restore worker of {@link #runRestoreWorkers}, on its own target connection. */
+    @FunctionalInterface
+    public interface ConnectionWorker {
+        void run(Connection connection) throws Exception;
+    }
+
+    /**
+     * Runs {@code count} restore workers, each on its own connection to the restore's target prepared by
+     * {@code dialect} for loading, as {@link #runWorkers}; the connections are registered so that the first failure
+     * aborts the others instead of waiting on their loads and builds.
+     */
+    public static void runRestoreWorkers(int count, RestoreContext ctx, Dialect dialect,
+                                         AtomicReference<Throwable> failure, ConnectionWorker worker) throws SQLException {
+        List<Connection> open = new CopyOnWriteArrayList<>();
+        runWorkers(count, "backupkit-restore", failure, open, i -> {
+            try (Connection wc = connect(ctx.dataSource(), "target")) {
+                open.add(wc);
+                dialect.prepareRestoreConnection(wc);
+                worker.run(wc);
+            }
+        });
     }
 
     /** The body of one worker thread of {@link #runWorkers}. */

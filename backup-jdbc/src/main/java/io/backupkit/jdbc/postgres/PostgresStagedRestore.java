@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -435,41 +434,35 @@ final class PostgresStagedRestore {
         AtomicInteger loadsLeft = new AtomicInteger(order.size());
         int workers = Math.min(ctx.parallelism(), order.size());
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        // the workers' connections: the first failure aborts the others instead of waiting for their loads and builds
-        List<Connection> open = new CopyOnWriteArrayList<>();
-        JdbcSupport.runWorkers(workers, "backupkit-restore", failure, open, i -> {
-            try (Connection wc = JdbcSupport.connect(ctx.dataSource(), "target")) {
-                open.add(wc);
-                dialect.prepareRestoreConnection(wc);
-                while (failure.get() == null) {
-                    ctx.checkCancelled();
-                    Build build = builds.poll();
-                    TablePlan tp = build == null ? loads.poll() : null;
-                    if (build == null && tp == null) {
-                        if (loadsLeft.get() == 0 && builds.isEmpty()) {
-                            return;
-                        }
-                        build = builds.poll(20, TimeUnit.MILLISECONDS);
-                        if (build == null) {
-                            continue;
-                        }
+        JdbcSupport.runRestoreWorkers(workers, ctx, dialect, failure, wc -> {
+            while (failure.get() == null) {
+                ctx.checkCancelled();
+                Build build = builds.poll();
+                TablePlan tp = build == null ? loads.poll() : null;
+                if (build == null && tp == null) {
+                    if (loadsLeft.get() == 0 && builds.isEmpty()) {
+                        return;
                     }
-                    if (build != null) {
-                        build(wc, build);
-                    } else {
-                        Table staged = staged(tp.target(), staging);
-                        load(ctx, wc, tp, staged, created.contains(tp));
-                        for (String sql : dialect.createKeysAndIndexes(staged)) {
-                            if (PostgresDialect.isPartitioned(staged)) {
-                                synchronized (partitioned) {
-                                    partitioned.add(new Build(tp, sql));
-                                }
-                            } else {
-                                builds.add(new Build(tp, sql));
+                    build = builds.poll(20, TimeUnit.MILLISECONDS);
+                    if (build == null) {
+                        continue;
+                    }
+                }
+                if (build != null) {
+                    build(wc, build);
+                } else {
+                    Table staged = staged(tp.target(), staging);
+                    load(ctx, wc, tp, staged, created.contains(tp));
+                    for (String sql : dialect.createKeysAndIndexes(staged)) {
+                        if (PostgresDialect.isPartitioned(staged)) {
+                            synchronized (partitioned) {
+                                partitioned.add(new Build(tp, sql));
                             }
+                        } else {
+                            builds.add(new Build(tp, sql));
                         }
-                        loadsLeft.decrementAndGet();
                     }
+                    loadsLeft.decrementAndGet();
                 }
             }
         });
