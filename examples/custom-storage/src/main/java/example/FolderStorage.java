@@ -62,7 +62,7 @@ public final class FolderStorage implements StorageProvider {
         return io(() -> {
             InputStream in = Files.newInputStream(f);
             in.skipNBytes(Math.min(range.offset(), Files.size(f)));
-            return range.slice(in);
+            return range.slice(in);   // ends after the range's length, if it has one
         });
     }
 
