@@ -1,5 +1,6 @@
 package io.backupkit.cli;
 
+import io.backupkit.api.internal.CountingDigestOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -8,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -232,7 +232,7 @@ final class DemoCommand extends BaseCommand {
         Map<String, String> f = new LinkedHashMap<>();
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             for (String table : TABLES) {
-                MessageDigest md = sha256();
+                MessageDigest md = CountingDigestOutputStream.newSha256();
                 long rows = 0;
                 try (ResultSet rs = s.executeQuery("SELECT * FROM " + table + " ORDER BY id")) {
                     int columns = rs.getMetaData().getColumnCount();
@@ -247,7 +247,7 @@ final class DemoCommand extends BaseCommand {
                 f.put("table " + table, rows + " rows, sha256 " + HexFormat.of().formatHex(md.digest()).substring(0, 12));
             }
         }
-        MessageDigest md = sha256();
+        MessageDigest md = CountingDigestOutputStream.newSha256();
         List<Path> files = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(media)) {
             walk.filter(Files::isRegularFile).sorted().forEach(files::add);
@@ -267,13 +267,5 @@ final class DemoCommand extends BaseCommand {
 
     private void print(String indent, Map<String, String> fingerprint) {
         fingerprint.forEach((k, v) -> out().result(indent + String.format("%-20s %s", k, v)));
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.backupkit.jdbc.mariadb;
 
 import io.backupkit.api.RestoreException;
+import io.backupkit.api.internal.CountingDigestOutputStream;
 import io.backupkit.jdbc.internal.Dialect;
 import io.backupkit.jdbc.internal.LargeValues;
 import io.backupkit.jdbc.internal.PieceWriter;
@@ -9,7 +10,6 @@ import io.backupkit.jdbc.internal.SchemaModel.Column;
 import io.backupkit.jdbc.internal.ValueType;
 import java.io.IOException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -70,7 +70,7 @@ final class MariaDbPieceWriter implements PieceWriter {
             throw tooLarge(table, column.name(), value.length(), maxAllowedPacket, false);
         }
         String var = variable(index);
-        MessageDigest sha = sha256();
+        MessageDigest sha = CountingDigestOutputStream.newSha256();
         // a piece travels escaped (up to twice its size) in one statement
         int piece = (int) Math.max(1024, Math.min(LargeValues.PIECE_BYTES, (maxAllowedPacket - 4096) / 2));
         try (Statement st = c.createStatement()) {
@@ -171,13 +171,5 @@ final class MariaDbPieceWriter implements PieceWriter {
 
     private static String variable(int index) {
         return "@backupkit_v" + index;
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from the JDK", e);
-        }
     }
 }

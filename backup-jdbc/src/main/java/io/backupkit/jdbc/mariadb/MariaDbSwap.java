@@ -6,6 +6,7 @@ import io.backupkit.api.RecoveryReport.Outcome;
 import io.backupkit.api.RestoreException;
 import io.backupkit.api.RestoreMode;
 import io.backupkit.api.TableSelection;
+import io.backupkit.api.internal.CountingDigestOutputStream;
 import io.backupkit.api.spi.DumpContext;
 import io.backupkit.api.spi.DumpSummary;
 import io.backupkit.api.spi.RestoreContext;
@@ -13,14 +14,12 @@ import io.backupkit.jdbc.internal.AbstractJdbcDumper.RestorePlan;
 import io.backupkit.jdbc.internal.AbstractJdbcDumper.TablePlan;
 import io.backupkit.jdbc.internal.DbObjects;
 import io.backupkit.jdbc.internal.JdbcSupport;
-import io.backupkit.jdbc.internal.SchemaModel;
 import io.backupkit.jdbc.internal.SchemaModel.DbObject;
 import io.backupkit.jdbc.internal.SchemaModel.ForeignKey;
 import io.backupkit.jdbc.internal.SchemaModel.Phase;
 import io.backupkit.jdbc.internal.SchemaModel.Table;
+import io.backupkit.jdbc.internal.SchemaModel;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -413,13 +412,8 @@ final class MariaDbSwap {
         if (head.length() + table.length() <= MAX_NAME) {
             return head + table;
         }
-        String hash;
-        try {
-            hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(table.getBytes(StandardCharsets.UTF_8))).substring(0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        String hash = HexFormat.of().formatHex(CountingDigestOutputStream.newSha256()
+                .digest(table.getBytes(StandardCharsets.UTF_8))).substring(0, 8);
         return head + table.substring(0, MAX_NAME - head.length() - 9) + "_" + hash;
     }
 
